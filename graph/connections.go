@@ -1,0 +1,287 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"campaigns/graph/model"
+	"campaigns/internal/loader"
+	"campaigns/internal/page"
+	"campaigns/internal/relay"
+	"campaigns/internal/store"
+	"campaigns/models"
+)
+
+// root marks a connection at the root of the query: it is read straight from the store,
+// where a nested one is read through a loader with its siblings.
+const root = store.Parent("")
+
+// order turns a schema ordering into the store's, with the list's default field.
+func order(field string, direction *string, def string) store.Order {
+	if field == "" {
+		field = def
+	}
+	return store.Order{Field: field, Desc: direction != nil && *direction == "DESC"}
+}
+
+// countryCode resolves a country filter (code, name or alias) to its ISO code.
+func (r *Resolver) countryCode(ctx context.Context, name *string) (string, error) {
+	if name == nil {
+		return "", nil
+	}
+	c, err := r.Store.FindCountry(ctx, *name)
+	if err != nil {
+		return "", err
+	}
+	return c.Code, nil
+}
+
+// optionalID decodes an optional global ID of type typ.
+func optionalID(typ string, id *string) (int64, error) {
+	if id == nil {
+		return 0, nil
+	}
+	return relay.DecodeInt(typ, *id)
+}
+
+func (r *Resolver) campaigns(ctx context.Context, by store.Parent, key string, args page.Args, in *model.CampaignFilter, o *model.CampaignOrder) (*model.CampaignConnection, error) {
+	var f store.CampaignFilter
+	var ord store.Order
+	if o != nil {
+		ord = order(o.Field, o.Direction, "NAME")
+	} else {
+		ord = order("", nil, "NAME")
+	}
+	if in != nil {
+		code, err := r.countryCode(ctx, in.Country)
+		if err != nil {
+			return nil, err
+		}
+		partner, err := optionalID(relay.TypeOrganization, in.Partner)
+		if err != nil {
+			return nil, err
+		}
+		f = store.CampaignFilter{Statuses: in.Status, CountryCode: code, PartnerID: partner, Themes: in.Theme, Focus: in.Focus, TopLevel: in.TopLevel}
+	}
+	req, err := args.Validate(ord.Field)
+	if err != nil {
+		return nil, err
+	}
+	if by == root {
+		p, err := r.Store.Campaigns(ctx, f, ord, req)
+		if err != nil {
+			return nil, err
+		}
+		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountCampaigns(ctx, f) }), nil
+	}
+	l := loader.For(ctx)
+	p, err := l.CampaignPage(ctx, by, key, f, ord, req)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.CampaignCount(ctx, by, key, f) }), nil
+}
+
+func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args page.Args, in *model.EventFilter, o *model.EventOrder) (*model.EventConnection, error) {
+	var f store.EventFilter
+	ord := order("", nil, "STARTS_AT")
+	if o != nil {
+		ord = order(o.Field, o.Direction, "STARTS_AT")
+	}
+	if in != nil {
+		code, err := r.countryCode(ctx, in.Country)
+		if err != nil {
+			return nil, err
+		}
+		campaign, err := optionalID(relay.TypeCampaign, in.Campaign)
+		if err != nil {
+			return nil, err
+		}
+		organizer, err := optionalID(relay.TypeOrganization, in.Organizer)
+		if err != nil {
+			return nil, err
+		}
+		if in.StartsAfter != nil && in.StartsBefore != nil && !in.StartsBefore.After(*in.StartsAfter) {
+			return nil, fmt.Errorf("%w: startsBefore must be later than startsAfter", store.ErrInvalid)
+		}
+		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
+			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore}
+	}
+	req, err := args.Validate(ord.Field)
+	if err != nil {
+		return nil, err
+	}
+	if by == root {
+		p, err := r.Store.Events(ctx, f, ord, req)
+		if err != nil {
+			return nil, err
+		}
+		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEvents(ctx, f) }), nil
+	}
+	l := loader.For(ctx)
+	p, err := l.EventPage(ctx, by, key, f, ord, req)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.EventCount(ctx, by, key, f) }), nil
+}
+
+func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, args page.Args, in *model.YouthNetworkFilter, o *model.YouthNetworkOrder) (*model.YouthNetworkConnection, error) {
+	var f store.NetworkFilter
+	ord := order("", nil, "NAME")
+	if o != nil {
+		ord = order(o.Field, o.Direction, "NAME")
+	}
+	if in != nil {
+		code, err := r.countryCode(ctx, in.Country)
+		if err != nil {
+			return nil, err
+		}
+		parent, err := optionalID(relay.TypeYouthNetwork, in.Parent)
+		if err != nil {
+			return nil, err
+		}
+		f = store.NetworkFilter{Scopes: in.Scope, CountryCode: code, ParentID: parent, TopLevel: in.TopLevel}
+	}
+	req, err := args.Validate(ord.Field)
+	if err != nil {
+		return nil, err
+	}
+	if by == root {
+		p, err := r.Store.Networks(ctx, f, ord, req)
+		if err != nil {
+			return nil, err
+		}
+		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountNetworks(ctx, f) }), nil
+	}
+	l := loader.For(ctx)
+	p, err := l.NetworkPage(ctx, by, key, f, ord, req)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.NetworkCount(ctx, by, key, f) }), nil
+}
+
+func (r *Resolver) organizations(ctx context.Context, args page.Args, in *model.OrganizationFilter, o *model.OrganizationOrder) (*model.OrganizationConnection, error) {
+	var f store.OrganizationFilter
+	ord := order("", nil, "NAME")
+	if o != nil {
+		ord = order(o.Field, o.Direction, "NAME")
+	}
+	if in != nil {
+		code, err := r.countryCode(ctx, in.Country)
+		if err != nil {
+			return nil, err
+		}
+		f = store.OrganizationFilter{Kinds: in.Kind, CountryCode: code}
+	}
+	req, err := args.Validate(ord.Field)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Store.Organizations(ctx, f, ord, req)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountOrganizations(ctx, f) }), nil
+}
+
+func (r *Resolver) countries(ctx context.Context, args page.Args, in *model.CountryFilter, o *model.CountryOrder) (*model.CountryConnection, error) {
+	var f store.CountryFilter
+	ord := order("", nil, "NAME")
+	if o != nil {
+		ord = order(o.Field, o.Direction, "NAME")
+	}
+	if in != nil {
+		f.AseanMember = in.AseanMember
+		if in.Search != nil {
+			f.Search = *in.Search
+		}
+	}
+	req, err := args.Validate(ord.Field)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Store.Countries(ctx, f, ord, req)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountCountries(ctx, f) }), nil
+}
+
+// node resolves a global ID to its entity through the loaders, or nil when there is none.
+func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
+	d, err := relay.Decode(id)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	if d.Type == relay.TypeCountry {
+		return asNode(l.Country(ctx, d.Key))
+	}
+	k, err := relay.DecodeInt(d.Type, id)
+	if err != nil {
+		return nil, err
+	}
+	switch d.Type {
+	case relay.TypeCampaign:
+		return asNode(publishedCampaign(l.Campaign(ctx, k)))
+	case relay.TypeEvent:
+		return asNode(publishedEvent(l.Event(ctx, k)))
+	case relay.TypeOrganization:
+		return asNode(l.Organization(ctx, k))
+	case relay.TypeYouthNetwork:
+		return asNode(l.Network(ctx, k))
+	case relay.TypeVenue:
+		return asNode(l.Venue(ctx, k))
+	case relay.TypeIndicator:
+		return asNode(l.Indicator(ctx, k))
+	case relay.TypeFunding:
+		return asNode(l.FundingCommitment(ctx, k))
+	}
+	return nil, fmt.Errorf("%w: %q is not a global ID", relay.ErrInvalidID, id)
+}
+
+// asNode answers a lookup as a Node: a record that does not exist is null, not an error,
+// as the schema promises.
+func asNode[P interface {
+	*T
+	models.Node
+}, T any](v P, err error) (models.Node, error) {
+	v, err = missingIsNil(v, err)
+	if v == nil || err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// missingIsNil turns ErrNotFound into a nil result.
+func missingIsNil[T any](v *T, err error) (*T, error) {
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// publishedCampaign hides a draft campaign from a lookup: drafts are for their partners,
+// and until callers are identified nobody is one.
+func publishedCampaign(c *models.Campaign, err error) (*models.Campaign, error) {
+	c, err = missingIsNil(c, err)
+	if c != nil && c.Status == "DRAFT" {
+		return nil, nil
+	}
+	return c, err
+}
+
+// publishedEvent hides a draft event from a lookup, as publishedCampaign does.
+func publishedEvent(e *models.Event, err error) (*models.Event, error) {
+	e, err = missingIsNil(e, err)
+	if e != nil && e.Status == "DRAFT" {
+		return nil, nil
+	}
+	return e, err
+}

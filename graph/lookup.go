@@ -1,0 +1,101 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"fmt"
+
+	"campaigns/internal/loader"
+	"campaigns/internal/page"
+	"campaigns/internal/relay"
+	"campaigns/internal/store"
+	"campaigns/models"
+)
+
+// maxNodes bounds nodes(ids:), like a page.
+const maxNodes = page.MaxSize
+
+// nodes resolves many global IDs at once, so the loaders batch them; an unknown ID gives
+// null in its place, a malformed one an error.
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]models.Node, error) {
+	if len(ids) > maxNodes {
+		return nil, fmt.Errorf("%w: nodes takes at most %d IDs, got %d", store.ErrInvalid, maxNodes, len(ids))
+	}
+	out := make([]models.Node, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() { out[i], errs[i] = r.node(ctx, id) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// exactlyOne checks that a lookup was given an ID or a slug, not both and not neither.
+func exactlyOne(id, slug *string) error {
+	if (id == nil) == (slug == nil) {
+		return fmt.Errorf("%w: give either id or slug", store.ErrInvalid)
+	}
+	return nil
+}
+
+func (r *Resolver) campaignByIDOrSlug(ctx context.Context, id, slug *string) (*models.Campaign, error) {
+	if err := exactlyOne(id, slug); err != nil {
+		return nil, err
+	}
+	if slug != nil {
+		return publishedCampaign(r.Store.CampaignBySlug(ctx, *slug))
+	}
+	k, err := relay.DecodeInt(relay.TypeCampaign, *id)
+	if err != nil {
+		return nil, err
+	}
+	return publishedCampaign(loader.For(ctx).Campaign(ctx, k))
+}
+
+func (r *Resolver) networkByIDOrSlug(ctx context.Context, id, slug *string) (*models.YouthNetwork, error) {
+	if err := exactlyOne(id, slug); err != nil {
+		return nil, err
+	}
+	if slug != nil {
+		return missingIsNil(r.Store.NetworkBySlug(ctx, *slug))
+	}
+	k, err := relay.DecodeInt(relay.TypeYouthNetwork, *id)
+	if err != nil {
+		return nil, err
+	}
+	return missingIsNil(loader.For(ctx).Network(ctx, k))
+}
+
+func (r *Resolver) organizationByIDOrSlug(ctx context.Context, id, slug *string) (*models.Organization, error) {
+	if err := exactlyOne(id, slug); err != nil {
+		return nil, err
+	}
+	if slug != nil {
+		return missingIsNil(r.Store.OrganizationBySlug(ctx, *slug))
+	}
+	k, err := relay.DecodeInt(relay.TypeOrganization, *id)
+	if err != nil {
+		return nil, err
+	}
+	return missingIsNil(loader.For(ctx).Organization(ctx, k))
+}
+
+// campaignCountries loads a campaign's countries through its coverage, so that countries
+// and coverage selected together cost one statement.
+func (r *Resolver) campaignCountries(ctx context.Context, id int64) ([]*models.Country, error) {
+	l := loader.For(ctx)
+	coverage, err := l.CampaignCountries(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]string, len(coverage))
+	for i, c := range coverage {
+		codes[i] = c.CountryCode
+	}
+	return l.Countries(ctx, codes)
+}

@@ -1,0 +1,77 @@
+package model
+
+import (
+	"context"
+
+	"campaigns/internal/page"
+	"campaigns/models"
+)
+
+// PageInfo is where a page sits in its connection.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
+// Counter counts the items of a whole connection; it runs only when a client selects
+// totalCount, so a page that does not ask for the count never pays for it.
+type Counter func(ctx context.Context) (int, error)
+
+// Connection is a page of a list in the shape of the Relay Cursor Connections spec. Each
+// connection type of the schema is bound to an instance of it, so that their shared
+// behaviour is written once.
+type Connection[T any] struct {
+	page  page.Page[T]
+	count Counter
+}
+
+// NewConnection wraps a page; count is called only if totalCount is selected.
+func NewConnection[T any](p page.Page[T], count Counter) *Connection[T] {
+	return &Connection[T]{page: p, count: count}
+}
+
+// Nodes returns the items of the page.
+func (c *Connection[T]) Nodes() []T { return c.page.Items }
+
+// Edges returns the items of the page with their cursors.
+func (c *Connection[T]) Edges() []*Edge[T] {
+	out := make([]*Edge[T], len(c.page.Items))
+	for i, item := range c.page.Items {
+		out[i] = &Edge[T]{Cursor: c.page.Cursors[i], Node: item}
+	}
+	return out
+}
+
+// PageInfo says where the page sits.
+func (c *Connection[T]) PageInfo() *PageInfo {
+	info := &PageInfo{HasNextPage: c.page.HasNextPage, HasPreviousPage: c.page.HasPreviousPage}
+	if n := len(c.page.Cursors); n > 0 {
+		info.StartCursor, info.EndCursor = &c.page.Cursors[0], &c.page.Cursors[n-1]
+	}
+	return info
+}
+
+// TotalCount counts the items across all pages.
+func (c *Connection[T]) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
+
+// Edge is an item in a page with its cursor.
+type Edge[T any] struct {
+	Cursor string
+	Node   T
+}
+
+// The schema's connection and edge types, bound by gqlgen.yml.
+type (
+	CampaignConnection     = Connection[*models.Campaign]
+	CampaignEdge           = Edge[*models.Campaign]
+	CountryConnection      = Connection[*models.Country]
+	CountryEdge            = Edge[*models.Country]
+	EventConnection        = Connection[*models.Event]
+	EventEdge              = Edge[*models.Event]
+	OrganizationConnection = Connection[*models.Organization]
+	OrganizationEdge       = Edge[*models.Organization]
+	YouthNetworkConnection = Connection[*models.YouthNetwork]
+	YouthNetworkEdge       = Edge[*models.YouthNetwork]
+)

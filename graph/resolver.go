@@ -1,0 +1,13 @@
+// Package graph holds the GraphQL resolvers. They stay thin: check access, make one loader
+// or store call, and let the error presenter map the error; the helpers they share live in
+// the files of this package that gqlgen does not generate.
+package graph
+
+import (
+	"campaigns/internal/store"
+)
+
+// Resolver is the root resolver and the one place where dependencies are injected.
+type Resolver struct {
+	Store *store.Store
+}

@@ -1,0 +1,95 @@
+package loader
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"campaigns/internal/page"
+	"campaigns/internal/store"
+)
+
+// pageKey names one nested page: the relation, the parent's key, and the page's arguments
+// in canonical JSON. Parents that ask for the same arguments are fetched in one statement.
+type pageKey struct {
+	by    store.Parent
+	key   string
+	query string
+}
+
+// query is what a nested page asks for besides its parent.
+type query[F any] struct {
+	Filter F
+	Order  store.Order
+	Req    page.Request
+}
+
+func newPageKey(by store.Parent, key string, q any) pageKey {
+	b, _ := json.Marshal(q) // filters, orders and requests are plain data and always marshal
+	return pageKey{by: by, key: key, query: string(b)}
+}
+
+// batches groups keys by relation and arguments, each group with its distinct parent keys
+// and the positions of the keys that asked for it.
+func batches(keys []pageKey) map[[2]string]*batch {
+	groups := map[[2]string]*batch{}
+	for i, k := range keys {
+		g := [2]string{string(k.by), k.query}
+		b, ok := groups[g]
+		if !ok {
+			b = &batch{seen: map[string]bool{}}
+			groups[g] = b
+		}
+		if !b.seen[k.key] {
+			b.seen[k.key] = true
+			b.parents = append(b.parents, k.key)
+		}
+		b.positions = append(b.positions, i)
+	}
+	return groups
+}
+
+type batch struct {
+	parents   []string
+	positions []int
+	seen      map[string]bool
+}
+
+// pageLoader makes a loader of nested pages over a store method that pages many parents at once.
+func pageLoader[F, T any](fetch func(context.Context, store.Parent, []string, F, store.Order, page.Request) (map[string]page.Page[T], error), opts ...dataloadgen.Option) *dataloadgen.Loader[pageKey, page.Page[T]] {
+	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]page.Page[T], []error) {
+		out, errs := make([]page.Page[T], len(keys)), make([]error, len(keys))
+		for g, b := range batches(keys) {
+			var q query[F]
+			err := json.Unmarshal([]byte(g[1]), &q)
+			var pages map[string]page.Page[T]
+			if err == nil {
+				pages, err = fetch(ctx, store.Parent(g[0]), b.parents, q.Filter, q.Order, q.Req)
+			}
+			for _, i := range b.positions {
+				out[i], errs[i] = pages[keys[i].key], err
+			}
+		}
+		return out, errs
+	}, opts...)
+}
+
+// countLoader makes a loader of nested counts over a store method that counts for many parents.
+func countLoader[F any](fetch func(context.Context, store.Parent, []string, F) (map[string]int, error), opts ...dataloadgen.Option) *dataloadgen.Loader[pageKey, int] {
+	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]int, []error) {
+		out, errs := make([]int, len(keys)), make([]error, len(keys))
+		for g, b := range batches(keys) {
+			var f F
+			err := json.Unmarshal([]byte(g[1]), &f)
+			var counts map[string]int
+			if err == nil {
+				counts, err = fetch(ctx, store.Parent(g[0]), b.parents, f)
+			}
+			for _, i := range b.positions {
+				out[i], errs[i] = counts[keys[i].key], err
+			}
+		}
+		return out, errs
+	}, opts...)
+}

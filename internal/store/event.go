@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"campaigns/internal/page"
+	"campaigns/models"
+)
+
+const eventPublished = "e.status <> 'DRAFT'"
+
+var eventList = listSpec{
+	from: "events e",
+	cols: "e.*",
+	tie:  sortKey{"e.id", "bigint", kindInt},
+	orders: map[string]sortKey{
+		"STARTS_AT":  {"e.starts_at", "timestamptz", kindTime},
+		"TITLE":      {"e.title", "text", kindText},
+		"CREATED_AT": {"e.created_at", "timestamptz", kindTime},
+	},
+}
+
+// The ways events hang off a parent in a nested connection.
+const (
+	// EventsOfCampaign are a campaign's events; keys are campaign IDs.
+	EventsOfCampaign = Parent("e.campaign_id = par.key::bigint")
+	// EventsOfOrganizer are the events an organization organizes; keys are organization IDs.
+	EventsOfOrganizer = Parent("e.organizer_id = par.key::bigint")
+	// EventsInCountry are the events held in a country; keys are ISO codes.
+	EventsInCountry = Parent("e.country_code = par.key")
+)
+
+// EventFilter narrows a list of events; zero fields do not narrow.
+type EventFilter struct {
+	CampaignID   int64
+	Kinds        []string
+	Statuses     []string
+	CountryCode  string
+	OrganizerID  int64
+	StartsAfter  *time.Time
+	StartsBefore *time.Time
+}
+
+func (f EventFilter) conds() []cond {
+	cs := []cond{{sql: eventPublished}}
+	if f.CampaignID != 0 {
+		cs = append(cs, cond{"e.campaign_id = ?", []any{f.CampaignID}})
+	}
+	if len(f.Kinds) > 0 {
+		cs = append(cs, cond{"e.kind = ANY(?::text[])", []any{models.StringList(f.Kinds)}})
+	}
+	if len(f.Statuses) > 0 {
+		cs = append(cs, cond{"e.status = ANY(?::text[])", []any{models.StringList(f.Statuses)}})
+	}
+	if f.CountryCode != "" {
+		cs = append(cs, cond{"e.country_code = ?", []any{f.CountryCode}})
+	}
+	if f.OrganizerID != 0 {
+		cs = append(cs, cond{"e.organizer_id = ?", []any{f.OrganizerID}})
+	}
+	if f.StartsAfter != nil {
+		cs = append(cs, cond{"e.starts_at >= ?", []any{*f.StartsAfter}})
+	}
+	if f.StartsBefore != nil {
+		cs = append(cs, cond{"e.starts_at < ?", []any{*f.StartsBefore}})
+	}
+	return cs
+}
+
+// Events returns a page of the published events that match f.
+func (s *Store) Events(ctx context.Context, f EventFilter, o Order, req page.Request) (page.Page[*models.Event], error) {
+	p, err := listPage[models.Event](ctx, s.db, eventList, f.conds(), o, req)
+	if err != nil {
+		return p, fmt.Errorf("events: %w", err)
+	}
+	return p, nil
+}
+
+// CountEvents counts the published events that match f.
+func (s *Store) CountEvents(ctx context.Context, f EventFilter) (int, error) {
+	n, err := listCount(ctx, s.db, eventList, f.conds())
+	if err != nil {
+		return 0, fmt.Errorf("count events: %w", err)
+	}
+	return n, nil
+}
+
+// EventPages returns, in one statement, a page of events for each parent key.
+func (s *Store) EventPages(ctx context.Context, by Parent, keys []string, f EventFilter, o Order, req page.Request) (map[string]page.Page[*models.Event], error) {
+	out, err := listPages[models.Event](ctx, s.db, eventList, by, keys, f.conds(), o, req)
+	if err != nil {
+		return nil, fmt.Errorf("event pages of %d parents: %w", len(keys), err)
+	}
+	return out, nil
+}
+
+// CountEventPages counts, in one statement, the events under each parent key.
+func (s *Store) CountEventPages(ctx context.Context, by Parent, keys []string, f EventFilter) (map[string]int, error) {
+	out, err := listCounts(ctx, s.db, eventList, by, keys, f.conds())
+	if err != nil {
+		return nil, fmt.Errorf("count event pages of %d parents: %w", len(keys), err)
+	}
+	return out, nil
+}
+
+// EventsByID returns the events with the given IDs, drafts included.
+func (s *Store) EventsByID(ctx context.Context, ids []int64) (map[int64]*models.Event, error) {
+	return byIDs(ctx, s.db, "events", ids, func(e *models.Event) int64 { return e.ID })
+}
+
+// VenuesByID returns the venues with the given IDs.
+func (s *Store) VenuesByID(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
+	return byIDs(ctx, s.db, "venues", ids, func(v *models.Venue) int64 { return v.ID })
+}
+
+// EventCoHosts returns the co-hosting organizations of each event, by name.
+func (s *Store) EventCoHosts(ctx context.Context, ids []int64) (map[int64][]*models.Organization, error) {
+	var rows []*struct {
+		models.Organization `gorm:"embedded"`
+		EventID             int64
+	}
+	err := s.db.WithContext(ctx).Table("event_cohosts ec").Select("o.*, ec.event_id").
+		Joins("JOIN organizations o ON o.id = ec.organization_id").
+		Where("ec.event_id = ANY(?::bigint[])", idList(ids)).Order("o.name, o.id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("co-hosts of %d events: %w", len(ids), translate(err))
+	}
+	out := make(map[int64][]*models.Organization, len(ids))
+	for _, id := range ids {
+		out[id] = []*models.Organization{}
+	}
+	for _, r := range rows {
+		out[r.EventID] = append(out[r.EventID], &r.Organization)
+	}
+	return out, nil
+}

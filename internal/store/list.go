@@ -1,0 +1,297 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"campaigns/internal/page"
+	"campaigns/models"
+)
+
+// Order is a requested ordering: the name of an order field of the list, and its direction.
+type Order struct {
+	Field string
+	Desc  bool
+}
+
+// valueKind says how a cursor value is checked before it reaches SQL, so that a tampered
+// cursor is refused as bad input instead of failing inside PostgreSQL.
+type valueKind int
+
+const (
+	kindText valueKind = iota
+	kindTime
+	kindDate
+	kindInt
+)
+
+// sortKey is one way to order a list: an SQL expression with its type.
+type sortKey struct {
+	expr string
+	cast string
+	kind valueKind
+}
+
+// listSpec describes a keyset-paginated list of one table. Every ordering ends with the
+// unique tiebreaker, so pages are stable under ties and under concurrent inserts.
+type listSpec struct {
+	from   string             // the FROM clause, with the table's alias
+	cols   string             // the selected columns
+	tie    sortKey            // the unique tiebreaker, e.g. the primary key
+	orders map[string]sortKey // by order field name
+}
+
+// cond is one WHERE condition with its arguments.
+type cond struct {
+	sql  string
+	args []any
+}
+
+// where joins conditions with AND.
+func where(conds []cond) (string, []any) {
+	if len(conds) == 0 {
+		return "TRUE", nil
+	}
+	parts := make([]string, len(conds))
+	var args []any
+	for i, c := range conds {
+		parts[i] = "(" + c.sql + ")"
+		args = append(args, c.args...)
+	}
+	return strings.Join(parts, " AND "), args
+}
+
+// pageSQL builds the statement for one page: the filtered rows after (or before) the cursor,
+// in order, one more than asked so that the page knows whether the list goes on.
+func (l listSpec) pageSQL(conds []cond, o Order, req page.Request) (string, []any, error) {
+	key, ok := l.orders[o.Field]
+	if !ok {
+		return "", nil, fmt.Errorf("%w: cannot order by %q", ErrInvalid, o.Field)
+	}
+	desc := o.Desc != req.Backward
+	dir, op := "ASC", ">"
+	if desc {
+		dir, op = "DESC", "<"
+	}
+	if req.From != nil {
+		if err := checkValue(key.kind, req.From.Value); err != nil {
+			return "", nil, err
+		}
+		if err := checkValue(l.tie.kind, req.From.Key); err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, cond{
+			sql:  fmt.Sprintf("(%s, %s) %s (?::%s, ?::%s)", key.expr, l.tie.expr, op, key.cast, l.tie.cast),
+			args: []any{req.From.Value, req.From.Key},
+		})
+	}
+	w, args := where(conds)
+	sql := fmt.Sprintf(
+		"SELECT %s, to_json(%s)#>>'{}' AS sort_value, (%s)::text AS sort_key FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT %d",
+		l.cols, key.expr, l.tie.expr, l.from, w, key.expr, dir, l.tie.expr, dir, req.Size+1)
+	return sql, args, nil
+}
+
+// row is a scanned list row: the record and what its cursor and parent are made of.
+type row[T any] struct {
+	Item      T `gorm:"embedded"`
+	SortValue string
+	SortKey   string
+	ParentKey string
+}
+
+// toPage trims the extra row, turns a backward page round, and makes the cursors.
+func toPage[T any](rows []row[T], field string, req page.Request) page.Page[*T] {
+	more := len(rows) > req.Size
+	if more {
+		rows = rows[:req.Size]
+	}
+	if req.Backward {
+		slices.Reverse(rows)
+	}
+	p := page.Page[*T]{Items: make([]*T, len(rows)), Cursors: make([]string, len(rows))}
+	for i := range rows {
+		p.Items[i] = &rows[i].Item
+		p.Cursors[i] = page.Cursor{Order: field, Value: rows[i].SortValue, Key: rows[i].SortKey}.Encode()
+	}
+	if req.Backward {
+		p.HasPreviousPage, p.HasNextPage = more, req.From != nil
+	} else {
+		p.HasNextPage, p.HasPreviousPage = more, req.From != nil
+	}
+	return p
+}
+
+// listPage runs one page of a list.
+func listPage[T any](ctx context.Context, db *gorm.DB, l listSpec, conds []cond, o Order, req page.Request) (page.Page[*T], error) {
+	sql, args, err := l.pageSQL(conds, o, req)
+	if err != nil {
+		return page.Page[*T]{}, err
+	}
+	var rows []row[T]
+	if err := db.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+		return page.Page[*T]{}, translate(err)
+	}
+	return toPage(rows, o.Field, req), nil
+}
+
+// listCount counts the rows a list's conditions match.
+func listCount(ctx context.Context, db *gorm.DB, l listSpec, conds []cond) (int, error) {
+	w, args := where(conds)
+	var n int
+	err := db.WithContext(ctx).Raw(fmt.Sprintf("SELECT count(*) FROM %s WHERE %s", l.from, w), args...).Scan(&n).Error
+	return n, translate(err)
+}
+
+// Parent says how a nested list hangs off its parents: a condition on the parent's key,
+// which it refers to as par.key (a text value, cast as the column needs).
+type Parent string
+
+// listPages runs the same page request for many parents in one statement: a LATERAL join
+// runs the page query once per parent key, each with its own LIMIT, using the index of
+// the parent column. This is what keeps nested connections from costing a query per parent.
+func listPages[T any](ctx context.Context, db *gorm.DB, l listSpec, parent Parent, keys []string,
+	conds []cond, o Order, req page.Request) (map[string]page.Page[*T], error) {
+	inner, args, err := l.pageSQL(append([]cond{{sql: string(parent)}}, conds...), o, req)
+	if err != nil {
+		return nil, err
+	}
+	sql := fmt.Sprintf(
+		"SELECT x.*, par.key AS parent_key FROM unnest(?::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (%s) x ORDER BY par.ord",
+		inner)
+	var rows []row[T]
+	if err := db.WithContext(ctx).Raw(sql, append([]any{models.StringList(keys)}, args...)...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	// Rows come grouped by parent in the order of keys, each group in page order.
+	out := make(map[string]page.Page[*T], len(keys))
+	for start := 0; start < len(rows); {
+		end := start + 1
+		for end < len(rows) && rows[end].ParentKey == rows[start].ParentKey {
+			end++
+		}
+		out[rows[start].ParentKey] = toPage(rows[start:end:end], o.Field, req)
+		start = end
+	}
+	for _, k := range keys {
+		if _, ok := out[k]; !ok {
+			out[k] = toPage[T](nil, o.Field, req)
+		}
+	}
+	return out, nil
+}
+
+// listCounts counts a nested list for many parents in one statement.
+func listCounts(ctx context.Context, db *gorm.DB, l listSpec, parent Parent, keys []string, conds []cond) (map[string]int, error) {
+	w, args := where(append([]cond{{sql: string(parent)}}, conds...))
+	sql := fmt.Sprintf("SELECT par.key AS parent_key, (SELECT count(*) FROM %s WHERE %s) AS n FROM unnest(?::text[]) AS par(key)", l.from, w)
+	var rows []struct {
+		ParentKey string
+		N         int
+	}
+	if err := db.WithContext(ctx).Raw(sql, append(args, models.StringList(keys))...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.ParentKey] = r.N
+	}
+	return out, nil
+}
+
+// checkValue refuses a cursor value that is not of its column's type.
+func checkValue(kind valueKind, v string) error {
+	var err error
+	switch kind {
+	case kindTime:
+		_, err = time.Parse(time.RFC3339Nano, v)
+	case kindDate:
+		if v != "infinity" {
+			_, err = time.Parse(time.DateOnly, v)
+		}
+	case kindInt:
+		_, err = strconv.ParseInt(v, 10, 64)
+	}
+	if err != nil || strings.ContainsRune(v, 0) {
+		return fmt.Errorf("%w: the cursor is not one of this list", page.ErrInvalid)
+	}
+	return nil
+}
+
+// translate maps driver errors onto the store's own.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "08"), pgErr.Code == "57P01", pgErr.Code == "57P03":
+			return fmt.Errorf("%w: %s", ErrUnavailable, pgErr.Message)
+		case strings.HasPrefix(pgErr.Code, "22"): // data exception: a value PostgreSQL cannot take
+			return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
+		}
+	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return fmt.Errorf("%w: %v", ErrUnavailable, connErr)
+	}
+	return err
+}
+
+// idList is a bigint[] parameter. GORM would expand a plain slice into a list of
+// parameters, which makes a new statement shape for every length; one array keeps one shape.
+type idList []int64
+
+// Value writes the list in PostgreSQL's array syntax.
+func (l idList) Value() (driver.Value, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, id := range l {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte('}')
+	return b.String(), nil
+}
+
+// byIDs loads the rows of table with the given primary keys.
+func byIDs[T any](ctx context.Context, db *gorm.DB, table string, ids []int64, id func(*T) int64) (map[int64]*T, error) {
+	var items []*T
+	if err := db.WithContext(ctx).Table(table).Where("id = ANY(?::bigint[])", idList(ids)).Find(&items).Error; err != nil {
+		return nil, fmt.Errorf("%s by id: %w", table, translate(err))
+	}
+	out := make(map[int64]*T, len(items))
+	for _, it := range items {
+		out[id(it)] = it
+	}
+	return out, nil
+}
+
+// groupBy groups items by a key, keeping their order, with an empty group for every key
+// asked for, so that a parent with no children gets an empty list rather than an error.
+func groupBy[K comparable, T any](keys []K, items []*T, key func(*T) K) map[K][]*T {
+	out := make(map[K][]*T, len(keys))
+	for _, k := range keys {
+		out[k] = []*T{}
+	}
+	for _, it := range items {
+		k := key(it)
+		out[k] = append(out[k], it)
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"campaigns/migrations"
+)
+
+// provider returns a goose provider over the embedded migrations. It holds a PostgreSQL
+// advisory lock while it migrates, so that several instances starting at once migrate once.
+func (s *Store) provider() (*goose.Provider, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS, goose.WithSessionLocker(locker))
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return p, nil
+}
+
+// MigrateUp applies every pending migration and returns how many it applied.
+func (s *Store) MigrateUp(ctx context.Context) (int, error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, err
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("migrate up: %w", err)
+	}
+	return len(res), nil
+}
+
+// MigrateDown rolls back the latest migration.
+func (s *Store) MigrateDown(ctx context.Context) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Down(ctx); err != nil {
+		return fmt.Errorf("migrate down: %w", err)
+	}
+	return nil
+}
+
+// MigrationStatus writes each migration with whether and when it was applied.
+func (s *Store) MigrationStatus(ctx context.Context, w io.Writer) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	statuses, err := p.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("migration status: %w", err)
+	}
+	for _, st := range statuses {
+		applied := "pending"
+		if st.State == goose.StateApplied {
+			applied = "applied " + st.AppliedAt.Format("2006-01-02 15:04:05Z07:00")
+		}
+		fmt.Fprintf(w, "%05d  %-40s %s\n", st.Source.Version, st.Source.Path, applied)
+	}
+	return nil
+}
+
+// MigrationsCurrent reports whether every migration has been applied.
+func (s *Store) MigrationsCurrent(ctx context.Context) (bool, error) {
+	p, err := s.provider()
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("pending migrations: %w", err)
+	}
+	return !pending, nil
+}

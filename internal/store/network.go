@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"campaigns/internal/page"
+	"campaigns/models"
+)
+
+var networkList = listSpec{
+	from: "youth_networks n",
+	cols: "n.*",
+	tie:  sortKey{"n.id", "bigint", kindInt},
+	orders: map[string]sortKey{
+		"NAME":       {"n.name", "text", kindText},
+		"CREATED_AT": {"n.created_at", "timestamptz", kindTime},
+	},
+}
+
+// NetworkChapters are a network's chapters or groups; keys are network IDs.
+const NetworkChapters = Parent("n.parent_id = par.key::bigint")
+
+// NetworkFilter narrows a list of youth networks; zero fields do not narrow.
+type NetworkFilter struct {
+	Scopes      []string
+	CountryCode string
+	ParentID    int64
+	TopLevel    *bool
+}
+
+func (f NetworkFilter) conds() []cond {
+	var cs []cond
+	if len(f.Scopes) > 0 {
+		cs = append(cs, cond{"n.scope = ANY(?::text[])", []any{models.StringList(f.Scopes)}})
+	}
+	if f.CountryCode != "" {
+		cs = append(cs, cond{"n.country_code = ?", []any{f.CountryCode}})
+	}
+	if f.ParentID != 0 {
+		cs = append(cs, cond{"n.parent_id = ?", []any{f.ParentID}})
+	}
+	if f.TopLevel != nil {
+		if *f.TopLevel {
+			cs = append(cs, cond{sql: "n.parent_id IS NULL"})
+		} else {
+			cs = append(cs, cond{sql: "n.parent_id IS NOT NULL"})
+		}
+	}
+	return cs
+}
+
+// Networks returns a page of the youth networks that match f.
+func (s *Store) Networks(ctx context.Context, f NetworkFilter, o Order, req page.Request) (page.Page[*models.YouthNetwork], error) {
+	p, err := listPage[models.YouthNetwork](ctx, s.db, networkList, f.conds(), o, req)
+	if err != nil {
+		return p, fmt.Errorf("youth networks: %w", err)
+	}
+	return p, nil
+}
+
+// CountNetworks counts the youth networks that match f.
+func (s *Store) CountNetworks(ctx context.Context, f NetworkFilter) (int, error) {
+	n, err := listCount(ctx, s.db, networkList, f.conds())
+	if err != nil {
+		return 0, fmt.Errorf("count youth networks: %w", err)
+	}
+	return n, nil
+}
+
+// NetworkPages returns, in one statement, a page of networks for each parent key.
+func (s *Store) NetworkPages(ctx context.Context, by Parent, keys []string, f NetworkFilter, o Order, req page.Request) (map[string]page.Page[*models.YouthNetwork], error) {
+	out, err := listPages[models.YouthNetwork](ctx, s.db, networkList, by, keys, f.conds(), o, req)
+	if err != nil {
+		return nil, fmt.Errorf("network pages of %d parents: %w", len(keys), err)
+	}
+	return out, nil
+}
+
+// CountNetworkPages counts, in one statement, the networks under each parent key.
+func (s *Store) CountNetworkPages(ctx context.Context, by Parent, keys []string, f NetworkFilter) (map[string]int, error) {
+	out, err := listCounts(ctx, s.db, networkList, by, keys, f.conds())
+	if err != nil {
+		return nil, fmt.Errorf("count network pages of %d parents: %w", len(keys), err)
+	}
+	return out, nil
+}
+
+// NetworksByID returns the youth networks with the given IDs.
+func (s *Store) NetworksByID(ctx context.Context, ids []int64) (map[int64]*models.YouthNetwork, error) {
+	return byIDs(ctx, s.db, "youth_networks", ids, func(n *models.YouthNetwork) int64 { return n.ID })
+}
+
+// NetworkBySlug returns the youth network with the given slug, or ErrNotFound.
+func (s *Store) NetworkBySlug(ctx context.Context, slug string) (*models.YouthNetwork, error) {
+	var n models.YouthNetwork
+	if err := s.db.WithContext(ctx).Where("slug = ?", slug).Take(&n).Error; err != nil {
+		return nil, fmt.Errorf("youth network %q: %w", slug, translate(err))
+	}
+	return &n, nil
+}
+
+// NetworkCoordinators returns the coordinating organizations of each network, by name.
+func (s *Store) NetworkCoordinators(ctx context.Context, ids []int64) (map[int64][]*models.Organization, error) {
+	var rows []*struct {
+		models.Organization `gorm:"embedded"`
+		NetworkID           int64
+	}
+	err := s.db.WithContext(ctx).Table("network_coordinators nc").Select("o.*, nc.network_id").
+		Joins("JOIN organizations o ON o.id = nc.organization_id").
+		Where("nc.network_id = ANY(?::bigint[])", idList(ids)).Order("o.name, o.id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("coordinators of %d networks: %w", len(ids), translate(err))
+	}
+	out := make(map[int64][]*models.Organization, len(ids))
+	for _, id := range ids {
+		out[id] = []*models.Organization{}
+	}
+	for _, r := range rows {
+		out[r.NetworkID] = append(out[r.NetworkID], &r.Organization)
+	}
+	return out, nil
+}
+
+// NetworkChannels returns the channels of each network.
+func (s *Store) NetworkChannels(ctx context.Context, ids []int64) (map[int64][]*models.NetworkChannel, error) {
+	var rows []*models.NetworkChannel
+	if err := s.db.WithContext(ctx).Where("network_id = ANY(?::bigint[])", idList(ids)).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("channels of %d networks: %w", len(ids), translate(err))
+	}
+	return groupBy(ids, rows, func(r *models.NetworkChannel) int64 { return r.NetworkID }), nil
+}

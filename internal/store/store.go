@@ -1,0 +1,164 @@
+// Package store owns every SQL statement of the API. It speaks in its own errors and
+// types, so that no GORM or driver detail leaks to the GraphQL layer.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Errors the store speaks in. Callers match them with errors.Is.
+var (
+	// ErrNotFound is returned when a looked-up record does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid is returned for arguments the store cannot use, such as an unknown country
+	// or a tampered cursor; its message is safe to show to the client.
+	ErrInvalid = errors.New("invalid input")
+	// ErrUnavailable is returned when the database cannot be reached.
+	ErrUnavailable = errors.New("database unavailable")
+)
+
+// Store reads and writes the campaign database.
+type Store struct {
+	db *gorm.DB
+}
+
+// Options tune the connection pool.
+type Options struct {
+	MaxOpenConns int
+	Logger       *slog.Logger
+}
+
+// Open connects to the database at url, creating the database first if the server has
+// none of that name, and checks that it answers. An unreachable server gives an error
+// wrapping ErrUnavailable that names the address tried, and nothing else.
+func Open(ctx context.Context, url string, opt Options) (*Store, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse DATABASE_URL: %w", redact(err))
+	}
+	cfg.Tracer = statementCounter{}
+	if err := ensureDatabase(ctx, cfg); err != nil {
+		return nil, err
+	}
+	sqlDB := stdlib.OpenDB(*cfg)
+	if opt.MaxOpenConns > 0 {
+		sqlDB.SetMaxOpenConns(opt.MaxOpenConns)
+		sqlDB.SetMaxIdleConns(opt.MaxOpenConns)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	gormLog := logger.Discard
+	if opt.Logger != nil {
+		// Parameterized: a slow query's arguments may hold personal data, so they are never logged.
+		gormLog = logger.New(slogWriter{opt.Logger}, logger.Config{
+			SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn,
+			IgnoreRecordNotFoundError: true, ParameterizedQueries: true,
+		})
+	}
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+		SkipDefaultTransaction: true,
+		Logger:                 gormLog,
+		TranslateError:         true,
+	})
+	if err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, unreachable(cfg, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w: %v", ErrUnavailable, err)
+	}
+	return nil
+}
+
+// ensureDatabase creates cfg's database when the server does not have it, so that a new
+// user's first `go run .` needs nothing prepared by hand.
+func ensureDatabase(ctx context.Context, cfg *pgx.ConnConfig) error {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err == nil {
+		return conn.Close(ctx)
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" { // invalid_catalog_name
+		return unreachable(cfg, err)
+	}
+	admin := cfg.Copy()
+	admin.Database = "postgres"
+	conn, err = pgx.ConnectConfig(ctx, admin)
+	if err != nil {
+		return unreachable(cfg, err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{cfg.Database}.Sanitize())
+	if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42P04") { // duplicate_database: another process won
+		return fmt.Errorf("create database %q: %w", cfg.Database, err)
+	}
+	return nil
+}
+
+// unreachable turns a connection failure into one line naming the address and the cause.
+func unreachable(cfg *pgx.ConnConfig, err error) error {
+	cause := "no answer"
+	var pgErr *pgconn.PgError
+	var netErr *net.OpError
+	switch {
+	case errors.As(err, &pgErr):
+		cause = pgErr.Message
+	case errors.As(err, &netErr):
+		cause = netErr.Err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		cause = "timed out"
+	}
+	return fmt.Errorf("%w: cannot reach PostgreSQL at %s (database %q, user %q): %s",
+		ErrUnavailable, net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port)), cfg.Database, cfg.User, cause)
+}
+
+// redact keeps a password out of a URL parse error.
+func redact(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "://"); i >= 0 {
+		if j := strings.Index(msg[i:], "@"); j >= 0 {
+			return errors.New(msg[:i+3] + "…" + msg[i+j:])
+		}
+	}
+	return err
+}
+
+type slogWriter struct{ l *slog.Logger }
+
+func (w slogWriter) Printf(format string, args ...any) {
+	w.l.Warn("sql", "detail", fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,138 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// Date precisions, the values of the schema's DatePrecision enum.
+const (
+	PrecisionYear   = "YEAR"
+	PrecisionMonth  = "MONTH"
+	PrecisionDay    = "DAY"
+	PrecisionMinute = "MINUTE"
+)
+
+// PartialDate is a calendar date known only to a precision: "since 2006" is the year 2006,
+// not 1 January 2006. It is the Go side of the schema's Date scalar, and marshals to ISO 8601
+// at its own precision (2006, 2012-12, 2012-11-19) so no client is shown an invented day.
+type PartialDate struct {
+	// Date is the first day of the period, at midnight UTC.
+	Date time.Time
+	// Precision is YEAR, MONTH or DAY.
+	Precision string
+}
+
+// NewPartialDate returns the date d at precision p; it returns nil when d is nil, so that an
+// unknown date stays null.
+func NewPartialDate(d *time.Time, p string) *PartialDate {
+	if d == nil {
+		return nil
+	}
+	return &PartialDate{Date: *d, Precision: p}
+}
+
+// String formats the date in ISO 8601 at its precision.
+func (d PartialDate) String() string {
+	switch d.Precision {
+	case PrecisionYear:
+		return d.Date.Format("2006")
+	case PrecisionMonth:
+		return d.Date.Format("2006-01")
+	default:
+		return d.Date.Format("2006-01-02")
+	}
+}
+
+// MarshalGQL writes the date as a JSON string.
+func (d PartialDate) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, strconv.Quote(d.String()))
+}
+
+// UnmarshalGQL reads YYYY, YYYY-MM or YYYY-MM-DD and keeps the precision it was given in.
+func (d *PartialDate) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("%w: a Date must be a string such as \"2012-11-19\", \"2012-12\" or \"2006\"", ErrInvalidValue)
+	}
+	p, err := ParsePartialDate(s)
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
+// ParsePartialDate parses an ISO 8601 calendar date of year, month or day precision.
+func ParsePartialDate(s string) (PartialDate, error) {
+	for _, f := range []struct{ layout, precision string }{
+		{"2006-01-02", PrecisionDay}, {"2006-01", PrecisionMonth}, {"2006", PrecisionYear},
+	} {
+		if len(s) != len(f.layout) {
+			continue
+		}
+		if t, err := time.Parse(f.layout, s); err == nil {
+			return PartialDate{Date: t, Precision: f.precision}, nil
+		}
+	}
+	return PartialDate{}, fmt.Errorf("%w: %q is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ErrInvalidValue, truncate(s))
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// zones caches loaded time zones: time.LoadLocation reads and parses the zone file on every
+// call, and every event in a page needs its venue's zone.
+var zones sync.Map
+
+// Location returns the IANA zone name's location, or UTC for an empty or unknown name.
+func Location(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(name, loc)
+	return loc
+}
+
+// ErrInvalidValue is returned when a scalar value sent by a client cannot be read; the error
+// presenter answers it as BAD_USER_INPUT.
+var ErrInvalidValue = errors.New("invalid value")
+
+// MarshalDateTime writes an instant in RFC 3339 with the offset of its location, so that an
+// event's time reads as the venue's local time.
+func MarshalDateTime(t time.Time) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		_, _ = io.WriteString(w, strconv.Quote(t.Format(time.RFC3339)))
+	})
+}
+
+// UnmarshalDateTime reads an RFC 3339 instant; the offset is required, because a time with
+// no zone means different instants to partners in different countries.
+func UnmarshalDateTime(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, fmt.Errorf("%w: a DateTime must be a string such as \"2012-12-08T19:00:00+06:30\"", ErrInvalidValue)
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %q is not an RFC 3339 date and time with an offset, such as \"2012-12-08T19:00:00+06:30\"", ErrInvalidValue, truncate(s))
+	}
+	return t, nil
+}

@@ -1,0 +1,191 @@
+package models
+
+import (
+	"time"
+
+	"campaigns/internal/relay"
+)
+
+// Event is something that happens in a campaign. StartBound is the first instant of the start
+// period in the event's zone: exact only when DatePrecision is MINUTE, and otherwise kept for
+// ordering and filtering, never shown as if it were the start.
+type Event struct {
+	ID                   int64      `gorm:"primaryKey"`
+	CampaignID           int64      `gorm:"not null"`
+	Title                string     `gorm:"type:text;not null"`
+	Summary              *string    `gorm:"type:text"`
+	Description          *string    `gorm:"type:text"`
+	Kind                 string     `gorm:"type:text;not null"`
+	Status               string     `gorm:"type:text;not null;default:DRAFT"`
+	StartBound           time.Time  `gorm:"column:starts_at;type:timestamptz;not null"`
+	EndBound             *time.Time `gorm:"column:ends_at;type:timestamptz"`
+	DatePrecision        string     `gorm:"type:text;not null;default:MINUTE"`
+	DateQualifier        *string    `gorm:"type:text"`
+	TimeZone             *string    `gorm:"type:text"`
+	VenueID              *int64
+	CountryCode          *string    `gorm:"type:char(2)"`
+	OnlineURL            *string    `gorm:"column:online_url;type:text"`
+	Capacity             *int32     `gorm:"type:integer"`
+	RegistrationEnabled  bool       `gorm:"not null;default:false"`
+	RegistrationOpensAt  *time.Time `gorm:"type:timestamptz"`
+	RegistrationClosesAt *time.Time `gorm:"type:timestamptz"`
+	WaitlistEnabled      bool       `gorm:"not null;default:false"`
+	OrganizerID          int64      `gorm:"not null"`
+	Attendance           *int32     `gorm:"type:integer"`
+	Reach                *int64     `gorm:"column:media_reach"`
+	Source               *string    `gorm:"type:text"`
+	Version              int32      `gorm:"type:integer;not null;default:1"`
+	CreatedAt            time.Time  `gorm:"type:timestamptz;not null;default:now()"`
+	UpdatedAt            time.Time  `gorm:"type:timestamptz;not null;default:now()"`
+}
+
+// GlobalID returns the event's global ID.
+func (e *Event) GlobalID() string { return relay.EncodeInt(relay.TypeEvent, e.ID) }
+
+// location returns the event's zone, UTC while it is not known.
+func (e *Event) location() *time.Location {
+	if e.TimeZone == nil {
+		return time.UTC
+	}
+	return Location(*e.TimeZone)
+}
+
+// StartsAt returns the exact start in local time, or nil when it is known less precisely.
+func (e *Event) StartsAt() *time.Time {
+	if e.DatePrecision != PrecisionMinute {
+		return nil
+	}
+	t := e.StartBound.In(e.location())
+	return &t
+}
+
+// EndsAt returns the exact end in local time, or nil when it is not known to the minute.
+func (e *Event) EndsAt() *time.Time {
+	if e.DatePrecision != PrecisionMinute || e.EndBound == nil {
+		return nil
+	}
+	t := e.EndBound.In(e.location())
+	return &t
+}
+
+// StartsOn returns the local start date at the precision known (a minute-precise start is
+// shown as its day).
+func (e *Event) StartsOn() PartialDate {
+	local := e.StartBound.In(e.location())
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	p := e.DatePrecision
+	if p == PrecisionMinute {
+		p = PrecisionDay
+	}
+	return PartialDate{Date: day, Precision: p}
+}
+
+// DateLabel returns the start in English words at its own precision, such as
+// "late November 2012", for clients that show dates as text.
+func (e *Event) DateLabel() string {
+	local := e.StartBound.In(e.location())
+	var label string
+	switch e.DatePrecision {
+	case PrecisionYear:
+		label = local.Format("2006")
+	case PrecisionMonth:
+		label = local.Format("January 2006")
+	case PrecisionDay:
+		label = local.Format("2 January 2006")
+	default:
+		label = local.Format("2 January 2006, 15:04 MST")
+	}
+	if e.DateQualifier != nil {
+		switch *e.DateQualifier {
+		case "EARLY":
+			label = "early " + label
+		case "MID":
+			label = "mid-" + label
+		case "LATE":
+			label = "late " + label
+		}
+	}
+	return label
+}
+
+// MediaReach returns the reported media reach as a float, since it can exceed a GraphQL Int.
+func (e *Event) MediaReach() *float64 {
+	if e.Reach == nil {
+		return nil
+	}
+	f := float64(*e.Reach)
+	return &f
+}
+
+// Registration returns the event's registration window, or nil when it takes no registrations.
+func (e *Event) Registration() *RegistrationWindow {
+	if !e.RegistrationEnabled {
+		return nil
+	}
+	w := &RegistrationWindow{WaitlistEnabled: e.WaitlistEnabled}
+	if e.RegistrationOpensAt != nil {
+		t := e.RegistrationOpensAt.In(e.location())
+		w.OpensAt = &t
+	}
+	if e.RegistrationClosesAt != nil {
+		t := e.RegistrationClosesAt.In(e.location())
+		w.ClosesAt = &t
+	}
+	return w
+}
+
+// RegistrationWindow is when and how people can register for an event.
+type RegistrationWindow struct {
+	OpensAt         *time.Time
+	ClosesAt        *time.Time
+	WaitlistEnabled bool
+}
+
+// EventCohost is an organization hosting an event with its organizer.
+type EventCohost struct {
+	EventID        int64 `gorm:"primaryKey;autoIncrement:false"`
+	OrganizationID int64 `gorm:"primaryKey;autoIncrement:false"`
+}
+
+// TableName names the table, which GORM would otherwise call event_cohosts too but spell from the type.
+func (EventCohost) TableName() string { return "event_cohosts" }
+
+// Venue is a place where events happen. Its address can locate people at risk, so it is
+// private unless marked otherwise.
+type Venue struct {
+	ID             int64     `gorm:"primaryKey"`
+	Name           string    `gorm:"type:text;not null"`
+	City           *string   `gorm:"type:text"`
+	CountryCode    string    `gorm:"type:char(2);not null"`
+	Latitude       *float64  `gorm:"type:double precision"`
+	Longitude      *float64  `gorm:"type:double precision"`
+	StreetAddress  *string   `gorm:"column:address;type:text"`
+	AddressPrivate bool      `gorm:"not null;default:true"`
+	Source         *string   `gorm:"type:text"`
+	CreatedAt      time.Time `gorm:"type:timestamptz;not null;default:now()"`
+}
+
+// GlobalID returns the venue's global ID.
+func (v *Venue) GlobalID() string { return relay.EncodeInt(relay.TypeVenue, v.ID) }
+
+// Coordinates returns the venue's position, or nil when it is not known.
+func (v *Venue) Coordinates() *Coordinates {
+	if v.Latitude == nil || v.Longitude == nil {
+		return nil
+	}
+	return &Coordinates{Latitude: *v.Latitude, Longitude: *v.Longitude}
+}
+
+// Address returns the street address, or nil when it is private.
+func (v *Venue) Address() *string {
+	if v.AddressPrivate {
+		return nil
+	}
+	return v.StreetAddress
+}
+
+// Coordinates is a WGS 84 position.
+type Coordinates struct {
+	Latitude  float64
+	Longitude float64
+}
