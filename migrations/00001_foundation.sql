@@ -245,7 +245,15 @@ CREATE TABLE indicator_periods (
 );
 CREATE INDEX indicator_periods_indicator_idx ON indicator_periods (indicator_id, period_start, id);
 
+-- Which versions of the built-in seed data have been loaded: the seed runs once per version,
+-- so a restart adds nothing and never overwrites what partners have since changed.
+CREATE TABLE seed_versions (
+    version    text PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- +goose Down
+DROP TABLE seed_versions;
 DROP TABLE indicator_periods;
 DROP TABLE indicators;
 DROP TABLE network_channels;

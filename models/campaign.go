@@ -18,21 +18,21 @@ type Campaign struct {
 	Name           string     `gorm:"type:text;not null"`
 	Summary        *string    `gorm:"type:text"`
 	Description    *string    `gorm:"type:text"`
-	Status         string     `gorm:"type:text;not null;default:DRAFT"`
-	FocusList      StringList `gorm:"column:focus;type:text[];not null;default:'{}'"`
-	ThemesList     StringList `gorm:"column:themes;type:text[];not null;default:'{}'"`
-	AudiencesList  StringList `gorm:"column:audiences;type:text[];not null;default:'{}'"`
-	ObjectivesList StringList `gorm:"column:objectives;type:text[];not null;default:'{}'"`
+	Status         string     `gorm:"type:text;not null"`
+	FocusList      StringList `gorm:"column:focus;type:text[];not null"`
+	ThemesList     StringList `gorm:"column:themes;type:text[];not null"`
+	AudiencesList  StringList `gorm:"column:audiences;type:text[];not null"`
+	ObjectivesList StringList `gorm:"column:objectives;type:text[];not null"`
 	StartDate      *time.Time `gorm:"column:starts_on;type:date"`
-	StartPrecision string     `gorm:"column:starts_on_precision;type:text;not null;default:DAY"`
+	StartPrecision string     `gorm:"column:starts_on_precision;type:text;not null"`
 	EndDate        *time.Time `gorm:"column:ends_on;type:date"`
-	EndPrecision   string     `gorm:"column:ends_on_precision;type:text;not null;default:DAY"`
+	EndPrecision   string     `gorm:"column:ends_on_precision;type:text;not null"`
 	ParentID       *int64
 	OwnerID        *int64
 	Source         *string   `gorm:"type:text"`
 	Version        int32     `gorm:"type:integer;not null;default:1"`
-	CreatedAt      time.Time `gorm:"type:timestamptz;not null;default:now()"`
-	UpdatedAt      time.Time `gorm:"type:timestamptz;not null;default:now()"`
+	CreatedAt      time.Time `gorm:"type:timestamptz;not null"`
+	UpdatedAt      time.Time `gorm:"type:timestamptz;not null"`
 }
 
 // GlobalID returns the campaign's global ID.
@@ -67,7 +67,7 @@ type CampaignCountry struct {
 	CampaignID     int64      `gorm:"primaryKey;autoIncrement:false"`
 	CountryCode    string     `gorm:"primaryKey;type:char(2)"`
 	SinceDate      *time.Time `gorm:"column:since;type:date"`
-	SincePrecision string     `gorm:"type:text;not null;default:DAY"`
+	SincePrecision string     `gorm:"type:text;not null"`
 }
 
 // Since returns when the campaign reached the country, at its precision.
@@ -90,9 +90,9 @@ type FundingCommitment struct {
 	Currency           string     `gorm:"type:char(3);not null"`
 	Purpose            *string    `gorm:"type:text"`
 	CommittedDate      *time.Time `gorm:"column:committed_on;type:date"`
-	CommittedPrecision string     `gorm:"type:text;not null;default:DAY"`
+	CommittedPrecision string     `gorm:"type:text;not null"`
 	Source             *string    `gorm:"type:text"`
-	CreatedAt          time.Time  `gorm:"type:timestamptz;not null;default:now()"`
+	CreatedAt          time.Time  `gorm:"type:timestamptz;not null"`
 }
 
 // GlobalID returns the commitment's global ID.

@@ -16,27 +16,27 @@ type Event struct {
 	Summary              *string    `gorm:"type:text"`
 	Description          *string    `gorm:"type:text"`
 	Kind                 string     `gorm:"type:text;not null"`
-	Status               string     `gorm:"type:text;not null;default:DRAFT"`
+	Status               string     `gorm:"type:text;not null"`
 	StartBound           time.Time  `gorm:"column:starts_at;type:timestamptz;not null"`
 	EndBound             *time.Time `gorm:"column:ends_at;type:timestamptz"`
-	DatePrecision        string     `gorm:"type:text;not null;default:MINUTE"`
+	DatePrecision        string     `gorm:"type:text;not null"`
 	DateQualifier        *string    `gorm:"type:text"`
 	TimeZone             *string    `gorm:"type:text"`
 	VenueID              *int64
 	CountryCode          *string    `gorm:"type:char(2)"`
 	OnlineURL            *string    `gorm:"column:online_url;type:text"`
 	Capacity             *int32     `gorm:"type:integer"`
-	RegistrationEnabled  bool       `gorm:"not null;default:false"`
+	RegistrationEnabled  bool       `gorm:"not null"`
 	RegistrationOpensAt  *time.Time `gorm:"type:timestamptz"`
 	RegistrationClosesAt *time.Time `gorm:"type:timestamptz"`
-	WaitlistEnabled      bool       `gorm:"not null;default:false"`
+	WaitlistEnabled      bool       `gorm:"not null"`
 	OrganizerID          int64      `gorm:"not null"`
 	Attendance           *int32     `gorm:"type:integer"`
 	Reach                *int64     `gorm:"column:media_reach"`
 	Source               *string    `gorm:"type:text"`
 	Version              int32      `gorm:"type:integer;not null;default:1"`
-	CreatedAt            time.Time  `gorm:"type:timestamptz;not null;default:now()"`
-	UpdatedAt            time.Time  `gorm:"type:timestamptz;not null;default:now()"`
+	CreatedAt            time.Time  `gorm:"type:timestamptz;not null"`
+	UpdatedAt            time.Time  `gorm:"type:timestamptz;not null"`
 }
 
 // GlobalID returns the event's global ID.
@@ -160,9 +160,9 @@ type Venue struct {
 	Latitude       *float64  `gorm:"type:double precision"`
 	Longitude      *float64  `gorm:"type:double precision"`
 	StreetAddress  *string   `gorm:"column:address;type:text"`
-	AddressPrivate bool      `gorm:"not null;default:true"`
+	AddressPrivate bool      `gorm:"not null"`
 	Source         *string   `gorm:"type:text"`
-	CreatedAt      time.Time `gorm:"type:timestamptz;not null;default:now()"`
+	CreatedAt      time.Time `gorm:"type:timestamptz;not null"`
 }
 
 // GlobalID returns the venue's global ID.

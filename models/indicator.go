@@ -14,7 +14,7 @@ type Indicator struct {
 	Name        string    `gorm:"type:text;not null"`
 	Description *string   `gorm:"type:text"`
 	Unit        string    `gorm:"type:text;not null"`
-	CreatedAt   time.Time `gorm:"type:timestamptz;not null;default:now()"`
+	CreatedAt   time.Time `gorm:"type:timestamptz;not null"`
 }
 
 // GlobalID returns the indicator's global ID.
@@ -25,16 +25,16 @@ type IndicatorPeriod struct {
 	ID               int64     `gorm:"primaryKey"`
 	IndicatorID      int64     `gorm:"not null"`
 	PeriodStart      time.Time `gorm:"type:date;not null"`
-	StartPrecision   string    `gorm:"type:text;not null;default:DAY"`
+	StartPrecision   string    `gorm:"type:text;not null"`
 	PeriodEnd        time.Time `gorm:"type:date;not null"`
-	EndPrecision     string    `gorm:"type:text;not null;default:DAY"`
+	EndPrecision     string    `gorm:"type:text;not null"`
 	Baseline         *float64  `gorm:"type:numeric"`
 	Target           *float64  `gorm:"type:numeric"`
 	Actual           *float64  `gorm:"type:numeric"`
-	ActualComparator string    `gorm:"type:text;not null;default:EXACT"`
+	ActualComparator string    `gorm:"type:text;not null"`
 	Note             *string   `gorm:"type:text"`
 	Source           *string   `gorm:"type:text"`
-	CreatedAt        time.Time `gorm:"type:timestamptz;not null;default:now()"`
+	CreatedAt        time.Time `gorm:"type:timestamptz;not null"`
 }
 
 // Start returns the first day of the period at its precision.

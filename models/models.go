@@ -7,6 +7,7 @@ package models
 import (
 	"database/sql/driver"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -54,3 +55,9 @@ func (l StringList) Value() (driver.Value, error) {
 // GormDataType makes AutoMigrate, in the test that compares models with migrations,
 // create the same column type as the migrations do.
 func (StringList) GormDataType() string { return "text[]" }
+
+// SeedVersion records that a version of the built-in seed data was loaded.
+type SeedVersion struct {
+	Version   string    `gorm:"primaryKey;type:text"`
+	AppliedAt time.Time `gorm:"type:timestamptz;not null"`
+}

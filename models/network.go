@@ -19,8 +19,8 @@ type YouthNetwork struct {
 	OwnerID     *int64
 	Source      *string   `gorm:"type:text"`
 	Version     int32     `gorm:"type:integer;not null;default:1"`
-	CreatedAt   time.Time `gorm:"type:timestamptz;not null;default:now()"`
-	UpdatedAt   time.Time `gorm:"type:timestamptz;not null;default:now()"`
+	CreatedAt   time.Time `gorm:"type:timestamptz;not null"`
+	UpdatedAt   time.Time `gorm:"type:timestamptz;not null"`
 }
 
 // GlobalID returns the network's global ID.

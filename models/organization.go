@@ -10,10 +10,10 @@ import (
 type Country struct {
 	Code        string     `gorm:"primaryKey;type:char(2)"`
 	Name        string     `gorm:"type:text;not null"`
-	AliasList   StringList `gorm:"column:aliases;type:text[];not null;default:'{}'"`
-	AseanMember bool       `gorm:"not null;default:false"`
-	CreatedAt   time.Time  `gorm:"type:timestamptz;not null;default:now()"`
-	UpdatedAt   time.Time  `gorm:"type:timestamptz;not null;default:now()"`
+	AliasList   StringList `gorm:"column:aliases;type:text[];not null"`
+	AseanMember bool       `gorm:"not null"`
+	CreatedAt   time.Time  `gorm:"type:timestamptz;not null"`
+	UpdatedAt   time.Time  `gorm:"type:timestamptz;not null"`
 }
 
 // GlobalID returns the country's global ID.
@@ -32,8 +32,8 @@ type Organization struct {
 	Website     *string   `gorm:"type:text"`
 	Description *string   `gorm:"type:text"`
 	Source      *string   `gorm:"type:text"`
-	CreatedAt   time.Time `gorm:"type:timestamptz;not null;default:now()"`
-	UpdatedAt   time.Time `gorm:"type:timestamptz;not null;default:now()"`
+	CreatedAt   time.Time `gorm:"type:timestamptz;not null"`
+	UpdatedAt   time.Time `gorm:"type:timestamptz;not null"`
 }
 
 // GlobalID returns the organization's global ID.

@@ -1,0 +1,87 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"campaigns/internal/page"
+	"campaigns/internal/relay"
+	"campaigns/internal/reqid"
+	"campaigns/internal/store"
+	"campaigns/models"
+)
+
+// The error codes of extensions.code beyond those gqlgen sets itself
+// (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED).
+const (
+	CodeBadUserInput       = "BAD_USER_INPUT"
+	CodeNotFound           = "NOT_FOUND"
+	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
+	CodeInternal           = "INTERNAL_SERVER_ERROR"
+)
+
+// inputErrors are the sentinels whose messages are written for the client.
+var inputErrors = []error{store.ErrInvalid, page.ErrInvalid, relay.ErrInvalidID, models.ErrInvalidValue}
+
+// ErrorPresenter is the one place where errors become GraphQL errors: each known sentinel
+// gets its code and a message fit for a client; anything else is logged with the request id
+// and shown only as an internal error carrying that id, since its text may hold SQL or data.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		id := reqid.From(ctx)
+		gqlErr.Extensions["requestId"] = id
+		if _, ok := gqlErr.Extensions["code"]; ok {
+			return gqlErr // set by gqlgen for parse and validation errors
+		}
+		for _, sentinel := range inputErrors {
+			if errors.Is(err, sentinel) {
+				gqlErr.Message = clientMessage(err, sentinel)
+				gqlErr.Extensions["code"] = CodeBadUserInput
+				return gqlErr
+			}
+		}
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			gqlErr.Message = "not found"
+			gqlErr.Extensions["code"] = CodeNotFound
+		case errors.Is(err, store.ErrUnavailable):
+			log.WarnContext(ctx, "database unavailable", "request_id", id, "path", gqlErr.Path.String(), "err", err)
+			gqlErr.Message = "the database is unavailable; try again shortly"
+			gqlErr.Extensions["code"] = CodeServiceUnavailable
+		default:
+			log.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "err", err)
+			gqlErr.Message = fmt.Sprintf("internal error (request id %s)", id)
+			gqlErr.Extensions["code"] = CodeInternal
+		}
+		return gqlErr
+	}
+}
+
+// clientMessage keeps the part of an error's text written for the client: what follows the
+// sentinel, without the operation names that wrapping put in front of it.
+func clientMessage(err, sentinel error) string {
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, sentinel.Error()+": "); ok {
+		return rest
+	}
+	return msg
+}
+
+// Recover turns a panic in a resolver into a logged internal error instead of a crash.
+func Recover(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic", "request_id", reqid.From(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return errors.New("panic in resolver")
+	}
+}

@@ -1,0 +1,114 @@
+// Package api assembles the HTTP handler: the GraphQL endpoint, the playground and the
+// health checks, behind the middleware every request goes through. Tests drive the same
+// handler that the server runs.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"campaigns/graph"
+	"campaigns/graph/generated"
+	"campaigns/internal/loader"
+	"campaigns/internal/playground"
+	"campaigns/internal/reqid"
+	"campaigns/internal/store"
+)
+
+// Options configure the handler.
+type Options struct {
+	Logger *slog.Logger
+	// Playground serves GraphiQL at / when set.
+	Playground bool
+	// Introspection allows schema introspection when set.
+	Introspection bool
+}
+
+// New returns the API's HTTP handler over st.
+func New(st *store.Store, opt Options) http.Handler {
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	gql := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Store: st}}))
+	gql.AddTransport(transport.Options{})
+	gql.AddTransport(transport.GET{})
+	gql.AddTransport(transport.POST{})
+	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opt.Introspection {
+		gql.Use(extension.Introspection{})
+	}
+	gql.SetErrorPresenter(graph.ErrorPresenter(log))
+	gql.SetRecoverFunc(graph.Recover(log))
+
+	mux := http.NewServeMux()
+	mux.Handle("/query", loader.Middleware(st, gql))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ready(w, r, st)
+	})
+	if opt.Playground {
+		mux.Handle("/", playground.Handler("Campaign partner API", "/query"))
+	}
+	return reqid.Middleware(accessLog(log, mux))
+}
+
+// ready reports whether the database answers and its migrations are current, so that a
+// load balancer sends no traffic to an instance that cannot serve it.
+func ready(w http.ResponseWriter, r *http.Request, st *store.Store) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := st.Ping(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "database unreachable"})
+		return
+	}
+	current, err := st.MigrationsCurrent(ctx)
+	if err != nil || !current {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "migrations pending"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// statusWriter records the status a handler wrote, for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// accessLog writes one line per request: never the body or query string, which may carry
+// personal data.
+func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		log.InfoContext(r.Context(), "request", "request_id", reqid.From(r.Context()), "method", r.Method,
+			"path", r.URL.Path, "status", sw.status, "duration_ms", time.Since(start).Milliseconds())
+	})
+}

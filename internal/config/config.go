@@ -1,0 +1,110 @@
+// Package config reads the server's settings from the environment. It is the only place
+// that reads environment variables; everything else is handed its settings.
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting.
+type Config struct {
+	DatabaseURL     string
+	Addr            string
+	DBMaxConns      int
+	LogFormat       string
+	LogLevel        string
+	Playground      bool
+	Introspection   bool
+	ShutdownTimeout time.Duration
+}
+
+// setting documents one environment variable; the table drives both Load and --help.
+type setting struct {
+	name, def, help string
+	set             func(*Config, string) error
+}
+
+var settings = []setting{
+	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/campaigns?sslmode=disable",
+		"PostgreSQL URL; the database is created if the server does not have it",
+		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"ADDR", ":8080", "address the HTTP server listens on",
+		func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"DB_MAX_CONNS", "20", "most connections the server opens to PostgreSQL",
+		func(c *Config, v string) error { return positive(v, &c.DBMaxConns) }},
+	{"LOG_FORMAT", "text", "log format: text or json",
+		func(c *Config, v string) error { return oneOf(v, &c.LogFormat, "text", "json") }},
+	{"LOG_LEVEL", "info", "least level logged: debug, info, warn or error",
+		func(c *Config, v string) error { return oneOf(v, &c.LogLevel, "debug", "info", "warn", "error") }},
+	{"PLAYGROUND", "true", "serve the GraphiQL playground at /",
+		func(c *Config, v string) error { return boolean(v, &c.Playground) }},
+	{"INTROSPECTION", "true", "allow schema introspection (the playground needs it)",
+		func(c *Config, v string) error { return boolean(v, &c.Introspection) }},
+	{"SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests may take to finish on shutdown",
+		func(c *Config, v string) error { return duration(v, &c.ShutdownTimeout) }},
+}
+
+// Load reads the settings through getenv (os.Getenv in the server), using each default
+// where a variable is unset or empty.
+func Load(getenv func(string) string) (Config, error) {
+	var c Config
+	for _, s := range settings {
+		v := strings.TrimSpace(getenv(s.name))
+		if v == "" {
+			v = s.def
+		}
+		if err := s.set(&c, v); err != nil {
+			return Config{}, fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return c, nil
+}
+
+// Help returns the settings as a table for --help.
+func Help() string {
+	var b strings.Builder
+	for _, s := range settings {
+		fmt.Fprintf(&b, "  %-18s %s\n  %-18s default: %s\n", s.name, s.help, "", s.def)
+	}
+	return b.String()
+}
+
+func positive(v string, dst *int) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("want a positive whole number, got %q", v)
+	}
+	*dst = n
+	return nil
+}
+
+func oneOf(v string, dst *string, allowed ...string) error {
+	for _, a := range allowed {
+		if strings.EqualFold(v, a) {
+			*dst = a
+			return nil
+		}
+	}
+	return fmt.Errorf("want one of %s, got %q", strings.Join(allowed, ", "), v)
+}
+
+func boolean(v string, dst *bool) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("want true or false, got %q", v)
+	}
+	*dst = b
+	return nil
+}
+
+func duration(v string, dst *time.Duration) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return fmt.Errorf("want a duration such as 15s, got %q", v)
+	}
+	*dst = d
+	return nil
+}
