@@ -3,8 +3,8 @@ package graph
 import (
 	"context"
 	"errors"
-	"sync"
 	"fmt"
+	"sync"
 
 	"campaigns/internal/loader"
 	"campaigns/internal/page"

@@ -1,0 +1,97 @@
+// Package apitest sends GraphQL requests through the API's real HTTP handler and reads the
+// answers, for end-to-end tests.
+package apitest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"campaigns/internal/api"
+	"campaigns/internal/store"
+)
+
+// Client sends requests to one handler.
+type Client struct {
+	Handler http.Handler
+}
+
+// New returns a client of the full handler over st, playground and introspection on.
+func New(st *store.Store) *Client {
+	return &Client{Handler: api.New(st, api.Options{Playground: true, Introspection: true})}
+}
+
+// Error is one GraphQL error of a response.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code returns extensions.code.
+func (e Error) Code() string {
+	c, _ := e.Extensions["code"].(string)
+	return c
+}
+
+// Response is a decoded GraphQL response with its HTTP status.
+type Response struct {
+	Status int
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+	// Statements is how many SQL statements the request ran.
+	Statements int64
+}
+
+// Query posts a query with variables and decodes the answer.
+func (c *Client) Query(t testing.TB, query string, vars map[string]any) *Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatalf("marshal request: %v", err)
+	}
+	return c.Post(t, "application/json", body)
+}
+
+// Post posts a raw body with a content type and decodes the answer.
+func (c *Client) Post(t testing.TB, contentType string, body []byte) *Response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	return c.Do(t, req)
+}
+
+// Do sends req, counting the SQL statements it runs, and decodes the answer.
+func (c *Client) Do(t testing.TB, req *http.Request) *Response {
+	t.Helper()
+	ctx := store.WithStatementCounter(req.Context())
+	rec := httptest.NewRecorder()
+	c.Handler.ServeHTTP(rec, req.WithContext(ctx))
+	res := &Response{Status: rec.Code, Statements: store.StatementCount(ctx)}
+	if err := json.Unmarshal(rec.Body.Bytes(), res); err != nil {
+		t.Fatalf("decode response (status %d): %v\n%s", rec.Code, err, rec.Body.String())
+	}
+	return res
+}
+
+// MustData fails the test on any error and decodes data into v.
+func (r *Response) MustData(t testing.TB, v any) {
+	t.Helper()
+	if len(r.Errors) > 0 {
+		t.Fatalf("unexpected errors: %+v", r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatalf("decode data: %v\n%s", err, r.Data)
+	}
+}
+
+// ErrorCode fails the test unless the response has errors, and returns the first one's code.
+func (r *Response) ErrorCode(t testing.TB) string {
+	t.Helper()
+	if len(r.Errors) == 0 {
+		t.Fatalf("expected an error, got data %s", r.Data)
+	}
+	return r.Errors[0].Code()
+}
