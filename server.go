@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // event time zones must resolve on machines without a zoneinfo database
@@ -60,7 +61,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cancel()
 	if err != nil {
 		if errors.Is(err, store.ErrUnavailable) {
-			fmt.Fprintf(stderr, "%v\nStart PostgreSQL there, or set DATABASE_URL, e.g. DATABASE_URL=postgres://USER@HOST:5432/campaigns?sslmode=disable\n", err)
+			// One line: where it tried, why it failed, and what to do about it.
+			fmt.Fprintf(stderr, "%s; start PostgreSQL there or set DATABASE_URL (e.g. DATABASE_URL=postgres://USER@HOST:5432/campaigns?sslmode=disable)\n",
+				strings.TrimPrefix(err.Error(), store.ErrUnavailable.Error()+": "))
 		} else {
 			fmt.Fprintln(stderr, err)
 		}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"campaigns/internal/dbtest"
+	"campaigns/internal/reqid"
+)
+
+// env returns a getenv over the given settings.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestUnreachableDatabaseSaysWhereInOneLine(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), nil, env(map[string]string{
+		"DATABASE_URL": "postgres://postgres@127.0.0.1:1/campaigns?sslmode=disable&connect_timeout=2",
+	}), &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "127.0.0.1:1") || !strings.Contains(lines[0], "set DATABASE_URL") {
+		t.Fatalf("want one line naming the address and how to set DATABASE_URL, got:\n%s", stderr.String())
+	}
+}
+
+func TestBadSettingIsRefused(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), nil, env(map[string]string{"DB_MAX_CONNS": "lots"}), &stdout, &stderr); code != 2 {
+		t.Fatalf("exit code %d, want 2", code)
+	}
+	if !strings.Contains(stderr.String(), "DB_MAX_CONNS") {
+		t.Fatalf("error does not name the setting: %s", stderr.String())
+	}
+}
+
+func TestHelpListsEverySetting(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--help"}, env(nil), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	for _, name := range []string{"DATABASE_URL", "ADDR", "LOG_FORMAT", "PLAYGROUND"} {
+		if !strings.Contains(stdout.String(), name) {
+			t.Errorf("--help does not mention %s", name)
+		}
+	}
+}
+
+// TestServeCreatesMigratesSeedsOnceAndServes is what a new user does: start the server on a
+// database that does not exist yet, query it, stop it, start it again.
+func TestServeCreatesMigratesSeedsOnceAndServes(t *testing.T) {
+	name := "campaigns_serve_" + reqid.New()[:12]
+	t.Cleanup(func() { dbtest.Drop(t, name) })
+	vars := map[string]string{"DATABASE_URL": dbtest.DatabaseURL(t, name), "ADDR": freeAddr(t)}
+
+	first := serveOnce(t, vars, `{ campaigns(first: 100) { totalCount } events { totalCount } organizations { totalCount } }`)
+	if !strings.Contains(first.log, "seed data loaded") {
+		t.Fatalf("first start did not load the seed:\n%s", first.log)
+	}
+	second := serveOnce(t, vars, `{ campaigns(first: 100) { totalCount } events { totalCount } organizations { totalCount } }`)
+	if !strings.Contains(second.log, "seed data already loaded") {
+		t.Fatalf("second start loaded the seed again:\n%s", second.log)
+	}
+	if first.body != second.body {
+		t.Fatalf("a second start changed the data:\nfirst  %s\nsecond %s", first.body, second.body)
+	}
+	if !strings.Contains(first.body, `"totalCount":8`) {
+		t.Fatalf("unexpected counts: %s", first.body)
+	}
+
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"migrate", "status"}, env(vars), &out, &errOut); code != 0 {
+		t.Fatalf("migrate status: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "00001") || !strings.Contains(out.String(), "applied") {
+		t.Fatalf("migrate status: %s", out.String())
+	}
+}
+
+type served struct{ body, log string }
+
+// serveOnce runs the server until it answers query once, then stops it as SIGTERM would.
+func serveOnce(t *testing.T, vars map[string]string, query string) served {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr bytes.Buffer
+	done := make(chan int)
+	go func() { done <- run(ctx, nil, env(vars), &stdout, &stderr) }()
+	url := "http://" + vars["ADDR"] + "/query"
+	var body string
+	deadline := time.Now().Add(30 * time.Second)
+	for body == "" && time.Now().Before(deadline) {
+		reqBody, _ := json.Marshal(map[string]string{"query": query})
+		res, err := http.Post(url, "application/json", bytes.NewReader(reqBody))
+		if err != nil {
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("status %d: %s", res.StatusCode, b.String())
+		}
+		body = b.String()
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("server exited %d:\n%s", code, stderr.String())
+	}
+	if body == "" {
+		t.Fatalf("server never answered:\n%s", stderr.String())
+	}
+	return served{body: body, log: stderr.String()}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprintf("127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
+}
