@@ -1,0 +1,38 @@
+package api_test
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"testing"
+
+	"campaigns/internal/apitest"
+	"campaigns/internal/dbtest"
+)
+
+// TestReadmeQueriesRun runs every GraphQL example of the README against the seeded data, so
+// that the examples a new partner copies first keep working as the schema changes.
+func TestReadmeQueriesRun(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	if len(blocks) < 5 {
+		t.Fatalf("the README has %d GraphQL examples, want at least 5", len(blocks))
+	}
+	c := apitest.New(dbtest.Seeded(t))
+	var some struct{ Events struct{ Nodes []struct{ ID string } } }
+	c.Query(t, `{ events(first: 1) { nodes { id } } }`, nil).MustData(t, &some)
+	vars := map[string]any{"id": some.Events.Nodes[0].ID}
+	for i, b := range blocks {
+		res := c.Query(t, b[1], vars)
+		var data map[string]json.RawMessage
+		res.MustData(t, &data)
+		for field, v := range data {
+			if string(v) == "null" {
+				t.Errorf("example %d: %s is null", i+1, field)
+			}
+		}
+	}
+}
