@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"campaigns/graph"
@@ -61,7 +62,9 @@ func New(st *store.Store, opt Options) http.Handler {
 	if opt.Playground {
 		mux.Handle("/", playground.Handler("Campaign partner API", "/query"))
 	}
-	return reqid.Middleware(accessLog(log, mux))
+	// Compress responses: partners' mobile apps and field offices are on slow networks, and
+	// both the JSON answers and the playground's scripts shrink several times.
+	return reqid.Middleware(accessLog(log, gzhttp.GzipHandler(mux)))
 }
 
 // ready reports whether the database answers and its migrations are current, so that a
