@@ -23,7 +23,7 @@ func (r *queryResolver) Countries(ctx context.Context, first *int, after *string
 }
 
 func (r *queryResolver) Country(ctx context.Context, code string) (*models.Country, error) {
-	return missingIsNil(r.Store.FindCountry(ctx, code))
+	return r.countryByName(ctx, code)
 }
 
 func (r *Resolver) Country() generated.CountryResolver { return &countryResolver{r} }

@@ -85,6 +85,16 @@ func (r *Resolver) organizationByIDOrSlug(ctx context.Context, id, slug *string)
 	return missingIsNil(loader.For(ctx).Organization(ctx, k))
 }
 
+// countryByName looks a country up by code, name or alias. The store calls an unknown name
+// bad input, which it is in a filter; a lookup answers it with null, as the schema promises.
+func (r *Resolver) countryByName(ctx context.Context, name string) (*models.Country, error) {
+	c, err := r.Store.FindCountry(ctx, name)
+	if errors.Is(err, store.ErrInvalid) {
+		return nil, nil
+	}
+	return c, err
+}
+
 // campaignCountries loads a campaign's countries through its coverage, so that countries
 // and coverage selected together cost one statement.
 func (r *Resolver) campaignCountries(ctx context.Context, id int64) ([]*models.Country, error) {
