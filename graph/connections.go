@@ -64,7 +64,7 @@ func (r *Resolver) campaigns(ctx context.Context, by store.Parent, key string, a
 		}
 		f = store.CampaignFilter{Statuses: in.Status, CountryCode: code, PartnerID: partner, Themes: in.Theme, Focus: in.Focus, TopLevel: in.TopLevel}
 	}
-	req, err := args.Validate(ord.Field)
+	req, err := args.Validate(ord.Token(store.ListCampaigns))
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args
 		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
 			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore}
 	}
-	req, err := args.Validate(ord.Field)
+	req, err := args.Validate(ord.Token(store.ListEvents))
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, ar
 		}
 		f = store.NetworkFilter{Scopes: in.Scope, CountryCode: code, ParentID: parent, TopLevel: in.TopLevel}
 	}
-	req, err := args.Validate(ord.Field)
+	req, err := args.Validate(ord.Token(store.ListNetworks))
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func (r *Resolver) organizations(ctx context.Context, args page.Args, in *model.
 		}
 		f = store.OrganizationFilter{Kinds: in.Kind, CountryCode: code}
 	}
-	req, err := args.Validate(ord.Field)
+	req, err := args.Validate(ord.Token(store.ListOrganizations))
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (r *Resolver) countries(ctx context.Context, args page.Args, in *model.Coun
 			f.Search = *in.Search
 		}
 	}
-	req, err := args.Validate(ord.Field)
+	req, err := args.Validate(ord.Token(store.ListCountries))
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 // (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED).
 const (
 	CodeBadUserInput       = "BAD_USER_INPUT"
+	CodeBadRequest         = "BAD_REQUEST"
 	CodeNotFound           = "NOT_FOUND"
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
 	CodeInternal           = "INTERNAL_SERVER_ERROR"
@@ -43,6 +44,14 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr.Extensions["requestId"] = id
 		if _, ok := gqlErr.Extensions["code"]; ok {
 			return gqlErr // set by gqlgen for parse and validation errors
+		}
+		var own *gqlerror.Error
+		if errors.As(err, &own) && own.Err == nil {
+			// gqlgen's own words about a request it could not read, such as a body that is
+			// not JSON; it appends the body, which may hold personal data, so cut it off.
+			gqlErr.Message, _, _ = strings.Cut(gqlErr.Message, " body:")
+			gqlErr.Extensions["code"] = CodeBadRequest
+			return gqlErr
 		}
 		for _, sentinel := range inputErrors {
 			if errors.Is(err, sentinel) {

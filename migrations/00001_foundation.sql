@@ -68,6 +68,7 @@ CREATE TABLE campaigns (
 -- Keyset pagination orders: name, start (undated last) and creation, each with id as tiebreaker.
 CREATE INDEX campaigns_name_idx ON campaigns (name, id);
 CREATE INDEX campaigns_starts_on_idx ON campaigns ((coalesce(starts_on, 'infinity'::date)), id);
+CREATE INDEX campaigns_starts_on_desc_idx ON campaigns ((coalesce(starts_on, '-infinity'::date)), id);
 CREATE INDEX campaigns_created_idx ON campaigns (created_at, id);
 CREATE INDEX campaigns_parent_idx ON campaigns (parent_id, name, id);
 CREATE INDEX campaigns_themes_idx ON campaigns USING gin (themes);

@@ -52,7 +52,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	gql.SetRecoverFunc(graph.Recover(log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", loader.Middleware(st, gql))
+	mux.Handle("/query", guard(loader.Middleware(st, gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

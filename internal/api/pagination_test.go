@@ -225,6 +225,20 @@ func campaignOrders(cs []*models.Campaign) map[string][]string {
 	}
 }
 
+// campaignDescOrders are the descending orders that are not the ascending ones reversed:
+// campaigns with no start date come last both ways, newest id first among themselves.
+func campaignDescOrders(cs []*models.Campaign) map[string][]string {
+	tie := func(a, b *models.Campaign) int { return compareInt64(b.ID, a.ID) }
+	return map[string][]string{
+		"STARTS_ON": orderedIDs(cs, func(a, b *models.Campaign) int {
+			if a.StartDate == nil || b.StartDate == nil {
+				return compareDate(a.StartDate, b.StartDate)
+			}
+			return b.StartDate.Compare(*a.StartDate)
+		}, tie),
+	}
+}
+
 func eventOrders(es []*models.Event) map[string][]string {
 	tie := func(a, b *models.Event) int { return compareInt64(a.ID, b.ID) }
 	return map[string][]string{
@@ -276,8 +290,16 @@ type connList struct {
 	parent string // the parent's global ID; empty at the root
 	on     string // the parent's type
 	want   map[string][]string
+	// wantDesc holds the descending orders that are not want's reversed.
+	wantDesc map[string][]string
 	// none is a filter that matches nothing.
 	none map[string]any
+}
+
+// listTokens are the names the lists give their orderings in cursors (store.Order.Token).
+var listTokens = map[string]string{
+	"Campaign": "campaigns", "Event": "events", "Organization": "organizations",
+	"Country": "countries", "YouthNetwork": "youthNetworks",
 }
 
 func (l connList) query() string {
@@ -465,7 +487,7 @@ func tieLists(w *tieWorld) []connList {
 	}
 	return []connList{
 		{name: "campaigns", field: "campaigns", typ: "Campaign", want: campaignOrders(w.campaigns),
-			none: map[string]any{"theme": []string{"CHILD_SOLDIERS"}}},
+			wantDesc: campaignDescOrders(w.campaigns), none: map[string]any{"theme": []string{"CHILD_SOLDIERS"}}},
 		{name: "events", field: "events", typ: "Event", want: eventOrders(w.events),
 			none: map[string]any{"kind": []string{"MEETING"}}},
 		{name: "organizations", field: "organizations", typ: "Organization", want: organizationOrders(w.orgs),
@@ -479,7 +501,7 @@ func tieLists(w *tieWorld) []connList {
 		{name: "youthNetwork.chapters", field: "chapters", typ: "YouthNetwork", parent: w.region.GlobalID(), on: "YouthNetwork",
 			want: networkOrders(chapters), none: map[string]any{"scope": []string{"LOCAL"}}},
 		{name: "organization.campaigns", field: "campaigns", typ: "Campaign", parent: w.partner.GlobalID(), on: "Organization",
-			want: campaignOrders(partnered), none: map[string]any{"theme": []string{"CHILD_SOLDIERS"}}},
+			want: campaignOrders(partnered), wantDesc: campaignDescOrders(partnered), none: map[string]any{"theme": []string{"CHILD_SOLDIERS"}}},
 		{name: "country.events", field: "events", typ: "Event", parent: w.tieCountry.GlobalID(), on: "Country",
 			want: eventOrders(countryEvents), none: map[string]any{"kind": []string{"MEETING"}}},
 	}
@@ -511,6 +533,9 @@ func TestPaginationVisitsEveryItemOnceInOrder(t *testing.T) {
 				want := asc
 				if dir == "DESC" {
 					want = reversed(asc)
+					if desc, ok := l.wantDesc[field]; ok {
+						want = desc
+					}
 				}
 				for _, size := range []int{1, 4, 5} {
 					t.Run(fmt.Sprintf("%s/%s_%s/%d", l.name, field, dir, size), func(t *testing.T) {
@@ -716,6 +741,8 @@ func TestPaginationRefusesBadArguments(t *testing.T) {
 				timeFields = append(timeFields, f)
 			}
 		}
+		// token is how the list names an ordering in its cursors.
+		token := func(field string) string { return listTokens[l.typ] + "." + field }
 		// A real cursor of this list, to be used under another ordering.
 		made := l.fetch(t, c, pageVars{first: ptrTo(2), field: otherField}).PageInfo.EndCursor
 		key := "1"
@@ -741,28 +768,28 @@ func TestPaginationRefusesBadArguments(t *testing.T) {
 			{"base64 of a JSON array", pageVars{first: ptrTo(2), after: enc(`["NAME","x","1"]`)}},
 			{"empty cursor", pageVars{first: ptrTo(2), after: ptrTo("")}},
 			{"very long cursor", pageVars{first: ptrTo(2), after: ptrTo(strings.Repeat("QUFB", 5000))}},
-			{"very long valid JSON", pageVars{first: ptrTo(2), field: otherField, after: enc(`{"o":"` + otherField + `","v":"` + strings.Repeat("x", 3000) + `","k":"` + key + `"}`)}},
-			{"NUL in a text value", pageVars{first: ptrTo(2), field: otherField, after: enc(`{"o":"` + otherField + `","v":"a\u0000b","k":"` + key + `"}`)}},
+			{"very long valid JSON", pageVars{first: ptrTo(2), field: otherField, after: enc(`{"o":"` + token(otherField) + `","v":"` + strings.Repeat("x", 3000) + `","k":"` + key + `"}`)}},
+			{"NUL in a text value", pageVars{first: ptrTo(2), field: otherField, after: enc(`{"o":"` + token(otherField) + `","v":"a\u0000b","k":"` + key + `"}`)}},
 			{"cursor of another ordering", pageVars{first: ptrTo(2), after: made, field: anotherField}},
 			{"cursor of another ordering, backward", pageVars{last: ptrTo(2), before: made, field: anotherField}},
 		}
 		for _, f := range timeFields {
 			cases = append(cases,
 				// PostgreSQL itself would take "yesterday" for a timestamptz.
-				badCase{"not a time for " + f, pageVars{first: ptrTo(2), field: f, after: enc(`{"o":"` + f + `","v":"yesterday","k":"` + key + `"}`)}},
-				badCase{"a time out of PostgreSQL's range for " + f, pageVars{first: ptrTo(2), field: f, after: enc(`{"o":"` + f + `","v":"0000-01-01T00:00:00Z","k":"` + key + `"}`)}},
+				badCase{"not a time for " + f, pageVars{first: ptrTo(2), field: f, after: enc(`{"o":"` + token(f) + `","v":"yesterday","k":"` + key + `"}`)}},
+				badCase{"a time out of PostgreSQL's range for " + f, pageVars{first: ptrTo(2), field: f, after: enc(`{"o":"` + token(f) + `","v":"0000-01-01T00:00:00Z","k":"` + key + `"}`)}},
 			)
 		}
 		if l.typ != "Country" {
 			cases = append(cases,
-				badCase{"not a number for an id key", pageVars{first: ptrTo(2), field: otherField, after: enc(`{"o":"` + otherField + `","v":"Tie","k":"1 OR 1=1"}`)}},
-				badCase{"a key out of bigint's range", pageVars{first: ptrTo(2), field: otherField, after: enc(`{"o":"` + otherField + `","v":"Tie","k":"99999999999999999999"}`)}},
+				badCase{"not a number for an id key", pageVars{first: ptrTo(2), field: otherField, after: enc(`{"o":"` + token(otherField) + `","v":"Tie","k":"1 OR 1=1"}`)}},
+				badCase{"a key out of bigint's range", pageVars{first: ptrTo(2), field: otherField, after: enc(`{"o":"` + token(otherField) + `","v":"Tie","k":"99999999999999999999"}`)}},
 			)
 		}
 		if l.typ == "Campaign" {
 			cases = append(cases,
-				badCase{"not a date for STARTS_ON", pageVars{first: ptrTo(2), field: "STARTS_ON", after: enc(`{"o":"STARTS_ON","v":"2012-13-45","k":"1"}`)}},
-				badCase{"a date out of PostgreSQL's range", pageVars{first: ptrTo(2), field: "STARTS_ON", after: enc(`{"o":"STARTS_ON","v":"0000-01-01","k":"1"}`)}},
+				badCase{"not a date for STARTS_ON", pageVars{first: ptrTo(2), field: "STARTS_ON", after: enc(`{"o":"` + token("STARTS_ON") + `","v":"2012-13-45","k":"1"}`)}},
+				badCase{"a date out of PostgreSQL's range", pageVars{first: ptrTo(2), field: "STARTS_ON", after: enc(`{"o":"` + token("STARTS_ON") + `","v":"0000-01-01","k":"1"}`)}},
 			)
 		}
 		for _, tc := range cases {
@@ -1072,4 +1099,26 @@ func anySlice[T any](items []T) []any {
 		out[i] = it
 	}
 	return out
+}
+
+// TestCursorBelongsToItsListAndDirection refuses a cursor in another list that has an
+// ordering of the same name, and under the opposite direction of its own list.
+func TestCursorBelongsToItsListAndDirection(t *testing.T) {
+	t.Parallel()
+	c := apitest.New(dbtest.Seeded(t))
+	var got struct {
+		Campaigns struct{ PageInfo struct{ EndCursor string } }
+	}
+	c.Query(t, `{ campaigns(first: 2) { pageInfo { endCursor } } }`, nil).MustData(t, &got)
+	cursor := got.Campaigns.PageInfo.EndCursor
+	for name, q := range map[string]string{
+		"another list":    `query($c: String) { organizations(first: 2, after: $c) { totalCount } }`,
+		"other direction": `query($c: String) { campaigns(first: 2, after: $c, orderBy: {field: NAME, direction: DESC}) { totalCount } }`,
+	} {
+		if code := c.Query(t, q, map[string]any{"c": cursor}).ErrorCode(t); code != "BAD_USER_INPUT" {
+			t.Errorf("%s: code %s, want BAD_USER_INPUT", name, code)
+		}
+	}
+	// The same cursor still works where it belongs.
+	c.Query(t, `query($c: String) { campaigns(first: 2, after: $c) { totalCount } }`, map[string]any{"c": cursor}).MustData(t, &struct{}{})
 }

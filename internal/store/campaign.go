@@ -13,13 +13,15 @@ import (
 const campaignPublished = "c.status <> 'DRAFT'"
 
 var campaignList = listSpec{
+	name: ListCampaigns,
 	from: "campaigns c",
 	cols: "c.*",
-	tie:  sortKey{"c.id", "bigint", kindInt},
+	tie:  sortKey{expr: "c.id", cast: "bigint", kind: kindInt},
 	orders: map[string]sortKey{
-		"NAME":       {"c.name", "text", kindText},
-		"STARTS_ON":  {"coalesce(c.starts_on, 'infinity'::date)", "date", kindDate},
-		"CREATED_AT": {"c.created_at", "timestamptz", kindTime},
+		"NAME": {expr: "c.name", cast: "text", kind: kindText},
+		"STARTS_ON": {expr: "coalesce(c.starts_on, 'infinity'::date)", cast: "date", kind: kindDate,
+			descExpr: "coalesce(c.starts_on, '-infinity'::date)"},
+		"CREATED_AT": {expr: "c.created_at", cast: "timestamptz", kind: kindTime},
 	},
 }
 

@@ -12,13 +12,14 @@ import (
 const eventPublished = "e.status <> 'DRAFT'"
 
 var eventList = listSpec{
+	name: ListEvents,
 	from: "events e",
 	cols: "e.*",
-	tie:  sortKey{"e.id", "bigint", kindInt},
+	tie:  sortKey{expr: "e.id", cast: "bigint", kind: kindInt},
 	orders: map[string]sortKey{
-		"STARTS_AT":  {"e.starts_at", "timestamptz", kindTime},
-		"TITLE":      {"e.title", "text", kindText},
-		"CREATED_AT": {"e.created_at", "timestamptz", kindTime},
+		"STARTS_AT":  {expr: "e.starts_at", cast: "timestamptz", kind: kindTime},
+		"TITLE":      {expr: "e.title", cast: "text", kind: kindText},
+		"CREATED_AT": {expr: "e.created_at", cast: "timestamptz", kind: kindTime},
 	},
 }
 

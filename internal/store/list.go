@@ -23,6 +23,24 @@ type Order struct {
 	Desc  bool
 }
 
+// Token names the ordering of a list in its cursors, so that a cursor is refused by any
+// other list or ordering, where it would silently give a wrong page.
+func (o Order) Token(list string) string {
+	if o.Desc {
+		return list + "." + o.Field + ".DESC"
+	}
+	return list + "." + o.Field
+}
+
+// The lists' names, for Order.Token.
+const (
+	ListCampaigns     = "campaigns"
+	ListCountries     = "countries"
+	ListEvents        = "events"
+	ListNetworks      = "youthNetworks"
+	ListOrganizations = "organizations"
+)
+
 // valueKind says how a cursor value is checked before it reaches SQL, so that a tampered
 // cursor is refused as bad input instead of failing inside PostgreSQL.
 type valueKind int
@@ -34,16 +52,19 @@ const (
 	kindInt
 )
 
-// sortKey is one way to order a list: an SQL expression with its type.
+// sortKey is one way to order a list: an SQL expression with its type. descExpr, when set,
+// replaces expr in descending order, so that rows without a value can stay last both ways.
 type sortKey struct {
-	expr string
-	cast string
-	kind valueKind
+	expr     string
+	cast     string
+	kind     valueKind
+	descExpr string
 }
 
 // listSpec describes a keyset-paginated list of one table. Every ordering ends with the
 // unique tiebreaker, so pages are stable under ties and under concurrent inserts.
 type listSpec struct {
+	name   string             // the list's name in cursors
 	from   string             // the FROM clause, with the table's alias
 	cols   string             // the selected columns
 	tie    sortKey            // the unique tiebreaker, e.g. the primary key
@@ -76,6 +97,9 @@ func (l listSpec) pageSQL(conds []cond, o Order, req page.Request) (string, []an
 	key, ok := l.orders[o.Field]
 	if !ok {
 		return "", nil, fmt.Errorf("%w: cannot order by %q", ErrInvalid, o.Field)
+	}
+	if o.Desc && key.descExpr != "" {
+		key.expr = key.descExpr
 	}
 	desc := o.Desc != req.Backward
 	dir, op := "ASC", ">"
@@ -110,7 +134,7 @@ type row[T any] struct {
 }
 
 // toPage trims the extra row, turns a backward page round, and makes the cursors.
-func toPage[T any](rows []row[T], field string, req page.Request) page.Page[*T] {
+func toPage[T any](rows []row[T], token string, req page.Request) page.Page[*T] {
 	more := len(rows) > req.Size
 	if more {
 		rows = rows[:req.Size]
@@ -121,7 +145,7 @@ func toPage[T any](rows []row[T], field string, req page.Request) page.Page[*T] 
 	p := page.Page[*T]{Items: make([]*T, len(rows)), Cursors: make([]string, len(rows))}
 	for i := range rows {
 		p.Items[i] = &rows[i].Item
-		p.Cursors[i] = page.Cursor{Order: field, Value: rows[i].SortValue, Key: rows[i].SortKey}.Encode()
+		p.Cursors[i] = page.Cursor{Order: token, Value: rows[i].SortValue, Key: rows[i].SortKey}.Encode()
 	}
 	if req.Backward {
 		p.HasPreviousPage, p.HasNextPage = more, req.From != nil
@@ -141,7 +165,7 @@ func listPage[T any](ctx context.Context, db *gorm.DB, l listSpec, conds []cond,
 	if err := db.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
 		return page.Page[*T]{}, translate(err)
 	}
-	return toPage(rows, o.Field, req), nil
+	return toPage(rows, o.Token(l.name), req), nil
 }
 
 // listCount counts the rows a list's conditions match.
@@ -179,12 +203,12 @@ func listPages[T any](ctx context.Context, db *gorm.DB, l listSpec, parent Paren
 		for end < len(rows) && rows[end].ParentKey == rows[start].ParentKey {
 			end++
 		}
-		out[rows[start].ParentKey] = toPage(rows[start:end:end], o.Field, req)
+		out[rows[start].ParentKey] = toPage(rows[start:end:end], o.Token(l.name), req)
 		start = end
 	}
 	for _, k := range keys {
 		if _, ok := out[k]; !ok {
-			out[k] = toPage[T](nil, o.Field, req)
+			out[k] = toPage[T](nil, o.Token(l.name), req)
 		}
 	}
 	return out, nil
@@ -215,7 +239,7 @@ func checkValue(kind valueKind, v string) error {
 	case kindTime:
 		_, err = time.Parse(time.RFC3339Nano, v)
 	case kindDate:
-		if v != "infinity" {
+		if v != "infinity" && v != "-infinity" {
 			_, err = time.Parse(time.DateOnly, v)
 		}
 	case kindInt:

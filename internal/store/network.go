@@ -9,12 +9,13 @@ import (
 )
 
 var networkList = listSpec{
+	name: ListNetworks,
 	from: "youth_networks n",
 	cols: "n.*",
-	tie:  sortKey{"n.id", "bigint", kindInt},
+	tie:  sortKey{expr: "n.id", cast: "bigint", kind: kindInt},
 	orders: map[string]sortKey{
-		"NAME":       {"n.name", "text", kindText},
-		"CREATED_AT": {"n.created_at", "timestamptz", kindTime},
+		"NAME":       {expr: "n.name", cast: "text", kind: kindText},
+		"CREATED_AT": {expr: "n.created_at", cast: "timestamptz", kind: kindTime},
 	},
 }
 

@@ -10,12 +10,13 @@ import (
 )
 
 var organizationList = listSpec{
+	name: ListOrganizations,
 	from: "organizations o",
 	cols: "o.*",
-	tie:  sortKey{"o.id", "bigint", kindInt},
+	tie:  sortKey{expr: "o.id", cast: "bigint", kind: kindInt},
 	orders: map[string]sortKey{
-		"NAME":       {"o.name", "text", kindText},
-		"CREATED_AT": {"o.created_at", "timestamptz", kindTime},
+		"NAME":       {expr: "o.name", cast: "text", kind: kindText},
+		"CREATED_AT": {expr: "o.created_at", cast: "timestamptz", kind: kindTime},
 	},
 }
 
@@ -69,12 +70,13 @@ func (s *Store) OrganizationBySlug(ctx context.Context, slug string) (*models.Or
 }
 
 var countryList = listSpec{
+	name: ListCountries,
 	from: "countries k",
 	cols: "k.*",
-	tie:  sortKey{"k.code", "text", kindText},
+	tie:  sortKey{expr: "k.code", cast: "text", kind: kindText},
 	orders: map[string]sortKey{
-		"NAME": {"k.name", "text", kindText},
-		"CODE": {"k.code", "text", kindText},
+		"NAME": {expr: "k.name", cast: "text", kind: kindText},
+		"CODE": {expr: "k.code", cast: "text", kind: kindText},
 	},
 }
 
