@@ -53,14 +53,14 @@ func (c *Campaign) Objectives() []string { return c.ObjectivesList }
 // StartsOn returns the start date at its precision.
 func (c *Campaign) StartsOn() *PartialDate { return NewPartialDate(c.StartDate, c.StartPrecision) }
 
-// StartsOnPrecision returns how precisely the start is known.
-func (c *Campaign) StartsOnPrecision() string { return c.StartPrecision }
+// StartsOnPrecision returns how precisely the start is known, or nil with no start.
+func (c *Campaign) StartsOnPrecision() *string { return precisionOf(c.StartDate, c.StartPrecision) }
 
 // EndsOn returns the end date at its precision.
 func (c *Campaign) EndsOn() *PartialDate { return NewPartialDate(c.EndDate, c.EndPrecision) }
 
-// EndsOnPrecision returns how precisely the end is known.
-func (c *Campaign) EndsOnPrecision() string { return c.EndPrecision }
+// EndsOnPrecision returns how precisely the end is known, or nil with no end.
+func (c *Campaign) EndsOnPrecision() *string { return precisionOf(c.EndDate, c.EndPrecision) }
 
 // CampaignCountry is a country a campaign works in, with when it got there.
 type CampaignCountry struct {
@@ -72,6 +72,9 @@ type CampaignCountry struct {
 
 // Since returns when the campaign reached the country, at its precision.
 func (c *CampaignCountry) Since() *PartialDate { return NewPartialDate(c.SinceDate, c.SincePrecision) }
+
+// SincePrecisionOf returns how precisely Since is known, or nil when it is not set.
+func (c *CampaignCountry) SincePrecisionOf() *string { return precisionOf(c.SinceDate, c.SincePrecision) }
 
 // CampaignPartner is an organization's role in a campaign.
 type CampaignPartner struct {
@@ -118,5 +121,7 @@ func (f *FundingCommitment) CommittedOn() *PartialDate {
 	return NewPartialDate(f.CommittedDate, f.CommittedPrecision)
 }
 
-// CommittedOnPrecision returns how precisely the commitment date is known.
-func (f *FundingCommitment) CommittedOnPrecision() string { return f.CommittedPrecision }
+// CommittedOnPrecision returns how precisely the commitment date is known, or nil with no date.
+func (f *FundingCommitment) CommittedOnPrecision() *string {
+	return precisionOf(f.CommittedDate, f.CommittedPrecision)
+}

@@ -38,6 +38,14 @@ func NewPartialDate(d *time.Time, p string) *PartialDate {
 	return &PartialDate{Date: *d, Precision: p}
 }
 
+// precisionOf returns the precision of a date that may be missing: a missing date has none.
+func precisionOf(d *time.Time, p string) *string {
+	if d == nil {
+		return nil
+	}
+	return &p
+}
+
 // String formats the date in ISO 8601 at its precision.
 func (d PartialDate) String() string {
 	switch d.Precision {

@@ -83,9 +83,9 @@ type ComplexityRoot struct {
 	}
 
 	CampaignCountry struct {
-		Country        func(childComplexity int) int
-		Since          func(childComplexity int) int
-		SincePrecision func(childComplexity int) int
+		Country          func(childComplexity int) int
+		Since            func(childComplexity int) int
+		SincePrecisionOf func(childComplexity int) int
 	}
 
 	CampaignEdge struct {
@@ -584,11 +584,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignCountry.Since(childComplexity), true
 	case "CampaignCountry.sincePrecision":
-		if e.ComplexityRoot.CampaignCountry.SincePrecision == nil {
+		if e.ComplexityRoot.CampaignCountry.SincePrecisionOf == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CampaignCountry.SincePrecision(childComplexity), true
+		return e.ComplexityRoot.CampaignCountry.SincePrecisionOf(childComplexity), true
 
 	case "CampaignEdge.cursor":
 		if e.ComplexityRoot.CampaignEdge.Cursor == nil {
@@ -1641,12 +1641,12 @@ type Campaign implements Node {
   objectives: [String!]!
   "When the campaign started, as precisely as known (` + "`" + `2006` + "`" + ` for \"since 2006\")."
   startsOn: Date
-  "How precisely ` + "`" + `startsOn` + "`" + ` is known."
-  startsOnPrecision: DatePrecision!
+  "How precisely ` + "`" + `startsOn` + "`" + ` is known; null when the start is not known."
+  startsOnPrecision: DatePrecision
   "When the campaign ended or will end, as precisely as known; null while open-ended."
   endsOn: Date
-  "How precisely ` + "`" + `endsOn` + "`" + ` is known."
-  endsOnPrecision: DatePrecision!
+  "How precisely ` + "`" + `endsOn` + "`" + ` is known; null when there is no end date."
+  endsOnPrecision: DatePrecision
   "The campaign this one is part of, such as the global campaign of a regional one."
   parent: Campaign
   "The campaigns that are part of this one, by name unless ordered otherwise."
@@ -1773,8 +1773,8 @@ type CampaignCountry {
   country: Country!
   "When the campaign reached the country, if later than its own start (Burma: ` + "`" + `2012-12` + "`" + `)."
   since: Date
-  "How precisely ` + "`" + `since` + "`" + ` is known."
-  sincePrecision: DatePrecision!
+  "How precisely ` + "`" + `since` + "`" + ` is known; null when ` + "`" + `since` + "`" + ` is."
+  sincePrecision: DatePrecision
 }
 
 "The part an organization plays in a campaign."
@@ -1821,8 +1821,8 @@ type FundingCommitment implements Node {
   purpose: String
   "When the commitment was made, as precisely as known."
   committedOn: Date
-  "How precisely ` + "`" + `committedOn` + "`" + ` is known."
-  committedOnPrecision: DatePrecision!
+  "How precisely ` + "`" + `committedOn` + "`" + ` is known; null when the date is not known."
+  committedOnPrecision: DatePrecision
   "Where the facts about this record come from."
   source: String
 }
@@ -4293,11 +4293,11 @@ func (ec *executionContext) _Campaign_startsOnPrecision(ctx context.Context, fie
 			return obj.StartsOnPrecision(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNDatePrecision2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Campaign_startsOnPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4339,11 +4339,11 @@ func (ec *executionContext) _Campaign_endsOnPrecision(ctx context.Context, field
 			return obj.EndsOnPrecision(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNDatePrecision2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Campaign_endsOnPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4882,18 +4882,18 @@ func (ec *executionContext) _CampaignCountry_sincePrecision(ctx context.Context,
 			return ec.fieldContext_CampaignCountry_sincePrecision(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SincePrecision, nil
+			return obj.SincePrecisionOf(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNDatePrecision2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CampaignCountry_sincePrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CampaignCountry", field, false, false, "DatePrecision")
+	return graphql.NewScalarFieldContext("CampaignCountry", field, true, false, "DatePrecision")
 }
 
 func (ec *executionContext) _CampaignEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*models.Campaign]) (ret graphql.Marshaler) {
@@ -6453,11 +6453,11 @@ func (ec *executionContext) _FundingCommitment_committedOnPrecision(ctx context.
 			return obj.CommittedOnPrecision(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNDatePrecision2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_FundingCommitment_committedOnPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10623,7 +10623,7 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "startsOnPrecision":
 			out.Values[i] = ec._Campaign_startsOnPrecision(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endsOn":
@@ -10633,7 +10633,7 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "endsOnPrecision":
 			out.Values[i] = ec._Campaign_endsOnPrecision(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parent":
@@ -10789,7 +10789,7 @@ func (ec *executionContext) _CampaignCountry(ctx context.Context, sel ast.Select
 			}
 		case "sincePrecision":
 			out.Values[i] = ec._CampaignCountry_sincePrecision(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -11411,7 +11411,7 @@ func (ec *executionContext) _FundingCommitment(ctx context.Context, sel ast.Sele
 			}
 		case "committedOnPrecision":
 			out.Values[i] = ec._FundingCommitment_committedOnPrecision(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
@@ -13869,6 +13869,24 @@ func (ec *executionContext) marshalODate2ᚖcampaignsᚋmodelsᚐPartialDate(ctx
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODatePrecision2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODatePrecision2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalODateQualifier2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -22,7 +22,9 @@ func TestReadmeQueriesRun(t *testing.T) {
 		t.Fatalf("the README has %d GraphQL examples, want at least 5", len(blocks))
 	}
 	c := apitest.New(dbtest.Seeded(t))
-	var some struct{ Events struct{ Nodes []struct{ ID string } } }
+	var some struct {
+		Events struct{ Nodes []struct{ ID string } }
+	}
 	c.Query(t, `{ events(first: 1) { nodes { id } } }`, nil).MustData(t, &some)
 	vars := map[string]any{"id": some.Events.Nodes[0].ID}
 	for i, b := range blocks {

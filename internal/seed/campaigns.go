@@ -67,7 +67,9 @@ func campaignData() []campaign {
 			Campaign: models.Campaign{
 				Slug: "asean-us-modern-slavery", Name: "ASEAN–U.S. cooperation against modern slavery", Status: "ACTIVE",
 				Summary: ptr("The United States and the ten ASEAN member states agreed on 19 November 2012 to improve cooperative efforts to tackle modern slavery, backed by a U.S. pledge of $500,000 in technical assistance and training."),
-				Description: ptr("During the ASEAN–U.S. Leaders' Meeting in Phnom Penh, Cambodia, on 19 November 2012, President Obama and the 10 ASEAN heads of state agreed to improve cooperative efforts to tackle modern slavery, " +
+				Description: ptr("With its partners at home and around the world, the United States is committed to enhancing efforts to end human trafficking, a crime President Obama has called a " +
+					"\"debasement of our common humanity…which must be called by its true name—modern slavery.\" " +
+					"During the ASEAN–U.S. Leaders' Meeting in Phnom Penh, Cambodia, on 19 November 2012, President Obama and the 10 ASEAN heads of state agreed to improve cooperative efforts to tackle modern slavery, " +
 					"including the forced labor and sex trafficking of women, men and children. Together with the ASEAN members, and in partnership with civil society, the United States looks forward to enhancing regional efforts " +
 					"to protect and rehabilitate trafficking survivors, bring traffickers to justice, and raise awareness so that trafficking can be stopped before it starts. " +
 					"To advance these objectives, the United States pledged $500,000 in technical assistance and training for ASEAN and its member states."),
@@ -177,7 +179,7 @@ func campaignData() []campaign {
 					"\"Last week I was proud to welcome to the Oval Office not only a great champion of democracy but a fierce advocate against the use of forced labor and child soldiers—Aung San Suu Kyi. " +
 					"And as part of our engagement, we'll encourage Burma to keep taking steps to reform—because nations must speak with one voice: Our people and our children are not for sale.\" " +
 					"In light of the progress made by the Government of Burma on combating trafficking in persons over the previous two years, the Governments of the United States and Burma announced in the week of 20 November 2012 " +
-					"a new joint plan to counter trafficking in persons, including a formal, senior-level dialogue. The United States is committed to enhancing Burma's progress through the sharing of technical knowledge and best practices."),
+					"a new joint plan to counter trafficking in persons, including a formal, senior-level dialogue. The United States is committed to enhancing Burma's progress through the sharing of technical knowledge and best practices, heralding a new era of U.S.–Burma cooperation."),
 				FocusList:     allFour,
 				ThemesList:    []string{"SEX_TRAFFICKING", "FORCED_LABOUR", "CHILD_SOLDIERS"},
 				AudiencesList: []string{"GOVERNMENT_OFFICIALS", "LAW_ENFORCEMENT"},
