@@ -74,7 +74,9 @@ type CampaignCountry struct {
 func (c *CampaignCountry) Since() *PartialDate { return NewPartialDate(c.SinceDate, c.SincePrecision) }
 
 // SincePrecisionOf returns how precisely Since is known, or nil when it is not set.
-func (c *CampaignCountry) SincePrecisionOf() *string { return precisionOf(c.SinceDate, c.SincePrecision) }
+func (c *CampaignCountry) SincePrecisionOf() *string {
+	return precisionOf(c.SinceDate, c.SincePrecision)
+}
 
 // CampaignPartner is an organization's role in a campaign.
 type CampaignPartner struct {
