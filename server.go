@@ -3,6 +3,9 @@
 //	go run .                         migrate, seed, and serve (the default)
 //	go run . migrate up|down|status  manage the database schema
 //	go run . seed                    load the built-in seed data if not yet loaded
+//	go run . apikey create --org SLUG --role viewer|editor|admin|platform [--name TEXT]
+//	go run . apikey list [--org SLUG]
+//	go run . apikey revoke PREFIX
 //
 // Settings come from the environment; `go run . --help` lists them.
 package main
@@ -10,6 +13,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -34,7 +38,12 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: campaigns [serve | migrate up|down|status | seed | --help]
+const usage = `usage: campaigns [serve | migrate up|down|status | seed | apikey create|list|revoke | --help]
+
+  apikey create --org SLUG --role viewer|editor|admin|platform [--name TEXT]
+                  prints a new key once; only its hash is kept
+  apikey list [--org SLUG]
+  apikey revoke PREFIX
 
 Settings (environment variables):
 `
@@ -87,6 +96,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	case cmd == "migrate" && len(args) == 2 && args[1] == "status":
 		err = st.MigrationStatus(ctx, stdout)
+	case cmd == "apikey":
+		if code := apikey(ctx, st, args[1:], stdout, stderr); code != 0 {
+			return code
+		}
 	default:
 		fmt.Fprint(stderr, usage+config.Help())
 		return 2
@@ -165,4 +178,77 @@ func displayAddr(addr string) string {
 		return "localhost" + addr
 	}
 	return addr
+}
+
+// apikey runs the apikey subcommands and returns the exit code.
+func apikey(ctx context.Context, st *store.Store, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	fs := flag.NewFlagSet("apikey "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	org := fs.String("org", "", "the organization's slug")
+	role := fs.String("role", "", "viewer, editor, admin or platform")
+	name := fs.String("name", "", "what the key is for")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	switch args[0] {
+	case "create":
+		if *org == "" || *role == "" {
+			fmt.Fprintln(stderr, "apikey create needs --org SLUG and --role viewer|editor|admin|platform")
+			return 2
+		}
+		var namePtr *string
+		if *name != "" {
+			namePtr = name
+		}
+		k, err := st.CreateAPIKey(ctx, *org, strings.ToUpper(*role), namePtr)
+		if err != nil {
+			fmt.Fprintln(stderr, strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
+			return 1
+		}
+		fmt.Fprintf(stderr, "created %s key %s for %s; this is the only time the secret is shown:\n", k.Key.Role, k.Key.Prefix, *org)
+		fmt.Fprintln(stdout, k.Secret)
+	case "list":
+		keys, err := st.APIKeysOf(ctx, *org)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%-12s %-9s %-6s %-20s %-20s %s\n", "PREFIX", "ROLE", "ORG", "LAST USED", "REVOKED", "NAME")
+		for _, k := range keys {
+			fmt.Fprintf(stdout, "%-12s %-9s %-6d %-20s %-20s %s\n", k.Prefix, k.Role, k.OrganizationID, stamp(k.LastUsedAt), stamp(k.RevokedAt), deref(k.Name))
+		}
+	case "revoke":
+		if fs.NArg() != 1 {
+			fmt.Fprintln(stderr, "apikey revoke needs the key's prefix, as apikey list shows it")
+			return 2
+		}
+		k, err := st.RevokeAPIKeyByPrefix(ctx, fs.Arg(0))
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "revoked %s\n", k.Prefix)
+	default:
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	return 0
+}
+
+func stamp(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04Z")
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"campaigns/internal/auth"
 	"campaigns/internal/page"
 	"campaigns/internal/relay"
 	"campaigns/internal/reqid"
@@ -26,7 +27,22 @@ const (
 	CodeNotFound           = "NOT_FOUND"
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
 	CodeInternal           = "INTERNAL_SERVER_ERROR"
+	CodeUnauthenticated    = "UNAUTHENTICATED"
+	CodeForbidden          = "FORBIDDEN"
+	CodeConflict           = "CONFLICT"
+	CodeIdempotencyReused  = "IDEMPOTENCY_KEY_REUSED"
 )
+
+// coded are the sentinels answered with their own code and their own message.
+var coded = []struct {
+	err  error
+	code string
+}{
+	{auth.ErrUnauthenticated, CodeUnauthenticated},
+	{auth.ErrForbidden, CodeForbidden},
+	{store.ErrConflict, CodeConflict},
+	{store.ErrIdempotencyKeyReused, CodeIdempotencyReused},
+}
 
 // inputErrors are the sentinels whose messages are written for the client.
 var inputErrors = []error{store.ErrInvalid, page.ErrInvalid, relay.ErrInvalidID, models.ErrInvalidValue}
@@ -52,6 +68,13 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Message, _, _ = strings.Cut(gqlErr.Message, " body:")
 			gqlErr.Extensions["code"] = CodeBadRequest
 			return gqlErr
+		}
+		for _, c := range coded {
+			if errors.Is(err, c.err) {
+				gqlErr.Message = clientMessage(err, c.err)
+				gqlErr.Extensions["code"] = c.code
+				return gqlErr
+			}
 		}
 		for _, sentinel := range inputErrors {
 			if errors.Is(err, sentinel) {

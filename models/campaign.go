@@ -84,6 +84,7 @@ type CampaignPartner struct {
 	OrganizationID int64   `gorm:"primaryKey;autoIncrement:false"`
 	Role           string  `gorm:"primaryKey;type:text"`
 	Note           *string `gorm:"type:text"`
+	CanEdit        bool    `gorm:"not null"`
 }
 
 // FundingCommitment is money a funder committed to a campaign, in minor units.

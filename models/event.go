@@ -30,6 +30,7 @@ type Event struct {
 	RegistrationOpensAt  *time.Time `gorm:"type:timestamptz"`
 	RegistrationClosesAt *time.Time `gorm:"type:timestamptz"`
 	WaitlistEnabled      bool       `gorm:"not null"`
+	Visibility           string     `gorm:"type:text;not null;default:PUBLIC"`
 	OrganizerID          int64      `gorm:"not null"`
 	Attendance           *int32     `gorm:"type:integer"`
 	Reach                *int64     `gorm:"column:media_reach"`
@@ -145,6 +146,7 @@ type RegistrationWindow struct {
 type EventCohost struct {
 	EventID        int64 `gorm:"primaryKey;autoIncrement:false"`
 	OrganizationID int64 `gorm:"primaryKey;autoIncrement:false"`
+	CanEdit        bool  `gorm:"not null"`
 }
 
 // TableName names the table, which GORM would otherwise call event_cohosts too but spell from the type.

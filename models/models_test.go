@@ -20,6 +20,8 @@ var all = []any{
 	&models.CampaignPartner{}, &models.FundingCommitment{}, &models.Venue{}, &models.Event{},
 	&models.EventCohost{}, &models.YouthNetwork{}, &models.NetworkCoordinator{}, &models.NetworkChannel{},
 	&models.Indicator{}, &models.IndicatorPeriod{}, &models.SeedVersion{},
+	&models.APIKey{}, &models.AuditEntry{}, &models.IdempotencyKey{}, &models.Member{},
+	&models.GuardianConsent{}, &models.Membership{}, &models.Registration{}, &models.MemberAccess{},
 }
 
 type column struct {

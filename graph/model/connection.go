@@ -74,4 +74,12 @@ type (
 	OrganizationEdge       = Edge[*models.Organization]
 	YouthNetworkConnection = Connection[*models.YouthNetwork]
 	YouthNetworkEdge       = Edge[*models.YouthNetwork]
+	APIKeyConnection       = Connection[*models.APIKey]
+	APIKeyEdge             = Edge[*models.APIKey]
+	AuditEntryConnection   = Connection[*models.AuditEntry]
+	AuditEntryEdge         = Edge[*models.AuditEntry]
+	MemberConnection       = Connection[*models.Member]
+	MemberEdge             = Edge[*models.Member]
+	RegistrationConnection = Connection[*models.Registration]
+	RegistrationEdge       = Edge[*models.Registration]
 )

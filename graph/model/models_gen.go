@@ -3,8 +3,59 @@
 package model
 
 import (
+	"campaigns/models"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
+
+// Adds a partner to a campaign.
+type AddCampaignPartnerInput struct {
+	// The campaign's global ID.
+	Campaign string `json:"campaign"`
+	// The organization's global ID.
+	Organization string `json:"organization"`
+	// The part it plays.
+	Role string `json:"role"`
+	// Whether it may edit the campaign.
+	CanEdit *bool `json:"canEdit,omitempty"`
+	// A note on the partnership.
+	Note *string `json:"note,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// An API key after a change.
+type APIKeyPayload struct {
+	// The key.
+	APIKey *models.APIKey `json:"apiKey,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Archives a campaign.
+type ArchiveCampaignInput struct {
+	// The campaign's global ID.
+	ID string `json:"id"`
+	// The version last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Narrows the audit log.
+type AuditLogFilter struct {
+	// Only entries about this record (global ID).
+	Entity *string `json:"entity,omitempty"`
+	// Only entries of these actions.
+	Action []string `json:"action,omitempty"`
+}
 
 // Narrows a list of campaigns. Conditions combine with AND; a list matches any of its values.
 type CampaignFilter struct {
@@ -30,6 +81,48 @@ type CampaignOrder struct {
 	Direction *string `json:"direction,omitempty"`
 }
 
+// A campaign after a change.
+type CampaignPayload struct {
+	// The campaign.
+	Campaign *models.Campaign `json:"campaign,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Cancels an event.
+type CancelEventInput struct {
+	// The event's global ID.
+	ID string `json:"id"`
+	// The version last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Cancels a registration.
+type CancelRegistrationInput struct {
+	// The registration's global ID.
+	ID string `json:"id"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// A social-media account or site.
+type ChannelInput struct {
+	// The platform.
+	Platform string `json:"platform"`
+	// The address, http or https.
+	URL string `json:"url"`
+	// The handle on the platform.
+	Handle *string `json:"handle,omitempty"`
+}
+
 // Narrows a list of countries.
 type CountryFilter struct {
 	// Only ASEAN member states (true) or only others (false).
@@ -44,6 +137,196 @@ type CountryOrder struct {
 	Field string `json:"field"`
 	// The direction; ascending by default.
 	Direction *string `json:"direction,omitempty"`
+}
+
+// A country after a change.
+type CountryPayload struct {
+	// The country.
+	Country *models.Country `json:"country,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Creates an API key.
+type CreateAPIKeyInput struct {
+	// What the key is for.
+	Name *string `json:"name,omitempty"`
+	// The key's role; PLATFORM cannot be given here.
+	Role string `json:"role"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// The new key and its secret.
+type CreateAPIKeyPayload struct {
+	// The key.
+	APIKey *models.APIKey `json:"apiKey,omitempty"`
+	// The secret to send as `Authorization: Bearer <secret>`. Shown once: only its hash is kept.
+	Secret *string `json:"secret,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Creates a campaign.
+type CreateCampaignInput struct {
+	// A short, URL-safe name: lower-case letters, digits and hyphens, 1 to 100 characters.
+	Slug string `json:"slug"`
+	// The name, 1 to 300 characters.
+	Name string `json:"name"`
+	// One or two sentences, at most 1,000 characters.
+	Summary *string `json:"summary,omitempty"`
+	// The full description, at most 20,000 characters.
+	Description *string `json:"description,omitempty"`
+	// Where it stands; DRAFT when not given.
+	Status *string `json:"status,omitempty"`
+	// Which of the four Ps it serves.
+	Focus []string `json:"focus,omitempty"`
+	// The forms of trafficking it addresses.
+	Themes []string `json:"themes,omitempty"`
+	// Whom it addresses.
+	Audiences []string `json:"audiences,omitempty"`
+	// What it sets out to do.
+	Objectives []string `json:"objectives,omitempty"`
+	// When it starts, as precisely as known.
+	StartsOn *models.PartialDate `json:"startsOn,omitempty"`
+	// When it ends, as precisely as known; not before it starts.
+	EndsOn *models.PartialDate `json:"endsOn,omitempty"`
+	// The campaign it is part of (global ID); the caller must be able to edit that one too.
+	Parent *string `json:"parent,omitempty"`
+	// The countries it works in: ISO codes, names or aliases.
+	Countries []string `json:"countries,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Creates an event.
+type CreateEventInput struct {
+	// The campaign (global ID).
+	Campaign string `json:"campaign"`
+	// The title, 1 to 300 characters.
+	Title string `json:"title"`
+	// One or two sentences.
+	Summary *string `json:"summary,omitempty"`
+	// The full description.
+	Description *string `json:"description,omitempty"`
+	// What sort of event it is.
+	Kind string `json:"kind"`
+	// Where it stands; DRAFT when not given.
+	Status *string `json:"status,omitempty"`
+	// Who may see it; PUBLIC when not given.
+	Visibility *string `json:"visibility,omitempty"`
+	// The start, with its offset.
+	StartsAt time.Time `json:"startsAt"`
+	// The end; not before the start.
+	EndsAt *time.Time `json:"endsAt,omitempty"`
+	// The IANA time zone of the venue, e.g. Asia/Yangon.
+	TimeZone string `json:"timeZone"`
+	// Where it takes place.
+	Venue *VenueInput `json:"venue,omitempty"`
+	// The address to join online, http or https.
+	OnlineURL *string `json:"onlineUrl,omitempty"`
+	// How many people can attend; 0 or more.
+	Capacity *int `json:"capacity,omitempty"`
+	// When and how people register; none when it takes no registrations.
+	Registration *RegistrationInput `json:"registration,omitempty"`
+	// Organizations hosting it with the caller's (global IDs).
+	CoHosts []string `json:"coHosts,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Records a member.
+type CreateMemberInput struct {
+	// The name the member goes by, 1 to 100 characters.
+	DisplayName string `json:"displayName"`
+	// The member's age band.
+	AgeBand string `json:"ageBand"`
+	// The member's country: ISO code, name or alias.
+	Country *string `json:"country,omitempty"`
+	// An email address, if the member wants to be reached by email.
+	Email *string `json:"email,omitempty"`
+	// A phone number, if the member wants to be reached by phone.
+	Phone *string `json:"phone,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Creates a partner organization.
+type CreateOrganizationInput struct {
+	// A short, URL-safe name: lower-case letters, digits and hyphens.
+	Slug string `json:"slug"`
+	// The full name.
+	Name string `json:"name"`
+	// What sort of organization it is.
+	Kind string `json:"kind"`
+	// Its country (ISO code, name or alias); none for regional and international bodies.
+	Country *string `json:"country,omitempty"`
+	// Its website, an http or https URL.
+	Website *string `json:"website,omitempty"`
+	// What it does.
+	Description *string `json:"description,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Creates a youth network, chapter or group.
+type CreateYouthNetworkInput struct {
+	// A short, URL-safe name.
+	Slug string `json:"slug"`
+	// The name.
+	Name string `json:"name"`
+	// What it does.
+	Description *string `json:"description,omitempty"`
+	// REGIONAL, NATIONAL or LOCAL; a chapter's scope is narrower than its parent's.
+	Scope string `json:"scope"`
+	// Its country (needed unless REGIONAL): ISO code, name or alias.
+	Country *string `json:"country,omitempty"`
+	// The network it is a chapter or group of (global ID).
+	Parent *string `json:"parent,omitempty"`
+	// The event that founded it (global ID).
+	FoundedAt *string `json:"foundedAt,omitempty"`
+	// Other coordinating organizations (global IDs).
+	Coordinators []string `json:"coordinators,omitempty"`
+	// Its channels.
+	Channels []*ChannelInput `json:"channels,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Erases a member's personal data.
+type EraseMemberInput struct {
+	// The member's global ID.
+	Member string `json:"member"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// The result of an erasure.
+type EraseMemberPayload struct {
+	// The erased member's global ID, which stays valid and now shows no personal data.
+	ErasedMemberID *string `json:"erasedMemberId,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // Narrows a list of events. Conditions combine with AND; a list matches any of its values.
@@ -72,6 +355,96 @@ type EventOrder struct {
 	Direction *string `json:"direction,omitempty"`
 }
 
+// An event after a change.
+type EventPayload struct {
+	// The event.
+	Event *models.Event `json:"event,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// A funding commitment after it was recorded.
+type FundingCommitmentPayload struct {
+	// The commitment.
+	FundingCommitment *models.FundingCommitment `json:"fundingCommitment,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// An indicator after values were recorded.
+type IndicatorPayload struct {
+	// The indicator.
+	Indicator *models.Indicator `json:"indicator,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Adds a member to a network.
+type JoinNetworkInput struct {
+	// The member's global ID.
+	Member string `json:"member"`
+	// The network's global ID.
+	Network string `json:"network"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Takes a member out of a network.
+type LeaveNetworkInput struct {
+	// The member's global ID.
+	Member string `json:"member"`
+	// The network's global ID.
+	Network string `json:"network"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// How to reach a member.
+type MemberContact struct {
+	// An email address.
+	Email *string `json:"email,omitempty"`
+	// A phone number.
+	Phone *string `json:"phone,omitempty"`
+}
+
+// A count drawn from members. Counts under 5 are suppressed for anyone who may not see the members themselves, so that no one can be singled out.
+type MemberCount struct {
+	// The count; null when suppressed.
+	Value *int `json:"value,omitempty"`
+	// Whether the count is under 5 and withheld.
+	Suppressed bool `json:"suppressed"`
+	// The count for display, e.g. "12" or "fewer than 5".
+	Label string `json:"label"`
+}
+
+// A member after a change.
+type MemberPayload struct {
+	// The member, as far as the caller may see it.
+	Member *models.Member `json:"member,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Writes. Every mutation takes one `input` and returns a payload with the result, the
+// `userErrors` that explain a refused input field by field, and the `clientMutationId` it was
+// sent. A caller identifies itself with `Authorization: Bearer <API key>`; a retried mutation
+// with the same `Idempotency-Key` header (or `idempotencyKey` input) returns its first result
+// without writing again.
+type Mutation struct {
+}
+
 // Narrows a list of organizations.
 type OrganizationFilter struct {
 	// Only organizations of these kinds.
@@ -88,9 +461,349 @@ type OrganizationOrder struct {
 	Direction *string `json:"direction,omitempty"`
 }
 
+// An organization after a change.
+type OrganizationPayload struct {
+	// The organization.
+	Organization *models.Organization `json:"organization,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // The entry points for reading. Every list is a Relay connection; every entity is also
 // reachable by its global ID through `node` and `nodes`.
 type Query struct {
+}
+
+// Records attendance.
+type RecordAttendanceInput struct {
+	// The registration's global ID.
+	ID string `json:"id"`
+	// Whether the member attended.
+	Attended bool `json:"attended"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Records a funding commitment.
+type RecordFundingCommitmentInput struct {
+	// The campaign's global ID.
+	Campaign string `json:"campaign"`
+	// The funder's global ID.
+	Funder string `json:"funder"`
+	// The amount in the currency's major unit, as a decimal string such as "500000.00"; not negative.
+	Amount string `json:"amount"`
+	// The ISO 4217 currency code, e.g. USD.
+	Currency string `json:"currency"`
+	// What the money is for.
+	Purpose *string `json:"purpose,omitempty"`
+	// When it was committed.
+	CommittedOn *models.PartialDate `json:"committedOn,omitempty"`
+	// Where the facts come from.
+	Source *string `json:"source,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Records a guardian's consent.
+type RecordGuardianConsentInput struct {
+	// The member's global ID.
+	Member string `json:"member"`
+	// The guardian's name, kept as personal data of the member.
+	GuardianName string `json:"guardianName"`
+	// How the guardian relates to the member.
+	Relationship string `json:"relationship"`
+	// How consent was given.
+	Method string `json:"method"`
+	// When consent was given; not in the future.
+	GivenAt time.Time `json:"givenAt"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Records an indicator's values for one period.
+type RecordIndicatorValuesInput struct {
+	// The campaign's global ID.
+	Campaign string `json:"campaign"`
+	// The indicator's code within the campaign; a new code creates the indicator.
+	Code string `json:"code"`
+	// The indicator's name; required when the code is new.
+	Name *string `json:"name,omitempty"`
+	// The unit; required when the code is new.
+	Unit *string `json:"unit,omitempty"`
+	// The period's first day, as precisely as known.
+	Start models.PartialDate `json:"start"`
+	// The period's last day, as precisely as known; not before its start.
+	End models.PartialDate `json:"end"`
+	// The value before the period.
+	Baseline *float64 `json:"baseline,omitempty"`
+	// The value aimed for.
+	Target *float64 `json:"target,omitempty"`
+	// The value reached.
+	Actual *float64 `json:"actual,omitempty"`
+	// Whether `actual` is exact, a lower bound or an estimate; EXACT when not given.
+	ActualComparator *string `json:"actualComparator,omitempty"`
+	// Anything worth knowing, e.g. what the source says where it gives no number.
+	Note *string `json:"note,omitempty"`
+	// Where the figures come from.
+	Source *string `json:"source,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Registers a member for an event.
+type RegisterForEventInput struct {
+	// The event's global ID.
+	Event string `json:"event"`
+	// The member's global ID.
+	Member string `json:"member"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// How many people hold registrations of each kind.
+type RegistrationCounts struct {
+	// Confirmed seats.
+	Confirmed *MemberCount `json:"confirmed"`
+	// People on the waitlist.
+	Waitlisted *MemberCount `json:"waitlisted"`
+	// People who attended.
+	Attended *MemberCount `json:"attended"`
+}
+
+// When and how people can register.
+type RegistrationInput struct {
+	// When registration opens.
+	OpensAt *time.Time `json:"opensAt,omitempty"`
+	// When registration closes; not before it opens.
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+	// Whether people can join a waiting list once the event is full.
+	WaitlistEnabled *bool `json:"waitlistEnabled,omitempty"`
+}
+
+// A registration after a change.
+type RegistrationPayload struct {
+	// The registration.
+	Registration *models.Registration `json:"registration,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Removes a partner's role from a campaign.
+type RemoveCampaignPartnerInput struct {
+	// The campaign's global ID.
+	Campaign string `json:"campaign"`
+	// The organization's global ID.
+	Organization string `json:"organization"`
+	// The role to remove.
+	Role string `json:"role"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Moves an event.
+type RescheduleEventInput struct {
+	// The event's global ID.
+	ID string `json:"id"`
+	// The version last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// The new start, with its offset.
+	StartsAt time.Time `json:"startsAt"`
+	// The new end; not before the start.
+	EndsAt *time.Time `json:"endsAt,omitempty"`
+	// The time zone, if it changes.
+	TimeZone *string `json:"timeZone,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Revokes an API key.
+type RevokeAPIKeyInput struct {
+	// The key's global ID.
+	ID string `json:"id"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Changes a campaign; only the fields given change, and null clears a field that may be empty.
+type UpdateCampaignInput struct {
+	// The campaign's global ID.
+	ID string `json:"id"`
+	// The version last read; a campaign changed since then is not overwritten (CONFLICT).
+	ExpectedVersion int `json:"expectedVersion"`
+	// A new slug.
+	Slug *string `json:"slug,omitempty"`
+	// A new name.
+	Name *string `json:"name,omitempty"`
+	// A new summary.
+	Summary graphql.Omittable[*string] `json:"summary,omitempty"`
+	// A new description.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// A new status.
+	Status *string `json:"status,omitempty"`
+	// The new focus, replacing the old.
+	Focus []string `json:"focus,omitempty"`
+	// The new themes, replacing the old.
+	Themes []string `json:"themes,omitempty"`
+	// The new audiences, replacing the old.
+	Audiences []string `json:"audiences,omitempty"`
+	// The new objectives, replacing the old.
+	Objectives []string `json:"objectives,omitempty"`
+	// A new start.
+	StartsOn graphql.Omittable[*models.PartialDate] `json:"startsOn,omitempty"`
+	// A new end.
+	EndsOn graphql.Omittable[*models.PartialDate] `json:"endsOn,omitempty"`
+	// The new countries, replacing the old: ISO codes, names or aliases.
+	Countries []string `json:"countries,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Changes an event; only the fields given change, and null clears a field that may be empty.
+type UpdateEventInput struct {
+	// The event's global ID.
+	ID string `json:"id"`
+	// The version last read; an event changed since then is not overwritten (CONFLICT).
+	ExpectedVersion int `json:"expectedVersion"`
+	// A new title.
+	Title *string `json:"title,omitempty"`
+	// A new summary.
+	Summary graphql.Omittable[*string] `json:"summary,omitempty"`
+	// A new description.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// A new kind.
+	Kind *string `json:"kind,omitempty"`
+	// A new status; use cancelEvent to cancel.
+	Status *string `json:"status,omitempty"`
+	// A new visibility.
+	Visibility *string `json:"visibility,omitempty"`
+	// A new place.
+	Venue graphql.Omittable[*VenueInput] `json:"venue,omitempty"`
+	// A new online address.
+	OnlineURL graphql.Omittable[*string] `json:"onlineUrl,omitempty"`
+	// A new capacity; not below the registrations already confirmed.
+	Capacity graphql.Omittable[*int] `json:"capacity,omitempty"`
+	// New registration settings.
+	Registration graphql.Omittable[*RegistrationInput] `json:"registration,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Changes a partner organization; only the fields given change, and null clears a field.
+type UpdateOrganizationInput struct {
+	// The organization's global ID.
+	ID string `json:"id"`
+	// The full name.
+	Name *string `json:"name,omitempty"`
+	// What sort of organization it is.
+	Kind *string `json:"kind,omitempty"`
+	// Its country (ISO code, name or alias).
+	Country graphql.Omittable[*string] `json:"country,omitempty"`
+	// Its website, an http or https URL.
+	Website graphql.Omittable[*string] `json:"website,omitempty"`
+	// What it does.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Changes a youth network; only the fields given change.
+type UpdateYouthNetworkInput struct {
+	// The network's global ID.
+	ID string `json:"id"`
+	// The version last read; a network changed since then is not overwritten (CONFLICT).
+	ExpectedVersion int `json:"expectedVersion"`
+	// A new name.
+	Name *string `json:"name,omitempty"`
+	// A new description.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// The new channels, replacing the old.
+	Channels []*ChannelInput `json:"channels,omitempty"`
+	// The new coordinating organizations besides the owner, replacing the old (global IDs).
+	Coordinators []string `json:"coordinators,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Creates or changes a country.
+type UpsertCountryInput struct {
+	// The ISO 3166-1 alpha-2 code.
+	Code string `json:"code"`
+	// The English short name.
+	Name string `json:"name"`
+	// Other names it is known by.
+	Aliases []string `json:"aliases,omitempty"`
+	// Whether it is an ASEAN member state.
+	AseanMember *bool `json:"aseanMember,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Why an input was refused, field by field.
+type UserError struct {
+	// The path to the input field at fault, e.g. `["input", "endsOn"]`; null when the input as a whole is at fault.
+	Field []string `json:"field,omitempty"`
+	// What is wrong, in words fit to show the user.
+	Message string `json:"message"`
+	// What is wrong, for code to act on.
+	Code string `json:"code"`
+}
+
+// A place for an event.
+type VenueInput struct {
+	// The venue's name.
+	Name string `json:"name"`
+	// The city.
+	City *string `json:"city,omitempty"`
+	// The country: ISO code, name or alias.
+	Country string `json:"country"`
+	// Degrees north, -90 to 90; give with longitude.
+	Latitude *float64 `json:"latitude,omitempty"`
+	// Degrees east, -180 to 180; give with latitude.
+	Longitude *float64 `json:"longitude,omitempty"`
+	// The street address.
+	Address *string `json:"address,omitempty"`
+	// Whether the address is kept private; true when not given, to protect the people who meet there.
+	AddressPrivate *bool `json:"addressPrivate,omitempty"`
+}
+
+// Who is calling.
+type Viewer struct {
+	// The organization the API key belongs to.
+	Organization *models.Organization `json:"organization"`
+	// The key's role.
+	Role string `json:"role"`
+	// The key in use.
+	APIKey *models.APIKey `json:"apiKey"`
 }
 
 // Narrows a list of youth networks. Conditions combine with AND.
@@ -111,4 +824,14 @@ type YouthNetworkOrder struct {
 	Field string `json:"field"`
 	// The direction; ascending by default.
 	Direction *string `json:"direction,omitempty"`
+}
+
+// A youth network after a change.
+type YouthNetworkPayload struct {
+	// The network.
+	YouthNetwork *models.YouthNetwork `json:"youthNetwork,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }

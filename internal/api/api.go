@@ -19,6 +19,7 @@ import (
 
 	"campaigns/graph"
 	"campaigns/graph/generated"
+	"campaigns/internal/auth"
 	"campaigns/internal/loader"
 	"campaigns/internal/playground"
 	"campaigns/internal/reqid"
@@ -52,7 +53,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	gql.SetRecoverFunc(graph.Recover(log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", guard(loader.Middleware(st, gql)))
+	mux.Handle("/query", guard(auth.Middleware(st.Caller, loader.Middleware(st, gql))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

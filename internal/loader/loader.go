@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -23,8 +24,14 @@ import (
 const Wait = time.Millisecond
 
 // Loaders are the per-request loaders. Create them with New for each request; they cache
-// what they load for the life of the request only.
+// what they load for the life of the request only, or until Reset after a write.
 type Loaders struct {
+	store *store.Store
+	cur   atomic.Pointer[set]
+}
+
+// set is one generation of loaders; Reset replaces it.
+type set struct {
 	campaigns     *dataloadgen.Loader[int64, *models.Campaign]
 	countries     *dataloadgen.Loader[string, *models.Country]
 	events        *dataloadgen.Loader[int64, *models.Event]
@@ -53,8 +60,21 @@ type Loaders struct {
 
 // New returns a fresh set of loaders over s.
 func New(s *store.Store) *Loaders {
+	l := &Loaders{store: s}
+	l.cur.Store(newSet(s))
+	return l
+}
+
+// Reset drops everything loaded so far. A mutation calls it after it commits, so that its
+// payload, and the mutations after it in the same request, read what it wrote. gqlgen runs
+// a request's mutations one after another, so no read of the old generation is under way.
+func (l *Loaders) Reset() { l.cur.Store(newSet(l.store)) }
+
+func (l *Loaders) get() *set { return l.cur.Load() }
+
+func newSet(s *store.Store) *set {
 	opt := dataloadgen.WithWait(Wait)
-	return &Loaders{
+	return &set{
 		campaigns:     dataloadgen.NewMappedLoader(s.CampaignsByID, opt),
 		countries:     dataloadgen.NewMappedLoader(s.CountriesByCode, opt),
 		events:        dataloadgen.NewMappedLoader(s.EventsByID, opt),
@@ -117,17 +137,17 @@ func one[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], 
 
 // Campaign loads a campaign by ID.
 func (l *Loaders) Campaign(ctx context.Context, id int64) (*models.Campaign, error) {
-	return one(ctx, l.campaigns, id)
+	return one(ctx, l.get().campaigns, id)
 }
 
 // Country loads a country by ISO code.
 func (l *Loaders) Country(ctx context.Context, code string) (*models.Country, error) {
-	return one(ctx, l.countries, code)
+	return one(ctx, l.get().countries, code)
 }
 
 // Countries loads several countries by ISO code, in the order asked.
 func (l *Loaders) Countries(ctx context.Context, codes []string) ([]*models.Country, error) {
-	out, err := l.countries.LoadAll(ctx, codes)
+	out, err := l.get().countries.LoadAll(ctx, codes)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, fmt.Errorf("countries %v: %w", codes, store.ErrNotFound)
 	}
@@ -136,100 +156,100 @@ func (l *Loaders) Countries(ctx context.Context, codes []string) ([]*models.Coun
 
 // Event loads an event by ID.
 func (l *Loaders) Event(ctx context.Context, id int64) (*models.Event, error) {
-	return one(ctx, l.events, id)
+	return one(ctx, l.get().events, id)
 }
 
 // FundingCommitment loads a funding commitment by ID.
 func (l *Loaders) FundingCommitment(ctx context.Context, id int64) (*models.FundingCommitment, error) {
-	return one(ctx, l.fundings, id)
+	return one(ctx, l.get().fundings, id)
 }
 
 // Indicator loads an indicator by ID.
 func (l *Loaders) Indicator(ctx context.Context, id int64) (*models.Indicator, error) {
-	return one(ctx, l.indicators, id)
+	return one(ctx, l.get().indicators, id)
 }
 
 // Network loads a youth network by ID.
 func (l *Loaders) Network(ctx context.Context, id int64) (*models.YouthNetwork, error) {
-	return one(ctx, l.networks, id)
+	return one(ctx, l.get().networks, id)
 }
 
 // Organization loads an organization by ID.
 func (l *Loaders) Organization(ctx context.Context, id int64) (*models.Organization, error) {
-	return one(ctx, l.organizations, id)
+	return one(ctx, l.get().organizations, id)
 }
 
 // Venue loads a venue by ID.
 func (l *Loaders) Venue(ctx context.Context, id int64) (*models.Venue, error) {
-	return one(ctx, l.venues, id)
+	return one(ctx, l.get().venues, id)
 }
 
 // CampaignCountries loads the countries a campaign works in.
 func (l *Loaders) CampaignCountries(ctx context.Context, id int64) ([]*models.CampaignCountry, error) {
-	return l.campaignCountries.Load(ctx, id)
+	return l.get().campaignCountries.Load(ctx, id)
 }
 
 // CampaignPartners loads a campaign's partners with their roles.
 func (l *Loaders) CampaignPartners(ctx context.Context, id int64) ([]*models.CampaignPartner, error) {
-	return l.campaignPartners.Load(ctx, id)
+	return l.get().campaignPartners.Load(ctx, id)
 }
 
 // FundingCommitments loads a campaign's funding commitments.
 func (l *Loaders) FundingCommitments(ctx context.Context, campaignID int64) ([]*models.FundingCommitment, error) {
-	return l.campaignFunding.Load(ctx, campaignID)
+	return l.get().campaignFunding.Load(ctx, campaignID)
 }
 
 // Indicators loads a campaign's indicators.
 func (l *Loaders) Indicators(ctx context.Context, campaignID int64) ([]*models.Indicator, error) {
-	return l.campaignIndicator.Load(ctx, campaignID)
+	return l.get().campaignIndicator.Load(ctx, campaignID)
 }
 
 // IndicatorPeriods loads an indicator's periods.
 func (l *Loaders) IndicatorPeriods(ctx context.Context, indicatorID int64) ([]*models.IndicatorPeriod, error) {
-	return l.indicatorPeriods.Load(ctx, indicatorID)
+	return l.get().indicatorPeriods.Load(ctx, indicatorID)
 }
 
 // EventCoHosts loads an event's co-hosts.
 func (l *Loaders) EventCoHosts(ctx context.Context, eventID int64) ([]*models.Organization, error) {
-	return l.eventCoHosts.Load(ctx, eventID)
+	return l.get().eventCoHosts.Load(ctx, eventID)
 }
 
 // NetworkCoordinators loads a network's coordinating organizations.
 func (l *Loaders) NetworkCoordinators(ctx context.Context, networkID int64) ([]*models.Organization, error) {
-	return l.networkCoords.Load(ctx, networkID)
+	return l.get().networkCoords.Load(ctx, networkID)
 }
 
 // NetworkChannels loads a network's channels.
 func (l *Loaders) NetworkChannels(ctx context.Context, networkID int64) ([]*models.NetworkChannel, error) {
-	return l.networkChannels.Load(ctx, networkID)
+	return l.get().networkChannels.Load(ctx, networkID)
 }
 
 // CampaignPage loads a page of the campaigns under one parent.
 func (l *Loaders) CampaignPage(ctx context.Context, by store.Parent, key string, f store.CampaignFilter, o store.Order, req page.Request) (page.Page[*models.Campaign], error) {
-	return l.campaignPages.Load(ctx, newPageKey(by, key, query[store.CampaignFilter]{f, o, req}))
+	return l.get().campaignPages.Load(ctx, newPageKey(by, key, query[store.CampaignFilter]{f, o, req}))
 }
 
 // CampaignCount counts the campaigns under one parent.
 func (l *Loaders) CampaignCount(ctx context.Context, by store.Parent, key string, f store.CampaignFilter) (int, error) {
-	return l.campaignCount.Load(ctx, newPageKey(by, key, f))
+	return l.get().campaignCount.Load(ctx, newPageKey(by, key, f))
 }
 
 // EventPage loads a page of the events under one parent.
 func (l *Loaders) EventPage(ctx context.Context, by store.Parent, key string, f store.EventFilter, o store.Order, req page.Request) (page.Page[*models.Event], error) {
-	return l.eventPages.Load(ctx, newPageKey(by, key, query[store.EventFilter]{f, o, req}))
+	return l.get().eventPages.Load(ctx, newPageKey(by, key, query[store.EventFilter]{f, o, req}))
 }
 
 // EventCount counts the events under one parent.
 func (l *Loaders) EventCount(ctx context.Context, by store.Parent, key string, f store.EventFilter) (int, error) {
-	return l.eventCount.Load(ctx, newPageKey(by, key, f))
+	return l.get().eventCount.Load(ctx, newPageKey(by, key, f))
 }
 
 // NetworkPage loads a page of the youth networks under one parent.
 func (l *Loaders) NetworkPage(ctx context.Context, by store.Parent, key string, f store.NetworkFilter, o store.Order, req page.Request) (page.Page[*models.YouthNetwork], error) {
-	return l.networkPages.Load(ctx, newPageKey(by, key, query[store.NetworkFilter]{f, o, req}))
+	return l.get().networkPages.Load(ctx, newPageKey(by, key, query[store.NetworkFilter]{f, o, req}))
 }
 
 // NetworkCount counts the youth networks under one parent.
 func (l *Loaders) NetworkCount(ctx context.Context, by store.Parent, key string, f store.NetworkFilter) (int, error) {
-	return l.networkCount.Load(ctx, newPageKey(by, key, f))
+	return l.get().networkCount.Load(ctx, newPageKey(by, key, f))
 }

@@ -16,12 +16,16 @@ var ErrInvalidID = errors.New("invalid ID")
 
 // The entity types that have global IDs.
 const (
+	TypeAPIKey       = "ApiKey"
+	TypeAuditEntry   = "AuditEntry"
 	TypeCampaign     = "Campaign"
 	TypeCountry      = "Country"
 	TypeEvent        = "Event"
 	TypeFunding      = "FundingCommitment"
 	TypeIndicator    = "Indicator"
+	TypeMember       = "Member"
 	TypeOrganization = "Organization"
+	TypeRegistration = "Registration"
 	TypeVenue        = "Venue"
 	TypeYouthNetwork = "YouthNetwork"
 )
