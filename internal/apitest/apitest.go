@@ -4,18 +4,60 @@ package apitest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"campaigns/internal/api"
 	"campaigns/internal/store"
+	"campaigns/models"
 )
 
-// Client sends requests to one handler.
+// Client sends requests to one handler, as one caller.
 type Client struct {
 	Handler http.Handler
+	// Key is sent as `Authorization: Bearer <Key>` when set.
+	Key string
+	// Header holds further headers sent with every request, such as Idempotency-Key.
+	Header http.Header
+}
+
+// As returns a client that sends the given API key.
+func (c *Client) As(key string) *Client {
+	return &Client{Handler: c.Handler, Key: key, Header: c.Header.Clone()}
+}
+
+// WithHeader returns a client that also sends the header name: value.
+func (c *Client) WithHeader(name, value string) *Client {
+	h := c.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set(name, value)
+	return &Client{Handler: c.Handler, Key: c.Key, Header: h}
+}
+
+// Key creates an API key with role for the organization with slug orgSlug, creating the
+// organization first if it does not exist, and returns the secret.
+func Key(t testing.TB, st *store.Store, orgSlug, role string) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := st.OrganizationBySlug(ctx, orgSlug); errors.Is(err, store.ErrNotFound) {
+		_, err := st.SeedOnce(ctx, "org-"+orgSlug, func(w *store.Writer) error {
+			return w.Insert(&models.Organization{Slug: orgSlug, Name: "Test organization " + orgSlug, Kind: "CIVIL_SOCIETY"})
+		})
+		if err != nil {
+			t.Fatalf("create organization %s: %v", orgSlug, err)
+		}
+	}
+	k, err := st.CreateAPIKey(ctx, orgSlug, role, nil)
+	if err != nil {
+		t.Fatalf("create %s key for %s: %v", role, orgSlug, err)
+	}
+	return k.Secret
 }
 
 // New returns a client of the full handler over st, playground and introspection on.
@@ -66,6 +108,12 @@ func (c *Client) Post(t testing.TB, contentType string, body []byte) *Response {
 // Do sends req, counting the SQL statements it runs, and decodes the answer.
 func (c *Client) Do(t testing.TB, req *http.Request) *Response {
 	t.Helper()
+	if c.Key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
+	for name, values := range c.Header {
+		req.Header[name] = values
+	}
 	ctx := store.WithStatementCounter(req.Context())
 	rec := httptest.NewRecorder()
 	c.Handler.ServeHTTP(rec, req.WithContext(ctx))
