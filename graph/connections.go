@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"campaigns/graph/model"
+	"campaigns/internal/auth"
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
 	"campaigns/internal/relay"
@@ -64,6 +65,7 @@ func (r *Resolver) campaigns(ctx context.Context, by store.Parent, key string, a
 		}
 		f = store.CampaignFilter{Statuses: in.Status, CountryCode: code, PartnerID: partner, Themes: in.Theme, Focus: in.Focus, TopLevel: in.TopLevel}
 	}
+	f.Viewer = auth.FromContext(ctx).OrgID
 	req, err := args.Validate(ord.Token(store.ListCampaigns))
 	if err != nil {
 		return nil, err
@@ -108,6 +110,7 @@ func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args
 		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
 			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore}
 	}
+	f.Viewer = auth.FromContext(ctx).OrgID
 	req, err := args.Validate(ord.Token(store.ListEvents))
 	if err != nil {
 		return nil, err
@@ -226,9 +229,9 @@ func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
 	}
 	switch d.Type {
 	case relay.TypeCampaign:
-		return asNode(publishedCampaign(l.Campaign(ctx, k)))
+		return asNode(visibleCampaign(ctx)(l.Campaign(ctx, k)))
 	case relay.TypeEvent:
-		return asNode(publishedEvent(l.Event(ctx, k)))
+		return asNode(visibleEvent(ctx)(l.Event(ctx, k)))
 	case relay.TypeOrganization:
 		return asNode(l.Organization(ctx, k))
 	case relay.TypeYouthNetwork:
@@ -265,23 +268,4 @@ func missingIsNil[T any](v *T, err error) (*T, error) {
 		return nil, err
 	}
 	return v, nil
-}
-
-// publishedCampaign hides a draft campaign from a lookup: drafts are for their partners,
-// and until callers are identified nobody is one.
-func publishedCampaign(c *models.Campaign, err error) (*models.Campaign, error) {
-	c, err = missingIsNil(c, err)
-	if c != nil && c.Status == "DRAFT" {
-		return nil, nil
-	}
-	return c, err
-}
-
-// publishedEvent hides a draft event from a lookup, as publishedCampaign does.
-func publishedEvent(e *models.Event, err error) (*models.Event, error) {
-	e, err = missingIsNil(e, err)
-	if e != nil && e.Status == "DRAFT" {
-		return nil, nil
-	}
-	return e, err
 }

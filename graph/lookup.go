@@ -48,13 +48,13 @@ func (r *Resolver) campaignByIDOrSlug(ctx context.Context, id, slug *string) (*m
 		return nil, err
 	}
 	if slug != nil {
-		return publishedCampaign(r.Store.CampaignBySlug(ctx, *slug))
+		return visibleCampaign(ctx)(r.Store.CampaignBySlug(ctx, *slug))
 	}
 	k, err := relay.DecodeInt(relay.TypeCampaign, *id)
 	if err != nil {
 		return nil, err
 	}
-	return publishedCampaign(loader.For(ctx).Campaign(ctx, k))
+	return visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, k))
 }
 
 func (r *Resolver) networkByIDOrSlug(ctx context.Context, id, slug *string) (*models.YouthNetwork, error) {

@@ -46,7 +46,7 @@ func (r *youthNetworkResolver) FoundedAt(ctx context.Context, obj *models.YouthN
 	if obj.FoundedAtID == nil {
 		return nil, nil
 	}
-	return publishedEvent(loader.For(ctx).Event(ctx, *obj.FoundedAtID))
+	return visibleEvent(ctx)(loader.For(ctx).Event(ctx, *obj.FoundedAtID))
 }
 
 func (r *youthNetworkResolver) Coordinators(ctx context.Context, obj *models.YouthNetwork) ([]*models.Organization, error) {

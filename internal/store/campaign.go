@@ -8,9 +8,13 @@ import (
 	"campaigns/models"
 )
 
-// published hides drafts: only a campaign's partners may see them (see the access issue),
-// and until callers are identified nobody is one.
-const campaignPublished = "c.status <> 'DRAFT'"
+// campaignVisible is who sees a campaign: everyone once it is out of draft, and before that
+// its owner's and partners' keys.
+const campaignPublic = "c.status <> 'DRAFT'"
+
+// campaignVisible adds, for a caller's organization, the drafts it owns or partners.
+const campaignVisible = `(c.status <> 'DRAFT' OR c.owner_id = @org
+	OR EXISTS (SELECT 1 FROM campaign_partners vp WHERE vp.campaign_id = c.id AND vp.organization_id = @org))`
 
 var campaignList = listSpec{
 	name: ListCampaigns,
@@ -35,6 +39,8 @@ const (
 
 // CampaignFilter narrows a list of campaigns; zero fields do not narrow.
 type CampaignFilter struct {
+	// Viewer is the caller's organization, which also sees its own drafts; 0 for anonymous.
+	Viewer      int64
 	Statuses    []string
 	CountryCode string
 	PartnerID   int64
@@ -44,7 +50,7 @@ type CampaignFilter struct {
 }
 
 func (f CampaignFilter) conds() []cond {
-	cs := []cond{{sql: campaignPublished}}
+	cs := []cond{visibleTo(campaignPublic, campaignVisible, f.Viewer)}
 	if len(f.Statuses) > 0 {
 		cs = append(cs, cond{"c.status = ANY(?::text[])", []any{models.StringList(f.Statuses)}})
 	}

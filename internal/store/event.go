@@ -9,7 +9,17 @@ import (
 	"campaigns/models"
 )
 
-const eventPublished = "e.status <> 'DRAFT'"
+// eventPublic is what everyone sees: events out of draft, public, in a published campaign.
+const eventPublic = `e.status <> 'DRAFT' AND e.visibility = 'PUBLIC'
+	AND EXISTS (SELECT 1 FROM campaigns vc WHERE vc.id = e.campaign_id AND vc.status <> 'DRAFT')`
+
+// eventVisible adds, for a caller's organization, its drafts and partner-only events: those
+// it organizes or co-hosts, or whose campaign it owns or partners.
+const eventVisible = `(` + eventPublic + `)
+	OR e.organizer_id = @org
+	OR EXISTS (SELECT 1 FROM event_cohosts vh WHERE vh.event_id = e.id AND vh.organization_id = @org)
+	OR EXISTS (SELECT 1 FROM campaigns vc WHERE vc.id = e.campaign_id AND vc.owner_id = @org)
+	OR EXISTS (SELECT 1 FROM campaign_partners vp WHERE vp.campaign_id = e.campaign_id AND vp.organization_id = @org)`
 
 var eventList = listSpec{
 	name: ListEvents,
@@ -35,6 +45,9 @@ const (
 
 // EventFilter narrows a list of events; zero fields do not narrow.
 type EventFilter struct {
+	// Viewer is the caller's organization, which also sees its own drafts and partner-only
+	// events; 0 for anonymous.
+	Viewer       int64
 	CampaignID   int64
 	Kinds        []string
 	Statuses     []string
@@ -45,7 +58,7 @@ type EventFilter struct {
 }
 
 func (f EventFilter) conds() []cond {
-	cs := []cond{{sql: eventPublished}}
+	cs := []cond{visibleTo(eventPublic, eventVisible, f.Viewer)}
 	if f.CampaignID != 0 {
 		cs = append(cs, cond{"e.campaign_id = ?", []any{f.CampaignID}})
 	}

@@ -77,6 +77,20 @@ type cond struct {
 	args []any
 }
 
+// visibleTo makes a visibility condition: the public rule for anonymous callers (org 0), and
+// for an organization its rule with the @org placeholders filled in.
+func visibleTo(public, rule string, org int64) cond {
+	if org == 0 {
+		return cond{sql: public}
+	}
+	n := strings.Count(rule, "@org")
+	args := make([]any, n)
+	for i := range args {
+		args[i] = org
+	}
+	return cond{sql: strings.ReplaceAll(rule, "@org", "?"), args: args}
+}
+
 // where joins conditions with AND.
 func where(conds []cond) (string, []any) {
 	if len(conds) == 0 {
