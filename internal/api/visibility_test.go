@@ -68,7 +68,7 @@ func TestDraftsAndPartnerEventsAreSeenOnlyByTheirOrganizations(t *testing.T) {
 		inDraftNode: event(id: $inDraft) { title }
 	}`
 	type seen struct {
-		Campaigns, Events                       int
+		Campaigns, Events                        int
 		ByID, BySlug, DraftNode, PoNode, InDraft bool
 	}
 	for _, tc := range []struct {
