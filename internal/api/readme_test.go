@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"campaigns/internal/apitest"
@@ -21,14 +22,20 @@ func TestReadmeQueriesRun(t *testing.T) {
 	if len(blocks) < 5 {
 		t.Fatalf("the README has %d GraphQL examples, want at least 5", len(blocks))
 	}
-	c := apitest.New(dbtest.Seeded(t))
+	st := dbtest.Seeded(t)
+	c := apitest.New(st)
+	editor := c.As(apitest.Key(t, st, "mtv-exit", "EDITOR"))
 	var some struct {
 		Events struct{ Nodes []struct{ ID string } }
 	}
 	c.Query(t, `{ events(first: 1) { nodes { id } } }`, nil).MustData(t, &some)
 	vars := map[string]any{"id": some.Events.Nodes[0].ID}
 	for i, b := range blocks {
-		res := c.Query(t, b[1], vars)
+		client := c
+		if strings.HasPrefix(strings.TrimSpace(b[1]), "mutation") {
+			client = editor
+		}
+		res := client.Query(t, b[1], vars)
 		var data map[string]json.RawMessage
 		res.MustData(t, &data)
 		for field, v := range data {
