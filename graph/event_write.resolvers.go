@@ -8,21 +8,20 @@ package graph
 import (
 	"campaigns/graph/model"
 	"context"
-	"fmt"
 )
 
 func (r *mutationResolver) CreateEvent(ctx context.Context, input model.CreateEventInput) (*model.EventPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateEvent - createEvent"))
+	return r.createEvent(ctx, input)
 }
 
 func (r *mutationResolver) UpdateEvent(ctx context.Context, input model.UpdateEventInput) (*model.EventPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateEvent - updateEvent"))
+	return r.updateEvent(ctx, input)
 }
 
 func (r *mutationResolver) CancelEvent(ctx context.Context, input model.CancelEventInput) (*model.EventPayload, error) {
-	panic(fmt.Errorf("not implemented: CancelEvent - cancelEvent"))
+	return r.cancelEvent(ctx, input)
 }
 
 func (r *mutationResolver) RescheduleEvent(ctx context.Context, input model.RescheduleEventInput) (*model.EventPayload, error) {
-	panic(fmt.Errorf("not implemented: RescheduleEvent - rescheduleEvent"))
+	return r.rescheduleEvent(ctx, input)
 }

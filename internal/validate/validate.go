@@ -74,7 +74,7 @@ func (p *Problems) Text(field, s string, min, max int) {
 	switch {
 	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
 		p.Add(field, Invalid, "%s must be plain text", field)
-	case n < min && min == 1 && strings.TrimSpace(s) == "":
+	case min >= 1 && strings.TrimSpace(s) == "":
 		p.Add(field, Required, "%s must not be empty", last(field))
 	case n < min || n > max:
 		p.Add(field, Length, "%s must be %d to %d characters long, not %d", last(field), min, max, n)

@@ -1,0 +1,424 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"campaigns/internal/auth"
+	"campaigns/internal/relay"
+	"campaigns/internal/validate"
+	"campaigns/models"
+)
+
+// The event statuses that the write rules treat specially.
+const (
+	eventDraft     = "DRAFT"
+	eventScheduled = "SCHEDULED"
+	eventPostponed = "POSTPONED"
+	eventCancelled = "CANCELLED"
+	eventCompleted = "COMPLETED"
+)
+
+// EventInput is a new event, or the fields of a change; a nil or unset field is left as it is.
+type EventInput struct {
+	// CampaignID is the campaign of a new event; a change cannot move an event.
+	CampaignID               int64
+	Title                    *string
+	Summary, Description     Opt[string]
+	Kind, Status, Visibility *string
+	StartsAt                 *time.Time
+	EndsAt                   Opt[time.Time]
+	TimeZone                 *string
+	Venue                    Opt[VenueInput]
+	OnlineURL                Opt[string]
+	Capacity                 Opt[int]
+	Registration             Opt[RegistrationInput]
+	CoHosts                  []int64
+}
+
+// VenueInput is the place of an event. A venue given with an event is stored as a new venue,
+// since the one it replaces may be the place of other events too.
+type VenueInput struct {
+	Name, Country  string
+	City, Address  *string
+	Latitude       *float64
+	Longitude      *float64
+	AddressPrivate *bool
+}
+
+// RegistrationInput is how people register for an event; giving it opens the event to
+// registration, and it replaces the whole window rather than merging with the old one.
+type RegistrationInput struct {
+	OpensAt, ClosesAt *time.Time
+	WaitlistEnabled   *bool
+}
+
+// eventState is an event as the audit log keeps it: the row with its venue and co-hosts, so
+// that a change of place still shows where the event was to be held.
+type eventState struct {
+	*models.Event
+	Venue   *models.Venue        `json:",omitempty"`
+	CoHosts []models.EventCohost `json:",omitempty"`
+}
+
+// eventState returns a copy of e with its venue and the given co-hosts, for the audit log.
+func (t *Tx) eventState(e *models.Event, cohosts []models.EventCohost) (eventState, error) {
+	copied := *e
+	s := eventState{Event: &copied, CoHosts: cohosts}
+	if e.VenueID != nil {
+		var v models.Venue
+		if err := t.db.Where("id = ?", *e.VenueID).Take(&v).Error; err != nil {
+			return s, fmt.Errorf("venue %d of event %d: %w", *e.VenueID, e.ID, translate(err))
+		}
+		s.Venue = &v
+	}
+	return s, nil
+}
+
+// apply copies the given fields of in, other than the venue, onto e.
+func (in EventInput) apply(e *models.Event) {
+	if in.Title != nil {
+		e.Title = *in.Title
+	}
+	if in.Summary.Set {
+		e.Summary = in.Summary.Value
+	}
+	if in.Description.Set {
+		e.Description = in.Description.Value
+	}
+	if in.Kind != nil {
+		e.Kind = *in.Kind
+	}
+	if in.Status != nil {
+		e.Status = *in.Status
+	}
+	if in.Visibility != nil {
+		e.Visibility = *in.Visibility
+	}
+	if in.StartsAt != nil {
+		// A time given to the minute replaces any partial date the event had.
+		e.StartBound, e.DatePrecision, e.DateQualifier = *in.StartsAt, models.PrecisionMinute, nil
+	}
+	if in.EndsAt.Set {
+		e.EndBound = in.EndsAt.Value
+	}
+	if in.TimeZone != nil {
+		e.TimeZone = in.TimeZone
+	}
+	if in.OnlineURL.Set {
+		e.OnlineURL = in.OnlineURL.Value
+	}
+	if in.Capacity.Set {
+		e.Capacity = nil
+		if in.Capacity.Value != nil && *in.Capacity.Value >= 0 && *in.Capacity.Value <= math.MaxInt32 {
+			c := int32(*in.Capacity.Value)
+			e.Capacity = &c
+		}
+	}
+	if in.Registration.Set {
+		r := in.Registration.Value
+		e.RegistrationEnabled = r != nil
+		e.RegistrationOpensAt, e.RegistrationClosesAt, e.WaitlistEnabled = nil, nil, false
+		if r != nil {
+			e.RegistrationOpensAt, e.RegistrationClosesAt = r.OpensAt, r.ClosesAt
+			e.WaitlistEnabled = r.WaitlistEnabled != nil && *r.WaitlistEnabled
+		}
+	}
+}
+
+// validateEvent checks the fields of in that a write gives, as they will be stored in e.
+func validateEvent(e *models.Event, in EventInput, p *validate.Problems) {
+	requiredText(p, "title", e.Title, 300)
+	p.OptionalText("summary", e.Summary, 1000)
+	p.OptionalText("description", e.Description, 20000)
+	if in.TimeZone != nil {
+		p.TimeZone("timeZone", *in.TimeZone)
+	}
+	if in.StartsAt != nil || in.EndsAt.Set {
+		start := e.StartBound
+		p.Order("endsAt", &start, e.EndBound)
+	}
+	if in.OnlineURL.Set {
+		p.URL("onlineUrl", in.OnlineURL.Value)
+	}
+	if in.Capacity.Set {
+		p.Range("capacity", in.Capacity.Value, 0, math.MaxInt32)
+	}
+	if in.Registration.Set {
+		p.Order("registration.closesAt", e.RegistrationOpensAt, e.RegistrationClosesAt)
+	}
+}
+
+// requiredText is Text for a text that must say something: validate.Text takes a blank one
+// of one or more spaces, which would show as an empty title.
+func requiredText(p *validate.Problems, field, s string, max int) {
+	if s != "" && strings.TrimSpace(s) == "" {
+		p.Add(field, validate.Required, "%s must not be blank", field[strings.LastIndexByte(field, '.')+1:])
+		return
+	}
+	p.Text(field, s, 1, max)
+}
+
+// newVenue checks a venue and resolves its country; it returns nil when the venue has problems.
+func (t *Tx) newVenue(in *VenueInput, p *validate.Problems) *models.Venue {
+	before := len(*p)
+	requiredText(p, "venue.name", in.Name, 300)
+	p.OptionalText("venue.city", in.City, 300)
+	p.OptionalText("venue.address", in.Address, 1000)
+	if in.Latitude != nil && (*in.Latitude < -90 || *in.Latitude > 90) {
+		p.Add("venue.latitude", validate.OutOfRange, "latitude must be between -90 and 90")
+	}
+	if in.Longitude != nil && (*in.Longitude < -180 || *in.Longitude > 180) {
+		p.Add("venue.longitude", validate.OutOfRange, "longitude must be between -180 and 180")
+	}
+	switch {
+	case in.Latitude != nil && in.Longitude == nil:
+		p.Add("venue.longitude", validate.Required, "give longitude with latitude")
+	case in.Latitude == nil && in.Longitude != nil:
+		p.Add("venue.latitude", validate.Required, "give latitude with longitude")
+	}
+	// resolveCountries names its problems by list index; a venue has one country.
+	var unknown validate.Problems
+	codes := t.resolveCountries("venue.country", []string{in.Country}, &unknown)
+	for _, u := range unknown {
+		p.Add("venue.country", u.Code, "%s", u.Message)
+	}
+	if len(*p) > before {
+		return nil
+	}
+	v := &models.Venue{Name: in.Name, City: in.City, CountryCode: codes[0], Latitude: in.Latitude, Longitude: in.Longitude,
+		StreetAddress: in.Address, AddressPrivate: in.AddressPrivate == nil || *in.AddressPrivate}
+	return v
+}
+
+// canOrganizeIn refuses a caller whose organization may not edit the campaign.
+func (t *Tx) canOrganizeIn(c *models.Campaign) error {
+	// An event speaks for its campaign, so organizing one takes the right to edit the
+	// campaign: its owner's, or a partner's that was granted it.
+	return t.canEditCampaign(c)
+}
+
+// canEditEvent refuses a caller who is not of the organizer, a co-host granted edit, or the
+// campaign's owner.
+func (t *Tx) canEditEvent(e *models.Event) error {
+	var granted bool
+	if !t.caller.Anonymous() {
+		err := t.db.Raw(`SELECT EXISTS (SELECT 1 FROM event_cohosts WHERE event_id = ? AND organization_id = ? AND can_edit)
+			OR EXISTS (SELECT 1 FROM campaigns WHERE id = ? AND owner_id = ?)`,
+			e.ID, t.caller.OrgID, e.CampaignID, t.caller.OrgID).Scan(&granted).Error
+		if err != nil {
+			return fmt.Errorf("event %d grants: %w", e.ID, translate(err))
+		}
+	}
+	return auth.RequireEdit(t.caller, "event", &e.OrganizerID, granted)
+}
+
+// coHosts checks that each organization exists and returns the co-host rows, without the
+// organizer and without repeats.
+func (t *Tx) coHosts(ids []int64, organizer int64, p *validate.Problems) ([]models.EventCohost, error) {
+	var found []int64
+	if len(ids) > 0 {
+		if err := t.db.Raw(`SELECT id FROM organizations WHERE id = ANY(?::bigint[])`, idList(ids)).Scan(&found).Error; err != nil {
+			return nil, fmt.Errorf("co-hosts %v: %w", ids, translate(err))
+		}
+	}
+	exists := map[int64]bool{}
+	for _, id := range found {
+		exists[id] = true
+	}
+	var out []models.EventCohost
+	seen := map[int64]bool{}
+	for i, id := range ids {
+		switch {
+		case !exists[id]:
+			p.Add(fmt.Sprintf("coHosts.%d", i), validate.NotFound, "no organization has the ID %s", relay.EncodeInt(relay.TypeOrganization, id))
+		case id == organizer:
+			p.Add(fmt.Sprintf("coHosts.%d", i), validate.Invalid, "the organizer cannot also be a co-host")
+		case !seen[id]:
+			seen[id] = true
+			out = append(out, models.EventCohost{OrganizationID: id})
+		}
+	}
+	return out, nil
+}
+
+// CreateEvent creates an event organized by the caller's organization, in a campaign that
+// organization owns, edits or partners.
+func (t *Tx) CreateEvent(in EventInput) (*models.Event, error) {
+	if err := auth.RequireRole(t.caller, auth.RoleEditor, "create an event"); err != nil {
+		return nil, err
+	}
+	var p validate.Problems
+	var c models.Campaign
+	err := t.db.Table("campaigns").Clauses(clause.Locking{Strength: "SHARE"}).Where("id = ?", in.CampaignID).Take(&c).Error
+	switch {
+	case errors.Is(translate(err), ErrNotFound):
+		p.Add("campaign", validate.NotFound, "no campaign has the ID %s", relay.EncodeInt(relay.TypeCampaign, in.CampaignID))
+	case err != nil:
+		return nil, fmt.Errorf("campaign %d: %w", in.CampaignID, translate(err))
+	default:
+		if err := t.canOrganizeIn(&c); err != nil {
+			return nil, err
+		}
+	}
+	e := &models.Event{CampaignID: in.CampaignID, Status: eventDraft, Visibility: "PUBLIC", OrganizerID: t.caller.OrgID, Version: 1}
+	in.apply(e)
+	if in.Status != nil && *in.Status == eventCancelled {
+		p.Add("status", validate.InvalidState, "an event cannot be created cancelled")
+	}
+	validateEvent(e, in, &p)
+	var venue *models.Venue
+	if in.Venue.Value != nil {
+		venue = t.newVenue(in.Venue.Value, &p)
+	}
+	cohosts, err := t.coHosts(in.CoHosts, e.OrganizerID, &p)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if venue != nil {
+		if err := t.insert(venue); err != nil {
+			return nil, err
+		}
+		e.VenueID, e.CountryCode = &venue.ID, &venue.CountryCode
+	}
+	if err := t.insert(e); err != nil {
+		return nil, err
+	}
+	for i := range cohosts {
+		cohosts[i].EventID = e.ID
+		if err := t.insert(&cohosts[i]); err != nil {
+			return nil, err
+		}
+	}
+	after, err := t.eventState(e, cohosts)
+	if err != nil {
+		return nil, err
+	}
+	return e, t.Audit("createEvent", relay.TypeEvent, e.GlobalID(), nil, after)
+}
+
+// lockEventForChange locks an event for a change and checks the caller's right and version.
+func (t *Tx) lockEventForChange(id int64, expectedVersion int32) (*models.Event, eventState, error) {
+	e, err := lockRow[models.Event](t, "events", id)
+	if err != nil {
+		return nil, eventState{}, err
+	}
+	if err := t.canEditEvent(e); err != nil {
+		return nil, eventState{}, err
+	}
+	if err := checkVersion("event", e.Version, expectedVersion); err != nil {
+		return nil, eventState{}, err
+	}
+	before, err := t.eventState(e, nil)
+	return e, before, err
+}
+
+// saveEvent stores a changed event as its next version and records the change.
+func (t *Tx) saveEvent(action string, e *models.Event, before eventState) (*models.Event, error) {
+	e.Version++
+	e.UpdatedAt = time.Now()
+	if err := t.db.Save(e).Error; err != nil {
+		return nil, fmt.Errorf("update event %d: %w", e.ID, translate(err))
+	}
+	after, err := t.eventState(e, nil)
+	if err != nil {
+		return nil, err
+	}
+	return e, t.Audit(action, relay.TypeEvent, e.GlobalID(), before, after)
+}
+
+// UpdateEvent changes the given fields of an event at the expected version. Cancelling has
+// its own mutation, so that it is never a side effect of an edit.
+func (t *Tx) UpdateEvent(id int64, expectedVersion int32, in EventInput) (*models.Event, error) {
+	e, before, err := t.lockEventForChange(id, expectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	var p validate.Problems
+	switch {
+	case in.Status != nil && *in.Status == eventCancelled:
+		p.Add("status", validate.InvalidState, "use cancelEvent to cancel an event")
+	case in.Status != nil && e.Status == eventCancelled:
+		p.Add("status", validate.InvalidState, "a cancelled event keeps its status")
+	}
+	in.apply(e)
+	validateEvent(e, in, &p)
+	if in.Capacity.Set && e.Capacity != nil {
+		var confirmed int64
+		if err := t.db.Raw(`SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'CONFIRMED'`, e.ID).Scan(&confirmed).Error; err != nil {
+			return nil, fmt.Errorf("event %d confirmed registrations: %w", e.ID, translate(err))
+		}
+		if int64(*e.Capacity) < confirmed {
+			p.Add("capacity", validate.OutOfRange, "capacity must be at least the %d registrations already confirmed", confirmed)
+		}
+	}
+	var venue *models.Venue
+	if in.Venue.Value != nil {
+		venue = t.newVenue(in.Venue.Value, &p)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if in.Venue.Set {
+		e.VenueID, e.CountryCode = nil, nil
+		if venue != nil {
+			if err := t.insert(venue); err != nil {
+				return nil, err
+			}
+			e.VenueID, e.CountryCode = &venue.ID, &venue.CountryCode
+		}
+	}
+	return t.saveEvent("updateEvent", e, before)
+}
+
+// CancelEvent cancels an event; its registrations stay on record.
+func (t *Tx) CancelEvent(id int64, expectedVersion int32) (*models.Event, error) {
+	e, before, err := t.lockEventForChange(id, expectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status == eventCancelled || e.Status == eventCompleted {
+		var p validate.Problems
+		p.Add("id", validate.InvalidState, "the event is %s and cannot be cancelled", e.Status)
+		return nil, p
+	}
+	e.Status = eventCancelled
+	return t.saveEvent("cancelEvent", e, before)
+}
+
+// RescheduleEvent moves an event to a new start, and a postponed event back onto the
+// schedule. Without a new end, an event timed to the minute keeps its length, since moving
+// it does not make it shorter; one known less precisely loses its end with its partial date.
+func (t *Tx) RescheduleEvent(id int64, expectedVersion int32, startsAt time.Time, endsAt *time.Time, timeZone *string) (*models.Event, error) {
+	e, before, err := t.lockEventForChange(id, expectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	var p validate.Problems
+	if e.Status == eventCancelled || e.Status == eventCompleted {
+		p.Add("id", validate.InvalidState, "the event is %s and cannot be rescheduled", e.Status)
+		return nil, p
+	}
+	if endsAt == nil && e.EndBound != nil && e.DatePrecision == models.PrecisionMinute {
+		end := startsAt.Add(e.EndBound.Sub(e.StartBound))
+		endsAt = &end
+	}
+	in := EventInput{StartsAt: &startsAt, EndsAt: Opt[time.Time]{Set: true, Value: endsAt}, TimeZone: timeZone}
+	in.apply(e)
+	validateEvent(e, in, &p)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if e.Status == eventPostponed {
+		e.Status = eventScheduled
+	}
+	return t.saveEvent("rescheduleEvent", e, before)
+}
