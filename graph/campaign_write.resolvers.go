@@ -9,7 +9,6 @@ import (
 	"campaigns/graph/model"
 	"campaigns/models"
 	"context"
-	"fmt"
 )
 
 func (r *campaignResolver) Owner(ctx context.Context, obj *models.Campaign) (*models.Organization, error) {
@@ -29,17 +28,17 @@ func (r *mutationResolver) ArchiveCampaign(ctx context.Context, input model.Arch
 }
 
 func (r *mutationResolver) AddCampaignPartner(ctx context.Context, input model.AddCampaignPartnerInput) (*model.CampaignPayload, error) {
-	panic(fmt.Errorf("not implemented: AddCampaignPartner - addCampaignPartner"))
+	return r.addCampaignPartner(ctx, input)
 }
 
 func (r *mutationResolver) RemoveCampaignPartner(ctx context.Context, input model.RemoveCampaignPartnerInput) (*model.CampaignPayload, error) {
-	panic(fmt.Errorf("not implemented: RemoveCampaignPartner - removeCampaignPartner"))
+	return r.removeCampaignPartner(ctx, input)
 }
 
 func (r *mutationResolver) RecordFundingCommitment(ctx context.Context, input model.RecordFundingCommitmentInput) (*model.FundingCommitmentPayload, error) {
-	panic(fmt.Errorf("not implemented: RecordFundingCommitment - recordFundingCommitment"))
+	return r.recordFundingCommitment(ctx, input)
 }
 
 func (r *mutationResolver) RecordIndicatorValues(ctx context.Context, input model.RecordIndicatorValuesInput) (*model.IndicatorPayload, error) {
-	panic(fmt.Errorf("not implemented: RecordIndicatorValues - recordIndicatorValues"))
+	return r.recordIndicatorValues(ctx, input)
 }

@@ -9,17 +9,16 @@ import (
 	"campaigns/graph/model"
 	"campaigns/models"
 	"context"
-	"fmt"
 )
 
 func (r *mutationResolver) CreateYouthNetwork(ctx context.Context, input model.CreateYouthNetworkInput) (*model.YouthNetworkPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateYouthNetwork - createYouthNetwork"))
+	return r.createYouthNetwork(ctx, input)
 }
 
 func (r *mutationResolver) UpdateYouthNetwork(ctx context.Context, input model.UpdateYouthNetworkInput) (*model.YouthNetworkPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateYouthNetwork - updateYouthNetwork"))
+	return r.updateYouthNetwork(ctx, input)
 }
 
 func (r *youthNetworkResolver) Owner(ctx context.Context, obj *models.YouthNetwork) (*models.Organization, error) {
-	panic(fmt.Errorf("not implemented: Owner - owner"))
+	return owner(ctx, obj.OwnerID)
 }

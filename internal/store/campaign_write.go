@@ -43,8 +43,10 @@ func validateCampaign(c *models.Campaign, p *validate.Problems) {
 	if len(c.ObjectivesList) > 50 {
 		p.Add("objectives", validate.Length, "a campaign has at most 50 objectives")
 	}
-	if c.StartDate != nil && c.EndDate != nil && periodEnd(*c.EndDate, c.EndPrecision).Before(*c.StartDate) {
-		p.Add("endsOn", validate.EndBeforeStart, "endsOn must not be before startsOn")
+	// The database keeps the first day of each period, and so compares those: an end of
+	// "2013" cannot follow a start of "2013-06-01", but an end of "2013-12" can.
+	if c.StartDate != nil && c.EndDate != nil && c.EndDate.Before(*c.StartDate) {
+		p.Add("endsOn", validate.EndBeforeStart, "endsOn must not be before startsOn; give an end at least as precise as the start")
 	}
 }
 
