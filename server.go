@@ -232,6 +232,16 @@ func apikey(ctx context.Context, st *store.Store, args []string, stdout, stderr 
 		fmt.Fprintf(stderr, "created %s key %s for %s; this is the only time the secret is shown:\n", k.Key.Role, k.Key.Prefix, *org)
 		fmt.Fprintln(stdout, k.Secret)
 	case "list":
+		// An unknown slug would list nothing, which reads like "this partner has no keys".
+		if *org != "" {
+			if _, err := st.OrganizationBySlug(ctx, *org); errors.Is(err, store.ErrNotFound) {
+				fmt.Fprintf(stderr, "no organization has the slug %q\n", *org)
+				return 1
+			} else if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+		}
 		keys, err := st.APIKeysOf(ctx, *org)
 		if err != nil {
 			fmt.Fprintln(stderr, err)

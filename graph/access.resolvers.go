@@ -8,49 +8,50 @@ package graph
 import (
 	"campaigns/graph/generated"
 	"campaigns/graph/model"
+	"campaigns/internal/loader"
+	"campaigns/internal/page"
 	"campaigns/models"
 	"context"
-	"fmt"
 )
 
 func (r *apiKeyResolver) Organization(ctx context.Context, obj *models.APIKey) (*models.Organization, error) {
-	panic(fmt.Errorf("not implemented: Organization - organization"))
+	return loader.For(ctx).Organization(ctx, obj.OrganizationID)
 }
 
 func (r *auditEntryResolver) APIKeyPrefix(ctx context.Context, obj *models.AuditEntry) (*string, error) {
-	panic(fmt.Errorf("not implemented: APIKeyPrefix - apiKeyPrefix"))
+	return auditKeyPrefix(ctx, obj)
 }
 
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateAPIKey - createApiKey"))
+	return r.createAPIKey(ctx, input)
 }
 
 func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input model.RevokeAPIKeyInput) (*model.APIKeyPayload, error) {
-	panic(fmt.Errorf("not implemented: RevokeAPIKey - revokeApiKey"))
+	return r.revokeAPIKey(ctx, input)
 }
 
 func (r *mutationResolver) CreateOrganization(ctx context.Context, input model.CreateOrganizationInput) (*model.OrganizationPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateOrganization - createOrganization"))
+	return r.createOrganization(ctx, input)
 }
 
 func (r *mutationResolver) UpdateOrganization(ctx context.Context, input model.UpdateOrganizationInput) (*model.OrganizationPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateOrganization - updateOrganization"))
+	return r.updateOrganization(ctx, input)
 }
 
 func (r *mutationResolver) UpsertCountry(ctx context.Context, input model.UpsertCountryInput) (*model.CountryPayload, error) {
-	panic(fmt.Errorf("not implemented: UpsertCountry - upsertCountry"))
+	return r.upsertCountry(ctx, input)
 }
 
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
-	panic(fmt.Errorf("not implemented: Viewer - viewer"))
+	return r.viewer(ctx)
 }
 
 func (r *queryResolver) APIKeys(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*models.APIKey], error) {
-	panic(fmt.Errorf("not implemented: APIKeys - apiKeys"))
+	return r.apiKeys(ctx, page.Args{First: first, After: after, Last: last, Before: before})
 }
 
 func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.AuditLogFilter) (*model.Connection[*models.AuditEntry], error) {
-	panic(fmt.Errorf("not implemented: AuditLog - auditLog"))
+	return r.auditLog(ctx, page.Args{First: first, After: after, Last: last, Before: before}, filter)
 }
 
 func (r *Resolver) ApiKey() generated.ApiKeyResolver { return &apiKeyResolver{r} }

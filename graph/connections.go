@@ -242,6 +242,12 @@ func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
 		return asNode(l.Indicator(ctx, k))
 	case relay.TypeFunding:
 		return asNode(l.FundingCommitment(ctx, k))
+	case relay.TypeAPIKey:
+		return r.apiKeyNode(ctx, k)
+	case relay.TypeAuditEntry:
+		return r.auditEntryNode(ctx, k)
+	case relay.TypeMember, relay.TypeRegistration:
+		return memberAreaNode(ctx, d.Type, k)
 	}
 	return nil, fmt.Errorf("%w: %q is not a global ID", relay.ErrInvalidID, id)
 }

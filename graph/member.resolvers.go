@@ -8,81 +8,86 @@ package graph
 import (
 	"campaigns/graph/generated"
 	"campaigns/graph/model"
+	"campaigns/internal/loader"
+	"campaigns/internal/page"
 	"campaigns/models"
 	"context"
-	"fmt"
 )
 
 func (r *eventResolver) RegistrationCounts(ctx context.Context, obj *models.Event) (*model.RegistrationCounts, error) {
-	panic(fmt.Errorf("not implemented: RegistrationCounts - registrationCounts"))
+	return registrationCounts(ctx, obj)
 }
 
 func (r *eventResolver) Registrations(ctx context.Context, obj *models.Event, first *int, after *string, last *int, before *string, status []string) (*model.Connection[*models.Registration], error) {
-	panic(fmt.Errorf("not implemented: Registrations - registrations"))
+	return eventRegistrations(ctx, obj, page.Args{First: first, After: after, Last: last, Before: before}, status)
 }
 
 func (r *memberResolver) DisplayName(ctx context.Context, obj *models.Member) (*string, error) {
-	panic(fmt.Errorf("not implemented: DisplayName - displayName"))
+	return memberDisplayName(ctx, obj)
 }
 
 func (r *memberResolver) Country(ctx context.Context, obj *models.Member) (*models.Country, error) {
-	panic(fmt.Errorf("not implemented: Country - country"))
+	return memberCountry(ctx, obj)
 }
 
 func (r *memberResolver) Contact(ctx context.Context, obj *models.Member) (*model.MemberContact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	return memberContact(ctx, obj)
 }
 
 func (r *memberResolver) GuardianConsent(ctx context.Context, obj *models.Member) (*models.GuardianConsent, error) {
-	panic(fmt.Errorf("not implemented: GuardianConsent - guardianConsent"))
+	return memberGuardianConsent(ctx, obj)
 }
 
 func (r *mutationResolver) CreateMember(ctx context.Context, input model.CreateMemberInput) (*model.MemberPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateMember - createMember"))
+	return r.createMember(ctx, input)
 }
 
 func (r *mutationResolver) RecordGuardianConsent(ctx context.Context, input model.RecordGuardianConsentInput) (*model.MemberPayload, error) {
-	panic(fmt.Errorf("not implemented: RecordGuardianConsent - recordGuardianConsent"))
+	return r.recordGuardianConsent(ctx, input)
+}
+
+func (r *mutationResolver) ShareMember(ctx context.Context, input model.ShareMemberInput) (*model.MemberPayload, error) {
+	return r.shareMember(ctx, input)
 }
 
 func (r *mutationResolver) JoinNetwork(ctx context.Context, input model.JoinNetworkInput) (*model.MemberPayload, error) {
-	panic(fmt.Errorf("not implemented: JoinNetwork - joinNetwork"))
+	return r.joinNetwork(ctx, input)
 }
 
 func (r *mutationResolver) LeaveNetwork(ctx context.Context, input model.LeaveNetworkInput) (*model.MemberPayload, error) {
-	panic(fmt.Errorf("not implemented: LeaveNetwork - leaveNetwork"))
+	return r.leaveNetwork(ctx, input)
 }
 
 func (r *mutationResolver) EraseMember(ctx context.Context, input model.EraseMemberInput) (*model.EraseMemberPayload, error) {
-	panic(fmt.Errorf("not implemented: EraseMember - eraseMember"))
+	return r.eraseMember(ctx, input)
 }
 
 func (r *mutationResolver) RegisterForEvent(ctx context.Context, input model.RegisterForEventInput) (*model.RegistrationPayload, error) {
-	panic(fmt.Errorf("not implemented: RegisterForEvent - registerForEvent"))
+	return r.registerForEvent(ctx, input)
 }
 
 func (r *mutationResolver) CancelRegistration(ctx context.Context, input model.CancelRegistrationInput) (*model.RegistrationPayload, error) {
-	panic(fmt.Errorf("not implemented: CancelRegistration - cancelRegistration"))
+	return r.cancelRegistration(ctx, input)
 }
 
 func (r *mutationResolver) RecordAttendance(ctx context.Context, input model.RecordAttendanceInput) (*model.RegistrationPayload, error) {
-	panic(fmt.Errorf("not implemented: RecordAttendance - recordAttendance"))
+	return r.recordAttendance(ctx, input)
 }
 
 func (r *registrationResolver) Event(ctx context.Context, obj *models.Registration) (*models.Event, error) {
-	panic(fmt.Errorf("not implemented: Event - event"))
+	return loader.For(ctx).Event(ctx, obj.EventID)
 }
 
 func (r *registrationResolver) Member(ctx context.Context, obj *models.Registration) (*models.Member, error) {
-	panic(fmt.Errorf("not implemented: Member - member"))
+	return registrationMember(ctx, obj)
 }
 
 func (r *youthNetworkResolver) MemberCount(ctx context.Context, obj *models.YouthNetwork) (*model.MemberCount, error) {
-	panic(fmt.Errorf("not implemented: MemberCount - memberCount"))
+	return networkMemberCount(ctx, obj)
 }
 
 func (r *youthNetworkResolver) Members(ctx context.Context, obj *models.YouthNetwork, first *int, after *string, last *int, before *string) (*model.Connection[*models.Member], error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	return networkMembers(ctx, obj, page.Args{First: first, After: after, Last: last, Before: before})
 }
 
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }

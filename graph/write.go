@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -73,7 +75,28 @@ func withoutEnvelope(input any) (map[string]any, error) {
 	}
 	delete(m, "idempotencyKey")
 	delete(m, "clientMutationId")
+	dropUnset(reflect.ValueOf(input), m)
 	return m, nil
+}
+
+// dropUnset removes the omittable fields the client left out, which JSON would show as
+// null: a field left out and a field set to null are different requests.
+func dropUnset(v reflect.Value, m map[string]any) {
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	for i := range v.NumField() {
+		f := v.Field(i)
+		set, ok := f.Interface().(interface{ IsSet() bool })
+		if !ok || set.IsSet() {
+			continue
+		}
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		delete(m, name)
+	}
 }
 
 func userErrors(problems validate.Problems) []*model.UserError {

@@ -15,7 +15,7 @@ type APIKey struct {
 	OrganizationID int64      `gorm:"not null"`
 	Role           string     `gorm:"type:text;not null"`
 	Name           *string    `gorm:"type:text"`
-	KeyHash        []byte     `gorm:"type:bytea;not null;uniqueIndex"`
+	KeyHash        []byte     `gorm:"type:bytea;not null;uniqueIndex" json:"-"`
 	Prefix         string     `gorm:"type:text;not null"`
 	CreatedAt      time.Time  `gorm:"type:timestamptz;not null"`
 	LastUsedAt     *time.Time `gorm:"type:timestamptz"`

@@ -94,3 +94,11 @@ type MemberAccess struct {
 
 // TableName names the table.
 func (MemberAccess) TableName() string { return "member_access_log" }
+
+// MemberShare lets an organization register or enrol a member it did not record.
+type MemberShare struct {
+	MemberID       int64 `gorm:"primaryKey;autoIncrement:false"`
+	OrganizationID int64 `gorm:"primaryKey;autoIncrement:false"`
+	SharedBy       *int64
+	SharedAt       time.Time `gorm:"type:timestamptz;not null"`
+}

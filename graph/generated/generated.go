@@ -384,6 +384,7 @@ type ComplexityRoot struct {
 		RemoveCampaignPartner   func(childComplexity int, input model.RemoveCampaignPartnerInput) int
 		RescheduleEvent         func(childComplexity int, input model.RescheduleEventInput) int
 		RevokeAPIKey            func(childComplexity int, input model.RevokeAPIKeyInput) int
+		ShareMember             func(childComplexity int, input model.ShareMemberInput) int
 		UpdateCampaign          func(childComplexity int, input model.UpdateCampaignInput) int
 		UpdateEvent             func(childComplexity int, input model.UpdateEventInput) int
 		UpdateOrganization      func(childComplexity int, input model.UpdateOrganizationInput) int
@@ -622,6 +623,7 @@ type MutationResolver interface {
 	RescheduleEvent(ctx context.Context, input model.RescheduleEventInput) (*model.EventPayload, error)
 	CreateMember(ctx context.Context, input model.CreateMemberInput) (*model.MemberPayload, error)
 	RecordGuardianConsent(ctx context.Context, input model.RecordGuardianConsentInput) (*model.MemberPayload, error)
+	ShareMember(ctx context.Context, input model.ShareMemberInput) (*model.MemberPayload, error)
 	JoinNetwork(ctx context.Context, input model.JoinNetworkInput) (*model.MemberPayload, error)
 	LeaveNetwork(ctx context.Context, input model.LeaveNetworkInput) (*model.MemberPayload, error)
 	EraseMember(ctx context.Context, input model.EraseMemberInput) (*model.EraseMemberPayload, error)
@@ -2175,6 +2177,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["input"].(model.RevokeAPIKeyInput)), true
+	case "Mutation.shareMember":
+		if e.ComplexityRoot.Mutation.ShareMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shareMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShareMember(childComplexity, args["input"].(model.ShareMemberInput)), true
 	case "Mutation.updateCampaign":
 		if e.ComplexityRoot.Mutation.UpdateCampaign == nil {
 			break
@@ -2976,6 +2989,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RemoveCampaignPartnerInput", ec.unmarshalInputRemoveCampaignPartnerInput),
 			graphql.NewInputUnmarshaler("RescheduleEventInput", ec.unmarshalInputRescheduleEventInput),
 			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
+			graphql.NewInputUnmarshaler("ShareMemberInput", ec.unmarshalInputShareMemberInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateEventInput", ec.unmarshalInputUpdateEventInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
@@ -4645,13 +4659,15 @@ extend type Mutation {
   createMember("The member." input: CreateMemberInput!): MemberPayload!
   "Records a guardian's consent for a minor."
   recordGuardianConsent("The consent." input: RecordGuardianConsentInput!): MemberPayload!
-  "Adds a member to a network; a minor needs a guardian's consent first. The network's coordinators."
+  "Lets another organization register the member for its events and add it to its networks; until then it cannot, so that no one reaches a member's name by guessing an ID. The organization that recorded the member, or one that may see it."
+  shareMember("The member and organization." input: ShareMemberInput!): MemberPayload!
+  "Adds a member to a network; a minor needs a guardian's consent first. The network's coordinators, for a member they recorded, see or were shared."
   joinNetwork("The member and network." input: JoinNetworkInput!): MemberPayload!
   "Takes a member out of a network."
   leaveNetwork("The member and network." input: LeaveNetworkInput!): MemberPayload!
   "Removes a member's personal data for good, keeping only anonymous counts. The coordinators of the member's networks, the organizers of the member's events, or the organization that recorded the member."
   eraseMember("The member." input: EraseMemberInput!): EraseMemberPayload!
-  "Registers a member for an event: a confirmed seat while there is one, the waitlist after. A minor needs a guardian's consent first. The event's organizer."
+  "Registers a member for an event: a confirmed seat while there is one, the waitlist after. A minor needs a guardian's consent first. The event's organizer, for a member it recorded, sees or was shared."
   registerForEvent("The member and event." input: RegisterForEventInput!): RegistrationPayload!
   "Cancels a registration; a freed seat goes to the first on the waitlist."
   cancelRegistration("The registration." input: CancelRegistrationInput!): RegistrationPayload!
@@ -4689,6 +4705,18 @@ input RecordGuardianConsentInput {
   method: ConsentMethod!
   "When consent was given; not in the future."
   givenAt: DateTime!
+  "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
+  idempotencyKey: String
+  "Returned unchanged in the payload."
+  clientMutationId: String
+}
+
+"Shares a member with another organization."
+input ShareMemberInput {
+  "The member's global ID."
+  member: ID!
+  "The organization's global ID."
+  organization: ID!
   "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
   idempotencyKey: String
   "Returned unchanged in the payload."
@@ -6760,6 +6788,20 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
 			return ec.unmarshalNRevokeApiKeyInput2campaignsᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_shareMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ShareMemberInput, error) {
+			return ec.unmarshalNShareMemberInput2campaignsᚋgraphᚋmodelᚐShareMemberInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13622,6 +13664,50 @@ func (ec *executionContext) fieldContext_Mutation_recordGuardianConsent(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_shareMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_shareMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ShareMember(ctx, fc.Args["input"].(model.ShareMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberPayload) graphql.Marshaler {
+			return ec.marshalNMemberPayload2ᚖcampaignsᚋgraphᚋmodelᚐMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_shareMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_shareMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_joinNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20477,6 +20563,69 @@ func UnmarshalRevokeApiKeyInput(ctx context.Context, raw any) (model.RevokeAPIKe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputShareMemberInput(ctx context.Context, obj any) (model.ShareMemberInput, error) {
+	var it model.ShareMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"member", "organization", "idempotencyKey", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShareMemberInput unmarshals raw into the ShareMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShareMemberInput(ctx context.Context, raw any) (model.ShareMemberInput, error) {
+	var out model.ShareMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShareMemberInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Context, obj any) (model.UpdateCampaignInput, error) {
 	var it model.UpdateCampaignInput
 	if obj == nil {
@@ -23506,6 +23655,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "shareMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_shareMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "joinNetwork":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_joinNetwork(ctx, field)
@@ -26380,6 +26536,11 @@ func (ec *executionContext) marshalNRole2string(ctx context.Context, sel ast.Sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNShareMemberInput2campaignsᚋgraphᚋmodelᚐShareMemberInput(ctx context.Context, v any) (model.ShareMemberInput, error) {
+	res, err := ec.unmarshalInputShareMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {

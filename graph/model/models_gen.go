@@ -644,6 +644,18 @@ type RevokeAPIKeyInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Shares a member with another organization.
+type ShareMemberInput struct {
+	// The member's global ID.
+	Member string `json:"member"`
+	// The organization's global ID.
+	Organization string `json:"organization"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // Changes a campaign; only the fields given change, and null clears a field that may be empty.
 type UpdateCampaignInput struct {
 	// The campaign's global ID.

@@ -40,6 +40,7 @@ type set struct {
 	networks      *dataloadgen.Loader[int64, *models.YouthNetwork]
 	organizations *dataloadgen.Loader[int64, *models.Organization]
 	venues        *dataloadgen.Loader[int64, *models.Venue]
+	apiKeys       *dataloadgen.Loader[int64, *models.APIKey]
 
 	campaignCountries *dataloadgen.Loader[int64, []*models.CampaignCountry]
 	campaignPartners  *dataloadgen.Loader[int64, []*models.CampaignPartner]
@@ -56,6 +57,8 @@ type set struct {
 	eventCount    *dataloadgen.Loader[pageKey, int]
 	networkPages  *dataloadgen.Loader[pageKey, page.Page[*models.YouthNetwork]]
 	networkCount  *dataloadgen.Loader[pageKey, int]
+
+	members lazyMembers // members and registrations, made on first use (member.go)
 }
 
 // New returns a fresh set of loaders over s.
@@ -83,6 +86,7 @@ func newSet(s *store.Store) *set {
 		networks:      dataloadgen.NewMappedLoader(s.NetworksByID, opt),
 		organizations: dataloadgen.NewMappedLoader(s.OrganizationsByID, opt),
 		venues:        dataloadgen.NewMappedLoader(s.VenuesByID, opt),
+		apiKeys:       dataloadgen.NewMappedLoader(s.APIKeysByID, opt),
 
 		campaignCountries: dataloadgen.NewMappedLoader(s.CampaignCountries, opt),
 		campaignPartners:  dataloadgen.NewMappedLoader(s.CampaignPartners, opt),
@@ -182,6 +186,11 @@ func (l *Loaders) Organization(ctx context.Context, id int64) (*models.Organizat
 // Venue loads a venue by ID.
 func (l *Loaders) Venue(ctx context.Context, id int64) (*models.Venue, error) {
 	return one(ctx, l.get().venues, id)
+}
+
+// APIKey loads an API key by ID, for the keys named by audit entries and the viewer.
+func (l *Loaders) APIKey(ctx context.Context, id int64) (*models.APIKey, error) {
+	return one(ctx, l.get().apiKeys, id)
 }
 
 // CampaignCountries loads the countries a campaign works in.

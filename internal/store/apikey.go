@@ -89,7 +89,9 @@ func (t *Tx) CreateAPIKey(role string, name *string) (NewAPIKey, error) {
 	return NewAPIKey{Key: k, Secret: secret}, nil
 }
 
-// RevokeAPIKey revokes a key of the caller's organization.
+// RevokeAPIKey revokes a key of the caller's organization. A platform key gets no exception:
+// it manages organizations and countries, not other organizations' keys, which their own
+// admins (or the command line) revoke.
 func (t *Tx) RevokeAPIKey(id int64) (*models.APIKey, error) {
 	if !t.caller.AtLeast(auth.RoleAdmin) {
 		return nil, fmt.Errorf("%w: only an admin manages API keys", auth.ErrForbidden)
@@ -98,7 +100,7 @@ func (t *Tx) RevokeAPIKey(id int64) (*models.APIKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k.OrganizationID != t.caller.OrgID && t.caller.Role != auth.RolePlatform {
+	if k.OrganizationID != t.caller.OrgID {
 		return nil, fmt.Errorf("%w: the key belongs to another organization", auth.ErrForbidden)
 	}
 	before := *k
@@ -138,8 +140,14 @@ func (s *Store) APIKeysOf(ctx context.Context, orgSlug string) ([]*models.APIKey
 	return keys, nil
 }
 
+// ListAPIKeys names the list of an organization's keys in its cursors.
+const ListAPIKeys = "apiKeys"
+
+// APIKeyOrder is the one ordering of an organization's keys: oldest first.
+var APIKeyOrder = Order{Field: "CREATED_AT"}
+
 var apiKeyList = listSpec{
-	name: "apiKeys",
+	name: ListAPIKeys,
 	from: "api_keys k",
 	cols: "k.*",
 	tie:  sortKey{expr: "k.id", cast: "bigint", kind: kindInt},
@@ -150,7 +158,7 @@ var apiKeyList = listSpec{
 
 // APIKeys returns a page of an organization's keys, oldest first.
 func (s *Store) APIKeys(ctx context.Context, orgID int64, req page.Request) (page.Page[*models.APIKey], error) {
-	p, err := listPage[models.APIKey](ctx, s.db, apiKeyList, []cond{{"k.organization_id = ?", []any{orgID}}}, Order{Field: "CREATED_AT"}, req)
+	p, err := listPage[models.APIKey](ctx, s.db, apiKeyList, []cond{{"k.organization_id = ?", []any{orgID}}}, APIKeyOrder, req)
 	if err != nil {
 		return p, fmt.Errorf("api keys of organization %d: %w", orgID, err)
 	}

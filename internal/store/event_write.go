@@ -376,7 +376,18 @@ func (t *Tx) UpdateEvent(id int64, expectedVersion int32, in EventInput) (*model
 			e.VenueID, e.CountryCode = &venue.ID, &venue.CountryCode
 		}
 	}
-	return t.saveEvent("updateEvent", e, before)
+	saved, err := t.saveEvent("updateEvent", e, before)
+	if err != nil {
+		return nil, err
+	}
+	// More seats, or no limit any more, go to the waitlist in order at once, so that the
+	// event never holds free seats while people wait.
+	if in.Capacity.Set {
+		if err := t.fillFreedSeats(saved); err != nil {
+			return nil, err
+		}
+	}
+	return saved, nil
 }
 
 // CancelEvent cancels an event; its registrations stay on record.
