@@ -140,13 +140,7 @@ func (r *Resolver) revokeAPIKey(ctx context.Context, in model.RevokeAPIKeyInput)
 	if err != nil {
 		return nil, err
 	}
-	id, errs, err := r.write(ctx, "revokeApiKey", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		key, err := tx.RevokeAPIKey(k)
-		if err != nil {
-			return "", err
-		}
-		return key.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "revokeApiKey", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.RevokeAPIKey(k)) })
 	if err != nil {
 		return nil, err
 	}

@@ -28,13 +28,7 @@ func (r *Resolver) addCampaignPartner(ctx context.Context, in model.AddCampaignP
 		return nil, err
 	}
 	change.CanEdit, change.Note = in.CanEdit != nil && *in.CanEdit, in.Note
-	id, errs, err := r.write(ctx, "addCampaignPartner", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		c, err := tx.AddCampaignPartner(change)
-		if err != nil {
-			return "", err
-		}
-		return c.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "addCampaignPartner", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.AddCampaignPartner(change)) })
 	if err != nil {
 		return nil, err
 	}
@@ -46,13 +40,7 @@ func (r *Resolver) removeCampaignPartner(ctx context.Context, in model.RemoveCam
 	if err != nil {
 		return nil, err
 	}
-	id, errs, err := r.write(ctx, "removeCampaignPartner", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		c, err := tx.RemoveCampaignPartner(change)
-		if err != nil {
-			return "", err
-		}
-		return c.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "removeCampaignPartner", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.RemoveCampaignPartner(change)) })
 	if err != nil {
 		return nil, err
 	}
@@ -72,13 +60,7 @@ func (r *Resolver) recordFundingCommitment(ctx context.Context, in model.RecordF
 		CampaignID: campaign, FunderID: funder, Amount: in.Amount, Currency: in.Currency,
 		Purpose: in.Purpose, Source: in.Source, CommittedOn: in.CommittedOn,
 	}
-	id, errs, err := r.write(ctx, "recordFundingCommitment", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		f, err := tx.RecordFundingCommitment(change)
-		if err != nil {
-			return "", err
-		}
-		return f.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "recordFundingCommitment", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.RecordFundingCommitment(change)) })
 	if err != nil {
 		return nil, err
 	}
@@ -104,13 +86,7 @@ func (r *Resolver) recordIndicatorValues(ctx context.Context, in model.RecordInd
 		Baseline: in.Baseline, Target: in.Target, Actual: in.Actual, Comparator: in.ActualComparator,
 		Note: in.Note, Source: in.Source,
 	}
-	id, errs, err := r.write(ctx, "recordIndicatorValues", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		ind, err := tx.RecordIndicatorValues(change)
-		if err != nil {
-			return "", err
-		}
-		return ind.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "recordIndicatorValues", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.RecordIndicatorValues(change)) })
 	if err != nil {
 		return nil, err
 	}

@@ -49,13 +49,7 @@ func (r *Resolver) createCampaign(ctx context.Context, in model.CreateCampaignIn
 		Objectives: in.Objectives, ObjectivesSet: true, StartsOn: given(in.StartsOn), EndsOn: given(in.EndsOn),
 		ParentID: parent, Countries: in.Countries, CountriesSet: true,
 	}
-	id, errs, err := r.write(ctx, "createCampaign", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		c, err := tx.CreateCampaign(change)
-		if err != nil {
-			return "", err
-		}
-		return c.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "createCampaign", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.CreateCampaign(change)) })
 	if err != nil {
 		return nil, err
 	}
@@ -74,11 +68,7 @@ func (r *Resolver) updateCampaign(ctx context.Context, in model.UpdateCampaignIn
 		StartsOn: opt(in.StartsOn), EndsOn: opt(in.EndsOn), Countries: in.Countries, CountriesSet: in.Countries != nil,
 	}
 	id, errs, err := r.write(ctx, "updateCampaign", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		c, err := tx.UpdateCampaign(k, int32(in.ExpectedVersion), change)
-		if err != nil {
-			return "", err
-		}
-		return c.GlobalID(), nil
+		return nodeID(tx.UpdateCampaign(k, int32(in.ExpectedVersion), change))
 	})
 	if err != nil {
 		return nil, err
@@ -91,13 +81,7 @@ func (r *Resolver) archiveCampaign(ctx context.Context, in model.ArchiveCampaign
 	if err != nil {
 		return nil, err
 	}
-	id, errs, err := r.write(ctx, "archiveCampaign", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		c, err := tx.ArchiveCampaign(k, int32(in.ExpectedVersion))
-		if err != nil {
-			return "", err
-		}
-		return c.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "archiveCampaign", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.ArchiveCampaign(k, int32(in.ExpectedVersion))) })
 	if err != nil {
 		return nil, err
 	}

@@ -360,13 +360,7 @@ func (r *Resolver) eraseMember(ctx context.Context, in model.EraseMemberInput) (
 	if err != nil {
 		return nil, err
 	}
-	id, errs, err := r.write(ctx, "eraseMember", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		m, err := tx.EraseMember(k)
-		if err != nil {
-			return "", err
-		}
-		return m.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "eraseMember", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.EraseMember(k)) })
 	if err != nil {
 		return nil, err
 	}

@@ -58,13 +58,7 @@ func (r *Resolver) createYouthNetwork(ctx context.Context, in model.CreateYouthN
 		ParentID: parent, FoundedAtID: foundedAt, Coordinators: coordinators, CoordinatorsSet: true,
 		Channels: channels, ChannelsSet: true,
 	}
-	id, errs, err := r.write(ctx, "createYouthNetwork", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		n, err := tx.CreateYouthNetwork(change)
-		if err != nil {
-			return "", err
-		}
-		return n.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "createYouthNetwork", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.CreateYouthNetwork(change)) })
 	if err != nil {
 		return nil, err
 	}
@@ -86,11 +80,7 @@ func (r *Resolver) updateYouthNetwork(ctx context.Context, in model.UpdateYouthN
 		Channels: channels, ChannelsSet: in.Channels != nil,
 	}
 	id, errs, err := r.write(ctx, "updateYouthNetwork", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		n, err := tx.UpdateYouthNetwork(k, int32(in.ExpectedVersion), change)
-		if err != nil {
-			return "", err
-		}
-		return n.GlobalID(), nil
+		return nodeID(tx.UpdateYouthNetwork(k, int32(in.ExpectedVersion), change))
 	})
 	if err != nil {
 		return nil, err

@@ -29,13 +29,7 @@ func (r *Resolver) createOrganization(ctx context.Context, in model.CreateOrgani
 		Slug: &in.Slug, Name: &in.Name, Kind: &in.Kind,
 		Country: given(in.Country), Website: given(in.Website), Description: given(in.Description),
 	}
-	id, errs, err := r.write(ctx, "createOrganization", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		o, err := tx.CreateOrganization(change)
-		if err != nil {
-			return "", err
-		}
-		return o.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "createOrganization", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.CreateOrganization(change)) })
 	if err != nil {
 		return nil, err
 	}
@@ -52,13 +46,7 @@ func (r *Resolver) updateOrganization(ctx context.Context, in model.UpdateOrgani
 		Name: in.Name, Kind: in.Kind,
 		Country: opt(in.Country), Website: opt(in.Website), Description: opt(in.Description),
 	}
-	id, errs, err := r.write(ctx, "updateOrganization", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		o, err := tx.UpdateOrganization(k, change)
-		if err != nil {
-			return "", err
-		}
-		return o.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "updateOrganization", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.UpdateOrganization(k, change)) })
 	if err != nil {
 		return nil, err
 	}
@@ -69,13 +57,7 @@ func (r *Resolver) updateOrganization(ctx context.Context, in model.UpdateOrgani
 // ASEAN flag left out keep the values a country has.
 func (r *Resolver) upsertCountry(ctx context.Context, in model.UpsertCountryInput) (*model.CountryPayload, error) {
 	change := store.CountryInput{Code: in.Code, Name: in.Name, Aliases: in.Aliases, AliasesSet: in.Aliases != nil, AseanMember: in.AseanMember}
-	id, errs, err := r.write(ctx, "upsertCountry", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) {
-		c, err := tx.UpsertCountry(change)
-		if err != nil {
-			return "", err
-		}
-		return c.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, "upsertCountry", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.UpsertCountry(change)) })
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"campaigns/internal/reqid"
 	"campaigns/internal/store"
 	"campaigns/internal/validate"
+	"campaigns/models"
 )
 
 // IdempotencyHeader carries the idempotency key of a mutation sent over HTTP.
@@ -97,6 +98,15 @@ func dropUnset(v reflect.Value, m map[string]any) {
 		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
 		delete(m, name)
 	}
+}
+
+// nodeID hands a store write's record to r.write as the global ID it wants:
+// func(tx *store.Tx) (string, error) { return nodeID(tx.UpdateCampaign(...)) }.
+func nodeID[T models.Node](v T, err error) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	return v.GlobalID(), nil
 }
 
 func userErrors(problems validate.Problems) []*model.UserError {
