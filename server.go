@@ -3,6 +3,7 @@
 //	go run .                         migrate, seed, and serve (the default)
 //	go run . migrate up|down|status  manage the database schema
 //	go run . seed                    load the built-in seed data if not yet loaded
+//	go run . generate --seed N       fill an empty database with load-test volume (see internal/gen)
 //	go run . apikey create --org SLUG --role viewer|editor|admin|platform [--name TEXT]
 //	go run . apikey list [--org SLUG]
 //	go run . apikey revoke PREFIX
@@ -27,6 +28,7 @@ import (
 
 	"campaigns/internal/api"
 	"campaigns/internal/config"
+	"campaigns/internal/gen"
 	"campaigns/internal/seed"
 	"campaigns/internal/store"
 )
@@ -38,7 +40,10 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: campaigns [serve | migrate up|down|status | seed | apikey create|list|revoke | --help]
+const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | --help]
+
+  generate --seed N [--campaigns 2000 --events 1000000 --networks 20000 --organizations 20000] [--force]
+                  fills an empty database with reproducible load-test volume
 
   apikey create --org SLUG --role viewer|editor|admin|platform [--name TEXT]
                   prints a new key once; only its hash is kept
@@ -66,7 +71,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log := newLogger(cfg, stderr)
 
 	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	st, err := store.Open(openCtx, cfg.DatabaseURL, store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log})
+	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log}
+	if cmd == "serve" {
+		// Only requests get the limit: seeding and generating load-test data run long
+		// statements on purpose (and migrations run without it, see store.MigrateUp).
+		opts.StatementTimeout = cfg.StatementTimeout
+	}
+	st, err := store.Open(openCtx, cfg.DatabaseURL, opts)
 	cancel()
 	if err != nil {
 		if errors.Is(err, store.ErrUnavailable) {
@@ -85,6 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = serve(ctx, cfg, st, log)
 	case cmd == "seed":
 		err = loadSeed(ctx, st, log)
+	case cmd == "generate":
+		err = gen.Command(ctx, st, args[1:], stdout)
 	case cmd == "migrate" && len(args) == 2 && args[1] == "up":
 		var n int
 		if n, err = st.MigrateUp(ctx); err == nil {
@@ -144,10 +157,18 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if err := loadSeed(ctx, st, log); err != nil {
 		return err
 	}
+	readiness := new(api.Readiness)
+	registered, err := api.LoadPersisted(cfg.Protocol.PersistedQueriesDir)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(st, api.Options{
 			Logger: log, Playground: cfg.Playground, Introspection: cfg.Introspection,
+			StatsExtension: cfg.StatsExtension, Readiness: readiness,
+			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins,
+				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -158,18 +179,37 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	go purgeIdempotencyKeys(ctx, st, log)
+	if cfg.PprofAddr != "" {
+		go servePprof(ctx, cfg.PprofAddr, log)
+	}
 	log.Info("serving", "graphql", "http://"+displayAddr(cfg.Addr)+"/query", "playground", cfg.Playground, "addr", cfg.Addr)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	return shutdown(srv, readiness, cfg, log)
+}
+
+// shutdown takes the instance out of rotation and stops it without failing a request it
+// has accepted: /readyz answers 503 at once and answers carry Connection: close, so that a
+// load balancer stops sending and clients reconnect elsewhere; requests that still arrive
+// during SHUTDOWN_DELAY are served. Then the listener closes (new connections are refused)
+// and in-flight requests get SHUTDOWN_TIMEOUT to finish; any still running after that are
+// cut off and the exit code says so.
+func shutdown(srv *http.Server, readiness *api.Readiness, cfg config.Config, log *slog.Logger) error {
+	start := time.Now()
+	readiness.Drain()
+	srv.SetKeepAlivesEnabled(false)
+	log.Info("shutting down", "delay", cfg.ShutdownDelay, "timeout", cfg.ShutdownTimeout)
+	time.Sleep(cfg.ShutdownDelay)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := srv.Shutdown(ctx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("shutdown: requests still running after SHUTDOWN_TIMEOUT (%s) were cut off: %w", cfg.ShutdownTimeout, err)
 	}
+	log.Info("shut down", "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
 

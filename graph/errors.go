@@ -31,6 +31,8 @@ const (
 	CodeForbidden          = "FORBIDDEN"
 	CodeConflict           = "CONFLICT"
 	CodeIdempotencyReused  = "IDEMPOTENCY_KEY_REUSED"
+	CodeQueryTimeout       = "QUERY_TIMEOUT"
+	CodeRequestCancelled   = "REQUEST_CANCELLED"
 )
 
 // coded are the sentinels answered with their own code and their own message.
@@ -84,6 +86,18 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 		}
 		switch {
+		case errors.Is(err, context.Canceled) || ctx.Err() == context.Canceled:
+			// The client went away and its SQL was cancelled (pgx sends PostgreSQL a cancel
+			// request when the request's context ends), so whatever failed after that failed
+			// because of it: a cancelled statement, a transaction database/sql rolled back.
+			// Nobody reads this answer, and a mobile app losing its network is no internal error.
+			log.InfoContext(ctx, "request cancelled by the client", "request_id", id, "path", gqlErr.Path.String(), "err", err)
+			gqlErr.Message = "the request was cancelled"
+			gqlErr.Extensions["code"] = CodeRequestCancelled
+		case errors.Is(err, store.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+			log.WarnContext(ctx, "query timed out", "request_id", id, "path", gqlErr.Path.String(), "err", err)
+			gqlErr.Message = "the query took longer than the server allows; ask for fewer items or fewer fields"
+			gqlErr.Extensions["code"] = CodeQueryTimeout
 		case errors.Is(err, store.ErrNotFound):
 			gqlErr.Message = "not found"
 			gqlErr.Extensions["code"] = CodeNotFound

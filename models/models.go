@@ -7,6 +7,7 @@ package models
 import (
 	"database/sql/driver"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -19,9 +20,11 @@ type Node interface {
 	GlobalID() string
 }
 
-// typeMap decodes and encodes PostgreSQL arrays for StringList; it is safe for concurrent use
-// once built because it is never changed.
-var typeMap = pgtype.NewMap()
+// typeMaps decode and encode PostgreSQL arrays for StringList, one map per scan or encode at
+// a time: a pgtype.Map builds its type index and memoizes plans in Go maps as it is used, so
+// one map shared by concurrent requests is a data race that can end the process with
+// "concurrent map writes". A pool keeps the maps, and their memos, without a lock.
+var typeMaps = sync.Pool{New: func() any { return pgtype.NewMap() }}
 
 // StringList is a PostgreSQL text[] column.
 type StringList []string
@@ -29,7 +32,9 @@ type StringList []string
 // Scan reads a text[] value.
 func (l *StringList) Scan(src any) error {
 	var out []string
-	if err := typeMap.SQLScanner(&out).Scan(src); err != nil {
+	m := typeMaps.Get().(*pgtype.Map)
+	defer typeMaps.Put(m)
+	if err := m.SQLScanner(&out).Scan(src); err != nil {
 		return fmt.Errorf("scan text[]: %w", err)
 	}
 	if out == nil {
@@ -45,7 +50,9 @@ func (l StringList) Value() (driver.Value, error) {
 	if list == nil {
 		list = []string{}
 	}
-	buf, err := typeMap.Encode(pgtype.TextArrayOID, pgtype.TextFormatCode, list, nil)
+	m := typeMaps.Get().(*pgtype.Map)
+	defer typeMaps.Put(m)
+	buf, err := m.Encode(pgtype.TextArrayOID, pgtype.TextFormatCode, list, nil)
 	if err != nil {
 		return nil, fmt.Errorf("encode text[]: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"campaigns/graph"
 	"campaigns/graph/generated"
 	"campaigns/internal/auth"
+	"campaigns/internal/limits"
 	"campaigns/internal/loader"
 	"campaigns/internal/playground"
 	"campaigns/internal/reqid"
@@ -33,6 +34,15 @@ type Options struct {
 	Playground bool
 	// Introspection allows schema introspection when set.
 	Introspection bool
+	// StatsExtension adds extensions.sqlStatements to every GraphQL answer (see stats.go).
+	StatsExtension bool
+	// Readiness, when set, lets the server make /readyz answer 503 while it shuts down.
+	Readiness *Readiness
+	// Limits bound each request and each caller's budget (see limits.go): zero document
+	// limits take limits.Defaults, and a rate limit of zero points is off.
+	Limits limits.Config
+	// Protocol configures CORS and persisted operations (see protocol.go).
+	Protocol Protocol
 }
 
 // New returns the API's HTTP handler over st.
@@ -46,19 +56,24 @@ func New(st *store.Store, opt Options) http.Handler {
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	protection := protect(gql, opt)
 	if opt.Introspection {
 		gql.Use(extension.Introspection{})
 	}
 	gql.SetErrorPresenter(graph.ErrorPresenter(log))
 	gql.SetRecoverFunc(graph.Recover(log))
 
+	var query http.Handler = protection.outer(auth.Middleware(st.Caller, protection.inner(loader.Middleware(st, gql))))
+	if opt.StatsExtension {
+		query = countStatements(gql, query)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/query", guard(auth.Middleware(st.Caller, loader.Middleware(st, gql))))
+	mux.Handle("/query", query)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ready(w, r, st)
+		ready(w, r, st, opt.Readiness)
 	})
 	if opt.Playground {
 		mux.Handle("/", playground.Handler("Campaign partner API", "/query"))
@@ -68,9 +83,14 @@ func New(st *store.Store, opt Options) http.Handler {
 	return reqid.Middleware(accessLog(log, gzhttp.GzipHandler(mux)))
 }
 
-// ready reports whether the database answers and its migrations are current, so that a
-// load balancer sends no traffic to an instance that cannot serve it.
-func ready(w http.ResponseWriter, r *http.Request, st *store.Store) {
+// ready reports whether the database answers and its migrations are current, and that the
+// instance is not shutting down, so that a load balancer sends no traffic to an instance
+// that cannot serve it.
+func ready(w http.ResponseWriter, r *http.Request, st *store.Store, rd *Readiness) {
+	if rd.Draining() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "shutting down"})
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := st.Ping(ctx); err != nil {

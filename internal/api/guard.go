@@ -1,39 +1,77 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
+	"campaigns/internal/persisted"
 	"campaigns/internal/reqid"
 )
 
 // CodeBadRequest answers a request that is not a GraphQL request at all: a wrong method or
-// content type, or variables that are not JSON.
+// content type, a body that is not UTF-8 JSON, or variables that are not JSON.
 const CodeBadRequest = "BAD_REQUEST"
 
-// guard refuses what gqlgen's transports would refuse without an error code, so that every
-// bad request gets a GraphQL error with extensions.code and the request id.
-func guard(next http.Handler) http.Handler {
+// CodeBodyTooLarge answers a body over the limit, with 413.
+const CodeBodyTooLarge = "BODY_TOO_LARGE"
+
+// guard refuses what gqlgen's transports would refuse without an error code, or not at
+// all, so that every bad request gets a GraphQL error with extensions.code and the request
+// id. It is also the defence against cross-site request forgery: a browser sends a
+// cross-origin POST without asking first only with a text/plain, form or multipart body,
+// and all of those are refused here, as is any other method than GET (which runs queries
+// only) and POST.
+func guard(maxBody int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodPost:
-			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mt != "application/json" {
 				refuse(w, r, http.StatusUnsupportedMediaType, "a POST body must be JSON, sent with Content-Type: application/json")
 				return
 			}
+			if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+				refuse(w, r, http.StatusUnsupportedMediaType, "a POST body must be UTF-8")
+				return
+			}
+			body, ok := readBody(w, r, maxBody)
+			if !ok {
+				return
+			}
+			if !utf8.Valid(body) {
+				refuse(w, r, http.StatusBadRequest, "the body is not valid UTF-8")
+				return
+			}
+			if !json.Valid(body) {
+				refuse(w, r, http.StatusBadRequest, "the body is not valid JSON")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 		case http.MethodGet:
 			q := r.URL.Query()
-			if q.Get("query") == "" {
-				refuse(w, r, http.StatusBadRequest, "a GET request needs a query parameter, e.g. /query?query={campaigns{totalCount}}")
-				return
+			for _, vs := range q {
+				for _, v := range vs {
+					if !utf8.ValidString(v) {
+						refuse(w, r, http.StatusBadRequest, "the URL's parameters are not valid UTF-8")
+						return
+					}
+				}
 			}
 			for _, p := range []string{"variables", "extensions"} {
 				if v := q.Get(p); v != "" && !isJSONObject(v) {
 					refuse(w, r, http.StatusBadRequest, "the "+p+" parameter must be a JSON object")
 					return
 				}
+			}
+			if q.Get("query") == "" && !sendsHash(q.Get("extensions")) {
+				refuse(w, r, http.StatusBadRequest, "a GET request needs a query parameter, e.g. /query?query={campaigns{totalCount}}, or the sha256Hash of a persisted query in extensions")
+				return
 			}
 		case http.MethodOptions:
 		default:
@@ -45,15 +83,50 @@ func guard(next http.Handler) http.Handler {
 	})
 }
 
+// readBody reads at most maxBody bytes of the body, answering 413 past that and 400 when
+// the body cannot be read.
+func readBody(w http.ResponseWriter, r *http.Request, maxBody int64) ([]byte, bool) {
+	tooLarge := func() {
+		// Closing the connection spares reading the rest of a body that will not be used.
+		w.Header().Set("Connection", "close")
+		refuseCode(w, r, http.StatusRequestEntityTooLarge, CodeBodyTooLarge, fmt.Sprintf("the body is larger than %d bytes", maxBody))
+	}
+	if r.ContentLength > maxBody {
+		tooLarge()
+		return nil, false
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		refuse(w, r, http.StatusBadRequest, "the body could not be read")
+		return nil, false
+	}
+	if int64(len(body)) > maxBody {
+		tooLarge()
+		return nil, false
+	}
+	return body, true
+}
+
 func isJSONObject(s string) bool {
 	var v map[string]any
 	return json.Unmarshal([]byte(s), &v) == nil
 }
 
-// refuse writes a GraphQL error response with a status.
+// sendsHash reports whether a GET's extensions name a persisted query.
+func sendsHash(extensions string) bool {
+	var v map[string]any
+	return json.Unmarshal([]byte(extensions), &v) == nil && persisted.RequestedHash(v) != ""
+}
+
+// refuse writes a BAD_REQUEST GraphQL error response with a status.
 func refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	refuseCode(w, r, status, CodeBadRequest, msg)
+}
+
+// refuseCode writes a GraphQL error response with a status and a code.
+func refuseCode(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
 		"message":    msg,
-		"extensions": map[string]any{"code": CodeBadRequest, "requestId": reqid.From(r.Context())},
+		"extensions": map[string]any{"code": code, "requestId": reqid.From(r.Context())},
 	}}})
 }

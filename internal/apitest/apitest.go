@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"campaigns/internal/api"
+	"campaigns/internal/limits"
 	"campaigns/internal/store"
 	"campaigns/models"
 )
@@ -60,10 +61,17 @@ func Key(t testing.TB, st *store.Store, orgSlug, role string) string {
 	return k.Secret
 }
 
-// New returns a client of the full handler over st, playground and introspection on.
+// New returns a client of the full handler over st, playground and introspection on, with
+// the default limits but a cost limit of TestMaxCost: tests read whole data sets at once
+// (first: 100 with nested lists), which the public limit refuses. The limits' own tests
+// build handlers with the limits they test.
 func New(st *store.Store) *Client {
-	return &Client{Handler: api.New(st, api.Options{Playground: true, Introspection: true})}
+	return &Client{Handler: api.New(st, api.Options{Playground: true, Introspection: true,
+		Limits: limits.Config{MaxCost: TestMaxCost}})}
 }
+
+// TestMaxCost is the cost limit of New's handler.
+const TestMaxCost = 1_000_000
 
 // Error is one GraphQL error of a response.
 type Error struct {

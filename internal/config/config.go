@@ -4,9 +4,13 @@ package config
 
 import (
 	"fmt"
+	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"campaigns/internal/limits"
 )
 
 // Config holds every setting.
@@ -19,6 +23,16 @@ type Config struct {
 	Playground      bool
 	Introspection   bool
 	ShutdownTimeout time.Duration
+	StatsExtension  bool
+	PprofAddr       string
+
+	// Surviving faults: see the README's "Failure behaviour".
+	StatementTimeout time.Duration
+	ShutdownDelay    time.Duration
+
+	// Limits and Protocol: see limits.go and the README's configuration table.
+	Limits   limits.Config
+	Protocol Protocol
 }
 
 // setting documents one environment variable; the table drives both Load and --help.
@@ -27,7 +41,7 @@ type setting struct {
 	set             func(*Config, string) error
 }
 
-var settings = []setting{
+var settings = slices.Concat([]setting{
 	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/campaigns?sslmode=disable",
 		"PostgreSQL URL; the database is created if the server does not have it",
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
@@ -45,7 +59,15 @@ var settings = []setting{
 		func(c *Config, v string) error { return boolean(v, &c.Introspection) }},
 	{"SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests may take to finish on shutdown",
 		func(c *Config, v string) error { return duration(v, &c.ShutdownTimeout) }},
-}
+	{"SHUTDOWN_DELAY", "0s", "how long the server keeps serving after SIGTERM, with /readyz answering 503, before it stops accepting connections: set it to the time the load balancer takes to notice",
+		func(c *Config, v string) error { return duration(v, &c.ShutdownDelay) }},
+	{"STATEMENT_TIMEOUT", "5s", "longest PostgreSQL runs one SQL statement of a request before cancelling it (QUERY_TIMEOUT); 0 for no limit",
+		func(c *Config, v string) error { return duration(v, &c.StatementTimeout) }},
+	{"STATS_EXTENSION", "false", "add extensions.sqlStatements, the SQL statements a request ran, to every answer (for the load harness)",
+		func(c *Config, v string) error { return boolean(v, &c.StatsExtension) }},
+	{"PPROF_ADDR", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060; off when empty",
+		func(c *Config, v string) error { return loopback(v, &c.PprofAddr) }},
+}, limitSettings)
 
 // Load reads the settings through getenv (os.Getenv in the server), using each default
 // where a variable is unset or empty.
@@ -60,6 +82,9 @@ func Load(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
+	if err := checkLimits(c); err != nil {
+		return Config{}, err
+	}
 	return c, nil
 }
 
@@ -67,7 +92,7 @@ func Load(getenv func(string) string) (Config, error) {
 func Help() string {
 	var b strings.Builder
 	for _, s := range settings {
-		fmt.Fprintf(&b, "  %-18s %s\n  %-18s default: %s\n", s.name, s.help, "", s.def)
+		fmt.Fprintf(&b, "  %-28s %s\n  %-28s default: %s\n", s.name, s.help, "", s.def)
 	}
 	return b.String()
 }
@@ -97,6 +122,24 @@ func boolean(v string, dst *bool) error {
 		return fmt.Errorf("want true or false, got %q", v)
 	}
 	*dst = b
+	return nil
+}
+
+// loopback accepts an empty address or a host:port on the loopback interface: profiles show
+// the server's internals and must never be served to the network.
+func loopback(v string, dst *string) error {
+	if v == "" {
+		*dst = ""
+		return nil
+	}
+	host, _, err := net.SplitHostPort(v)
+	if err != nil {
+		return fmt.Errorf("want host:port on the loopback interface, e.g. 127.0.0.1:6060, got %q", v)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("want a loopback address such as 127.0.0.1:6060, got %q", v)
+	}
+	*dst = v
 	return nil
 }
 

@@ -67,11 +67,13 @@ func DecodeInt(typ, id string) (int64, error) {
 		return 0, err
 	}
 	if d.Type != typ {
-		return 0, fmt.Errorf("%w: %q is the ID of a %s, not of a %s", ErrInvalidID, id, d.Type, typ)
+		return 0, fmt.Errorf("%w: %q is the ID of a %s, not of a %s", ErrInvalidID, truncate(id), truncate(d.Type), typ)
 	}
 	n, err := strconv.ParseInt(d.Key, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%w: %q is not a global ID", ErrInvalidID, id)
+	// Only the key as EncodeInt writes it: "01" or "+1" would be a second ID of entity 1,
+	// which a client's cache would take for another entity.
+	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != d.Key {
+		return 0, fmt.Errorf("%w: %q is not a global ID", ErrInvalidID, truncate(id))
 	}
 	return n, nil
 }

@@ -273,18 +273,12 @@ func translate(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch {
-		case strings.HasPrefix(pgErr.Code, "08"), pgErr.Code == "57P01", pgErr.Code == "57P03":
-			return fmt.Errorf("%w: %s", ErrUnavailable, pgErr.Message)
-		case strings.HasPrefix(pgErr.Code, "22"): // data exception: a value PostgreSQL cannot take
-			return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
-		}
+	if f := fault(err); f != nil { // unreachable database or statement timeout (fault.go)
+		return f
 	}
-	var connErr *pgconn.ConnectError
-	if errors.As(err, &connErr) {
-		return fmt.Errorf("%w: %v", ErrUnavailable, connErr)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") { // data exception: a value PostgreSQL cannot take
+		return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
 	}
 	return err
 }

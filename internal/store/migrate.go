@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -18,6 +20,11 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
+	return providerOn(sqlDB)
+}
+
+// providerOn returns a goose provider that runs on sqlDB.
+func providerOn(sqlDB *sql.DB) (*goose.Provider, error) {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
@@ -29,12 +36,33 @@ func (s *Store) provider() (*goose.Provider, error) {
 	return p, nil
 }
 
+// migrator returns a provider on a pool of its own without the statement timeout, and a
+// function that closes that pool: a migration may rewrite or index a table of a million
+// rows, and a server that cancels its own migration at start-up never starts.
+func (s *Store) migrator() (*goose.Provider, func(), error) {
+	if _, limited := s.cfg.RuntimeParams["statement_timeout"]; !limited {
+		p, err := s.provider()
+		return p, func() {}, err
+	}
+	cfg := s.cfg.Copy()
+	delete(cfg.RuntimeParams, "statement_timeout")
+	sqlDB := stdlib.OpenDB(*cfg)
+	sqlDB.SetMaxOpenConns(2) // goose's session lock holds one connection
+	p, err := providerOn(sqlDB)
+	if err != nil {
+		_ = sqlDB.Close()
+		return nil, nil, err
+	}
+	return p, func() { _ = sqlDB.Close() }, nil
+}
+
 // MigrateUp applies every pending migration and returns how many it applied.
 func (s *Store) MigrateUp(ctx context.Context) (int, error) {
-	p, err := s.provider()
+	p, done, err := s.migrator()
 	if err != nil {
 		return 0, err
 	}
+	defer done()
 	res, err := p.Up(ctx)
 	if err != nil {
 		return len(res), fmt.Errorf("migrate up: %w", err)
@@ -44,10 +72,11 @@ func (s *Store) MigrateUp(ctx context.Context) (int, error) {
 
 // MigrateDown rolls back the latest migration.
 func (s *Store) MigrateDown(ctx context.Context) error {
-	p, err := s.provider()
+	p, done, err := s.migrator()
 	if err != nil {
 		return err
 	}
+	defer done()
 	if _, err := p.Down(ctx); err != nil {
 		return fmt.Errorf("migrate down: %w", err)
 	}

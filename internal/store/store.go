@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,12 +34,19 @@ var (
 // Store reads and writes the campaign database.
 type Store struct {
 	db *gorm.DB
+	// cfg is the connection configuration, for the migrations' own pool (migrate.go).
+	cfg *pgx.ConnConfig
 }
 
 // Options tune the connection pool.
 type Options struct {
 	MaxOpenConns int
 	Logger       *slog.Logger
+	// StatementTimeout, when positive, is the longest PostgreSQL runs any one statement of
+	// this store before cancelling it (ErrTimeout): one careless or hostile query must not
+	// hold a connection and a CPU that every other request needs. It is set on each
+	// connection as it opens, so it holds for every statement without a round trip.
+	StatementTimeout time.Duration
 }
 
 // Open connects to the database at url, creating the database first if the server has
@@ -50,6 +58,9 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", redact(err))
 	}
 	cfg.Tracer = statementCounter{}
+	if opt.StatementTimeout > 0 {
+		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
+	}
 	if err := ensureDatabase(ctx, cfg); err != nil {
 		return nil, err
 	}
@@ -67,7 +78,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 			IgnoreRecordNotFoundError: true, ParameterizedQueries: true,
 		})
 	}
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+	db, err := gorm.Open(dialector{&postgres.Dialector{Config: &postgres.Config{Conn: sqlDB}}}, &gorm.Config{
 		SkipDefaultTransaction: true,
 		Logger:                 gormLog,
 		TranslateError:         true,
@@ -80,7 +91,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, unreachable(cfg, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, cfg: cfg}, nil
 }
 
 // Close closes the connection pool.

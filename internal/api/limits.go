@@ -1,0 +1,236 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"campaigns/internal/auth"
+	"campaigns/internal/limits"
+	"campaigns/internal/page"
+	"campaigns/internal/reqid"
+)
+
+// The codes of the refusals this file makes beyond those of internal/limits.
+const (
+	CodeMethodNotAllowed      = "METHOD_NOT_ALLOWED"
+	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
+)
+
+func init() {
+	errcode.RegisterErrorType(CodeMethodNotAllowed, errcode.KindProtocol)
+	errcode.RegisterErrorType(CodeIntrospectionDisabled, errcode.KindProtocol)
+}
+
+// shield applies internal/limits to the GraphQL endpoint: as middleware where the HTTP
+// request is enough (whose budget, whether it holds a point at all), and as a gqlgen
+// extension where the document is needed (its shape before validation, its cost after).
+type shield struct {
+	cfg           limits.Config
+	model         limits.CostModel
+	introspection bool
+	schema        *ast.Schema
+	// keys and anonymous are the budgets of API keys and of client addresses; nil when off.
+	keys, anonymous *limits.Budgets
+	// checked remembers documents that passed CheckDocument, as gqlgen's query cache
+	// remembers parsed ones, so a repeated query is not lexed and parsed twice.
+	checked graphql.Cache[struct{}]
+	now     func() time.Time
+}
+
+func newShield(cfg limits.Config, introspection bool) *shield {
+	s := &shield{
+		cfg:           cfg.WithDefaults(),
+		model:         limits.CostModel{DefaultPage: page.DefaultSize, MaxPage: page.MaxSize, DefaultList: 10, Mutation: 10},
+		introspection: introspection,
+		checked:       lru.New[struct{}](1000),
+		now:           time.Now,
+	}
+	if s.cfg.KeyPoints > 0 {
+		s.keys = limits.NewBudgets(s.cfg.KeyPoints, s.cfg.Window)
+	}
+	if s.cfg.AnonymousPoints > 0 {
+		s.anonymous = limits.NewBudgets(s.cfg.AnonymousPoints, s.cfg.Window)
+	}
+	return s
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = (*shield)(nil)
+
+// ExtensionName names the extension for gqlgen.
+func (s *shield) ExtensionName() string { return "Limits" }
+
+// Validate keeps the schema, which pricing needs.
+func (s *shield) Validate(es graphql.ExecutableSchema) error {
+	s.schema = es.Schema()
+	return nil
+}
+
+// MutateOperationParameters refuses oversized variables and documents before gqlgen parses
+// and validates them.
+func (s *shield) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
+	if err := limits.CheckVariables(raw.Variables, s.cfg.MaxVariableValues); err != nil {
+		return err
+	}
+	if _, ok := s.checked.Get(ctx, raw.Query); ok {
+		return nil
+	}
+	if err := limits.CheckDocument(raw.Query, s.cfg); err != nil {
+		return err
+	}
+	s.checked.Add(ctx, raw.Query, struct{}{})
+	return nil
+}
+
+// MutateOperationContext refuses, in order: a mutation sent with GET, introspection when it
+// is off, an operation that costs too much, and one the caller's budget cannot pay for.
+func (s *shield) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	ex := exchangeFrom(ctx)
+	if ex == nil {
+		ex = &exchange{} // outside the HTTP handler, as in a test of the schema alone
+	}
+	op := opCtx.Operation
+	if ex.method == http.MethodGet && op.Operation != ast.Query {
+		ex.answer(http.StatusMethodNotAllowed, "Allow", "POST")
+		return coded(CodeMethodNotAllowed, "a %s must be sent with POST; GET is for queries only", op.Operation)
+	}
+	if !s.introspection && usesIntrospection(op) {
+		return coded(CodeIntrospectionDisabled, "introspection is turned off on this server")
+	}
+	cost, err := limits.CheckCost(s.schema, op, opCtx.Variables, s.model, s.cfg.MaxCost)
+	ex.cost = &cost
+	if err != nil {
+		return err
+	}
+	// The request paid one point at the door (see track).
+	if ex.budgets != nil && cost > 1 {
+		d := ex.budgets.Charge(ex.key, cost-1, s.now())
+		ex.budget = &d
+		if !d.Allowed {
+			ex.answer(http.StatusTooManyRequests, "Retry-After", retryAfter(d))
+			return coded(limits.CodeRateLimited, "the operation costs %d points and %d of your %d remain; retry after %s seconds",
+				cost, d.Remaining, d.Limit, retryAfter(d))
+		}
+	}
+	return nil
+}
+
+// InterceptResponse tells the caller what the request cost and what its budget holds.
+func (s *shield) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	ex := exchangeFrom(ctx)
+	if resp == nil || ex == nil {
+		return resp
+	}
+	if resp.Extensions == nil {
+		resp.Extensions = map[string]any{}
+	}
+	if ex.cost != nil {
+		resp.Extensions["cost"] = map[string]any{"requested": *ex.cost, "limit": s.cfg.MaxCost}
+	}
+	if ex.budget != nil {
+		resp.Extensions["rateLimit"] = rateLimitExtension(*ex.budget)
+	}
+	return resp
+}
+
+// track gives each request its exchange and charges one point at the door, before anything
+// is read: a request that fails to parse still costs something, and a caller whose budget
+// is spent is turned away without parsing anything.
+func (s *shield) track(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ex := &exchange{method: r.Method}
+		if budgets, key := s.budgetOf(r); budgets != nil {
+			ex.budgets, ex.key = budgets, key
+			d := budgets.Charge(key, 1, s.now())
+			ex.budget = &d
+			if !d.Allowed {
+				w.Header().Set("Retry-After", retryAfter(d))
+				writeJSON(w, http.StatusTooManyRequests, map[string]any{
+					"errors": []map[string]any{{
+						"message":    fmt.Sprintf("the budget of %d points is spent; retry after %s seconds", d.Limit, retryAfter(d)),
+						"extensions": map[string]any{"code": limits.CodeRateLimited, "requestId": reqid.From(r.Context())},
+					}},
+					"extensions": map[string]any{"rateLimit": rateLimitExtension(d)},
+				})
+				return
+			}
+		}
+		ctx := context.WithValue(r.Context(), exchangeKey{}, ex)
+		next.ServeHTTP(&statusOverride{ResponseWriter: w, ex: ex}, r.WithContext(ctx))
+	})
+}
+
+// budgetOf returns the budget that pays for r: its API key's, or its client address's.
+func (s *shield) budgetOf(r *http.Request) (*limits.Budgets, string) {
+	if c := auth.FromContext(r.Context()); !c.Anonymous() {
+		if s.keys == nil {
+			return nil, ""
+		}
+		return s.keys, "key:" + strconv.FormatInt(c.KeyID, 10)
+	}
+	if s.anonymous == nil {
+		return nil, ""
+	}
+	addr := limits.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies)
+	return s.anonymous, limits.ClientKey(addr)
+}
+
+func rateLimitExtension(d limits.Decision) map[string]any {
+	return map[string]any{"limit": d.Limit, "remaining": d.Remaining, "resetAt": d.ResetAt.UTC().Format(time.RFC3339)}
+}
+
+// retryAfter is Retry-After in whole seconds, at least one.
+func retryAfter(d limits.Decision) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.RetryAfter.Seconds()))))
+}
+
+// usesIntrospection reports whether op selects __schema or __type anywhere.
+func usesIntrospection(op *ast.OperationDefinition) bool {
+	seen := map[string]bool{}
+	var walk func(set ast.SelectionSet) bool
+	walk = func(set ast.SelectionSet) bool {
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if sel.Name == "__schema" || sel.Name == "__type" || walk(sel.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if walk(sel.SelectionSet) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if !seen[sel.Name] && sel.Definition != nil {
+					seen[sel.Name] = true
+					if walk(sel.Definition.SelectionSet) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	return walk(op.SelectionSet)
+}
+
+// coded returns a request error with code.
+func coded(code, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	errcode.Set(err, code)
+	return err
+}
