@@ -111,11 +111,13 @@ func TestNestedQueryStatementsGrowWithDepthNotRows(t *testing.T) {
 		counts[size.name] = res.Statements
 		t.Logf("%s: %d statements", size.name, res.Statements)
 	}
-	// campaigns, events, partners, organizations (organizers and partners, twice at most if
-	// they fall in separate batches), venues, countries.
+	// campaigns, events, partners, organizations, venues, countries: 6 when every level
+	// is one batch. A loader's batch can split in two when the machine is too busy to start
+	// a level's goroutines within the loader's window (seen under -race on a loaded CI
+	// machine), so up to 10 is allowed; a statement per row would be well over 20.
 	for name, n := range counts {
-		if n > 7 {
-			t.Errorf("%s: %d statements for a query of depth 4, want at most 7", name, n)
+		if n > 10 {
+			t.Errorf("%s: %d statements for a query of depth 4, want at most 10", name, n)
 		}
 	}
 }
