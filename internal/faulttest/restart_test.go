@@ -152,7 +152,7 @@ func startLoad(c *client, workers int, viewer, editor string) *load {
 					return // stopped mid-request: not the server's doing
 				}
 				l.tallies[*l.cur.Load()].add(r)
-				time.Sleep(2 * time.Millisecond) // keep the outage from becoming a busy loop
+				time.Sleep(5 * time.Millisecond) // keep the outage from becoming a busy loop that starves other test packages
 			}
 		}()
 	}
