@@ -99,32 +99,12 @@ func refusedWithCode(t *testing.T, url string, c *apitest.Client, query string, 
 }
 
 // auditedWrite is a row of the audit log as the tests read it.
-type auditedWrite struct {
-	Action, EntityType, EntityID string
-	Before, After                map[string]any
-}
+type auditedWrite = dbtest.AuditRow
 
 // auditTrail returns the audit log in order.
 func auditTrail(t *testing.T, url string) []auditedWrite {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT action, entity_type, entity_id, before, after FROM audit_log ORDER BY id`)
-	if err != nil {
-		t.Fatalf("read audit log: %v", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auditedWrite, error) {
-		var e auditedWrite
-		return e, r.Scan(&e.Action, &e.EntityType, &e.EntityID, &e.Before, &e.After)
-	})
-	if err != nil {
-		t.Fatalf("read audit log: %v", err)
-	}
-	return out
+	return dbtest.AuditLog(t, url)
 }
 
 // lastAudit returns the newest audit entry, failing unless its action is action.

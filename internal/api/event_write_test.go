@@ -273,33 +273,11 @@ func evEventRow(t *testing.T, url, id string) map[string]any {
 }
 
 // evAuditEntry is one row of audit_log.
-type evAuditEntry struct {
-	Action, EntityID string
-	KeyID            int64
-	Before, After    map[string]any
-}
+type evAuditEntry = dbtest.AuditRow
 
 func evAuditLog(t *testing.T, url string) []evAuditEntry {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT action, entity_id, api_key_id, before, after FROM audit_log ORDER BY id`)
-	if err != nil {
-		t.Fatalf("read audit_log: %v", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (evAuditEntry, error) {
-		var a evAuditEntry
-		err := r.Scan(&a.Action, &a.EntityID, &a.KeyID, &a.Before, &a.After)
-		return a, err
-	})
-	if err != nil {
-		t.Fatalf("read audit_log: %v", err)
-	}
-	return out
+	return dbtest.AuditLog(t, url)
 }
 
 // evOnlyAudit checks that the log holds exactly one entry, for action on entity id, with a

@@ -38,3 +38,33 @@ func Snapshot(t testing.TB, url string) map[string]string {
 	}
 	return out
 }
+
+// AuditRow is one entry of the audit log, as tests read it.
+type AuditRow struct {
+	Action, EntityType, EntityID string
+	KeyID                        int64
+	Before, After                map[string]any
+}
+
+// AuditLog returns the audit log of the database at url, oldest first.
+func AuditLog(t testing.TB, url string) []AuditRow {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("audit log: connect: %v", err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT action, entity_type, entity_id, coalesce(api_key_id, 0), before, after FROM audit_log ORDER BY id`)
+	if err != nil {
+		t.Fatalf("read audit log: %v", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditRow, error) {
+		var a AuditRow
+		return a, r.Scan(&a.Action, &a.EntityType, &a.EntityID, &a.KeyID, &a.Before, &a.After)
+	})
+	if err != nil {
+		t.Fatalf("read audit log: %v", err)
+	}
+	return out
+}
