@@ -63,7 +63,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	gql.SetErrorPresenter(graph.ErrorPresenter(log))
 	gql.SetRecoverFunc(graph.Recover(log))
 
-	var query http.Handler = protection.outer(auth.Middleware(st.Caller, protection.inner(loader.Middleware(st, gql))))
+	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(st.Caller, protection.inner(loader.Middleware(st, gql)))))
 	if opt.StatsExtension {
 		query = countStatements(gql, query)
 	}

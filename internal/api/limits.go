@@ -41,6 +41,8 @@ type shield struct {
 	schema        *ast.Schema
 	// keys and anonymous are the budgets of API keys and of client addresses; nil when off.
 	keys, anonymous *limits.Budgets
+	// failedKeys counts refused API keys per client address; nil when anonymous limits are off.
+	failedKeys *limits.Budgets
 	// checked remembers documents that passed CheckDocument, as gqlgen's query cache
 	// remembers parsed ones, so a repeated query is not lexed and parsed twice.
 	checked graphql.Cache[struct{}]
@@ -60,6 +62,7 @@ func newShield(cfg limits.Config, introspection bool) *shield {
 	}
 	if s.cfg.AnonymousPoints > 0 {
 		s.anonymous = limits.NewBudgets(s.cfg.AnonymousPoints, s.cfg.Window)
+		s.failedKeys = limits.NewBudgets(FailedKeysPerWindow, s.cfg.Window)
 	}
 	return s
 }
