@@ -120,20 +120,38 @@ func (t *Tx) canEditCampaign(c *models.Campaign) error {
 	return auth.RequireEdit(t.caller, "campaign", c.OwnerID, granted)
 }
 
+// countryCode returns the ISO code of the country whose code, name or alias is name, or ""
+// when there is none.
+func (t *Tx) countryCode(name string) string {
+	var code string
+	if err := t.db.Raw(`SELECT code FROM countries WHERE `+countryNamed+` ORDER BY code LIMIT 1`, name, name, name).Scan(&code).Error; err != nil {
+		return ""
+	}
+	return code
+}
+
 // resolveCountries turns codes, names or aliases into ISO codes, with a problem per unknown one.
 func (t *Tx) resolveCountries(field string, names []string, p *validate.Problems) []string {
 	codes := make([]string, 0, len(names))
 	for i, n := range names {
-		var code string
-		err := t.db.Raw(`SELECT code FROM countries WHERE lower(code) = lower(?) OR lower(name) = lower(?)
-			OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower(?)) ORDER BY code LIMIT 1`, n, n, n).Scan(&code).Error
-		if err != nil || code == "" {
+		code := t.countryCode(n)
+		if code == "" {
 			p.Add(fmt.Sprintf("%s.%d", field, i), validate.UnknownCountry, "no country is called %q; use an ISO 3166-1 alpha-2 code such as MM", truncate(n))
 			continue
 		}
 		codes = append(codes, code)
 	}
 	return codes
+}
+
+// resolveCountry turns a code, name or alias into an ISO code, with a problem for an unknown one.
+func (t *Tx) resolveCountry(field, name string, p *validate.Problems) *string {
+	code := t.countryCode(name)
+	if code == "" {
+		p.Add(field, validate.UnknownCountry, "no country is called %q; use an ISO 3166-1 alpha-2 code such as MM", truncate(name))
+		return nil
+	}
+	return &code
 }
 
 // setCampaignCountries replaces a campaign's countries, keeping the dates of those it keeps.

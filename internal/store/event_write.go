@@ -182,16 +182,11 @@ func (t *Tx) newVenue(in *VenueInput, p *validate.Problems) *models.Venue {
 	case in.Latitude == nil && in.Longitude != nil:
 		p.Add("venue.latitude", validate.Required, "give latitude with longitude")
 	}
-	// resolveCountries names its problems by list index; a venue has one country.
-	var unknown validate.Problems
-	codes := t.resolveCountries("venue.country", []string{in.Country}, &unknown)
-	for _, u := range unknown {
-		p.Add("venue.country", u.Code, "%s", u.Message)
-	}
+	code := t.resolveCountry("venue.country", in.Country, p)
 	if len(*p) > before {
 		return nil
 	}
-	v := &models.Venue{Name: in.Name, City: in.City, CountryCode: codes[0], Latitude: in.Latitude, Longitude: in.Longitude,
+	v := &models.Venue{Name: in.Name, City: in.City, CountryCode: *code, Latitude: in.Latitude, Longitude: in.Longitude,
 		StreetAddress: in.Address, AddressPrivate: in.AddressPrivate == nil || *in.AddressPrivate}
 	return v
 }

@@ -105,10 +105,8 @@ func (t *Tx) memberCountry(name *string, p *validate.Problems) *string {
 	if name == nil {
 		return nil
 	}
-	var code string
-	err := t.db.Raw(`SELECT code FROM countries WHERE lower(code) = lower(?) OR lower(name) = lower(?)
-		OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower(?)) ORDER BY code LIMIT 1`, *name, *name, *name).Scan(&code).Error
-	if err != nil || code == "" {
+	code := t.countryCode(*name)
+	if code == "" {
 		p.Add("country", validate.UnknownCountry, "country is not a known country; use an ISO 3166-1 alpha-2 code such as MM")
 		return nil
 	}
@@ -228,6 +226,23 @@ func (t *Tx) ShareMember(memberID, orgID int64) (*models.Member, error) {
 		return nil, fmt.Errorf("share member %d: %w", m.ID, translate(err))
 	}
 	return m, t.Audit("shareMember", relay.TypeMember, m.GlobalID(), nil, share)
+}
+
+// memberForPlace locks a member about to be given a place in a network or at an event: one
+// the caller's organization answers for, not erased, and with a guardian's consent if a minor.
+func (t *Tx) memberForPlace(memberID int64, p *validate.Problems) (*models.Member, error) {
+	m, err := t.lockCustodiedMember("member", memberID, p)
+	if err != nil {
+		return nil, err
+	}
+	if m.Erased() {
+		p.Add("member", validate.InvalidState, "the member's data has been erased")
+		return nil, *p
+	}
+	if err := t.requireGuardianConsent(m, p); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // hasGuardianConsent reports whether a guardian's consent is recorded for the member.
@@ -372,15 +387,8 @@ func (t *Tx) JoinNetwork(memberID, networkID int64) (*models.Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := t.lockCustodiedMember("member", memberID, &p)
+	m, err := t.memberForPlace(memberID, &p)
 	if err != nil {
-		return nil, err
-	}
-	if m.Erased() {
-		p.Add("member", validate.InvalidState, "the member's data has been erased")
-		return nil, p
-	}
-	if err := t.requireGuardianConsent(m, &p); err != nil {
 		return nil, err
 	}
 	if err := p.Err(); err != nil {

@@ -159,11 +159,8 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 	case n.Scope != "REGIONAL" && in.Country == nil:
 		p.Add("country", validate.Required, "a %s network needs its country", n.Scope)
 	case in.Country != nil:
-		var unknown validate.Problems
-		if codes := t.resolveCountries("country", []string{*in.Country}, &unknown); len(codes) == 1 {
-			n.CountryCode = &codes[0]
-		} else {
-			p.Add("country", validate.UnknownCountry, "no country is called %q; use an ISO 3166-1 alpha-2 code such as MM", truncate(*in.Country))
+		if code := t.resolveCountry("country", *in.Country, p); code != nil {
+			n.CountryCode = code
 		}
 	}
 	if in.ParentID != 0 {

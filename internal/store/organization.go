@@ -133,13 +133,17 @@ func (s *Store) CountriesByCode(ctx context.Context, codes []string) (map[string
 	return out, nil
 }
 
+// countryNamed matches the country whose code, name or alias is its argument, ignoring case;
+// each of its three placeholders takes the same name.
+const countryNamed = `lower(code) = lower(?) OR lower(name) = lower(?) OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower(?))`
+
 // FindCountry returns the country whose code, name or alias is name, ignoring case, so that
 // "MM", "Myanmar" and "Burma" all find Myanmar. An unknown name gives ErrInvalid, because
 // every caller is resolving a filter or lookup the client typed.
 func (s *Store) FindCountry(ctx context.Context, name string) (*models.Country, error) {
 	var c models.Country
 	err := s.db.WithContext(ctx).
-		Where("lower(code) = lower(?) OR lower(name) = lower(?) OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower(?))", name, name, name).
+		Where(countryNamed, name, name, name).
 		Order("code").Take(&c).Error
 	if err != nil {
 		err = translate(err)

@@ -64,17 +64,6 @@ func validateOrganization(o *models.Organization, p *validate.Problems) {
 	p.OptionalText("description", o.Description, 5000)
 }
 
-// resolveCountry turns a code, name or alias into an ISO code, with a problem for an unknown one.
-func (t *Tx) resolveCountry(field, name string, p *validate.Problems) *string {
-	var ignored validate.Problems
-	codes := t.resolveCountries(field, []string{name}, &ignored)
-	if len(codes) == 0 {
-		p.Add(field, validate.UnknownCountry, "no country is called %q; use an ISO 3166-1 alpha-2 code such as MM", truncate(name))
-		return nil
-	}
-	return &codes[0]
-}
-
 // applyCountry sets the organization's country from a change, resolving a name to its code.
 func (t *Tx) applyCountry(o *models.Organization, country Opt[string], p *validate.Problems) {
 	switch {

@@ -150,15 +150,8 @@ func (t *Tx) RegisterForEvent(eventID, memberID int64) (*models.Registration, er
 	if err := t.requireEventOrganizer(e, "register members for the event"); err != nil {
 		return nil, err
 	}
-	m, err := t.lockCustodiedMember("member", memberID, &p)
+	m, err := t.memberForPlace(memberID, &p)
 	if err != nil {
-		return nil, err
-	}
-	if m.Erased() {
-		p.Add("member", validate.InvalidState, "the member's data has been erased")
-		return nil, p
-	}
-	if err := t.requireGuardianConsent(m, &p); err != nil {
 		return nil, err
 	}
 	now := time.Now()
