@@ -54,13 +54,7 @@ func optMap[T, U any](o graphql.Omittable[*T], f func(*T) *U) store.Opt[U] {
 
 // eventWrite runs one event mutation and loads the event it wrote.
 func (r *Resolver) eventWrite(ctx context.Context, op string, input any, key, clientID *string, fn func(*store.Tx) (*models.Event, error)) (*model.EventPayload, error) {
-	id, errs, err := r.write(ctx, op, input, key, func(tx *store.Tx) (string, error) {
-		e, err := fn(tx)
-		if err != nil {
-			return "", err
-		}
-		return e.GlobalID(), nil
-	})
+	id, errs, err := r.write(ctx, op, input, key, func(tx *store.Tx) (string, error) { return nodeID(fn(tx)) })
 	if err != nil {
 		return nil, err
 	}
