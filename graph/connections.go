@@ -75,6 +75,7 @@ func (r *Resolver) campaigns(ctx context.Context, by store.Parent, key string, a
 		if err != nil {
 			return nil, err
 		}
+		loader.ListedPage(ctx, p.Items)
 		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountCampaigns(ctx, f) }), nil
 	}
 	l := loader.For(ctx)
@@ -120,6 +121,7 @@ func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args
 		if err != nil {
 			return nil, err
 		}
+		loader.ListedPage(ctx, p.Items)
 		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEvents(ctx, f) }), nil
 	}
 	l := loader.For(ctx)
@@ -156,6 +158,7 @@ func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, ar
 		if err != nil {
 			return nil, err
 		}
+		loader.ListedPage(ctx, p.Items)
 		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountNetworks(ctx, f) }), nil
 	}
 	l := loader.For(ctx)
@@ -187,6 +190,7 @@ func (r *Resolver) organizations(ctx context.Context, args page.Args, in *model.
 	if err != nil {
 		return nil, err
 	}
+	loader.ListedPage(ctx, p.Items)
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountOrganizations(ctx, f) }), nil
 }
 
@@ -210,11 +214,21 @@ func (r *Resolver) countries(ctx context.Context, args page.Args, in *model.Coun
 	if err != nil {
 		return nil, err
 	}
+	loader.ListedPage(ctx, p.Items)
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountCountries(ctx, f) }), nil
 }
 
-// node resolves a global ID to its entity through the loaders, or nil when there is none.
+// node resolves a global ID to its entity through the loaders, or nil when there is none,
+// and registers it for look-ahead (under node, or under nodes for each of a list's IDs).
 func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
+	n, err := r.lookupNode(ctx, id)
+	if n != nil && err == nil {
+		loader.Listed(ctx, n)
+	}
+	return n, err
+}
+
+func (r *Resolver) lookupNode(ctx context.Context, id string) (models.Node, error) {
 	d, err := relay.Decode(id)
 	if err != nil {
 		return nil, err
@@ -263,6 +277,17 @@ func asNode[P interface {
 		return nil, err
 	}
 	return v, nil
+}
+
+// rooted registers the record a root lookup found, so that the fields below it load
+// without waiting for a loader's window.
+func rooted[T any](ctx context.Context) func(*T, error) (*T, error) {
+	return func(v *T, err error) (*T, error) {
+		if v != nil && err == nil {
+			loader.Listed(ctx, v)
+		}
+		return v, err
+	}
 }
 
 // missingIsNil turns ErrNotFound into a nil result.

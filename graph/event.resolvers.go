@@ -43,7 +43,7 @@ func (r *queryResolver) Event(ctx context.Context, id string) (*models.Event, er
 	if err != nil {
 		return nil, err
 	}
-	return visibleEvent(ctx)(loader.For(ctx).Event(ctx, k))
+	return rooted[models.Event](ctx)(visibleEvent(ctx)(loader.For(ctx).Event(ctx, k)))
 }
 
 func (r *venueResolver) Country(ctx context.Context, obj *models.Venue) (*models.Country, error) {

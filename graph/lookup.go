@@ -48,13 +48,13 @@ func (r *Resolver) campaignByIDOrSlug(ctx context.Context, id, slug *string) (*m
 		return nil, err
 	}
 	if slug != nil {
-		return visibleCampaign(ctx)(r.Store.CampaignBySlug(ctx, *slug))
+		return rooted[models.Campaign](ctx)(visibleCampaign(ctx)(r.Store.CampaignBySlug(ctx, *slug)))
 	}
 	k, err := relay.DecodeInt(relay.TypeCampaign, *id)
 	if err != nil {
 		return nil, err
 	}
-	return visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, k))
+	return rooted[models.Campaign](ctx)(visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, k)))
 }
 
 func (r *Resolver) networkByIDOrSlug(ctx context.Context, id, slug *string) (*models.YouthNetwork, error) {
@@ -62,13 +62,13 @@ func (r *Resolver) networkByIDOrSlug(ctx context.Context, id, slug *string) (*mo
 		return nil, err
 	}
 	if slug != nil {
-		return missingIsNil(r.Store.NetworkBySlug(ctx, *slug))
+		return rooted[models.YouthNetwork](ctx)(missingIsNil(r.Store.NetworkBySlug(ctx, *slug)))
 	}
 	k, err := relay.DecodeInt(relay.TypeYouthNetwork, *id)
 	if err != nil {
 		return nil, err
 	}
-	return missingIsNil(loader.For(ctx).Network(ctx, k))
+	return rooted[models.YouthNetwork](ctx)(missingIsNil(loader.For(ctx).Network(ctx, k)))
 }
 
 func (r *Resolver) organizationByIDOrSlug(ctx context.Context, id, slug *string) (*models.Organization, error) {
@@ -76,13 +76,13 @@ func (r *Resolver) organizationByIDOrSlug(ctx context.Context, id, slug *string)
 		return nil, err
 	}
 	if slug != nil {
-		return missingIsNil(r.Store.OrganizationBySlug(ctx, *slug))
+		return rooted[models.Organization](ctx)(missingIsNil(r.Store.OrganizationBySlug(ctx, *slug)))
 	}
 	k, err := relay.DecodeInt(relay.TypeOrganization, *id)
 	if err != nil {
 		return nil, err
 	}
-	return missingIsNil(loader.For(ctx).Organization(ctx, k))
+	return rooted[models.Organization](ctx)(missingIsNil(loader.For(ctx).Organization(ctx, k)))
 }
 
 // countryByName looks a country up by code, name or alias. The store calls an unknown name

@@ -32,32 +32,33 @@ type Loaders struct {
 
 // set is one generation of loaders; Reset replaces it.
 type set struct {
-	campaigns     *dataloadgen.Loader[int64, *models.Campaign]
-	countries     *dataloadgen.Loader[string, *models.Country]
-	events        *dataloadgen.Loader[int64, *models.Event]
+	campaigns     *source[int64, *models.Campaign]
+	countries     *source[string, *models.Country]
+	events        *source[int64, *models.Event]
 	fundings      *dataloadgen.Loader[int64, *models.FundingCommitment]
 	indicators    *dataloadgen.Loader[int64, *models.Indicator]
-	networks      *dataloadgen.Loader[int64, *models.YouthNetwork]
-	organizations *dataloadgen.Loader[int64, *models.Organization]
-	venues        *dataloadgen.Loader[int64, *models.Venue]
+	networks      *source[int64, *models.YouthNetwork]
+	organizations *source[int64, *models.Organization]
+	venues        *source[int64, *models.Venue]
 	apiKeys       *dataloadgen.Loader[int64, *models.APIKey]
 
-	campaignCountries *dataloadgen.Loader[int64, []*models.CampaignCountry]
-	campaignPartners  *dataloadgen.Loader[int64, []*models.CampaignPartner]
-	campaignFunding   *dataloadgen.Loader[int64, []*models.FundingCommitment]
-	campaignIndicator *dataloadgen.Loader[int64, []*models.Indicator]
-	indicatorPeriods  *dataloadgen.Loader[int64, []*models.IndicatorPeriod]
-	eventCoHosts      *dataloadgen.Loader[int64, []*models.Organization]
-	networkCoords     *dataloadgen.Loader[int64, []*models.Organization]
-	networkChannels   *dataloadgen.Loader[int64, []*models.NetworkChannel]
+	campaignCountries *source[int64, []*models.CampaignCountry]
+	campaignPartners  *source[int64, []*models.CampaignPartner]
+	campaignFunding   *source[int64, []*models.FundingCommitment]
+	campaignIndicator *source[int64, []*models.Indicator]
+	indicatorPeriods  *source[int64, []*models.IndicatorPeriod]
+	eventCoHosts      *source[int64, []*models.Organization]
+	networkCoords     *source[int64, []*models.Organization]
+	networkChannels   *source[int64, []*models.NetworkChannel]
 
-	campaignPages *dataloadgen.Loader[pageKey, page.Page[*models.Campaign]]
-	campaignCount *dataloadgen.Loader[pageKey, int]
-	eventPages    *dataloadgen.Loader[pageKey, page.Page[*models.Event]]
-	eventCount    *dataloadgen.Loader[pageKey, int]
-	networkPages  *dataloadgen.Loader[pageKey, page.Page[*models.YouthNetwork]]
-	networkCount  *dataloadgen.Loader[pageKey, int]
+	campaignPages *source[pageKey, page.Page[*models.Campaign]]
+	campaignCount *source[pageKey, int]
+	eventPages    *source[pageKey, page.Page[*models.Event]]
+	eventCount    *source[pageKey, int]
+	networkPages  *source[pageKey, page.Page[*models.YouthNetwork]]
+	networkCount  *source[pageKey, int]
 
+	tree    *tree       // the records at each path of the answer, for look-ahead (ahead.go)
 	members lazyMembers // members and registrations, made on first use (member.go)
 }
 
@@ -78,31 +79,33 @@ func (l *Loaders) get() *set { return l.cur.Load() }
 func newSet(s *store.Store) *set {
 	opt := dataloadgen.WithWait(Wait)
 	return &set{
-		campaigns:     dataloadgen.NewMappedLoader(s.CampaignsByID, opt),
-		countries:     dataloadgen.NewMappedLoader(s.CountriesByCode, opt),
-		events:        dataloadgen.NewMappedLoader(s.EventsByID, opt),
+		campaigns:     newSource("campaigns", s.CampaignsByID, campaignKeys, one[*models.Campaign]),
+		countries:     newSource("countries", s.CountriesByCode, countryKeys, nil),
+		events:        newSource("events", s.EventsByID, eventKeys, one[*models.Event]),
 		fundings:      dataloadgen.NewMappedLoader(s.FundingCommitmentsByID, opt),
 		indicators:    dataloadgen.NewMappedLoader(s.IndicatorsByID, opt),
-		networks:      dataloadgen.NewMappedLoader(s.NetworksByID, opt),
-		organizations: dataloadgen.NewMappedLoader(s.OrganizationsByID, opt),
-		venues:        dataloadgen.NewMappedLoader(s.VenuesByID, opt),
+		networks:      newSource("networks", s.NetworksByID, networkKeys, one[*models.YouthNetwork]),
+		organizations: newSource("organizations", s.OrganizationsByID, organizationKeys, one[*models.Organization]),
+		venues:        newSource("venues", s.VenuesByID, venueKeys, one[*models.Venue]),
 		apiKeys:       dataloadgen.NewMappedLoader(s.APIKeysByID, opt),
 
-		campaignCountries: dataloadgen.NewMappedLoader(s.CampaignCountries, opt),
-		campaignPartners:  dataloadgen.NewMappedLoader(s.CampaignPartners, opt),
-		campaignFunding:   dataloadgen.NewMappedLoader(s.FundingCommitments, opt),
-		campaignIndicator: dataloadgen.NewMappedLoader(s.Indicators, opt),
-		indicatorPeriods:  dataloadgen.NewMappedLoader(s.IndicatorPeriods, opt),
-		eventCoHosts:      dataloadgen.NewMappedLoader(s.EventCoHosts, opt),
-		networkCoords:     dataloadgen.NewMappedLoader(s.NetworkCoordinators, opt),
-		networkChannels:   dataloadgen.NewMappedLoader(s.NetworkChannels, opt),
+		campaignCountries: newSource("campaignCountries", s.CampaignCountries, ofCampaign("coverage", "countries"), records[*models.CampaignCountry]),
+		campaignPartners:  newSource("campaignPartners", s.CampaignPartners, ofCampaign("partners"), records[*models.CampaignPartner]),
+		campaignFunding:   newSource("campaignFunding", s.FundingCommitments, ofCampaign("fundingCommitments"), records[*models.FundingCommitment]),
+		campaignIndicator: newSource("campaignIndicators", s.Indicators, ofCampaign("indicators"), records[*models.Indicator]),
+		indicatorPeriods:  newSource("indicatorPeriods", s.IndicatorPeriods, indicatorPeriodKeys, nil),
+		eventCoHosts:      newSource("eventCoHosts", s.EventCoHosts, eventCoHostKeys, records[*models.Organization]),
+		networkCoords:     newSource("networkCoordinators", s.NetworkCoordinators, ofNetwork("coordinators"), records[*models.Organization]),
+		networkChannels:   newSource("networkChannels", s.NetworkChannels, ofNetwork("channels"), nil),
 
-		campaignPages: pageLoader(s.CampaignPages, opt),
-		campaignCount: countLoader(s.CountCampaignPages, opt),
-		eventPages:    pageLoader(s.EventPages, opt),
-		eventCount:    countLoader(s.CountEventPages, opt),
-		networkPages:  pageLoader(s.NetworkPages, opt),
-		networkCount:  countLoader(s.CountNetworkPages, opt),
+		campaignPages: pageSource("campaignPages", s.CampaignPages, campaignPageKeys),
+		campaignCount: countSource("campaignCount", s.CountCampaignPages, campaignPageKeys),
+		eventPages:    pageSource("eventPages", s.EventPages, eventPageKeys),
+		eventCount:    countSource("eventCount", s.CountEventPages, eventPageKeys),
+		networkPages:  pageSource("networkPages", s.NetworkPages, networkPageKeys),
+		networkCount:  countSource("networkCount", s.CountNetworkPages, networkPageKeys),
+
+		tree: newTree(),
 	}
 }
 
@@ -130,8 +133,8 @@ func For(ctx context.Context) *Loaders {
 	return l
 }
 
-// one loads a single record and speaks the store's ErrNotFound for a missing one.
-func one[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], key K) (V, error) {
+// single loads a single record and speaks the store's ErrNotFound for a missing one.
+func single[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], key K) (V, error) {
 	v, err := l.Load(ctx, key)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return v, fmt.Errorf("%v: %w", key, store.ErrNotFound)
@@ -139,14 +142,20 @@ func one[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], 
 	return v, err
 }
 
+// singleAhead is single with look-ahead.
+func singleAhead[K comparable, V any](ctx context.Context, s *set, src *source[K, V], key K) (V, error) {
+	ahead(ctx, s.tree, src, key)
+	return single(ctx, src.Loader, key)
+}
+
 // Campaign loads a campaign by ID.
 func (l *Loaders) Campaign(ctx context.Context, id int64) (*models.Campaign, error) {
-	return one(ctx, l.get().campaigns, id)
+	return singleAhead(ctx, l.get(), l.get().campaigns, id)
 }
 
 // Country loads a country by ISO code.
 func (l *Loaders) Country(ctx context.Context, code string) (*models.Country, error) {
-	return one(ctx, l.get().countries, code)
+	return singleAhead(ctx, l.get(), l.get().countries, code)
 }
 
 // Countries loads several countries by ISO code, in the order asked.
@@ -160,105 +169,105 @@ func (l *Loaders) Countries(ctx context.Context, codes []string) ([]*models.Coun
 
 // Event loads an event by ID.
 func (l *Loaders) Event(ctx context.Context, id int64) (*models.Event, error) {
-	return one(ctx, l.get().events, id)
+	return singleAhead(ctx, l.get(), l.get().events, id)
 }
 
 // FundingCommitment loads a funding commitment by ID.
 func (l *Loaders) FundingCommitment(ctx context.Context, id int64) (*models.FundingCommitment, error) {
-	return one(ctx, l.get().fundings, id)
+	return single(ctx, l.get().fundings, id)
 }
 
 // Indicator loads an indicator by ID.
 func (l *Loaders) Indicator(ctx context.Context, id int64) (*models.Indicator, error) {
-	return one(ctx, l.get().indicators, id)
+	return single(ctx, l.get().indicators, id)
 }
 
 // Network loads a youth network by ID.
 func (l *Loaders) Network(ctx context.Context, id int64) (*models.YouthNetwork, error) {
-	return one(ctx, l.get().networks, id)
+	return singleAhead(ctx, l.get(), l.get().networks, id)
 }
 
 // Organization loads an organization by ID.
 func (l *Loaders) Organization(ctx context.Context, id int64) (*models.Organization, error) {
-	return one(ctx, l.get().organizations, id)
+	return singleAhead(ctx, l.get(), l.get().organizations, id)
 }
 
 // Venue loads a venue by ID.
 func (l *Loaders) Venue(ctx context.Context, id int64) (*models.Venue, error) {
-	return one(ctx, l.get().venues, id)
+	return singleAhead(ctx, l.get(), l.get().venues, id)
 }
 
 // APIKey loads an API key by ID, for the keys named by audit entries and the viewer.
 func (l *Loaders) APIKey(ctx context.Context, id int64) (*models.APIKey, error) {
-	return one(ctx, l.get().apiKeys, id)
+	return single(ctx, l.get().apiKeys, id)
 }
 
 // CampaignCountries loads the countries a campaign works in.
 func (l *Loaders) CampaignCountries(ctx context.Context, id int64) ([]*models.CampaignCountry, error) {
-	return l.get().campaignCountries.Load(ctx, id)
+	return load(ctx, l.get().tree, l.get().campaignCountries, id)
 }
 
 // CampaignPartners loads a campaign's partners with their roles.
 func (l *Loaders) CampaignPartners(ctx context.Context, id int64) ([]*models.CampaignPartner, error) {
-	return l.get().campaignPartners.Load(ctx, id)
+	return load(ctx, l.get().tree, l.get().campaignPartners, id)
 }
 
 // FundingCommitments loads a campaign's funding commitments.
 func (l *Loaders) FundingCommitments(ctx context.Context, campaignID int64) ([]*models.FundingCommitment, error) {
-	return l.get().campaignFunding.Load(ctx, campaignID)
+	return load(ctx, l.get().tree, l.get().campaignFunding, campaignID)
 }
 
 // Indicators loads a campaign's indicators.
 func (l *Loaders) Indicators(ctx context.Context, campaignID int64) ([]*models.Indicator, error) {
-	return l.get().campaignIndicator.Load(ctx, campaignID)
+	return load(ctx, l.get().tree, l.get().campaignIndicator, campaignID)
 }
 
 // IndicatorPeriods loads an indicator's periods.
 func (l *Loaders) IndicatorPeriods(ctx context.Context, indicatorID int64) ([]*models.IndicatorPeriod, error) {
-	return l.get().indicatorPeriods.Load(ctx, indicatorID)
+	return load(ctx, l.get().tree, l.get().indicatorPeriods, indicatorID)
 }
 
 // EventCoHosts loads an event's co-hosts.
 func (l *Loaders) EventCoHosts(ctx context.Context, eventID int64) ([]*models.Organization, error) {
-	return l.get().eventCoHosts.Load(ctx, eventID)
+	return load(ctx, l.get().tree, l.get().eventCoHosts, eventID)
 }
 
 // NetworkCoordinators loads a network's coordinating organizations.
 func (l *Loaders) NetworkCoordinators(ctx context.Context, networkID int64) ([]*models.Organization, error) {
-	return l.get().networkCoords.Load(ctx, networkID)
+	return load(ctx, l.get().tree, l.get().networkCoords, networkID)
 }
 
 // NetworkChannels loads a network's channels.
 func (l *Loaders) NetworkChannels(ctx context.Context, networkID int64) ([]*models.NetworkChannel, error) {
-	return l.get().networkChannels.Load(ctx, networkID)
+	return load(ctx, l.get().tree, l.get().networkChannels, networkID)
 }
 
 // CampaignPage loads a page of the campaigns under one parent.
 func (l *Loaders) CampaignPage(ctx context.Context, by store.Parent, key string, f store.CampaignFilter, o store.Order, req page.Request) (page.Page[*models.Campaign], error) {
-	return l.get().campaignPages.Load(ctx, newPageKey(by, key, query[store.CampaignFilter]{f, o, req}))
+	return load(ctx, l.get().tree, l.get().campaignPages, newPageKey(by, key, query[store.CampaignFilter]{f, o, req}))
 }
 
 // CampaignCount counts the campaigns under one parent.
 func (l *Loaders) CampaignCount(ctx context.Context, by store.Parent, key string, f store.CampaignFilter) (int, error) {
-	return l.get().campaignCount.Load(ctx, newPageKey(by, key, f))
+	return load(ctx, l.get().tree, l.get().campaignCount, newPageKey(by, key, f))
 }
 
 // EventPage loads a page of the events under one parent.
 func (l *Loaders) EventPage(ctx context.Context, by store.Parent, key string, f store.EventFilter, o store.Order, req page.Request) (page.Page[*models.Event], error) {
-	return l.get().eventPages.Load(ctx, newPageKey(by, key, query[store.EventFilter]{f, o, req}))
+	return load(ctx, l.get().tree, l.get().eventPages, newPageKey(by, key, query[store.EventFilter]{f, o, req}))
 }
 
 // EventCount counts the events under one parent.
 func (l *Loaders) EventCount(ctx context.Context, by store.Parent, key string, f store.EventFilter) (int, error) {
-	return l.get().eventCount.Load(ctx, newPageKey(by, key, f))
+	return load(ctx, l.get().tree, l.get().eventCount, newPageKey(by, key, f))
 }
 
 // NetworkPage loads a page of the youth networks under one parent.
 func (l *Loaders) NetworkPage(ctx context.Context, by store.Parent, key string, f store.NetworkFilter, o store.Order, req page.Request) (page.Page[*models.YouthNetwork], error) {
-	return l.get().networkPages.Load(ctx, newPageKey(by, key, query[store.NetworkFilter]{f, o, req}))
+	return load(ctx, l.get().tree, l.get().networkPages, newPageKey(by, key, query[store.NetworkFilter]{f, o, req}))
 }
 
 // NetworkCount counts the youth networks under one parent.
 func (l *Loaders) NetworkCount(ctx context.Context, by store.Parent, key string, f store.NetworkFilter) (int, error) {
-	return l.get().networkCount.Load(ctx, newPageKey(by, key, f))
+	return load(ctx, l.get().tree, l.get().networkCount, newPageKey(by, key, f))
 }

@@ -137,12 +137,12 @@ func optional[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K,
 // Member loads a member by ID. It says nothing about who may see the member's personal
 // data: callers check MemberAccess before they show any of it.
 func (l *Loaders) Member(ctx context.Context, id int64) (*models.Member, error) {
-	return one(ctx, l.memberLoaders().members, id)
+	return single(ctx, l.memberLoaders().members, id)
 }
 
 // Registration loads a registration by ID, with its place on the waitlist.
 func (l *Loaders) Registration(ctx context.Context, id int64) (*models.Registration, error) {
-	return one(ctx, l.memberLoaders().registrations, id)
+	return single(ctx, l.memberLoaders().registrations, id)
 }
 
 // GuardianConsent loads the latest guardian's consent of a member, or nil for none.

@@ -56,6 +56,56 @@ type batch struct {
 	seen      map[string]bool
 }
 
+// pageSource makes a source of nested pages over a store method that pages many parents at once.
+func pageSource[F, T any](name string, fetch func(context.Context, store.Parent, []string, F, store.Order, page.Request) (map[string]page.Page[T], error), keyOf map[string]func(any, pageKey) (pageKey, bool)) *source[pageKey, page.Page[T]] {
+	f := func(ctx context.Context, keys []pageKey) (map[pageKey]page.Page[T], error) {
+		out := make(map[pageKey]page.Page[T], len(keys))
+		for g, b := range batches(keys) {
+			var q query[F]
+			if err := json.Unmarshal([]byte(g[1]), &q); err != nil {
+				return nil, err
+			}
+			pages, err := fetch(ctx, store.Parent(g[0]), b.parents, q.Filter, q.Order, q.Req)
+			if err != nil {
+				return nil, err
+			}
+			for _, i := range b.positions {
+				out[keys[i]] = pages[keys[i].key]
+			}
+		}
+		return out, nil
+	}
+	src := newSource(name, f, keyOf, func(p page.Page[T]) []any { return records(p.Items) })
+	src.paths = []string{".nodes", ".edges.node"}
+	return src
+}
+
+// countSource makes a source of nested counts over a store method that counts for many
+// parents. Its resolving field is a connection's totalCount, whose cousins are found one
+// level up, among the connection's parents.
+func countSource[F any](name string, fetch func(context.Context, store.Parent, []string, F) (map[string]int, error), keyOf map[string]func(any, pageKey) (pageKey, bool)) *source[pageKey, int] {
+	f := func(ctx context.Context, keys []pageKey) (map[pageKey]int, error) {
+		out := make(map[pageKey]int, len(keys))
+		for g, b := range batches(keys) {
+			var filter F
+			if err := json.Unmarshal([]byte(g[1]), &filter); err != nil {
+				return nil, err
+			}
+			counts, err := fetch(ctx, store.Parent(g[0]), b.parents, filter)
+			if err != nil {
+				return nil, err
+			}
+			for _, i := range b.positions {
+				out[keys[i]] = counts[keys[i].key]
+			}
+		}
+		return out, nil
+	}
+	src := newSource(name, f, keyOf, nil)
+	src.up = 1
+	return src
+}
+
 // pageLoader makes a loader of nested pages over a store method that pages many parents at once.
 func pageLoader[F, T any](fetch func(context.Context, store.Parent, []string, F, store.Order, page.Request) (map[string]page.Page[T], error), opts ...dataloadgen.Option) *dataloadgen.Loader[pageKey, page.Page[T]] {
 	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]page.Page[T], []error) {

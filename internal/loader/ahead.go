@@ -1,0 +1,213 @@
+package loader
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vikstrous/dataloadgen"
+)
+
+// Look-ahead loading. A time window cannot promise one statement per level: under load
+// gqlgen starts the resolvers of a list's items over more than the window, and a level's
+// batch splits (26–28 statements for a query that needs 7 at 32 clients, BENCHMARKS.md).
+// So the loaders here do not wait for their siblings to ask; the first resolver of a field
+// to run loads that field for every record at the same place in the answer (its cousins:
+// the same path, list indices aside), primes the loader with the results, and registers
+// what it loaded as the cousins of the next level. The records at a path are known because
+// whoever produced them registered them: a root list (Listed, ListedPage) or the batch of
+// the level above. A resolver whose path has no registered records, or whose field has no
+// key function below, falls back to the loader's window, which is still correct.
+
+// source is a loader with what look-ahead needs to fill it for a whole level at once.
+type source[K comparable, V any] struct {
+	*dataloadgen.Loader[K, V]
+	name  string
+	fetch func(context.Context, []K) (map[K]V, error)
+	// keyOf gives, by the resolving field ("Event.venue"), the key a cousin record would
+	// ask for; self is the key of the resolver that runs the batch, for keys that carry
+	// arguments (a page's filter) besides the parent.
+	keyOf map[string]func(obj any, self K) (K, bool)
+	// spread lists the records a loaded value holds, the next level's cousins.
+	spread func(V) []any
+	// paths are the suffixes under which spread's records sit below the field: "" for a
+	// record or list, ".nodes" and ".edges.node" for a connection's page.
+	paths []string
+	// up is how many field levels above the resolving field the parent is: 1 for a
+	// connection's totalCount, whose records are the connection's parents.
+	up int
+}
+
+// newSource makes a source over a mapped batch function.
+func newSource[K comparable, V any](name string, fetch func(context.Context, []K) (map[K]V, error), keyOf map[string]func(any, K) (K, bool), spread func(V) []any) *source[K, V] {
+	return &source[K, V]{Loader: dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(Wait)),
+		name: name, fetch: fetch, keyOf: keyOf, spread: spread, paths: []string{""}}
+}
+
+// tree holds, for one request and loader generation, the records at each path of the
+// answer and the batches already run.
+type tree struct {
+	mu      sync.Mutex
+	records map[string][]any
+	batches map[string]*sync.Once
+}
+
+func newTree() *tree {
+	return &tree{records: map[string][]any{}, batches: map[string]*sync.Once{}}
+}
+
+func (t *tree) add(path string, recs []any) {
+	if len(recs) == 0 {
+		return
+	}
+	t.mu.Lock()
+	t.records[path] = append(t.records[path], recs...)
+	t.mu.Unlock()
+}
+
+func (t *tree) at(path string) []any {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.records[path]
+}
+
+func (t *tree) once(name string) *sync.Once {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	o, ok := t.batches[name]
+	if !ok {
+		o = new(sync.Once)
+		t.batches[name] = o
+	}
+	return o
+}
+
+// pathOf is the index-free path of a field's parent record, from the response keys
+// (aliases) of the fields above it: "campaigns.nodes.events.nodes" ("" at the root).
+func pathOf(fc *graphql.FieldContext) string {
+	var parts []string
+	for c := fc.Parent; c != nil; c = c.Parent {
+		if c.Index == nil && c.Field.Field != nil {
+			parts = append(parts, c.Field.Alias)
+		}
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		b.WriteString(parts[i])
+		if i > 0 {
+			b.WriteByte('.')
+		}
+	}
+	return b.String()
+}
+
+// fieldPath is the index-free path of the field itself.
+func fieldPath(parent string, fc *graphql.FieldContext) string {
+	if parent == "" {
+		return fc.Field.Alias
+	}
+	return parent + "." + fc.Field.Alias
+}
+
+// ahead loads, in one batch, what the resolving field asks of src for every cousin of its
+// record, and primes src with it, unless a cousin ran that batch already. It does nothing
+// where it cannot tell the cousins; the Load that follows then runs as before.
+func ahead[K comparable, V any](ctx context.Context, t *tree, src *source[K, V], key K) {
+	fc := graphql.GetFieldContext(ctx)
+	for i := 0; i < src.up && fc != nil; i++ {
+		fc = fc.Parent
+	}
+	if fc == nil || fc.Field.Field == nil {
+		return
+	}
+	keyOf := src.keyOf[fc.Object+"."+fc.Field.Name]
+	if keyOf == nil {
+		return
+	}
+	parent := pathOf(fc)
+	field := fieldPath(parent, fc)
+	t.once(field + "#" + fc.Object + "#" + src.name).Do(func() {
+		cousins := t.at(parent)
+		keys := make([]K, 0, len(cousins)+1)
+		seen := make(map[K]bool, len(cousins)+1)
+		for _, o := range cousins {
+			if k, ok := keyOf(o, key); ok && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		if !seen[key] {
+			return // this record is not among those registered: leave it to the window
+		}
+		vals, err := src.fetch(ctx, keys)
+		if err != nil {
+			return // the Load that follows runs the batch again and reports its error
+		}
+		var next []any
+		for k, v := range vals {
+			src.Prime(k, v)
+			if src.spread != nil {
+				next = append(next, src.spread(v)...)
+			}
+		}
+		for _, p := range src.paths {
+			t.add(field+p, next)
+		}
+	})
+}
+
+// load is Load with look-ahead.
+func load[K comparable, V any](ctx context.Context, t *tree, src *source[K, V], key K) (V, error) {
+	ahead(ctx, t, src, key)
+	return src.Load(ctx, key)
+}
+
+// Listed registers the records a root field resolved to (a list, or one record), so that
+// the fields below them load for all of them at once.
+func Listed[T any](ctx context.Context, recs ...T) {
+	listed(ctx, []string{""}, recs)
+}
+
+// ListedPage registers the items of a root connection's page.
+func ListedPage[T any](ctx context.Context, items []T) {
+	listed(ctx, []string{".nodes", ".edges.node"}, items)
+}
+
+func listed[T any](ctx context.Context, suffixes []string, recs []T) {
+	fc := graphql.GetFieldContext(ctx)
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if fc == nil || !ok || fc.Field.Field == nil || len(recs) == 0 {
+		return
+	}
+	all := make([]any, len(recs))
+	for i, r := range recs {
+		all[i] = r
+	}
+	field := fieldPath(pathOf(fc), fc)
+	t := l.get().tree
+	for _, s := range suffixes {
+		t.add(field+s, all)
+	}
+}
+
+// records are the items of a list or page, as the next level's cousins.
+func records[T any](items []T) []any {
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = it
+	}
+	return out
+}
+
+// by makes a key function from a typed one, for records of type O.
+func by[O, K any](f func(O) (K, bool)) func(any, K) (K, bool) {
+	return func(o any, _ K) (K, bool) {
+		r, ok := o.(O)
+		if !ok {
+			var zero K
+			return zero, false
+		}
+		return f(r)
+	}
+}
