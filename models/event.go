@@ -38,6 +38,9 @@ type Event struct {
 	Version              int32      `gorm:"type:integer;not null;default:1"`
 	CreatedAt            time.Time  `gorm:"type:timestamptz;not null"`
 	UpdatedAt            time.Time  `gorm:"type:timestamptz;not null"`
+	// Listed says that everyone may see the event: out of draft, public, in a campaign out
+	// of draft. The database's triggers keep it (migration 00007), so GORM only reads it.
+	Listed bool `gorm:"not null;default:false;->"`
 }
 
 // GlobalID returns the event's global ID.

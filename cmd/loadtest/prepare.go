@@ -15,8 +15,7 @@ import (
 )
 
 // eventPublic is the API's condition for an event everyone may see (store.eventPublic).
-const eventPublic = `(e.status <> 'DRAFT' AND e.visibility = 'PUBLIC'
-		AND EXISTS (SELECT 1 FROM campaigns vc WHERE vc.id = e.campaign_id AND vc.status <> 'DRAFT'))`
+const eventPublic = `(e.listed)`
 
 // deepPage is the page of the events list that the deep kind reads, 20 events a page.
 const deepPage = 10_000

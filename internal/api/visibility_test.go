@@ -100,3 +100,71 @@ func TestDraftsAndPartnerEventsAreSeenOnlyByTheirOrganizations(t *testing.T) {
 		})
 	}
 }
+
+// TestListedFollowsEveryWrite checks that the events everyone sees (the events.listed
+// column that the anonymous lists and counts read, kept by triggers) follow each write
+// that changes them: an event's visibility and status, and its campaign going into and out
+// of draft, which flips all of the campaign's events at once.
+func TestListedFollowsEveryWrite(t *testing.T) {
+	t.Parallel()
+	st := dbtest.New(t)
+	editor := apitest.Key(t, st, "owner-org", "EDITOR")
+	ids := map[string]string{}
+	_, err := st.SeedOnce(context.Background(), "listed", func(w *store.Writer) error {
+		o, err := st.OrganizationBySlug(context.Background(), "owner-org")
+		if err != nil {
+			return err
+		}
+		draft := &models.Campaign{Slug: "draft", Name: "Draft", Status: "DRAFT", OwnerID: &o.ID, StartPrecision: "DAY", EndPrecision: "DAY"}
+		if err := w.Insert(draft); err != nil {
+			return err
+		}
+		at := time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC)
+		a := &models.Event{CampaignID: draft.ID, Title: "A", Kind: "OUTREACH", Status: "SCHEDULED", Visibility: "PUBLIC", StartBound: at, DatePrecision: "MINUTE", OrganizerID: o.ID}
+		b := &models.Event{CampaignID: draft.ID, Title: "B", Kind: "OUTREACH", Status: "SCHEDULED", Visibility: "PARTNERS", StartBound: at.Add(time.Hour), DatePrecision: "MINUTE", OrganizerID: o.ID}
+		if err := w.Insert(a, b); err != nil {
+			return err
+		}
+		ids["campaign"], ids["b"] = draft.GlobalID(), b.GlobalID()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := apitest.New(st)
+	seen := func(step string, want ...string) {
+		t.Helper()
+		var got struct {
+			Events struct {
+				TotalCount int
+				Nodes      []struct{ Title string }
+			}
+		}
+		c.Query(t, `{ events(first: 10) { totalCount nodes { title } } }`, nil).MustData(t, &got)
+		var titles []string
+		for _, n := range got.Events.Nodes {
+			titles = append(titles, n.Title)
+		}
+		if len(titles) != len(want) || got.Events.TotalCount != len(want) || (len(want) > 0 && titles[0] != want[0]) || (len(want) > 1 && titles[1] != want[1]) {
+			t.Fatalf("%s: everyone sees %v (totalCount %d), want %v", step, titles, got.Events.TotalCount, want)
+		}
+	}
+	write := func(step, mutation string) {
+		t.Helper()
+		res := c.As(editor).Query(t, mutation, map[string]any{"campaign": ids["campaign"], "b": ids["b"]})
+		if len(res.Errors) > 0 {
+			t.Fatalf("%s: %+v", step, res.Errors)
+		}
+	}
+	seen("a draft campaign")
+	write("publish", `mutation($campaign: ID!) { updateCampaign(input: {id: $campaign, expectedVersion: 1, status: ACTIVE}) { campaign { status } } }`)
+	seen("published", "A")
+	write("open B", `mutation($b: ID!) { updateEvent(input: {id: $b, expectedVersion: 1, visibility: PUBLIC}) { event { title } } }`)
+	seen("B made public", "A", "B")
+	write("back to draft", `mutation($campaign: ID!) { updateCampaign(input: {id: $campaign, expectedVersion: 2, status: DRAFT}) { campaign { status } } }`)
+	seen("back in draft")
+	write("publish again", `mutation($campaign: ID!) { updateCampaign(input: {id: $campaign, expectedVersion: 3, status: PLANNED}) { campaign { status } } }`)
+	seen("published again", "A", "B")
+	write("B back to draft", `mutation($b: ID!) { updateEvent(input: {id: $b, expectedVersion: 2, status: DRAFT}) { event { title } } }`)
+	seen("B in draft", "A")
+}

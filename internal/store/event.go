@@ -9,9 +9,11 @@ import (
 	"campaigns/models"
 )
 
-// eventPublic is what everyone sees: events out of draft, public, in a published campaign.
-const eventPublic = `e.status <> 'DRAFT' AND e.visibility = 'PUBLIC'
-	AND EXISTS (SELECT 1 FROM campaigns vc WHERE vc.id = e.campaign_id AND vc.status <> 'DRAFT')`
+// eventPublic is what everyone sees: events out of draft, public, in a campaign out of
+// draft. The events.listed column holds exactly that, kept by triggers (migration 00007),
+// so that the anonymous lists read the partial indexes on listed events without probing
+// each row's campaign.
+const eventPublic = `e.listed`
 
 // eventVisible adds, for a caller's organization, its drafts and partner-only events: those
 // it organizes or co-hosts, or whose campaign it owns or partners.
