@@ -122,14 +122,16 @@ func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args
 			return nil, err
 		}
 		loader.ListedPage(ctx, p.Items)
-		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEvents(ctx, f) }), nil
+		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEvents(ctx, f) }).
+			WithUpTo(func(ctx context.Context, limit int) (int, error) { return r.Store.CountEventsUpTo(ctx, f, limit) }), nil
 	}
 	l := loader.For(ctx)
 	p, err := l.EventPage(ctx, by, key, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.EventCount(ctx, by, key, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.EventCount(ctx, by, key, f) }).
+		WithUpTo(func(ctx context.Context, limit int) (int, error) { return l.EventCountUpTo(ctx, by, key, f, limit) }), nil
 }
 
 func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, args page.Args, in *model.YouthNetworkFilter, o *model.YouthNetworkOrder) (*model.YouthNetworkConnection, error) {

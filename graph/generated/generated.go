@@ -105,6 +105,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BoundedCount struct {
+		Exact func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Campaign struct {
 		Audiences          func(childComplexity int) int
 		Children           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) int
@@ -250,6 +255,7 @@ type ComplexityRoot struct {
 	}
 
 	EventConnection struct {
+		Count      func(childComplexity int, atMost int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -894,6 +900,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "BoundedCount.exact":
+		if e.ComplexityRoot.BoundedCount.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoundedCount.Exact(childComplexity), true
+	case "BoundedCount.value":
+		if e.ComplexityRoot.BoundedCount.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoundedCount.Value(childComplexity), true
+
 	case "Campaign.audiences":
 		if e.ComplexityRoot.Campaign.Audiences == nil {
 			break
@@ -1523,6 +1542,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Visibility(childComplexity), true
 
+	case "EventConnection.count":
+		if e.ComplexityRoot.EventConnection.Count == nil {
+			break
+		}
+
+		args, err := ec.field_EventConnection_count_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventConnection.Count(childComplexity, args["atMost"].(int)), true
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
 			break
@@ -4154,8 +4184,31 @@ type EventConnection {
   nodes: [Event!]!
   "Where this page sits."
   pageInfo: PageInfo!
-  "How many events match the filter, across all pages."
+  """
+  How many events match the filter, across all pages, counted exactly. Under a selective
+  filter (a campaign, or a country and a date window) this is an index-only count and cheap;
+  over a broad list it reads every matching event, and all public events (about a million)
+  take half a second. Ask ` + "`" + `count(atMost:)` + "`" + ` instead where the list may be large.
+  """
   totalCount: Int!
+  """
+  How many events match the filter, counted exactly up to ` + "`" + `atMost` + "`" + ` and no further, so that
+  it costs at most ` + "`" + `atMost` + "`" + ` index entries however long the list is: the answer is exact when
+  ` + "`" + `exact` + "`" + ` is true, and otherwise means "more than ` + "`" + `value` + "`" + `" (as search engines show "1,000+
+  results").
+  """
+  count(
+    "Where counting stops, between 1 and 100000."
+    atMost: Int! = 1000
+  ): BoundedCount!
+}
+
+"A count that stops at a bound."
+type BoundedCount {
+  "The count, or the bound when there are more."
+  value: Int!
+  "True when value is the exact count; false when there are more than value."
+  exact: Boolean!
 }
 
 "An event in a page, with its cursor."
@@ -5388,6 +5441,16 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BoundedCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_BoundedCount_value(ctx, field)
+	case "exact":
+		return ec.fieldContext_BoundedCount_exact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoundedCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Campaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5686,6 +5749,8 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_EventConnection_totalCount(ctx, field)
+	case "count":
+		return ec.fieldContext_EventConnection_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
 }
@@ -6453,6 +6518,20 @@ func (ec *executionContext) field_Country_events_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_EventConnection_count_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "atMost",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["atMost"] = arg0
 	return args, nil
 }
 
@@ -8477,6 +8556,52 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BoundedCount_value(ctx context.Context, field graphql.CollectedField, obj *model.BoundedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BoundedCount_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BoundedCount_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BoundedCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BoundedCount_exact(ctx context.Context, field graphql.CollectedField, obj *model.BoundedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BoundedCount_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BoundedCount_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BoundedCount", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Campaign_id(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
@@ -11227,6 +11352,50 @@ func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _EventConnection_count(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*models.Event]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Count(ctx, fc.Args["atMost"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BoundedCount) graphql.Marshaler {
+			return ec.marshalNBoundedCount2ᚖcampaignsᚋgraphᚋmodelᚐBoundedCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_count(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BoundedCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventConnection_count_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*models.Event]) (ret graphql.Marshaler) {
@@ -21806,6 +21975,44 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var boundedCountImplementors = []string{"BoundedCount"}
+
+func (ec *executionContext) _BoundedCount(ctx context.Context, sel ast.SelectionSet, obj *model.BoundedCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, boundedCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BoundedCount")
+		case "value":
+			out.Values[i] = ec._BoundedCount_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._BoundedCount_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var campaignImplementors = []string{"Campaign", "Node"}
 
 func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet, obj *models.Campaign) graphql.Marshaler {
@@ -22772,6 +22979,12 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EventConnection_totalCount(ctx, field, obj)
+				})
+		case "count":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_count(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25335,6 +25548,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBoundedCount2ᚖcampaignsᚋgraphᚋmodelᚐBoundedCount(ctx context.Context, sel ast.SelectionSet, v *model.BoundedCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BoundedCount!")
+		return graphql.Null
+	}
+	return ec._BoundedCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCampaign2ᚕᚖcampaignsᚋmodelsᚐCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Campaign) graphql.Marshaler {

@@ -2,8 +2,11 @@ package model
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"campaigns/internal/page"
+	"campaigns/internal/store"
 	"campaigns/models"
 )
 
@@ -25,6 +28,20 @@ type Counter func(ctx context.Context) (int, error)
 type Connection[T any] struct {
 	page  page.Page[T]
 	count Counter
+	upTo  UpToCounter
+}
+
+// UpToCounter counts the items of a whole connection but stops at limit, for a list that
+// is too long to count exactly on every request.
+type UpToCounter func(ctx context.Context, limit int) (int, error)
+
+// MaxCountBound is the largest bound a client may ask count(atMost:) for.
+const MaxCountBound = 100_000
+
+// BoundedCount is a count that stops at a bound.
+type BoundedCount struct {
+	Value int
+	Exact bool
 }
 
 // NewConnection wraps a page; count is called only if totalCount is selected.
@@ -55,6 +72,28 @@ func (c *Connection[T]) PageInfo() *PageInfo {
 
 // TotalCount counts the items across all pages.
 func (c *Connection[T]) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
+
+// WithUpTo gives the connection a bounded count, for the lists whose schema offers one.
+func (c *Connection[T]) WithUpTo(upTo UpToCounter) *Connection[T] {
+	c.upTo = upTo
+	return c
+}
+
+// Count counts the items across all pages up to atMost: it asks for one more, so that it
+// knows whether the count is exact.
+func (c *Connection[T]) Count(ctx context.Context, atMost int) (*BoundedCount, error) {
+	if atMost < 1 || atMost > MaxCountBound {
+		return nil, fmt.Errorf("%w: atMost must be between 1 and %d, got %d", store.ErrInvalid, MaxCountBound, atMost)
+	}
+	if c.upTo == nil {
+		return nil, errors.New("count: the list has no bounded count")
+	}
+	n, err := c.upTo(ctx, atMost+1)
+	if err != nil {
+		return nil, err
+	}
+	return &BoundedCount{Value: min(n, atMost), Exact: n <= atMost}, nil
+}
 
 // Edge is an item in a page with its cursor.
 type Edge[T any] struct {

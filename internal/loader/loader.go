@@ -55,6 +55,7 @@ type set struct {
 	campaignCount *source[pageKey, int]
 	eventPages    *source[pageKey, page.Page[*models.Event]]
 	eventCount    *source[pageKey, int]
+	eventCountTo  *source[pageKey, int]
 	networkPages  *source[pageKey, page.Page[*models.YouthNetwork]]
 	networkCount  *source[pageKey, int]
 
@@ -102,8 +103,11 @@ func newSet(s *store.Store) *set {
 		campaignCount: countSource("campaignCount", s.CountCampaignPages, campaignPageKeys),
 		eventPages:    pageSource("eventPages", s.EventPages, eventPageKeys),
 		eventCount:    countSource("eventCount", s.CountEventPages, eventPageKeys),
-		networkPages:  pageSource("networkPages", s.NetworkPages, networkPageKeys),
-		networkCount:  countSource("networkCount", s.CountNetworkPages, networkPageKeys),
+		eventCountTo: countSource("eventCountUpTo", func(ctx context.Context, by store.Parent, keys []string, q upTo[store.EventFilter]) (map[string]int, error) {
+			return s.CountEventPagesUpTo(ctx, by, keys, q.Filter, q.Limit)
+		}, eventPageKeys),
+		networkPages: pageSource("networkPages", s.NetworkPages, networkPageKeys),
+		networkCount: countSource("networkCount", s.CountNetworkPages, networkPageKeys),
 
 		tree: newTree(),
 	}
@@ -260,6 +264,11 @@ func (l *Loaders) EventPage(ctx context.Context, by store.Parent, key string, f 
 // EventCount counts the events under one parent.
 func (l *Loaders) EventCount(ctx context.Context, by store.Parent, key string, f store.EventFilter) (int, error) {
 	return load(ctx, l.get().tree, l.get().eventCount, newPageKey(by, key, f))
+}
+
+// EventCountUpTo counts the events under one parent, stopping at limit.
+func (l *Loaders) EventCountUpTo(ctx context.Context, by store.Parent, key string, f store.EventFilter, limit int) (int, error) {
+	return load(ctx, l.get().tree, l.get().eventCountTo, newPageKey(by, key, upTo[store.EventFilter]{f, limit}))
 }
 
 // NetworkPage loads a page of the youth networks under one parent.

@@ -25,6 +25,12 @@ type query[F any] struct {
 	Req    page.Request
 }
 
+// upTo is what a bounded count asks for besides its parent.
+type upTo[F any] struct {
+	Filter F
+	Limit  int
+}
+
 func newPageKey(by store.Parent, key string, q any) pageKey {
 	b, _ := json.Marshal(q) // filters, orders and requests are plain data and always marshal
 	return pageKey{by: by, key: key, query: string(b)}

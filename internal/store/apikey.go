@@ -167,7 +167,7 @@ func (s *Store) APIKeys(ctx context.Context, orgID int64, req page.Request) (pag
 
 // CountAPIKeys counts an organization's keys.
 func (s *Store) CountAPIKeys(ctx context.Context, orgID int64) (int, error) {
-	n, err := listCount(ctx, s.db, apiKeyList, []cond{{"k.organization_id = ?", []any{orgID}}})
+	n, err := listCount(ctx, s.db, apiKeyList, []cond{{"k.organization_id = ?", []any{orgID}}}, 0)
 	if err != nil {
 		return 0, fmt.Errorf("count api keys of organization %d: %w", orgID, err)
 	}

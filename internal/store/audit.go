@@ -57,7 +57,7 @@ func (s *Store) AuditLog(ctx context.Context, orgID int64, f AuditFilter, req pa
 
 // CountAuditLog counts the entries of an organization's audit log that match f.
 func (s *Store) CountAuditLog(ctx context.Context, orgID int64, f AuditFilter) (int, error) {
-	n, err := listCount(ctx, s.db, auditList, f.conds(orgID))
+	n, err := listCount(ctx, s.db, auditList, f.conds(orgID), 0)
 	if err != nil {
 		return 0, fmt.Errorf("count audit log of organization %d: %w", orgID, err)
 	}

@@ -87,7 +87,7 @@ func (s *Store) Campaigns(ctx context.Context, f CampaignFilter, o Order, req pa
 
 // CountCampaigns counts the published campaigns that match f.
 func (s *Store) CountCampaigns(ctx context.Context, f CampaignFilter) (int, error) {
-	n, err := listCount(ctx, s.db, campaignList, f.conds())
+	n, err := listCount(ctx, s.db, campaignList, f.conds(), 0)
 	if err != nil {
 		return 0, fmt.Errorf("count campaigns: %w", err)
 	}
@@ -105,7 +105,7 @@ func (s *Store) CampaignPages(ctx context.Context, by Parent, keys []string, f C
 
 // CountCampaignPages counts, in one statement, the campaigns under each parent key.
 func (s *Store) CountCampaignPages(ctx context.Context, by Parent, keys []string, f CampaignFilter) (map[string]int, error) {
-	out, err := listCounts(ctx, s.db, campaignList, by, keys, f.conds())
+	out, err := listCounts(ctx, s.db, campaignList, by, keys, f.conds(), 0)
 	if err != nil {
 		return nil, fmt.Errorf("count campaign pages of %d parents: %w", len(keys), err)
 	}

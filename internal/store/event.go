@@ -96,9 +96,14 @@ func (s *Store) Events(ctx context.Context, f EventFilter, o Order, req page.Req
 
 // CountEvents counts the published events that match f.
 func (s *Store) CountEvents(ctx context.Context, f EventFilter) (int, error) {
-	n, err := listCount(ctx, s.db, eventList, f.conds())
+	return s.CountEventsUpTo(ctx, f, 0)
+}
+
+// CountEventsUpTo counts the published events that match f, stopping at limit (0: no limit).
+func (s *Store) CountEventsUpTo(ctx context.Context, f EventFilter, limit int) (int, error) {
+	n, err := listCount(ctx, s.db, eventList, f.conds(), limit)
 	if err != nil {
-		return 0, fmt.Errorf("count events: %w", err)
+		return 0, fmt.Errorf("count events up to %d: %w", limit, err)
 	}
 	return n, nil
 }
@@ -114,9 +119,15 @@ func (s *Store) EventPages(ctx context.Context, by Parent, keys []string, f Even
 
 // CountEventPages counts, in one statement, the events under each parent key.
 func (s *Store) CountEventPages(ctx context.Context, by Parent, keys []string, f EventFilter) (map[string]int, error) {
-	out, err := listCounts(ctx, s.db, eventList, by, keys, f.conds())
+	return s.CountEventPagesUpTo(ctx, by, keys, f, 0)
+}
+
+// CountEventPagesUpTo counts, in one statement, the events under each parent key, each
+// stopping at limit (0: no limit).
+func (s *Store) CountEventPagesUpTo(ctx context.Context, by Parent, keys []string, f EventFilter, limit int) (map[string]int, error) {
+	out, err := listCounts(ctx, s.db, eventList, by, keys, f.conds(), limit)
 	if err != nil {
-		return nil, fmt.Errorf("count event pages of %d parents: %w", len(keys), err)
+		return nil, fmt.Errorf("count event pages of %d parents up to %d: %w", len(keys), limit, err)
 	}
 	return out, nil
 }

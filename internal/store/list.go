@@ -182,12 +182,22 @@ func listPage[T any](ctx context.Context, db *gorm.DB, l listSpec, conds []cond,
 	return toPage(rows, o.Token(l.name), req), nil
 }
 
-// listCount counts the rows a list's conditions match.
-func listCount(ctx context.Context, db *gorm.DB, l listSpec, conds []cond) (int, error) {
-	w, args := where(conds)
+// listCount counts the rows a list's conditions match, or, with a limit above 0, up to the limit.
+func listCount(ctx context.Context, db *gorm.DB, l listSpec, conds []cond, limit int) (int, error) {
+	sql, args := countSQL(l, conds, limit)
 	var n int
-	err := db.WithContext(ctx).Raw(fmt.Sprintf("SELECT count(*) FROM %s WHERE %s", l.from, w), args...).Scan(&n).Error
+	err := db.WithContext(ctx).Raw(sql, args...).Scan(&n).Error
 	return n, translate(err)
+}
+
+// countSQL counts the rows of a list, stopping at limit when it is above 0: a count that
+// stops reads at most limit index entries, whatever the length of the list.
+func countSQL(l listSpec, conds []cond, limit int) (string, []any) {
+	w, args := where(conds)
+	if limit > 0 {
+		return fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) counted", l.from, w, limit), args
+	}
+	return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s", l.from, w), args
 }
 
 // Parent says how a nested list hangs off its parents: a condition on the parent's key,
@@ -228,10 +238,11 @@ func listPages[T any](ctx context.Context, db *gorm.DB, l listSpec, parent Paren
 	return out, nil
 }
 
-// listCounts counts a nested list for many parents in one statement.
-func listCounts(ctx context.Context, db *gorm.DB, l listSpec, parent Parent, keys []string, conds []cond) (map[string]int, error) {
-	w, args := where(append([]cond{{sql: string(parent)}}, conds...))
-	sql := fmt.Sprintf("SELECT par.key AS parent_key, (SELECT count(*) FROM %s WHERE %s) AS n FROM unnest(?::text[]) AS par(key)", l.from, w)
+// listCounts counts a nested list for many parents in one statement, each up to limit
+// when it is above 0.
+func listCounts(ctx context.Context, db *gorm.DB, l listSpec, parent Parent, keys []string, conds []cond, limit int) (map[string]int, error) {
+	count, args := countSQL(l, append([]cond{{sql: string(parent)}}, conds...), limit)
+	sql := fmt.Sprintf("SELECT par.key AS parent_key, (%s) AS n FROM unnest(?::text[]) AS par(key)", count)
 	var rows []struct {
 		ParentKey string
 		N         int

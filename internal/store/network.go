@@ -62,7 +62,7 @@ func (s *Store) Networks(ctx context.Context, f NetworkFilter, o Order, req page
 
 // CountNetworks counts the youth networks that match f.
 func (s *Store) CountNetworks(ctx context.Context, f NetworkFilter) (int, error) {
-	n, err := listCount(ctx, s.db, networkList, f.conds())
+	n, err := listCount(ctx, s.db, networkList, f.conds(), 0)
 	if err != nil {
 		return 0, fmt.Errorf("count youth networks: %w", err)
 	}
@@ -80,7 +80,7 @@ func (s *Store) NetworkPages(ctx context.Context, by Parent, keys []string, f Ne
 
 // CountNetworkPages counts, in one statement, the networks under each parent key.
 func (s *Store) CountNetworkPages(ctx context.Context, by Parent, keys []string, f NetworkFilter) (map[string]int, error) {
-	out, err := listCounts(ctx, s.db, networkList, by, keys, f.conds())
+	out, err := listCounts(ctx, s.db, networkList, by, keys, f.conds(), 0)
 	if err != nil {
 		return nil, fmt.Errorf("count network pages of %d parents: %w", len(keys), err)
 	}

@@ -48,7 +48,7 @@ func (s *Store) Organizations(ctx context.Context, f OrganizationFilter, o Order
 
 // CountOrganizations counts the organizations that match f.
 func (s *Store) CountOrganizations(ctx context.Context, f OrganizationFilter) (int, error) {
-	n, err := listCount(ctx, s.db, organizationList, f.conds())
+	n, err := listCount(ctx, s.db, organizationList, f.conds(), 0)
 	if err != nil {
 		return 0, fmt.Errorf("count organizations: %w", err)
 	}
@@ -113,7 +113,7 @@ func (s *Store) Countries(ctx context.Context, f CountryFilter, o Order, req pag
 
 // CountCountries counts the countries that match f.
 func (s *Store) CountCountries(ctx context.Context, f CountryFilter) (int, error) {
-	n, err := listCount(ctx, s.db, countryList, f.conds())
+	n, err := listCount(ctx, s.db, countryList, f.conds(), 0)
 	if err != nil {
 		return 0, fmt.Errorf("count countries: %w", err)
 	}

@@ -353,7 +353,7 @@ func (s *Store) RegistrationPages(ctx context.Context, by Parent, keys []string,
 
 // CountRegistrationPages counts, in one statement, the registrations of each event key.
 func (s *Store) CountRegistrationPages(ctx context.Context, by Parent, keys []string, f RegistrationFilter) (map[string]int, error) {
-	out, err := listCounts(ctx, s.db, registrationList, by, keys, f.conds())
+	out, err := listCounts(ctx, s.db, registrationList, by, keys, f.conds(), 0)
 	if err != nil {
 		return nil, fmt.Errorf("count registration pages of %d events: %w", len(keys), err)
 	}
@@ -372,7 +372,7 @@ func (s *Store) MemberPages(ctx context.Context, by Parent, keys []string, _ str
 
 // CountMemberPages counts, in one statement, the current members of each network key.
 func (s *Store) CountMemberPages(ctx context.Context, by Parent, keys []string, _ struct{}) (map[string]int, error) {
-	out, err := listCounts(ctx, s.db, memberList, by, keys, currentMembers)
+	out, err := listCounts(ctx, s.db, memberList, by, keys, currentMembers, 0)
 	if err != nil {
 		return nil, fmt.Errorf("count member pages of %d networks: %w", len(keys), err)
 	}
