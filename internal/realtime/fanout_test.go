@@ -77,8 +77,9 @@ func TestRolledBackWriteReachesNobody(t *testing.T) {
 	}
 	// The change log has no row of the rolled-back write either.
 	sync := post(t, in.srv.URL, "", `{ changes(first: 500) { changes { op id } } }`, nil)
-	var set struct{ Changes struct{ Changes []struct{ Op, ID string } } }
-	set = decode[struct{ Changes struct{ Changes []struct{ Op, ID string } } }](t, sync)
+	set := decode[struct {
+		Changes struct{ Changes []struct{ Op, ID string } }
+	}](t, sync)
 	for _, ch := range set.Changes.Changes {
 		if ch.ID == w.events[0].GlobalID() && ch.Op != "CREATED" {
 			t.Errorf("the rolled-back write is in the change log: %+v", ch)
