@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"campaigns/graph/model"
 	"campaigns/internal/loader"
@@ -64,7 +65,7 @@ func subscribe[T any](ctx context.Context, r *Resolver, f realtime.Filter, build
 					end(sub.Err())
 					return
 				}
-				item, err := build(loader.With(ctx, loader.New(r.Store)), m)
+				item, err := buildRetrying(ctx, r, m, build)
 				if err != nil {
 					end(fmt.Errorf("subscription item: %w", err))
 					return
@@ -82,6 +83,23 @@ func subscribe[T any](ctx context.Context, r *Resolver, f realtime.Filter, build
 		}
 	}()
 	return out, nil
+}
+
+// buildRetrying builds an item, trying again a few times after an error: the first reads
+// after a database restart may meet connections that the restart broke.
+func buildRetrying[T any](ctx context.Context, r *Resolver, m realtime.Message, build func(context.Context, realtime.Message) (*T, error)) (*T, error) {
+	pause := 100 * time.Millisecond
+	for try := 1; ; try++ {
+		item, err := build(loader.With(ctx, loader.New(r.Store)), m)
+		if err == nil || try == 4 || ctx.Err() != nil {
+			return item, err
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+		pause *= 2
+	}
 }
 
 // optionalKey decodes an optional global ID argument of type typ; zero when absent.

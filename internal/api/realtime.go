@@ -93,6 +93,11 @@ func (s *Streams) track(next http.Handler) http.Handler {
 			s.mu.Unlock()
 			s.wg.Done()
 		}()
+		// A stream outlives the server's read and write timeouts, which are meant for
+		// requests; keep-alives and the client's pings keep it honest instead.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
