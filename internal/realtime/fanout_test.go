@@ -76,10 +76,14 @@ func TestRolledBackWriteReachesNobody(t *testing.T) {
 		t.Fatalf("first message is %+v, not the committed change of %s", got, w.events[1].GlobalID())
 	}
 	// The change log has no row of the rolled-back write either.
+	settled(t, w.st)
 	sync := post(t, in.srv.URL, "", `{ changes(first: 500) { changes { op id } } }`, nil)
 	set := decode[struct {
 		Changes struct{ Changes []struct{ Op, ID string } }
 	}](t, sync)
+	if len(set.Changes.Changes) == 0 {
+		t.Fatal("the sync is empty")
+	}
 	for _, ch := range set.Changes.Changes {
 		if ch.ID == w.events[0].GlobalID() && ch.Op != "CREATED" {
 			t.Errorf("the rolled-back write is in the change log: %+v", ch)

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"campaigns/internal/dbtest"
 	"campaigns/internal/realtime"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
@@ -130,7 +131,7 @@ func TestSyncUnderConcurrentWritesEqualsTheDatabase(t *testing.T) {
 	}
 	// Changes show in the sync once every older transaction of the server has ended; wait
 	// for that, then sync to the end.
-	settled(t, pool)
+	settled(t, w.st)
 	for r.sync(t, in.srv.URL, 50) {
 	}
 
@@ -170,12 +171,11 @@ func TestSyncUnderConcurrentWritesEqualsTheDatabase(t *testing.T) {
 }
 
 // settled waits until every transaction that wrote a change has ended, as the sync sees it.
-func settled(t *testing.T, pool *pgxpool.Pool) {
+func settled(t *testing.T, st *store.Store) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for {
-		var ok bool
-		err := pool.QueryRow(context.Background(), `SELECT coalesce(max(xid) < pg_snapshot_xmin(pg_current_snapshot()), true) FROM changes`).Scan(&ok)
+		ok, err := st.Settled(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,9 +183,63 @@ func settled(t *testing.T, pool *pgxpool.Pool) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("transactions of the server have not settled; is one held open?")
+			t.Fatal("the transactions of this database have not settled; is one held open?")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSyncWaitsForOlderTransactionsOfItsDatabaseOnly: a change committed while an older
+// transaction of the same database is still open is held back until that one ends, then
+// both come; a transaction open in another database of the server holds nothing back.
+func TestSyncWaitsForOlderTransactionsOfItsDatabaseOnly(t *testing.T) {
+	w := newWorld(t)
+	in := startInstance(t, w.st, realtime.Options{})
+	_, otherURL := dbtest.NewWithURL(t)
+	ctx := context.Background()
+	hold := func(url, sql string) pgx.Tx {
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close(ctx) })
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+	settled(t, w.st)
+	r := &replica{items: map[string]string{}}
+	for r.sync(t, in.srv.URL, 500) {
+	}
+
+	// Another database's open write, older than everything below: no effect on this sync.
+	foreign := hold(otherURL, `CREATE TABLE held (id int)`)
+	defer foreign.Rollback(ctx)
+	w.exec(t, true, `UPDATE campaigns SET name = 'One' WHERE slug = 'mtv-exit'`)
+	r.sync(t, in.srv.URL, 500)
+	if r.items[w.campaign.GlobalID()] != "One" {
+		t.Fatalf("a transaction of another database held the sync back: %q", r.items[w.campaign.GlobalID()])
+	}
+
+	// This database's open write, older than the next commit: the commit waits for it.
+	older := hold(w.url, `UPDATE events SET title = 'Older' WHERE title = 'Concert 1'`)
+	w.exec(t, true, `UPDATE campaigns SET name = 'Two' WHERE slug = 'mtv-exit'`)
+	r.sync(t, in.srv.URL, 500)
+	if r.items[w.campaign.GlobalID()] != "One" {
+		t.Fatalf("a change newer than an open transaction was synced: %q", r.items[w.campaign.GlobalID()])
+	}
+	if err := older.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	settled(t, w.st)
+	r.sync(t, in.srv.URL, 500)
+	if r.items[w.campaign.GlobalID()] != "Two" || r.items[w.events[0].GlobalID()] != "Older" {
+		t.Fatalf("after the older transaction ended: %q, %q", r.items[w.campaign.GlobalID()], r.items[w.events[0].GlobalID()])
 	}
 }
 

@@ -26,20 +26,20 @@ type Position struct {
 // Changes returns up to limit changes after pos, in (xid, seq) order, and whether more are
 // settled behind them.
 //
-// Only changes of transactions below the reading snapshot's xmin are returned. Every
-// transaction below xmin has ended: its changes are all visible if it committed, and
-// never will be if it aborted. A transaction at or above xmin may still commit later with
-// a smaller seq or an earlier timestamp than rows already read, which is why neither seq
-// nor time can be a sync position; (xid, seq) below xmin is final, so a client that comes
-// back with the last position it got misses nothing. The price is that a change shows in
-// sync only once every transaction older than it has ended, normally milliseconds.
+// Only changes of settled transactions are returned: those below the bound of syncBound,
+// which have all ended, so that their changes are all visible if they committed and never
+// will be if they aborted. A transaction still running may commit later with a smaller seq
+// or an earlier timestamp than rows already read, which is why neither seq nor time can be
+// a sync position; (xid, seq) below the bound is final, so a client that comes back with
+// the last position it got misses nothing. The price is that a change shows in sync only
+// once every older transaction of this database has ended, normally milliseconds.
 func (s *Store) Changes(ctx context.Context, pos Position, limit int) ([]models.Change, bool, error) {
 	var out []models.Change
 	err := s.db.WithContext(ctx).Raw(`
 		SELECT seq, xid::text AS xid, entity_type, entity_id, op, campaign_id, country_code,
 		       event_id, network_id, at
 		FROM changes
-		WHERE (xid, seq) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())
+		WHERE (xid, seq) > (?::text::xid8, ?) AND xid < (`+syncBound+`)
 		ORDER BY xid, seq
 		LIMIT ?`, strconv.FormatUint(pos.XID, 10), pos.Seq, limit+1).Scan(&out).Error
 	if err != nil {
@@ -50,6 +50,30 @@ func (s *Store) Changes(ctx context.Context, pos Position, limit int) ([]models.
 		out = out[:limit]
 	}
 	return out, more, nil
+}
+
+// syncBound is the oldest transaction that may still add changes, as of the statement's
+// snapshot: the oldest transaction the snapshot sees running (its xip list), leaving out
+// those that pg_stat_activity shows running in another database of the server, which never
+// write this database's changes; the snapshot's xmax when there is none. A plain snapshot
+// xmin would work too, but a long bulk load in any other database would hold every sync of
+// this one back for its whole length. pg_stat_activity is read after the snapshot is
+// taken, so a transaction that ends in between is missing from it and counts as one of
+// ours: the error can only make the bound lower, never let a change slip past.
+const syncBound = `
+	SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+	FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+	WHERE x::xid NOT IN (SELECT backend_xid FROM pg_stat_activity
+		WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())`
+
+// Settled reports whether every change written so far has settled and shows in a sync.
+func (s *Store) Settled(ctx context.Context) (bool, error) {
+	var ok bool
+	err := s.db.WithContext(ctx).Raw(`SELECT coalesce(max(xid) < (` + syncBound + `), true) FROM changes`).Scan(&ok).Error
+	if err != nil {
+		return false, fmt.Errorf("changes settled: %w", translate(err))
+	}
+	return ok, nil
 }
 
 // PositionOf returns the position of change c, for the token of the next sync.
