@@ -190,7 +190,7 @@ func (b *Broker) send(s *Sub, m Message) {
 	select {
 	case s.c <- m:
 	default:
-		b.drop(s, ErrSlowConsumer)
+		b.drop(s, fmt.Errorf("%w: %d changes were waiting for this subscriber; subscribe again and read what you show again", ErrSlowConsumer, cap(s.c)))
 	}
 }
 
@@ -237,7 +237,7 @@ func (b *Broker) Shutdown() {
 	defer b.mu.Unlock()
 	b.closed = true
 	for s := range b.subs {
-		b.drop(s, ErrShuttingDown)
+		b.drop(s, fmt.Errorf("%w: the server is going away; subscribe again, and another instance will answer", ErrShuttingDown))
 	}
 }
 
