@@ -29,6 +29,7 @@ import (
 	"campaigns/internal/api"
 	"campaigns/internal/config"
 	"campaigns/internal/gen"
+	"campaigns/internal/realtime"
 	"campaigns/internal/seed"
 	"campaigns/internal/store"
 )
@@ -162,6 +163,12 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if err != nil {
 		return err
 	}
+	// One listening connection per instance feeds every subscription (internal/realtime).
+	broker := realtime.New(st, realtime.Options{Buffer: cfg.Realtime.Buffer, PerKey: cfg.Realtime.PerKey, Logger: log})
+	listenCtx, stopListening := context.WithCancel(context.Background())
+	defer stopListening()
+	go broker.Run(listenCtx)
+	streams := new(api.Streams)
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(st, api.Options{
@@ -169,6 +176,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 			StatsExtension: cfg.StatsExtension, Readiness: readiness,
 			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins,
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
+			Broker: broker, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -188,7 +196,26 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	case <-ctx.Done():
 	}
-	return shutdown(srv, readiness, cfg, log)
+	return shutdown(srv, readiness, live{broker, streams}, cfg, log)
+}
+
+// live is what shutdown must end itself: subscriptions and the streams that carry them.
+type live struct {
+	broker  *realtime.Broker
+	streams *api.Streams
+}
+
+// end tells every subscriber that the server is going (SHUTTING_DOWN), gives the streams
+// a moment to send it, then closes every websocket and event stream: http.Server.Shutdown
+// neither closes a hijacked websocket nor ends an event stream before its timeout.
+func (l live) end(ctx context.Context) error {
+	l.broker.Shutdown()
+	grace, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+	defer cancel()
+	for l.streams.Count() > 0 && grace.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return l.streams.Close(ctx)
 }
 
 // shutdown takes the instance out of rotation and stops it without failing a request it
@@ -197,7 +224,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 // during SHUTDOWN_DELAY are served. Then the listener closes (new connections are refused)
 // and in-flight requests get SHUTDOWN_TIMEOUT to finish; any still running after that are
 // cut off and the exit code says so.
-func shutdown(srv *http.Server, readiness *api.Readiness, cfg config.Config, log *slog.Logger) error {
+func shutdown(srv *http.Server, readiness *api.Readiness, l live, cfg config.Config, log *slog.Logger) error {
 	start := time.Now()
 	readiness.Drain()
 	srv.SetKeepAlivesEnabled(false)
@@ -205,6 +232,9 @@ func shutdown(srv *http.Server, readiness *api.Readiness, cfg config.Config, log
 	time.Sleep(cfg.ShutdownDelay)
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if err := l.end(ctx); err != nil {
+		log.Warn("shutdown: streams still open", "err", err)
+	}
 	if err := srv.Shutdown(ctx); err != nil {
 		_ = srv.Close()
 		return fmt.Errorf("shutdown: requests still running after SHUTDOWN_TIMEOUT (%s) were cut off: %w", cfg.ShutdownTimeout, err)

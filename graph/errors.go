@@ -13,6 +13,7 @@ import (
 
 	"campaigns/internal/auth"
 	"campaigns/internal/page"
+	"campaigns/internal/realtime"
 	"campaigns/internal/relay"
 	"campaigns/internal/reqid"
 	"campaigns/internal/store"
@@ -33,6 +34,10 @@ const (
 	CodeIdempotencyReused  = "IDEMPOTENCY_KEY_REUSED"
 	CodeQueryTimeout       = "QUERY_TIMEOUT"
 	CodeRequestCancelled   = "REQUEST_CANCELLED"
+	CodeSlowConsumer       = "SLOW_CONSUMER"
+	CodeTooManySubs        = "TOO_MANY_SUBSCRIPTIONS"
+	CodeShuttingDown       = "SHUTTING_DOWN"
+	CodeSubscriptionsOff   = "SUBSCRIPTIONS_OFF"
 )
 
 // coded are the sentinels answered with their own code and their own message.
@@ -44,6 +49,10 @@ var coded = []struct {
 	{auth.ErrForbidden, CodeForbidden},
 	{store.ErrConflict, CodeConflict},
 	{store.ErrIdempotencyKeyReused, CodeIdempotencyReused},
+	{realtime.ErrSlowConsumer, CodeSlowConsumer},
+	{realtime.ErrTooManySubscriptions, CodeTooManySubs},
+	{realtime.ErrShuttingDown, CodeShuttingDown},
+	{realtime.ErrOff, CodeSubscriptionsOff},
 }
 
 // inputErrors are the sentinels whose messages are written for the client.

@@ -4,10 +4,13 @@
 package graph
 
 import (
+	"campaigns/internal/realtime"
 	"campaigns/internal/store"
 )
 
 // Resolver is the root resolver and the one place where dependencies are injected.
 type Resolver struct {
 	Store *store.Store
+	// Broker fans changes out to subscriptions; nil turns subscriptions off.
+	Broker *realtime.Broker
 }

@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	Organization() OrganizationResolver
 	Query() QueryResolver
 	Registration() RegistrationResolver
+	Subscription() SubscriptionResolver
 	Venue() VenueResolver
 	YouthNetwork() YouthNetworkResolver
 }
@@ -140,6 +141,12 @@ type ComplexityRoot struct {
 		Version            func(childComplexity int) int
 	}
 
+	CampaignChange struct {
+		Campaign func(childComplexity int) int
+		Op       func(childComplexity int) int
+		Resync   func(childComplexity int) int
+	}
+
 	CampaignConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -169,6 +176,19 @@ type ComplexityRoot struct {
 		Campaign         func(childComplexity int) int
 		ClientMutationID func(childComplexity int) int
 		UserErrors       func(childComplexity int) int
+	}
+
+	Change struct {
+		ID   func(childComplexity int) int
+		Node func(childComplexity int) int
+		Op   func(childComplexity int) int
+		Type func(childComplexity int) int
+	}
+
+	ChangeSet struct {
+		Changes func(childComplexity int) int
+		HasMore func(childComplexity int) int
+		Token   func(childComplexity int) int
 	}
 
 	Channel struct {
@@ -254,12 +274,24 @@ type ComplexityRoot struct {
 		Visibility         func(childComplexity int) int
 	}
 
+	EventChange struct {
+		Event   func(childComplexity int) int
+		EventID func(childComplexity int) int
+		Op      func(childComplexity int) int
+		Resync  func(childComplexity int) int
+	}
+
 	EventConnection struct {
 		Count      func(childComplexity int, atMost int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	EventCountsChange struct {
+		Event  func(childComplexity int) int
+		Resync func(childComplexity int) int
 	}
 
 	EventEdge struct {
@@ -398,6 +430,11 @@ type ComplexityRoot struct {
 		UpsertCountry           func(childComplexity int, input model.UpsertCountryInput) int
 	}
 
+	NetworkCountChange struct {
+		Network func(childComplexity int) int
+		Resync  func(childComplexity int) int
+	}
+
 	Organization struct {
 		Campaigns   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) int
 		Country     func(childComplexity int) int
@@ -441,6 +478,7 @@ type ComplexityRoot struct {
 		AuditLog      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.AuditLogFilter) int
 		Campaign      func(childComplexity int, id *string, slug *string) int
 		Campaigns     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) int
+		Changes       func(childComplexity int, since *string, first *int) int
 		Countries     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy *model.CountryOrder) int
 		Country       func(childComplexity int, code string) int
 		Event         func(childComplexity int, id string) int
@@ -492,6 +530,13 @@ type ComplexityRoot struct {
 		ClosesAt        func(childComplexity int) int
 		OpensAt         func(childComplexity int) int
 		WaitlistEnabled func(childComplexity int) int
+	}
+
+	Subscription struct {
+		CampaignChanged         func(childComplexity int, campaign string) int
+		EventChanged            func(childComplexity int, campaign *string, country *string, event *string) int
+		EventRegistrationCounts func(childComplexity int, event string) int
+		NetworkMembershipCount  func(childComplexity int, network string) int
 	}
 
 	UserError struct {
@@ -661,10 +706,17 @@ type QueryResolver interface {
 	YouthNetwork(ctx context.Context, id *string, slug *string) (*models.YouthNetwork, error)
 	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder) (*model.Connection[*models.Organization], error)
 	Organization(ctx context.Context, id *string, slug *string) (*models.Organization, error)
+	Changes(ctx context.Context, since *string, first *int) (*model.ChangeSet, error)
 }
 type RegistrationResolver interface {
 	Event(ctx context.Context, obj *models.Registration) (*models.Event, error)
 	Member(ctx context.Context, obj *models.Registration) (*models.Member, error)
+}
+type SubscriptionResolver interface {
+	EventChanged(ctx context.Context, campaign *string, country *string, event *string) (<-chan *model.EventChange, error)
+	EventRegistrationCounts(ctx context.Context, event string) (<-chan *model.EventCountsChange, error)
+	CampaignChanged(ctx context.Context, campaign string) (<-chan *model.CampaignChange, error)
+	NetworkMembershipCount(ctx context.Context, network string) (<-chan *model.NetworkCountChange, error)
 }
 type VenueResolver interface {
 	Country(ctx context.Context, obj *models.Venue) (*models.Country, error)
@@ -1086,6 +1138,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Campaign.Version(childComplexity), true
 
+	case "CampaignChange.campaign":
+		if e.ComplexityRoot.CampaignChange.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignChange.Campaign(childComplexity), true
+	case "CampaignChange.op":
+		if e.ComplexityRoot.CampaignChange.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignChange.Op(childComplexity), true
+	case "CampaignChange.resync":
+		if e.ComplexityRoot.CampaignChange.Resync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignChange.Resync(childComplexity), true
+
 	case "CampaignConnection.edges":
 		if e.ComplexityRoot.CampaignConnection.Edges == nil {
 			break
@@ -1186,6 +1257,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignPayload.UserErrors(childComplexity), true
+
+	case "Change.id":
+		if e.ComplexityRoot.Change.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ID(childComplexity), true
+	case "Change.node":
+		if e.ComplexityRoot.Change.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Node(childComplexity), true
+	case "Change.op":
+		if e.ComplexityRoot.Change.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Op(childComplexity), true
+	case "Change.type":
+		if e.ComplexityRoot.Change.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Type(childComplexity), true
+
+	case "ChangeSet.changes":
+		if e.ComplexityRoot.ChangeSet.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.Changes(childComplexity), true
+	case "ChangeSet.hasMore":
+		if e.ComplexityRoot.ChangeSet.HasMore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.HasMore(childComplexity), true
+	case "ChangeSet.token":
+		if e.ComplexityRoot.ChangeSet.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.Token(childComplexity), true
 
 	case "Channel.handle":
 		if e.ComplexityRoot.Channel.Handle == nil {
@@ -1542,6 +1657,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Visibility(childComplexity), true
 
+	case "EventChange.event":
+		if e.ComplexityRoot.EventChange.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventChange.Event(childComplexity), true
+	case "EventChange.eventId":
+		if e.ComplexityRoot.EventChange.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventChange.EventID(childComplexity), true
+	case "EventChange.op":
+		if e.ComplexityRoot.EventChange.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventChange.Op(childComplexity), true
+	case "EventChange.resync":
+		if e.ComplexityRoot.EventChange.Resync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventChange.Resync(childComplexity), true
+
 	case "EventConnection.count":
 		if e.ComplexityRoot.EventConnection.Count == nil {
 			break
@@ -1577,6 +1717,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+
+	case "EventCountsChange.event":
+		if e.ComplexityRoot.EventCountsChange.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventCountsChange.Event(childComplexity), true
+	case "EventCountsChange.resync":
+		if e.ComplexityRoot.EventCountsChange.Resync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventCountsChange.Resync(childComplexity), true
 
 	case "EventEdge.cursor":
 		if e.ComplexityRoot.EventEdge.Cursor == nil {
@@ -2274,6 +2427,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpsertCountry(childComplexity, args["input"].(model.UpsertCountryInput)), true
 
+	case "NetworkCountChange.network":
+		if e.ComplexityRoot.NetworkCountChange.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkCountChange.Network(childComplexity), true
+	case "NetworkCountChange.resync":
+		if e.ComplexityRoot.NetworkCountChange.Resync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkCountChange.Resync(childComplexity), true
+
 	case "Organization.campaigns":
 		if e.ComplexityRoot.Organization.Campaigns == nil {
 			break
@@ -2471,6 +2637,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaigns(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.CampaignFilter), args["orderBy"].(*model.CampaignOrder)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(*string), args["first"].(*int)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -2726,6 +2903,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegistrationWindow.WaitlistEnabled(childComplexity), true
+
+	case "Subscription.campaignChanged":
+		if e.ComplexityRoot.Subscription.CampaignChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_campaignChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CampaignChanged(childComplexity, args["campaign"].(string)), true
+	case "Subscription.eventChanged":
+		if e.ComplexityRoot.Subscription.EventChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_eventChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.EventChanged(childComplexity, args["campaign"].(*string), args["country"].(*string), args["event"].(*string)), true
+	case "Subscription.eventRegistrationCounts":
+		if e.ComplexityRoot.Subscription.EventRegistrationCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_eventRegistrationCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.EventRegistrationCounts(childComplexity, args["event"].(string)), true
+	case "Subscription.networkMembershipCount":
+		if e.ComplexityRoot.Subscription.NetworkMembershipCount == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_networkMembershipCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.NetworkMembershipCount(childComplexity, args["network"].(string)), true
 
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
@@ -3072,6 +3294,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -5248,6 +5487,128 @@ extend type Query {
   organization("The global ID." id: ID, "The slug, e.g. ` + "`" + `usaid` + "`" + `." slug: String): Organization
 }
 `, BuiltIn: false},
+	{Name: "../schema/realtime.graphqls", Input: `"""
+Live updates, pushed as they commit. Subscribe over a websocket at ` + "`" + `/query` + "`" + ` with the
+` + "`" + `graphql-transport-ws` + "`" + ` protocol (or the legacy ` + "`" + `graphql-ws` + "`" + `), sending the API key as
+` + "`" + `{"Authorization": "Bearer <key>"}` + "`" + ` in the connection's init payload or in the upgrade
+request's header, or over server-sent events: a POST to ` + "`" + `/query` + "`" + ` with
+` + "`" + `Accept: text/event-stream` + "`" + `. A subscriber sees only what it could query: each item is read
+again with the subscriber's access, and member counts are suppressed as in queries. A client
+that reads too slowly is closed with ` + "`" + `SLOW_CONSUMER` + "`" + `; one API key or anonymous address holds
+a limited number of subscriptions at once (` + "`" + `TOO_MANY_SUBSCRIPTIONS` + "`" + `).
+"""
+type Subscription {
+  "Events created, changed or cancelled, filtered by campaign, country or event (all given filters must match; none means every event the caller can see)."
+  eventChanged(
+    "Only events of this campaign."
+    campaign: ID
+    "Only events held in or addressed to this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
+    country: String
+    "Only this event."
+    event: ID
+  ): EventChange!
+  "An event's registration counts, each time they change."
+  eventRegistrationCounts("The event." event: ID!): EventCountsChange!
+  "A campaign, each time it or its countries, partners or funding change."
+  campaignChanged("The campaign." campaign: ID!): CampaignChange!
+  "A youth network's membership count, each time members join or leave."
+  networkMembershipCount("The network." network: ID!): NetworkCountChange!
+}
+
+"What happened to an entity."
+enum ChangeOp {
+  "It was created."
+  CREATED
+  "It changed."
+  UPDATED
+  "It was deleted: a tombstone."
+  DELETED
+  "An event was cancelled: the event stays readable, with status CANCELLED."
+  CANCELLED
+  "A member's personal data was erased: a tombstone that carries no personal data."
+  ERASED
+  "The caller can no longer see it (a campaign or event turned back into a draft, say): drop it."
+  HIDDEN
+}
+
+"An event that changed."
+type EventChange {
+  "What happened; UPDATED on a resync item."
+  op: ChangeOp!
+  "The event's global ID; null on a resync item."
+  eventId: ID
+  "The event as it is now; null on a resync item or when the caller can no longer see it."
+  event: Event
+  "True when the server lost its feed of changes for a while and may have missed some: read what you show again, or sync with ` + "`" + `changes` + "`" + `."
+  resync: Boolean!
+}
+
+"An event's registration counts changed."
+type EventCountsChange {
+  "The event as it is now: select ` + "`" + `registrationCounts` + "`" + `, suppressed under 5 as in queries."
+  event: Event
+  "True when the server may have missed changes for a while; ` + "`" + `event` + "`" + ` then holds the current state."
+  resync: Boolean!
+}
+
+"A campaign changed."
+type CampaignChange {
+  "What happened."
+  op: ChangeOp!
+  "The campaign as it is now; null when deleted or no longer visible to the caller."
+  campaign: Campaign
+  "True when the server may have missed changes for a while; ` + "`" + `campaign` + "`" + ` then holds the current state."
+  resync: Boolean!
+}
+
+"A youth network's membership count changed."
+type NetworkCountChange {
+  "The network as it is now: select ` + "`" + `memberCount` + "`" + `, suppressed under 5 as in queries."
+  network: YouthNetwork
+  "True when the server may have missed changes for a while; ` + "`" + `network` + "`" + ` then holds the current state."
+  resync: Boolean!
+}
+
+"""
+One change in the delta sync: the entity as it is now, or a tombstone. Apply changes in the
+order given; a later one for the same ID replaces an earlier one.
+"""
+type Change {
+  "What happened."
+  op: ChangeOp!
+  "The entity's type: Campaign, Event, YouthNetwork, Organization or Member."
+  type: String!
+  "The entity's global ID."
+  id: ID!
+  "The entity as it is now; null for a tombstone (DELETED, ERASED, HIDDEN): remove the ID from your copy."
+  node: Node
+}
+
+"A page of the delta sync."
+type ChangeSet {
+  "The changes since the token, oldest first."
+  changes: [Change!]!
+  "Pass as ` + "`" + `since` + "`" + ` on the next sync; it never skips a change, even one committed while this sync ran."
+  token: String!
+  "True when more changes are ready: sync again with ` + "`" + `token` + "`" + ` at once."
+  hasMore: Boolean!
+}
+
+extend type Query {
+  """
+  What was created, changed, deleted, cancelled or erased since a token, for apps that keep
+  a copy offline. Without ` + "`" + `since` + "`" + ` it starts from the beginning, so a new copy is built from
+  the changes alone. Only what the caller could query is included; members only for those
+  who may see them, and erased members as tombstones with no personal data.
+  """
+  changes(
+    "The token of the previous sync; none to start from the beginning."
+    since: String
+    "At most this many changes (at most 500; 100 when not given)."
+    first: Int
+  ): ChangeSet!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 The campaign-partner API: campaigns against human trafficking in South-East Asia, their
 events, the youth networks those events build, and the partners behind them.
@@ -5255,6 +5616,7 @@ events, the youth networks those events build, and the partners behind them.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 """
@@ -5511,6 +5873,18 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
 
+func (ec *executionContext) childFields_CampaignChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_CampaignChange_op(ctx, field)
+	case "campaign":
+		return ec.fieldContext_CampaignChange_campaign(ctx, field)
+	case "resync":
+		return ec.fieldContext_CampaignChange_resync(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignChange", field.Name)
+}
+
 func (ec *executionContext) childFields_CampaignConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -5571,6 +5945,32 @@ func (ec *executionContext) childFields_CampaignPayload(ctx context.Context, fie
 		return ec.fieldContext_CampaignPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_Change_op(ctx, field)
+	case "type":
+		return ec.fieldContext_Change_type(ctx, field)
+	case "id":
+		return ec.fieldContext_Change_id(ctx, field)
+	case "node":
+		return ec.fieldContext_Change_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "changes":
+		return ec.fieldContext_ChangeSet_changes(ctx, field)
+	case "token":
+		return ec.fieldContext_ChangeSet_token(ctx, field)
+	case "hasMore":
+		return ec.fieldContext_ChangeSet_hasMore(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeSet", field.Name)
 }
 
 func (ec *executionContext) childFields_Channel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5739,6 +6139,20 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
+func (ec *executionContext) childFields_EventChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_EventChange_op(ctx, field)
+	case "eventId":
+		return ec.fieldContext_EventChange_eventId(ctx, field)
+	case "event":
+		return ec.fieldContext_EventChange_event(ctx, field)
+	case "resync":
+		return ec.fieldContext_EventChange_resync(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventChange", field.Name)
+}
+
 func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -5753,6 +6167,16 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EventCountsChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_EventCountsChange_event(ctx, field)
+	case "resync":
+		return ec.fieldContext_EventCountsChange_resync(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventCountsChange", field.Name)
 }
 
 func (ec *executionContext) childFields_EventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5965,6 +6389,16 @@ func (ec *executionContext) childFields_MemberPayload(ctx context.Context, field
 		return ec.fieldContext_MemberPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkCountChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "network":
+		return ec.fieldContext_NetworkCountChange_network(ctx, field)
+	case "resync":
+		return ec.fieldContext_NetworkCountChange_resync(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkCountChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7241,6 +7675,28 @@ func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7554,6 +8010,78 @@ func (ec *executionContext) field_Query_youthNetworks_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_campaignChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_eventChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "event",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["event"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_eventRegistrationCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "event",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["event"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_networkMembershipCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "network",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["network"] = arg0
 	return args, nil
 }
 
@@ -9330,6 +9858,84 @@ func (ec *executionContext) fieldContext_Campaign_owner(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _CampaignChange_op(ctx context.Context, field graphql.CollectedField, obj *model.CampaignChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignChange_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNChangeOp2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignChange_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignChange", field, false, false, "ChangeOp")
+}
+
+func (ec *executionContext) _CampaignChange_campaign(ctx context.Context, field graphql.CollectedField, obj *model.CampaignChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignChange_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Campaign) graphql.Marshaler {
+			return ec.marshalOCampaign2ᚖcampaignsᚋmodelsᚐCampaign(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignChange_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignChange_resync(ctx context.Context, field graphql.CollectedField, obj *model.CampaignChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignChange_resync(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resync, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignChange_resync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignChange", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _CampaignConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*models.Campaign]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9768,6 +10374,185 @@ func (ec *executionContext) _CampaignPayload_clientMutationId(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_CampaignPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CampaignPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_op(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNChangeOp2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOp")
+}
+
+func (ec *executionContext) _Change_type(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_node(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Node) graphql.Marshaler {
+			return ec.marshalONode2campaignsᚋmodelsᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeSet_changes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖcampaignsᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeSet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeSet_token(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeSet_hasMore(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_hasMore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasMore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_hasMore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Channel_platform(ctx context.Context, field graphql.CollectedField, obj *models.NetworkChannel) (ret graphql.Marshaler) {
@@ -11235,6 +12020,107 @@ func (ec *executionContext) fieldContext_Event_registrations(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _EventChange_op(ctx context.Context, field graphql.CollectedField, obj *model.EventChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventChange_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNChangeOp2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventChange_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventChange", field, false, false, "ChangeOp")
+}
+
+func (ec *executionContext) _EventChange_eventId(ctx context.Context, field graphql.CollectedField, obj *model.EventChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventChange_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventChange_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EventChange_event(ctx context.Context, field graphql.CollectedField, obj *model.EventChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventChange_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖcampaignsᚋmodelsᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventChange_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventChange_resync(ctx context.Context, field graphql.CollectedField, obj *model.EventChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventChange_resync(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resync, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventChange_resync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventChange", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*models.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11396,6 +12282,61 @@ func (ec *executionContext) fieldContext_EventConnection_count(ctx context.Conte
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EventCountsChange_event(ctx context.Context, field graphql.CollectedField, obj *model.EventCountsChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventCountsChange_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖcampaignsᚋmodelsᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventCountsChange_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventCountsChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventCountsChange_resync(ctx context.Context, field graphql.CollectedField, obj *model.EventCountsChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventCountsChange_resync(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resync, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventCountsChange_resync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventCountsChange", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*models.Event]) (ret graphql.Marshaler) {
@@ -14229,6 +15170,61 @@ func (ec *executionContext) fieldContext_Mutation_updateYouthNetwork(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkCountChange_network(ctx context.Context, field graphql.CollectedField, obj *model.NetworkCountChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkCountChange_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Network, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.YouthNetwork) graphql.Marshaler {
+			return ec.marshalOYouthNetwork2ᚖcampaignsᚋmodelsᚐYouthNetwork(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkCountChange_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkCountChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YouthNetwork(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkCountChange_resync(ctx context.Context, field graphql.CollectedField, obj *model.NetworkCountChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkCountChange_resync(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resync, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkCountChange_resync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkCountChange", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *models.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15511,6 +16507,50 @@ func (ec *executionContext) fieldContext_Query_organization(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeSet) graphql.Marshaler {
+			return ec.marshalNChangeSet2ᚖcampaignsᚋgraphᚋmodelᚐChangeSet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeSet(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16190,6 +17230,182 @@ func (ec *executionContext) _RegistrationWindow_waitlistEnabled(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_RegistrationWindow_waitlistEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegistrationWindow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Subscription_eventChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_eventChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().EventChanged(ctx, fc.Args["campaign"].(*string), fc.Args["country"].(*string), fc.Args["event"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventChange) graphql.Marshaler {
+			return ec.marshalNEventChange2ᚖcampaignsᚋgraphᚋmodelᚐEventChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_eventChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_eventChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_eventRegistrationCounts(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_eventRegistrationCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().EventRegistrationCounts(ctx, fc.Args["event"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventCountsChange) graphql.Marshaler {
+			return ec.marshalNEventCountsChange2ᚖcampaignsᚋgraphᚋmodelᚐEventCountsChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_eventRegistrationCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventCountsChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_eventRegistrationCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_campaignChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_campaignChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CampaignChanged(ctx, fc.Args["campaign"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CampaignChange) graphql.Marshaler {
+			return ec.marshalNCampaignChange2ᚖcampaignsᚋgraphᚋmodelᚐCampaignChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_campaignChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_campaignChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_networkMembershipCount(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_networkMembershipCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().NetworkMembershipCount(ctx, fc.Args["network"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkCountChange) graphql.Marshaler {
+			return ec.marshalNNetworkCountChange2ᚖcampaignsᚋgraphᚋmodelᚐNetworkCountChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_networkMembershipCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkCountChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_networkMembershipCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
@@ -22185,6 +23401,49 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var campaignChangeImplementors = []string{"CampaignChange"}
+
+func (ec *executionContext) _CampaignChange(ctx context.Context, sel ast.SelectionSet, obj *model.CampaignChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, campaignChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CampaignChange")
+		case "op":
+			out.Values[i] = ec._CampaignChange_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "campaign":
+			out.Values[i] = ec._CampaignChange_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resync":
+			out.Values[i] = ec._CampaignChange_resync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var campaignConnectionImplementors = []string{"CampaignConnection"}
 
 func (ec *executionContext) _CampaignConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*models.Campaign]) graphql.Marshaler {
@@ -22389,6 +23648,97 @@ func (ec *executionContext) _CampaignPayload(ctx context.Context, sel ast.Select
 		case "clientMutationId":
 			out.Values[i] = ec._CampaignPayload_clientMutationId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "op":
+			out.Values[i] = ec._Change_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._Change_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Change_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._Change_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeSetImplementors = []string{"ChangeSet"}
+
+func (ec *executionContext) _ChangeSet(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeSetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeSet")
+		case "changes":
+			out.Values[i] = ec._ChangeSet_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._ChangeSet_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasMore":
+			out.Values[i] = ec._ChangeSet_hasMore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -22948,6 +24298,54 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var eventChangeImplementors = []string{"EventChange"}
+
+func (ec *executionContext) _EventChange(ctx context.Context, sel ast.SelectionSet, obj *model.EventChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventChange")
+		case "op":
+			out.Values[i] = ec._EventChange_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventId":
+			out.Values[i] = ec._EventChange_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._EventChange_event(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resync":
+			out.Values[i] = ec._EventChange_resync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eventConnectionImplementors = []string{"EventConnection"}
 
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*models.Event]) graphql.Marshaler {
@@ -22986,6 +24384,44 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EventConnection_count(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventCountsChangeImplementors = []string{"EventCountsChange"}
+
+func (ec *executionContext) _EventCountsChange(ctx context.Context, sel ast.SelectionSet, obj *model.EventCountsChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventCountsChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventCountsChange")
+		case "event":
+			out.Values[i] = ec._EventCountsChange_event(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resync":
+			out.Values[i] = ec._EventCountsChange_resync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23948,6 +25384,44 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var networkCountChangeImplementors = []string{"NetworkCountChange"}
+
+func (ec *executionContext) _NetworkCountChange(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkCountChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkCountChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkCountChange")
+		case "network":
+			out.Values[i] = ec._NetworkCountChange_network(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resync":
+			out.Values[i] = ec._NetworkCountChange_resync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationImplementors = []string{"Organization", "Node"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *models.Organization) graphql.Marshaler {
@@ -24316,6 +25790,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_organization(ctx, field)
 				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -24626,6 +26106,32 @@ func (ec *executionContext) _RegistrationWindow(ctx context.Context, sel ast.Sel
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "eventChanged":
+		return ec._Subscription_eventChanged(ctx, fields[0])
+	case "eventRegistrationCounts":
+		return ec._Subscription_eventRegistrationCounts(ctx, fields[0])
+	case "campaignChanged":
+		return ec._Subscription_campaignChanged(ctx, fields[0])
+	case "networkMembershipCount":
+		return ec._Subscription_networkMembershipCount(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var userErrorImplementors = []string{"UserError"}
@@ -25626,6 +27132,14 @@ func (ec *executionContext) marshalNCampaignAudience2ᚕstringᚄ(ctx context.Co
 	return ret
 }
 
+func (ec *executionContext) marshalNCampaignChange2ᚖcampaignsᚋgraphᚋmodelᚐCampaignChange(ctx context.Context, sel ast.SelectionSet, v *model.CampaignChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CampaignChange!")
+		return graphql.Null
+	}
+	return ec._CampaignChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCampaignConnection2ᚖcampaignsᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*models.Campaign]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CampaignConnection!")
@@ -25838,6 +27352,52 @@ func (ec *executionContext) unmarshalNCancelEventInput2campaignsᚋgraphᚋmodel
 func (ec *executionContext) unmarshalNCancelRegistrationInput2campaignsᚋgraphᚋmodelᚐCancelRegistrationInput(ctx context.Context, v any) (model.CancelRegistrationInput, error) {
 	res, err := ec.unmarshalInputCancelRegistrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChange2ᚕᚖcampaignsᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChange2ᚖcampaignsᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChange2ᚖcampaignsᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeOp2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeOp2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChangeOp!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNChangeSet2ᚖcampaignsᚋgraphᚋmodelᚐChangeSet(ctx context.Context, sel ast.SelectionSet, v *model.ChangeSet) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeSet!")
+		return graphql.Null
+	}
+	return ec._ChangeSet(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNChannel2ᚕᚖcampaignsᚋmodelsᚐNetworkChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.NetworkChannel) graphql.Marshaler {
@@ -26102,12 +27662,28 @@ func (ec *executionContext) marshalNEvent2ᚖcampaignsᚋmodelsᚐEvent(ctx cont
 	return ec._Event(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEventChange2ᚖcampaignsᚋgraphᚋmodelᚐEventChange(ctx context.Context, sel ast.SelectionSet, v *model.EventChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventChange!")
+		return graphql.Null
+	}
+	return ec._EventChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEventConnection2ᚖcampaignsᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*models.Event]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventConnection!")
 		return graphql.Null
 	}
 	return ec._EventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventCountsChange2ᚖcampaignsᚋgraphᚋmodelᚐEventCountsChange(ctx context.Context, sel ast.SelectionSet, v *model.EventCountsChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventCountsChange!")
+		return graphql.Null
+	}
+	return ec._EventCountsChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEventEdge2ᚕᚖcampaignsᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*models.Event]) graphql.Marshaler {
@@ -26479,6 +28055,14 @@ func (ec *executionContext) marshalNMemberPayload2ᚖcampaignsᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._MemberPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkCountChange2ᚖcampaignsᚋgraphᚋmodelᚐNetworkCountChange(ctx context.Context, sel ast.SelectionSet, v *model.NetworkCountChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkCountChange!")
+		return graphql.Null
+	}
+	return ec._NetworkCountChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNNetworkScope2string(ctx context.Context, v any) (string, error) {

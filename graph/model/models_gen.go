@@ -57,6 +57,16 @@ type AuditLogFilter struct {
 	Action []string `json:"action,omitempty"`
 }
 
+// A campaign changed.
+type CampaignChange struct {
+	// What happened.
+	Op string `json:"op"`
+	// The campaign as it is now; null when deleted or no longer visible to the caller.
+	Campaign *models.Campaign `json:"campaign,omitempty"`
+	// True when the server may have missed changes for a while; `campaign` then holds the current state.
+	Resync bool `json:"resync"`
+}
+
 // Narrows a list of campaigns. Conditions combine with AND; a list matches any of its values.
 type CampaignFilter struct {
 	// Only campaigns in these states. Drafts are never listed publicly.
@@ -111,6 +121,16 @@ type CancelRegistrationInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 	// Returned unchanged in the payload.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// A page of the delta sync.
+type ChangeSet struct {
+	// The changes since the token, oldest first.
+	Changes []*Change `json:"changes"`
+	// Pass as `since` on the next sync; it never skips a change, even one committed while this sync ran.
+	Token string `json:"token"`
+	// True when more changes are ready: sync again with `token` at once.
+	HasMore bool `json:"hasMore"`
 }
 
 // A social-media account or site.
@@ -329,6 +349,26 @@ type EraseMemberPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// An event that changed.
+type EventChange struct {
+	// What happened; UPDATED on a resync item.
+	Op string `json:"op"`
+	// The event's global ID; null on a resync item.
+	EventID *string `json:"eventId,omitempty"`
+	// The event as it is now; null on a resync item or when the caller can no longer see it.
+	Event *models.Event `json:"event,omitempty"`
+	// True when the server lost its feed of changes for a while and may have missed some: read what you show again, or sync with `changes`.
+	Resync bool `json:"resync"`
+}
+
+// An event's registration counts changed.
+type EventCountsChange struct {
+	// The event as it is now: select `registrationCounts`, suppressed under 5 as in queries.
+	Event *models.Event `json:"event,omitempty"`
+	// True when the server may have missed changes for a while; `event` then holds the current state.
+	Resync bool `json:"resync"`
+}
+
 // Narrows a list of events. Conditions combine with AND; a list matches any of its values.
 type EventFilter struct {
 	// Only events of this campaign (global ID).
@@ -443,6 +483,14 @@ type MemberPayload struct {
 // with the same `Idempotency-Key` header (or `idempotencyKey` input) returns its first result
 // without writing again.
 type Mutation struct {
+}
+
+// A youth network's membership count changed.
+type NetworkCountChange struct {
+	// The network as it is now: select `memberCount`, suppressed under 5 as in queries.
+	Network *models.YouthNetwork `json:"network,omitempty"`
+	// True when the server may have missed changes for a while; `network` then holds the current state.
+	Resync bool `json:"resync"`
 }
 
 // Narrows a list of organizations.
@@ -654,6 +702,17 @@ type ShareMemberInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 	// Returned unchanged in the payload.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Live updates, pushed as they commit. Subscribe over a websocket at `/query` with the
+// `graphql-transport-ws` protocol (or the legacy `graphql-ws`), sending the API key as
+// `{"Authorization": "Bearer <key>"}` in the connection's init payload or in the upgrade
+// request's header, or over server-sent events: a POST to `/query` with
+// `Accept: text/event-stream`. A subscriber sees only what it could query: each item is read
+// again with the subscriber's access, and member counts are suppressed as in queries. A client
+// that reads too slowly is closed with `SLOW_CONSUMER`; one API key or anonymous address holds
+// a limited number of subscriptions at once (`TOO_MANY_SUBSCRIPTIONS`).
+type Subscription struct {
 }
 
 // Changes a campaign; only the fields given change, and null clears a field that may be empty.

@@ -25,6 +25,7 @@ import (
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
 	"campaigns/internal/playground"
+	"campaigns/internal/realtime"
 	"campaigns/internal/reqid"
 	"campaigns/internal/store"
 )
@@ -45,6 +46,12 @@ type Options struct {
 	Limits limits.Config
 	// Protocol configures CORS and persisted operations (see protocol.go).
 	Protocol Protocol
+	// Broker serves subscriptions; nil turns them off (SUBSCRIPTIONS_OFF).
+	Broker *realtime.Broker
+	// Streams, when set, lets the server end websockets and event streams on shutdown.
+	Streams *Streams
+	// KeepAlive is how often idle streams get a keep-alive; DefaultKeepAlive when zero.
+	KeepAlive time.Duration
 }
 
 // New returns the API's HTTP handler over st.
@@ -53,7 +60,9 @@ func New(st *store.Store, opt Options) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	gql := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Store: st}}))
+	gql := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Store: st, Broker: opt.Broker}}))
+	present := graph.ErrorPresenter(log)
+	addStreamTransports(gql, st, opt, present)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
@@ -62,7 +71,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	if opt.Introspection {
 		gql.Use(extension.Introspection{})
 	}
-	gql.SetErrorPresenter(graph.ErrorPresenter(log))
+	gql.SetErrorPresenter(present)
 	gql.SetRecoverFunc(graph.Recover(log))
 
 	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(st.Caller, protection.inner(loader.Middleware(st, gql)))))
@@ -80,9 +89,21 @@ func New(st *store.Store, opt Options) http.Handler {
 	if opt.Playground {
 		mux.Handle("/", playground.Handler("Campaign partner API", "/query"))
 	}
+	streams := opt.Streams
+	if streams == nil {
+		streams = new(Streams)
+	}
+	stream := streamHandler(st, protection, streams, gql)
 	// Compress responses: partners' mobile apps and field offices are on slow networks, and
 	// both the JSON answers and the playground's scripts shrink several times.
-	return reqid.Middleware(accessLog(log, compress(mux)))
+	compressed := compress(mux)
+	return reqid.Middleware(accessLog(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			stream.ServeHTTP(w, r)
+			return
+		}
+		compressed.ServeHTTP(w, r)
+	})))
 }
 
 // compress gzips answers at the fastest level: the default level spent 12% of the
@@ -137,6 +158,9 @@ func (w *statusWriter) WriteHeader(code int) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush sends what was written so far: gqlgen's SSE transport asks for an http.Flusher.
+func (w *statusWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
 
 // accessLog writes one line per request: never the body or query string, which may carry
 // personal data.

@@ -33,6 +33,9 @@ type Config struct {
 	// Limits and Protocol: see limits.go and the README's configuration table.
 	Limits   limits.Config
 	Protocol Protocol
+
+	// Realtime: subscriptions; see realtime.go.
+	Realtime Realtime
 }
 
 // setting documents one environment variable; the table drives both Load and --help.
@@ -67,7 +70,7 @@ var settings = slices.Concat([]setting{
 		func(c *Config, v string) error { return boolean(v, &c.StatsExtension) }},
 	{"PPROF_ADDR", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060; off when empty",
 		func(c *Config, v string) error { return loopback(v, &c.PprofAddr) }},
-}, limitSettings)
+}, limitSettings, realtimeSettings)
 
 // Load reads the settings through getenv (os.Getenv in the server), using each default
 // where a variable is unset or empty.

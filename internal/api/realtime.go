@@ -1,0 +1,215 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"campaigns/internal/auth"
+	"campaigns/internal/limits"
+	"campaigns/internal/loader"
+	"campaigns/internal/realtime"
+	"campaigns/internal/reqid"
+	"campaigns/internal/store"
+)
+
+// DefaultKeepAlive is how often an idle subscription stream gets a keep-alive when
+// Options.KeepAlive is zero: well under the minute after which proxies drop idle streams.
+const DefaultKeepAlive = 15 * time.Second
+
+// Streams holds the long-lived requests, websockets and server-sent-event streams, so that
+// the server can end them on shutdown: http.Server.Shutdown does not wait for or close a
+// hijacked websocket, and would wait for an event stream until its timeout.
+type Streams struct {
+	mu     sync.Mutex
+	open   map[*stream]struct{}
+	closed bool
+	wg     sync.WaitGroup
+}
+
+type stream struct{ cancel context.CancelFunc }
+
+// Count returns how many streams are open.
+func (s *Streams) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.open)
+}
+
+// Close ends every stream and waits until their handlers have returned, or ctx ends.
+// Streams that arrive afterwards are refused with 503.
+func (s *Streams) Close(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	for st := range s.open {
+		st.cancel()
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// track serves a stream with a context that Close cancels.
+func (s *Streams) track(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		st := &stream{cancel: cancel}
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []map[string]any{{
+				"message":    "the server is shutting down; reconnect to another instance",
+				"extensions": map[string]any{"code": "SHUTTING_DOWN", "requestId": reqid.From(r.Context())},
+			}}})
+			return
+		}
+		if s.open == nil {
+			s.open = map[*stream]struct{}{}
+		}
+		s.open[st] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			delete(s.open, st)
+			s.mu.Unlock()
+			s.wg.Done()
+		}()
+		// A stream outlives the server's read and write timeouts, which are meant for
+		// requests; keep-alives and the client's pings keep it honest instead.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// isStream reports whether r opens a websocket or a server-sent-events stream.
+func isStream(r *http.Request) bool {
+	if r.URL.Path != "/query" {
+		return false
+	}
+	if r.Header.Get("Upgrade") != "" {
+		return true
+	}
+	return r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+// addStreamTransports adds the websocket and SSE transports, which must come before POST
+// (which would take an SSE request too), and the hooks that subscriptions need.
+func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, present graphql.ErrorPresenterFunc) {
+	keepAlive := opt.KeepAlive
+	if keepAlive <= 0 {
+		keepAlive = DefaultKeepAlive
+	}
+	var origins []string
+	for _, o := range opt.Protocol.CORSOrigins {
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			origins = append(origins, u.Host)
+		}
+	}
+	gql.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: origins}},
+		InitFunc:       initFunc(st),
+		InitTimeout:    10 * time.Second,
+		// graphql-ws (legacy) gets "ka" messages; graphql-transport-ws gets pongs, which
+		// its clients take as keep-alives without answering.
+		KeepAlivePingInterval: keepAlive,
+		PongOnlyInterval:      keepAlive,
+	})
+	gql.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
+	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+			ctx = realtime.WithStream(ctx)
+		}
+		return next(ctx)
+	})
+	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		s := realtime.StreamFrom(ctx)
+		if s == nil {
+			return next(ctx)
+		}
+		// Each item is answered with loaders of its own: a subscription lives for hours, and
+		// the request's loaders would answer every item from their first reads.
+		resp := next(loader.With(ctx, loader.New(st)))
+		if resp == nil {
+			return nil
+		}
+		if err := s.Answered(); err != nil {
+			resp.Data = nil
+			resp.Errors = append(resp.Errors, present(ctx, err))
+		}
+		return resp
+	})
+}
+
+// initFunc authenticates a websocket from its init payload's Authorization, when the
+// client sends one (browsers cannot set headers on a websocket); otherwise the caller is
+// the one of the upgrade request's header, or anonymous.
+func initFunc(st *store.Store) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		header := p.Authorization()
+		if header == "" {
+			return ctx, nil, nil
+		}
+		scheme, secret, ok := strings.Cut(header, " ")
+		secret = strings.TrimSpace(secret)
+		refused := transport.WithWebsocketCloseCode(ctx, 4403)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || !auth.WellFormed(secret) {
+			return transport.AppendCloseReason(refused, "Forbidden"), nil,
+				errors.New("UNAUTHENTICATED: the init payload's Authorization must be `Bearer <API key>`, with a key this API issued")
+		}
+		c, err := st.Caller(ctx, auth.Hash(secret))
+		if err != nil {
+			return transport.AppendCloseReason(refused, "Forbidden"), nil,
+				errors.New("UNAUTHENTICATED: the API key is unknown or revoked")
+		}
+		ctx = auth.With(ctx, c)
+		return realtime.WithClient(ctx, "key:"+strconv.FormatInt(c.KeyID, 10)), nil, nil
+	}
+}
+
+// clientOf names r's client for the subscription limit.
+func clientOf(r *http.Request, cfg limits.Config) string {
+	if c := auth.FromContext(r.Context()); !c.Anonymous() {
+		return "key:" + strconv.FormatInt(c.KeyID, 10)
+	}
+	addr := limits.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), cfg.TrustedProxies)
+	return limits.ClientKey(addr)
+}
+
+// streamHandler serves websockets and event streams: the same caller identification and
+// loaders as queries, without compression (which would hold events back) and, for the
+// websocket's GET, without the guard meant for GET queries.
+func streamHandler(st *store.Store, p *protection, streams *Streams, gql http.Handler) http.Handler {
+	inner := p.shield.guardKeys(auth.Middleware(st.Caller, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := realtime.WithClient(r.Context(), clientOf(r, p.shield.cfg))
+		loader.Middleware(st, gql).ServeHTTP(w, r.WithContext(ctx))
+	})))
+	sse := p.outer(inner)
+	return streams.track(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "" {
+			inner.ServeHTTP(w, r)
+			return
+		}
+		sse.ServeHTTP(w, r)
+	}))
+}

@@ -1,0 +1,121 @@
+package realtime_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"campaigns/internal/realtime"
+	"campaigns/internal/relay"
+)
+
+// TestSubscribersSeeOnlyWhatTheyCouldQuery: a draft event reaches its organizer's key and
+// not an anonymous subscriber, who gets the next public change instead.
+func TestSubscribersSeeOnlyWhatTheyCouldQuery(t *testing.T) {
+	w := newWorld(t)
+	in := startInstance(t, w.st, realtime.Options{})
+	vars := map[string]any{"campaign": w.campaign.GlobalID()}
+	anon, err := dialWS(t, in.srv.URL, "graphql-transport-ws", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyed, err := dialWS(t, in.srv.URL, "graphql-ws", nil, map[string]any{"Authorization": "Bearer " + w.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := anon.subscribe(t, "1", eventChangedDoc, vars)
+	k := keyed.subscribe(t, "1", eventChangedDoc, vars)
+	in.awaitSubscribers(t, 2)
+
+	w.exec(t, true, fmt.Sprintf(`INSERT INTO events (campaign_id, title, kind, status, starts_at, organizer_id, country_code)
+		VALUES (%d, 'Secret rehearsal', 'CONCERT', 'DRAFT', now(), %d, 'MM')`, w.campaign.ID, w.org.ID))
+	w.exec(t, true, `UPDATE events SET title = 'Public news' WHERE title = 'Concert 2'`)
+
+	r, _ := k.next(t)
+	if got := decode[eventChanged](t, r).EventChanged; got.Op != "CREATED" || got.Event == nil || got.Event.Title != "Secret rehearsal" {
+		t.Errorf("the organizer got %+v first", got)
+	}
+	r, _ = a.next(t)
+	if got := decode[eventChanged](t, r).EventChanged; got.Event == nil || got.Event.Title != "Public news" {
+		t.Errorf("the anonymous subscriber got %+v first", got)
+	}
+}
+
+// TestCountsAreSuppressedForSubscribersAsInQueries: a registration reaches the subscribers
+// of the event's counts, exact for its organizer, suppressed under 5 for anyone else.
+func TestCountsAreSuppressedForSubscribersAsInQueries(t *testing.T) {
+	w := newWorld(t)
+	in := startInstance(t, w.st, realtime.Options{})
+	doc := `subscription($event: ID!) { eventRegistrationCounts(event: $event) { resync event { registrationCounts { confirmed { value suppressed } } } } }`
+	vars := map[string]any{"event": w.events[0].GlobalID()}
+	anon := sse(t, in.srv.URL, "", doc, vars)
+	organizer := sse(t, in.srv.URL, w.key, doc, vars)
+	in.awaitSubscribers(t, 2)
+	w.exec(t, true,
+		fmt.Sprintf(`INSERT INTO members (display_name, age_band, organization_id) VALUES ('Aye', 'AGE_16_17', %d)`, w.org.ID),
+		fmt.Sprintf(`INSERT INTO registrations (event_id, member_id, status) SELECT %d, max(id), 'CONFIRMED' FROM members`, w.events[0].ID))
+	type counts struct {
+		EventRegistrationCounts struct {
+			Event struct {
+				RegistrationCounts struct {
+					Confirmed struct {
+						Value      *int
+						Suppressed bool
+					}
+				}
+			}
+		}
+	}
+	r, _ := anon.next(t)
+	if c := decode[counts](t, r).EventRegistrationCounts.Event.RegistrationCounts.Confirmed; c.Value != nil || !c.Suppressed {
+		t.Errorf("anonymous: %+v", c)
+	}
+	r, _ = organizer.next(t)
+	if c := decode[counts](t, r).EventRegistrationCounts.Event.RegistrationCounts.Confirmed; c.Value == nil || *c.Value != 1 {
+		t.Errorf("organizer: %+v", c)
+	}
+}
+
+// TestSyncOfMembers: members are in the sync only for those who may see them (here the
+// organizer of the member's event), and an erased member comes back as a tombstone with no
+// personal data.
+func TestSyncOfMembers(t *testing.T) {
+	w := newWorld(t)
+	in := startInstance(t, w.st, realtime.Options{})
+	// The member holds a registration for the organizer's event: the organizer may see it.
+	w.exec(t, true, fmt.Sprintf(`INSERT INTO members (display_name, email, age_band, organization_id) VALUES ('Aye', 'aye@example.org', 'AGE_16_17', %d)`, w.org.ID),
+		fmt.Sprintf(`INSERT INTO registrations (event_id, member_id, status) SELECT %d, max(id), 'CONFIRMED' FROM members`, w.events[0].ID))
+	w.exec(t, true, `UPDATE members SET display_name = NULL, email = NULL, phone = NULL, erased_at = now()`)
+	doc := `{ changes(first: 500) { changes { op type id node { id ... on Member { displayName ageBand } } } } }`
+	settled(t, w.st)
+
+	anon := post(t, in.srv.URL, "", doc, nil)
+	if strings.Contains(string(anon.Data), "Member") || len(anon.Errors) > 0 {
+		t.Errorf("anonymous sync shows members: %s %v", anon.Data, anon.Errors)
+	}
+	type set struct {
+		Changes struct {
+			Changes []struct {
+				Op, Type, ID string
+				Node         map[string]any
+			}
+		}
+	}
+	keyed := post(t, in.srv.URL, w.key, doc, nil)
+	var ops []string
+	for _, c := range decode[set](t, keyed).Changes.Changes {
+		if c.Type != relay.TypeMember {
+			continue
+		}
+		ops = append(ops, c.Op)
+		if c.Op == "ERASED" && c.Node != nil {
+			t.Errorf("the tombstone carries %v", c.Node)
+		}
+	}
+	if strings.Join(ops, ",") != "CREATED,ERASED" {
+		t.Errorf("the organizer of the member's event syncs %v", ops)
+	}
+	if strings.Contains(string(keyed.Data), "aye@example.org") || strings.Contains(string(keyed.Data), `"Aye"`) {
+		t.Errorf("personal data after erasure: %s", keyed.Data)
+	}
+}

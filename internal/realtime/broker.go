@@ -1,0 +1,269 @@
+// Package realtime fans changes out to subscribers. Each server instance runs one Broker,
+// which holds one connection listening on PostgreSQL's changes channel (store.Listen), so
+// that a write committed through any instance reaches the subscribers of every instance,
+// and a write that rolls back reaches nobody: PostgreSQL delivers a notification only when
+// its transaction commits.
+package realtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"campaigns/internal/store"
+)
+
+// Errors that end or refuse a subscription; the error presenter gives each its code.
+var (
+	// ErrSlowConsumer ends a subscription whose client reads too slowly: its buffer filled.
+	ErrSlowConsumer = errors.New("slow consumer")
+	// ErrTooManySubscriptions refuses a subscription over the per-key limit.
+	ErrTooManySubscriptions = errors.New("too many subscriptions")
+	// ErrShuttingDown ends every subscription of an instance that is stopping.
+	ErrShuttingDown = errors.New("shutting down")
+	// ErrOff refuses subscriptions on a handler built without a broker.
+	ErrOff = errors.New("subscriptions are off")
+)
+
+// Defaults of Options.
+const (
+	DefaultBuffer = 64
+	DefaultPerKey = 20
+)
+
+// Options tune a Broker.
+type Options struct {
+	// Buffer is how many changes may wait for one subscriber before it is closed as a
+	// slow consumer; DefaultBuffer when zero.
+	Buffer int
+	// PerKey is how many subscriptions one API key, or one anonymous client address, may
+	// hold at once on this instance; DefaultPerKey when zero.
+	PerKey int
+	// MinBackoff and MaxBackoff bound the wait between attempts to listen again after the
+	// connection is lost; 100ms and 5s when zero.
+	MinBackoff, MaxBackoff time.Duration
+	Logger                 *slog.Logger
+}
+
+// Message is what a subscriber receives: a change, or (Resync) word that the broker lost
+// its connection for a while and changes may have been missed.
+type Message struct {
+	Notice store.Notice
+	Resync bool
+}
+
+// Filter chooses the changes a subscription receives: of one of Types, and matching each
+// key that is set.
+type Filter struct {
+	Types      []string
+	ID         int64
+	CampaignID int64
+	EventID    int64
+	NetworkID  int64
+	Country    string
+}
+
+func (f Filter) match(n store.Notice) bool {
+	typeOK := false
+	for _, t := range f.Types {
+		typeOK = typeOK || t == n.Type
+	}
+	return typeOK &&
+		(f.ID == 0 || f.ID == n.ID) &&
+		(f.CampaignID == 0 || n.CampaignID != nil && *n.CampaignID == f.CampaignID) &&
+		(f.EventID == 0 || n.EventID != nil && *n.EventID == f.EventID) &&
+		(f.NetworkID == 0 || n.NetworkID != nil && *n.NetworkID == f.NetworkID) &&
+		(f.Country == "" || n.Country == f.Country)
+}
+
+// Broker dispatches the notices of its one listening connection to its subscribers.
+type Broker struct {
+	st  *store.Store
+	opt Options
+	log *slog.Logger
+
+	mu     sync.Mutex
+	subs   map[*Sub]struct{}
+	perKey map[string]int
+	closed bool
+	// listening is closed once the first LISTEN is in place, for tests and readiness.
+	listening chan struct{}
+	once      sync.Once
+}
+
+// New returns a broker over st; Run starts its listening.
+func New(st *store.Store, opt Options) *Broker {
+	if opt.Buffer <= 0 {
+		opt.Buffer = DefaultBuffer
+	}
+	if opt.PerKey <= 0 {
+		opt.PerKey = DefaultPerKey
+	}
+	if opt.MinBackoff <= 0 {
+		opt.MinBackoff = 100 * time.Millisecond
+	}
+	if opt.MaxBackoff < opt.MinBackoff {
+		opt.MaxBackoff = max(5*time.Second, opt.MinBackoff)
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Broker{st: st, opt: opt, log: log, subs: map[*Sub]struct{}{}, perKey: map[string]int{}, listening: make(chan struct{})}
+}
+
+// Listening is closed once the broker first listens.
+func (b *Broker) Listening() <-chan struct{} { return b.listening }
+
+// Run listens until ctx ends. When the connection is lost (a database restart, a network
+// cut) it tries again with growing waits, and once listening again it sends every
+// subscriber a Resync message: notifications sent while nobody listened are gone.
+func (b *Broker) Run(ctx context.Context) {
+	wait := b.opt.MinBackoff
+	lost := false
+	for ctx.Err() == nil {
+		l, err := b.st.Listen(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				b.log.Warn("realtime: cannot listen; retrying", "err", err, "wait", wait)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, b.opt.MaxBackoff)
+			lost = true
+			continue
+		}
+		wait = b.opt.MinBackoff
+		b.once.Do(func() { close(b.listening) })
+		if lost {
+			b.log.Info("realtime: listening again; telling subscribers to resync")
+			b.broadcast(Message{Resync: true})
+		}
+		for {
+			n, err := l.Next(ctx)
+			if err != nil {
+				if store.IsMalformedNotice(err) {
+					b.log.Warn("realtime: malformed notice", "err", err)
+					continue
+				}
+				if ctx.Err() == nil {
+					b.log.Warn("realtime: lost the listening connection", "err", err)
+				}
+				break
+			}
+			b.dispatch(n)
+		}
+		lost = true
+		closeCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = l.Close(closeCtx)
+		cancel()
+	}
+}
+
+func (b *Broker) dispatch(n store.Notice) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs {
+		if s.f.match(n) {
+			b.send(s, Message{Notice: n})
+		}
+	}
+}
+
+func (b *Broker) broadcast(m Message) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs {
+		b.send(s, m)
+	}
+}
+
+// send never blocks: a subscriber whose buffer is full is closed as a slow consumer, so
+// that it neither stalls the others nor makes the broker hold changes for it.
+// b.mu is held.
+func (b *Broker) send(s *Sub, m Message) {
+	select {
+	case s.c <- m:
+	default:
+		b.drop(s, fmt.Errorf("%w: %d changes were waiting for this subscriber; subscribe again and read what you show again", ErrSlowConsumer, cap(s.c)))
+	}
+}
+
+// drop removes s and closes its channel with err as the reason. b.mu is held.
+func (b *Broker) drop(s *Sub, err error) {
+	if _, ok := b.subs[s]; !ok {
+		return
+	}
+	delete(b.subs, s)
+	if b.perKey[s.key]--; b.perKey[s.key] <= 0 {
+		delete(b.perKey, s.key)
+	}
+	s.err = err
+	close(s.c)
+}
+
+// Subscribe adds a subscriber for the changes f matches, on behalf of key (an API key or
+// an anonymous client's address), refusing one over the per-key limit.
+func (b *Broker) Subscribe(key string, f Filter) (*Sub, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, ErrShuttingDown
+	}
+	if b.perKey[key] >= b.opt.PerKey {
+		return nil, fmt.Errorf("%w: at most %d at once per API key or client address", ErrTooManySubscriptions, b.opt.PerKey)
+	}
+	s := &Sub{b: b, key: key, f: f, c: make(chan Message, b.opt.Buffer)}
+	b.subs[s] = struct{}{}
+	b.perKey[key]++
+	return s, nil
+}
+
+// Count returns how many subscriptions are open.
+func (b *Broker) Count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs)
+}
+
+// Shutdown ends every subscription with ErrShuttingDown and refuses new ones.
+func (b *Broker) Shutdown() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	for s := range b.subs {
+		b.drop(s, fmt.Errorf("%w: the server is going away; subscribe again, and another instance will answer", ErrShuttingDown))
+	}
+}
+
+// Sub is one subscription.
+type Sub struct {
+	b   *Broker
+	key string
+	f   Filter
+	c   chan Message
+	err error
+}
+
+// C delivers the subscription's messages; it is closed when the broker ends the
+// subscription, and Err then says why.
+func (s *Sub) C() <-chan Message { return s.c }
+
+// Err is why the broker closed C: ErrSlowConsumer or ErrShuttingDown.
+func (s *Sub) Err() error {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	return s.err
+}
+
+// Close ends the subscription on the subscriber's side.
+func (s *Sub) Close() {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	s.b.drop(s, nil)
+}
