@@ -8,15 +8,16 @@ import (
 
 // Indicator is a measure of a campaign's reach or results.
 type Indicator struct {
-	ID          int64   `gorm:"primaryKey"`
-	CampaignID  int64   `gorm:"not null"`
-	Code        string  `gorm:"type:text;not null"`
-	Name        string  `gorm:"type:text;not null"`
-	Description *string `gorm:"type:text"`
-	Unit        string  `gorm:"type:text;not null"`
+	ID          int64     `gorm:"primaryKey"`
+	CampaignID  int64     `gorm:"not null"`
+	Code        string    `gorm:"type:text;not null"`
+	Name        string    `gorm:"type:text;not null"`
+	Description *string   `gorm:"type:text"`
+	Unit        string    `gorm:"type:text;not null"`
+	CreatedAt   time.Time `gorm:"type:timestamptz;not null"`
+
 	// OriginalLanguage is the BCP 47 tag of the language the record's own texts are in.
-	OriginalLanguage string    `gorm:"type:text;not null;default:en"`
-	CreatedAt        time.Time `gorm:"type:timestamptz;not null"`
+	OriginalLanguage string `gorm:"type:text;not null;default:en"`
 }
 
 // GlobalID returns the indicator's global ID.
