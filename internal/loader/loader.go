@@ -50,6 +50,7 @@ type set struct {
 	eventCoHosts      *dataloadgen.Loader[int64, []*models.Organization]
 	networkCoords     *dataloadgen.Loader[int64, []*models.Organization]
 	networkChannels   *dataloadgen.Loader[int64, []*models.NetworkChannel]
+	translations      *dataloadgen.Loader[store.TranslationKey, []*models.Translation]
 
 	campaignPages *dataloadgen.Loader[pageKey, page.Page[*models.Campaign]]
 	campaignCount *dataloadgen.Loader[pageKey, int]
@@ -96,6 +97,7 @@ func newSet(s *store.Store) *set {
 		eventCoHosts:      dataloadgen.NewMappedLoader(s.EventCoHosts, opt),
 		networkCoords:     dataloadgen.NewMappedLoader(s.NetworkCoordinators, opt),
 		networkChannels:   dataloadgen.NewMappedLoader(s.NetworkChannels, opt),
+		translations:      dataloadgen.NewMappedLoader(s.TranslationsOf, opt),
 
 		campaignPages: pageLoader(s.CampaignPages, opt),
 		campaignCount: countLoader(s.CountCampaignPages, opt),
