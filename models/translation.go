@@ -21,6 +21,10 @@ type Translation struct {
 	Version       int32     `gorm:"type:integer;not null;default:1"`
 	CreatedAt     time.Time `gorm:"type:timestamptz;not null"`
 	UpdatedAt     time.Time `gorm:"type:timestamptz;not null"`
+
+	// Stale is set by the reader, which knows the current original: whether it has changed
+	// since the translation was written.
+	Stale bool `gorm:"-"`
 }
 
 // TextDigest is the digest translations keep of the original text they translate.
@@ -46,3 +50,23 @@ type SearchDocument struct {
 type SearchWord struct {
 	Word string `gorm:"primaryKey;type:text"`
 }
+
+// Translatable is a record whose texts can be translated; gqlgen binds the schema's
+// Translatable interface to it.
+type Translatable interface {
+	Node
+	// TranslationKind names the kind of record as translations.entity_type does.
+	TranslationKind() string
+}
+
+// TranslationKind returns "CAMPAIGN".
+func (c *Campaign) TranslationKind() string { return "CAMPAIGN" }
+
+// TranslationKind returns "EVENT".
+func (e *Event) TranslationKind() string { return "EVENT" }
+
+// TranslationKind returns "YOUTH_NETWORK".
+func (n *YouthNetwork) TranslationKind() string { return "YOUTH_NETWORK" }
+
+// TranslationKind returns "INDICATOR".
+func (i *Indicator) TranslationKind() string { return "INDICATOR" }
