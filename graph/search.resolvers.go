@@ -7,10 +7,10 @@ package graph
 
 import (
 	"campaigns/graph/model"
+	"campaigns/internal/page"
 	"context"
-	"fmt"
 )
 
 func (r *queryResolver) Search(ctx context.Context, query string, types []string, country *string, first *int, after *string) (*model.SearchConnection, error) {
-	panic(fmt.Errorf("not implemented: Search - search"))
+	return r.search(ctx, query, types, country, page.Args{First: first, After: after})
 }
