@@ -33,6 +33,9 @@ type Campaign struct {
 	Version        int32     `gorm:"type:integer;not null;default:1"`
 	CreatedAt      time.Time `gorm:"type:timestamptz;not null"`
 	UpdatedAt      time.Time `gorm:"type:timestamptz;not null"`
+
+	// OriginalLanguage is the BCP 47 tag of the language the record's own texts are in.
+	OriginalLanguage string `gorm:"type:text;not null;default:en"`
 }
 
 // GlobalID returns the campaign's global ID.

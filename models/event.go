@@ -41,6 +41,9 @@ type Event struct {
 	// Listed says that everyone may see the event: out of draft, public, in a campaign out
 	// of draft. The database's triggers keep it (migration 00007), so GORM only reads it.
 	Listed bool `gorm:"not null;default:false;->"`
+
+	// OriginalLanguage is the BCP 47 tag of the language the record's own texts are in.
+	OriginalLanguage string `gorm:"type:text;not null;default:en"`
 }
 
 // GlobalID returns the event's global ID.

@@ -15,6 +15,9 @@ type Indicator struct {
 	Description *string   `gorm:"type:text"`
 	Unit        string    `gorm:"type:text;not null"`
 	CreatedAt   time.Time `gorm:"type:timestamptz;not null"`
+
+	// OriginalLanguage is the BCP 47 tag of the language the record's own texts are in.
+	OriginalLanguage string `gorm:"type:text;not null;default:en"`
 }
 
 // GlobalID returns the indicator's global ID.

@@ -112,33 +112,38 @@ type ComplexityRoot struct {
 	}
 
 	Campaign struct {
-		Audiences          func(childComplexity int) int
-		Children           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) int
-		Countries          func(childComplexity int) int
-		Coverage           func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		Description        func(childComplexity int) int
-		EndsOn             func(childComplexity int) int
-		EndsOnPrecision    func(childComplexity int) int
-		Events             func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) int
-		Focus              func(childComplexity int) int
-		FundingCommitments func(childComplexity int) int
-		GlobalID           func(childComplexity int) int
-		Indicators         func(childComplexity int) int
-		Name               func(childComplexity int) int
-		Objectives         func(childComplexity int) int
-		Owner              func(childComplexity int) int
-		Parent             func(childComplexity int) int
-		Partners           func(childComplexity int) int
-		Slug               func(childComplexity int) int
-		Source             func(childComplexity int) int
-		StartsOn           func(childComplexity int) int
-		StartsOnPrecision  func(childComplexity int) int
-		Status             func(childComplexity int) int
-		Summary            func(childComplexity int) int
-		Themes             func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
-		Version            func(childComplexity int) int
+		Audiences            func(childComplexity int) int
+		Children             func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) int
+		Countries            func(childComplexity int) int
+		Coverage             func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Description          func(childComplexity int, language *string) int
+		EndsOn               func(childComplexity int) int
+		EndsOnPrecision      func(childComplexity int) int
+		Events               func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) int
+		Focus                func(childComplexity int) int
+		FundingCommitments   func(childComplexity int) int
+		GlobalID             func(childComplexity int) int
+		Indicators           func(childComplexity int) int
+		LocalizedDescription func(childComplexity int, language *string) int
+		LocalizedName        func(childComplexity int, language *string) int
+		LocalizedSummary     func(childComplexity int, language *string) int
+		Name                 func(childComplexity int, language *string) int
+		Objectives           func(childComplexity int) int
+		OriginalLanguage     func(childComplexity int) int
+		Owner                func(childComplexity int) int
+		Parent               func(childComplexity int) int
+		Partners             func(childComplexity int) int
+		Slug                 func(childComplexity int) int
+		Source               func(childComplexity int) int
+		StartsOn             func(childComplexity int) int
+		StartsOnPrecision    func(childComplexity int) int
+		Status               func(childComplexity int) int
+		Summary              func(childComplexity int, language *string) int
+		Themes               func(childComplexity int) int
+		Translations         func(childComplexity int, language *string, field *string) int
+		UpdatedAt            func(childComplexity int) int
+		Version              func(childComplexity int) int
 	}
 
 	CampaignChange struct {
@@ -243,35 +248,40 @@ type ComplexityRoot struct {
 	}
 
 	Event struct {
-		Attendance         func(childComplexity int) int
-		Campaign           func(childComplexity int) int
-		Capacity           func(childComplexity int) int
-		CoHosts            func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		DateLabel          func(childComplexity int) int
-		DatePrecision      func(childComplexity int) int
-		DateQualifier      func(childComplexity int) int
-		Description        func(childComplexity int) int
-		EndsAt             func(childComplexity int) int
-		GlobalID           func(childComplexity int) int
-		Kind               func(childComplexity int) int
-		MediaReach         func(childComplexity int) int
-		OnlineURL          func(childComplexity int) int
-		Organizer          func(childComplexity int) int
-		Registration       func(childComplexity int) int
-		RegistrationCounts func(childComplexity int) int
-		Registrations      func(childComplexity int, first *int, after *string, last *int, before *string, status []string) int
-		Source             func(childComplexity int) int
-		StartsAt           func(childComplexity int) int
-		StartsOn           func(childComplexity int) int
-		Status             func(childComplexity int) int
-		Summary            func(childComplexity int) int
-		TimeZone           func(childComplexity int) int
-		Title              func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
-		Venue              func(childComplexity int) int
-		Version            func(childComplexity int) int
-		Visibility         func(childComplexity int) int
+		Attendance           func(childComplexity int) int
+		Campaign             func(childComplexity int) int
+		Capacity             func(childComplexity int) int
+		CoHosts              func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		DateLabel            func(childComplexity int) int
+		DatePrecision        func(childComplexity int) int
+		DateQualifier        func(childComplexity int) int
+		Description          func(childComplexity int, language *string) int
+		EndsAt               func(childComplexity int) int
+		GlobalID             func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		LocalizedDescription func(childComplexity int, language *string) int
+		LocalizedSummary     func(childComplexity int, language *string) int
+		LocalizedTitle       func(childComplexity int, language *string) int
+		MediaReach           func(childComplexity int) int
+		OnlineURL            func(childComplexity int) int
+		Organizer            func(childComplexity int) int
+		OriginalLanguage     func(childComplexity int) int
+		Registration         func(childComplexity int) int
+		RegistrationCounts   func(childComplexity int) int
+		Registrations        func(childComplexity int, first *int, after *string, last *int, before *string, status []string) int
+		Source               func(childComplexity int) int
+		StartsAt             func(childComplexity int) int
+		StartsOn             func(childComplexity int) int
+		Status               func(childComplexity int) int
+		Summary              func(childComplexity int, language *string) int
+		TimeZone             func(childComplexity int) int
+		Title                func(childComplexity int, language *string) int
+		Translations         func(childComplexity int, language *string, field *string) int
+		UpdatedAt            func(childComplexity int) int
+		Venue                func(childComplexity int) int
+		Version              func(childComplexity int) int
+		Visibility           func(childComplexity int) int
 	}
 
 	EventChange struct {
@@ -331,13 +341,17 @@ type ComplexityRoot struct {
 	}
 
 	Indicator struct {
-		Campaign    func(childComplexity int) int
-		Code        func(childComplexity int) int
-		Description func(childComplexity int) int
-		GlobalID    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Periods     func(childComplexity int) int
-		Unit        func(childComplexity int) int
+		Campaign             func(childComplexity int) int
+		Code                 func(childComplexity int) int
+		Description          func(childComplexity int, language *string) int
+		GlobalID             func(childComplexity int) int
+		LocalizedDescription func(childComplexity int, language *string) int
+		LocalizedName        func(childComplexity int, language *string) int
+		Name                 func(childComplexity int, language *string) int
+		OriginalLanguage     func(childComplexity int) int
+		Periods              func(childComplexity int) int
+		Translations         func(childComplexity int, language *string, field *string) int
+		Unit                 func(childComplexity int) int
 	}
 
 	IndicatorPayload struct {
@@ -357,6 +371,13 @@ type ComplexityRoot struct {
 		Start            func(childComplexity int) int
 		StartPrecision   func(childComplexity int) int
 		Target           func(childComplexity int) int
+	}
+
+	LocalizedText struct {
+		Language func(childComplexity int) int
+		Original func(childComplexity int) int
+		Stale    func(childComplexity int) int
+		Text     func(childComplexity int) int
 	}
 
 	Member struct {
@@ -422,6 +443,7 @@ type ComplexityRoot struct {
 		RemoveCampaignPartner   func(childComplexity int, input model.RemoveCampaignPartnerInput) int
 		RescheduleEvent         func(childComplexity int, input model.RescheduleEventInput) int
 		RevokeAPIKey            func(childComplexity int, input model.RevokeAPIKeyInput) int
+		SetTranslations         func(childComplexity int, input model.SetTranslationsInput) int
 		ShareMember             func(childComplexity int, input model.ShareMemberInput) int
 		UpdateCampaign          func(childComplexity int, input model.UpdateCampaignInput) int
 		UpdateEvent             func(childComplexity int, input model.UpdateEventInput) int
@@ -487,6 +509,7 @@ type ComplexityRoot struct {
 		Nodes         func(childComplexity int, ids []string) int
 		Organization  func(childComplexity int, id *string, slug *string) int
 		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder) int
+		Search        func(childComplexity int, query string, types []string, country *string, first *int, after *string) int
 		Viewer        func(childComplexity int) int
 		YouthNetwork  func(childComplexity int, id *string, slug *string) int
 		YouthNetworks func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.YouthNetworkFilter, orderBy *model.YouthNetworkOrder) int
@@ -532,11 +555,41 @@ type ComplexityRoot struct {
 		WaitlistEnabled func(childComplexity int) int
 	}
 
+	SearchConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor          func(childComplexity int) int
+		Node            func(childComplexity int) int
+		Score           func(childComplexity int) int
+		Snippet         func(childComplexity int) int
+		SnippetLanguage func(childComplexity int) int
+	}
+
+	SetTranslationsPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Record           func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
+	}
+
 	Subscription struct {
 		CampaignChanged         func(childComplexity int, campaign string) int
 		EventChanged            func(childComplexity int, campaign *string, country *string, event *string) int
 		EventRegistrationCounts func(childComplexity int, event string) int
 		NetworkMembershipCount  func(childComplexity int, network string) int
+	}
+
+	Translation struct {
+		Field         func(childComplexity int) int
+		Language      func(childComplexity int) int
+		SourceVersion func(childComplexity int) int
+		Stale         func(childComplexity int) int
+		Text          func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -561,24 +614,28 @@ type ComplexityRoot struct {
 	}
 
 	YouthNetwork struct {
-		Channels     func(childComplexity int) int
-		Chapters     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.YouthNetworkFilter, orderBy *model.YouthNetworkOrder) int
-		Coordinators func(childComplexity int) int
-		Country      func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		Description  func(childComplexity int) int
-		FoundedAt    func(childComplexity int) int
-		GlobalID     func(childComplexity int) int
-		MemberCount  func(childComplexity int) int
-		Members      func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Name         func(childComplexity int) int
-		Owner        func(childComplexity int) int
-		Parent       func(childComplexity int) int
-		Scope        func(childComplexity int) int
-		Slug         func(childComplexity int) int
-		Source       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Version      func(childComplexity int) int
+		Channels             func(childComplexity int) int
+		Chapters             func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.YouthNetworkFilter, orderBy *model.YouthNetworkOrder) int
+		Coordinators         func(childComplexity int) int
+		Country              func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Description          func(childComplexity int, language *string) int
+		FoundedAt            func(childComplexity int) int
+		GlobalID             func(childComplexity int) int
+		LocalizedDescription func(childComplexity int, language *string) int
+		LocalizedName        func(childComplexity int, language *string) int
+		MemberCount          func(childComplexity int) int
+		Members              func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Name                 func(childComplexity int, language *string) int
+		OriginalLanguage     func(childComplexity int) int
+		Owner                func(childComplexity int) int
+		Parent               func(childComplexity int) int
+		Scope                func(childComplexity int) int
+		Slug                 func(childComplexity int) int
+		Source               func(childComplexity int) int
+		Translations         func(childComplexity int, language *string, field *string) int
+		UpdatedAt            func(childComplexity int) int
+		Version              func(childComplexity int) int
 	}
 
 	YouthNetworkConnection struct {
@@ -611,6 +668,10 @@ type AuditEntryResolver interface {
 	APIKeyPrefix(ctx context.Context, obj *models.AuditEntry) (*string, error)
 }
 type CampaignResolver interface {
+	Name(ctx context.Context, obj *models.Campaign, language *string) (string, error)
+	Summary(ctx context.Context, obj *models.Campaign, language *string) (*string, error)
+	Description(ctx context.Context, obj *models.Campaign, language *string) (*string, error)
+
 	Parent(ctx context.Context, obj *models.Campaign) (*models.Campaign, error)
 	Children(ctx context.Context, obj *models.Campaign, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) (*model.Connection[*models.Campaign], error)
 	Countries(ctx context.Context, obj *models.Campaign) ([]*models.Country, error)
@@ -621,6 +682,11 @@ type CampaignResolver interface {
 	Indicators(ctx context.Context, obj *models.Campaign) ([]*models.Indicator, error)
 
 	Owner(ctx context.Context, obj *models.Campaign) (*models.Organization, error)
+
+	Translations(ctx context.Context, obj *models.Campaign, language *string, field *string) ([]*models.Translation, error)
+	LocalizedName(ctx context.Context, obj *models.Campaign, language *string) (*model.LocalizedText, error)
+	LocalizedSummary(ctx context.Context, obj *models.Campaign, language *string) (*model.LocalizedText, error)
+	LocalizedDescription(ctx context.Context, obj *models.Campaign, language *string) (*model.LocalizedText, error)
 }
 type CampaignCountryResolver interface {
 	Country(ctx context.Context, obj *models.CampaignCountry) (*models.Country, error)
@@ -632,12 +698,20 @@ type CountryResolver interface {
 	Events(ctx context.Context, obj *models.Country, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error)
 }
 type EventResolver interface {
+	Title(ctx context.Context, obj *models.Event, language *string) (string, error)
+	Summary(ctx context.Context, obj *models.Event, language *string) (*string, error)
+	Description(ctx context.Context, obj *models.Event, language *string) (*string, error)
+
 	Venue(ctx context.Context, obj *models.Event) (*models.Venue, error)
 
 	Campaign(ctx context.Context, obj *models.Event) (*models.Campaign, error)
 	Organizer(ctx context.Context, obj *models.Event) (*models.Organization, error)
 	CoHosts(ctx context.Context, obj *models.Event) ([]*models.Organization, error)
 
+	Translations(ctx context.Context, obj *models.Event, language *string, field *string) ([]*models.Translation, error)
+	LocalizedTitle(ctx context.Context, obj *models.Event, language *string) (*model.LocalizedText, error)
+	LocalizedSummary(ctx context.Context, obj *models.Event, language *string) (*model.LocalizedText, error)
+	LocalizedDescription(ctx context.Context, obj *models.Event, language *string) (*model.LocalizedText, error)
 	RegistrationCounts(ctx context.Context, obj *models.Event) (*model.RegistrationCounts, error)
 	Registrations(ctx context.Context, obj *models.Event, first *int, after *string, last *int, before *string, status []string) (*model.Connection[*models.Registration], error)
 }
@@ -645,8 +719,15 @@ type FundingCommitmentResolver interface {
 	Funder(ctx context.Context, obj *models.FundingCommitment) (*models.Organization, error)
 }
 type IndicatorResolver interface {
+	Name(ctx context.Context, obj *models.Indicator, language *string) (string, error)
+	Description(ctx context.Context, obj *models.Indicator, language *string) (*string, error)
+
 	Campaign(ctx context.Context, obj *models.Indicator) (*models.Campaign, error)
 	Periods(ctx context.Context, obj *models.Indicator) ([]*models.IndicatorPeriod, error)
+
+	Translations(ctx context.Context, obj *models.Indicator, language *string, field *string) ([]*models.Translation, error)
+	LocalizedName(ctx context.Context, obj *models.Indicator, language *string) (*model.LocalizedText, error)
+	LocalizedDescription(ctx context.Context, obj *models.Indicator, language *string) (*model.LocalizedText, error)
 }
 type MemberResolver interface {
 	DisplayName(ctx context.Context, obj *models.Member) (*string, error)
@@ -672,6 +753,7 @@ type MutationResolver interface {
 	UpdateEvent(ctx context.Context, input model.UpdateEventInput) (*model.EventPayload, error)
 	CancelEvent(ctx context.Context, input model.CancelEventInput) (*model.EventPayload, error)
 	RescheduleEvent(ctx context.Context, input model.RescheduleEventInput) (*model.EventPayload, error)
+	SetTranslations(ctx context.Context, input model.SetTranslationsInput) (*model.SetTranslationsPayload, error)
 	CreateMember(ctx context.Context, input model.CreateMemberInput) (*model.MemberPayload, error)
 	RecordGuardianConsent(ctx context.Context, input model.RecordGuardianConsentInput) (*model.MemberPayload, error)
 	ShareMember(ctx context.Context, input model.ShareMemberInput) (*model.MemberPayload, error)
@@ -707,6 +789,7 @@ type QueryResolver interface {
 	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder) (*model.Connection[*models.Organization], error)
 	Organization(ctx context.Context, id *string, slug *string) (*models.Organization, error)
 	Changes(ctx context.Context, since *string, first *int) (*model.ChangeSet, error)
+	Search(ctx context.Context, query string, types []string, country *string, first *int, after *string) (*model.SearchConnection, error)
 }
 type RegistrationResolver interface {
 	Event(ctx context.Context, obj *models.Registration) (*models.Event, error)
@@ -722,6 +805,9 @@ type VenueResolver interface {
 	Country(ctx context.Context, obj *models.Venue) (*models.Country, error)
 }
 type YouthNetworkResolver interface {
+	Name(ctx context.Context, obj *models.YouthNetwork, language *string) (string, error)
+	Description(ctx context.Context, obj *models.YouthNetwork, language *string) (*string, error)
+
 	Country(ctx context.Context, obj *models.YouthNetwork) (*models.Country, error)
 	Parent(ctx context.Context, obj *models.YouthNetwork) (*models.YouthNetwork, error)
 	Chapters(ctx context.Context, obj *models.YouthNetwork, first *int, after *string, last *int, before *string, filter *model.YouthNetworkFilter, orderBy *model.YouthNetworkOrder) (*model.Connection[*models.YouthNetwork], error)
@@ -729,6 +815,9 @@ type YouthNetworkResolver interface {
 	Coordinators(ctx context.Context, obj *models.YouthNetwork) ([]*models.Organization, error)
 	Channels(ctx context.Context, obj *models.YouthNetwork) ([]*models.NetworkChannel, error)
 
+	Translations(ctx context.Context, obj *models.YouthNetwork, language *string, field *string) ([]*models.Translation, error)
+	LocalizedName(ctx context.Context, obj *models.YouthNetwork, language *string) (*model.LocalizedText, error)
+	LocalizedDescription(ctx context.Context, obj *models.YouthNetwork, language *string) (*model.LocalizedText, error)
 	MemberCount(ctx context.Context, obj *models.YouthNetwork) (*model.MemberCount, error)
 	Members(ctx context.Context, obj *models.YouthNetwork, first *int, after *string, last *int, before *string) (*model.Connection[*models.Member], error)
 
@@ -1005,7 +1094,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Campaign.Description(childComplexity), true
+		args, err := ec.field_Campaign_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.Description(childComplexity, args["language"].(*string)), true
 	case "Campaign.endsOn":
 		if e.ComplexityRoot.Campaign.EndsOn == nil {
 			break
@@ -1053,18 +1147,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Indicators(childComplexity), true
+	case "Campaign.localizedDescription":
+		if e.ComplexityRoot.Campaign.LocalizedDescription == nil {
+			break
+		}
+
+		args, err := ec.field_Campaign_localizedDescription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.LocalizedDescription(childComplexity, args["language"].(*string)), true
+	case "Campaign.localizedName":
+		if e.ComplexityRoot.Campaign.LocalizedName == nil {
+			break
+		}
+
+		args, err := ec.field_Campaign_localizedName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.LocalizedName(childComplexity, args["language"].(*string)), true
+	case "Campaign.localizedSummary":
+		if e.ComplexityRoot.Campaign.LocalizedSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Campaign_localizedSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.LocalizedSummary(childComplexity, args["language"].(*string)), true
 	case "Campaign.name":
 		if e.ComplexityRoot.Campaign.Name == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Campaign.Name(childComplexity), true
+		args, err := ec.field_Campaign_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.Name(childComplexity, args["language"].(*string)), true
 	case "Campaign.objectives":
 		if e.ComplexityRoot.Campaign.Objectives == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Campaign.Objectives(childComplexity), true
+	case "Campaign.originalLanguage":
+		if e.ComplexityRoot.Campaign.OriginalLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.OriginalLanguage(childComplexity), true
 	case "Campaign.owner":
 		if e.ComplexityRoot.Campaign.Owner == nil {
 			break
@@ -1118,13 +1256,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Campaign.Summary(childComplexity), true
+		args, err := ec.field_Campaign_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.Summary(childComplexity, args["language"].(*string)), true
 	case "Campaign.themes":
 		if e.ComplexityRoot.Campaign.Themes == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Campaign.Themes(childComplexity), true
+	case "Campaign.translations":
+		if e.ComplexityRoot.Campaign.Translations == nil {
+			break
+		}
+
+		args, err := ec.field_Campaign_translations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.Translations(childComplexity, args["language"].(*string), args["field"].(*string)), true
 	case "Campaign.updatedAt":
 		if e.ComplexityRoot.Campaign.UpdatedAt == nil {
 			break
@@ -1530,7 +1684,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Event.Description(childComplexity), true
+		args, err := ec.field_Event_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Description(childComplexity, args["language"].(*string)), true
 	case "Event.endsAt":
 		if e.ComplexityRoot.Event.EndsAt == nil {
 			break
@@ -1549,6 +1708,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Kind(childComplexity), true
+	case "Event.localizedDescription":
+		if e.ComplexityRoot.Event.LocalizedDescription == nil {
+			break
+		}
+
+		args, err := ec.field_Event_localizedDescription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.LocalizedDescription(childComplexity, args["language"].(*string)), true
+	case "Event.localizedSummary":
+		if e.ComplexityRoot.Event.LocalizedSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Event_localizedSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.LocalizedSummary(childComplexity, args["language"].(*string)), true
+	case "Event.localizedTitle":
+		if e.ComplexityRoot.Event.LocalizedTitle == nil {
+			break
+		}
+
+		args, err := ec.field_Event_localizedTitle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.LocalizedTitle(childComplexity, args["language"].(*string)), true
 	case "Event.mediaReach":
 		if e.ComplexityRoot.Event.MediaReach == nil {
 			break
@@ -1567,6 +1759,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Organizer(childComplexity), true
+	case "Event.originalLanguage":
+		if e.ComplexityRoot.Event.OriginalLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.OriginalLanguage(childComplexity), true
 	case "Event.registration":
 		if e.ComplexityRoot.Event.Registration == nil {
 			break
@@ -1619,7 +1817,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Event.Summary(childComplexity), true
+		args, err := ec.field_Event_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Summary(childComplexity, args["language"].(*string)), true
 	case "Event.timeZone":
 		if e.ComplexityRoot.Event.TimeZone == nil {
 			break
@@ -1631,7 +1834,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Event.Title(childComplexity), true
+		args, err := ec.field_Event_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Title(childComplexity, args["language"].(*string)), true
+	case "Event.translations":
+		if e.ComplexityRoot.Event.Translations == nil {
+			break
+		}
+
+		args, err := ec.field_Event_translations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Translations(childComplexity, args["language"].(*string), args["field"].(*string)), true
 	case "Event.updatedAt":
 		if e.ComplexityRoot.Event.UpdatedAt == nil {
 			break
@@ -1879,25 +2098,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Indicator.Description(childComplexity), true
+		args, err := ec.field_Indicator_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Description(childComplexity, args["language"].(*string)), true
 	case "Indicator.id":
 		if e.ComplexityRoot.Indicator.GlobalID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Indicator.GlobalID(childComplexity), true
+	case "Indicator.localizedDescription":
+		if e.ComplexityRoot.Indicator.LocalizedDescription == nil {
+			break
+		}
+
+		args, err := ec.field_Indicator_localizedDescription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.LocalizedDescription(childComplexity, args["language"].(*string)), true
+	case "Indicator.localizedName":
+		if e.ComplexityRoot.Indicator.LocalizedName == nil {
+			break
+		}
+
+		args, err := ec.field_Indicator_localizedName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.LocalizedName(childComplexity, args["language"].(*string)), true
 	case "Indicator.name":
 		if e.ComplexityRoot.Indicator.Name == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Indicator.Name(childComplexity), true
+		args, err := ec.field_Indicator_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Name(childComplexity, args["language"].(*string)), true
+	case "Indicator.originalLanguage":
+		if e.ComplexityRoot.Indicator.OriginalLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.OriginalLanguage(childComplexity), true
 	case "Indicator.periods":
 		if e.ComplexityRoot.Indicator.Periods == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Indicator.Periods(childComplexity), true
+	case "Indicator.translations":
+		if e.ComplexityRoot.Indicator.Translations == nil {
+			break
+		}
+
+		args, err := ec.field_Indicator_translations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Translations(childComplexity, args["language"].(*string), args["field"].(*string)), true
 	case "Indicator.unit":
 		if e.ComplexityRoot.Indicator.Unit == nil {
 			break
@@ -1984,6 +2252,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndicatorPeriod.Target(childComplexity), true
+
+	case "LocalizedText.language":
+		if e.ComplexityRoot.LocalizedText.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalizedText.Language(childComplexity), true
+	case "LocalizedText.original":
+		if e.ComplexityRoot.LocalizedText.Original == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalizedText.Original(childComplexity), true
+	case "LocalizedText.stale":
+		if e.ComplexityRoot.LocalizedText.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalizedText.Stale(childComplexity), true
+	case "LocalizedText.text":
+		if e.ComplexityRoot.LocalizedText.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalizedText.Text(childComplexity), true
 
 	case "Member.ageBand":
 		if e.ComplexityRoot.Member.AgeBand == nil {
@@ -2360,6 +2653,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["input"].(model.RevokeAPIKeyInput)), true
+	case "Mutation.setTranslations":
+		if e.ComplexityRoot.Mutation.SetTranslations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setTranslations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetTranslations(childComplexity, args["input"].(model.SetTranslationsInput)), true
 	case "Mutation.shareMember":
 		if e.ComplexityRoot.Mutation.ShareMember == nil {
 			break
@@ -2737,6 +3041,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.OrganizationFilter), args["orderBy"].(*model.OrganizationOrder)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]string), args["country"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2904,6 +3219,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegistrationWindow.WaitlistEnabled(childComplexity), true
 
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.nodes":
+		if e.ComplexityRoot.SearchConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Nodes(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
+	case "SearchEdge.snippet":
+		if e.ComplexityRoot.SearchEdge.Snippet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Snippet(childComplexity), true
+	case "SearchEdge.snippetLanguage":
+		if e.ComplexityRoot.SearchEdge.SnippetLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.SnippetLanguage(childComplexity), true
+
+	case "SetTranslationsPayload.clientMutationId":
+		if e.ComplexityRoot.SetTranslationsPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetTranslationsPayload.ClientMutationID(childComplexity), true
+	case "SetTranslationsPayload.record":
+		if e.ComplexityRoot.SetTranslationsPayload.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetTranslationsPayload.Record(childComplexity), true
+	case "SetTranslationsPayload.userErrors":
+		if e.ComplexityRoot.SetTranslationsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetTranslationsPayload.UserErrors(childComplexity), true
+
 	case "Subscription.campaignChanged":
 		if e.ComplexityRoot.Subscription.CampaignChanged == nil {
 			break
@@ -2948,6 +3332,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.NetworkMembershipCount(childComplexity, args["network"].(string)), true
+
+	case "Translation.field":
+		if e.ComplexityRoot.Translation.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Field(childComplexity), true
+	case "Translation.language":
+		if e.ComplexityRoot.Translation.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Language(childComplexity), true
+	case "Translation.sourceVersion":
+		if e.ComplexityRoot.Translation.SourceVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.SourceVersion(childComplexity), true
+	case "Translation.stale":
+		if e.ComplexityRoot.Translation.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Stale(childComplexity), true
+	case "Translation.text":
+		if e.ComplexityRoot.Translation.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Text(childComplexity), true
+	case "Translation.updatedAt":
+		if e.ComplexityRoot.Translation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.UpdatedAt(childComplexity), true
+	case "Translation.version":
+		if e.ComplexityRoot.Translation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Version(childComplexity), true
 
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
@@ -3064,7 +3491,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.YouthNetwork.Description(childComplexity), true
+		args, err := ec.field_YouthNetwork_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.YouthNetwork.Description(childComplexity, args["language"].(*string)), true
 	case "YouthNetwork.foundedAt":
 		if e.ComplexityRoot.YouthNetwork.FoundedAt == nil {
 			break
@@ -3077,6 +3509,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YouthNetwork.GlobalID(childComplexity), true
+	case "YouthNetwork.localizedDescription":
+		if e.ComplexityRoot.YouthNetwork.LocalizedDescription == nil {
+			break
+		}
+
+		args, err := ec.field_YouthNetwork_localizedDescription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.YouthNetwork.LocalizedDescription(childComplexity, args["language"].(*string)), true
+	case "YouthNetwork.localizedName":
+		if e.ComplexityRoot.YouthNetwork.LocalizedName == nil {
+			break
+		}
+
+		args, err := ec.field_YouthNetwork_localizedName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.YouthNetwork.LocalizedName(childComplexity, args["language"].(*string)), true
 	case "YouthNetwork.memberCount":
 		if e.ComplexityRoot.YouthNetwork.MemberCount == nil {
 			break
@@ -3099,7 +3553,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.YouthNetwork.Name(childComplexity), true
+		args, err := ec.field_YouthNetwork_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.YouthNetwork.Name(childComplexity, args["language"].(*string)), true
+	case "YouthNetwork.originalLanguage":
+		if e.ComplexityRoot.YouthNetwork.OriginalLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YouthNetwork.OriginalLanguage(childComplexity), true
 	case "YouthNetwork.owner":
 		if e.ComplexityRoot.YouthNetwork.Owner == nil {
 			break
@@ -3130,6 +3595,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YouthNetwork.Source(childComplexity), true
+	case "YouthNetwork.translations":
+		if e.ComplexityRoot.YouthNetwork.Translations == nil {
+			break
+		}
+
+		args, err := ec.field_YouthNetwork_translations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.YouthNetwork.Translations(childComplexity, args["language"].(*string), args["field"].(*string)), true
 	case "YouthNetwork.updatedAt":
 		if e.ComplexityRoot.YouthNetwork.UpdatedAt == nil {
 			break
@@ -3241,7 +3717,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RemoveCampaignPartnerInput", ec.unmarshalInputRemoveCampaignPartnerInput),
 			graphql.NewInputUnmarshaler("RescheduleEventInput", ec.unmarshalInputRescheduleEventInput),
 			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
+			graphql.NewInputUnmarshaler("SetTranslationsInput", ec.unmarshalInputSetTranslationsInput),
 			graphql.NewInputUnmarshaler("ShareMemberInput", ec.unmarshalInputShareMemberInput),
+			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateEventInput", ec.unmarshalInputUpdateEventInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
@@ -3693,12 +4171,21 @@ type Campaign implements Node {
   id: ID!
   "A short, stable, URL-safe name, e.g. ` + "`" + `mtv-exit-southeast-asia` + "`" + `."
   slug: String!
-  "The campaign's name."
-  name: String!
+  "The campaign's name, in the language the caller reads (see ` + "`" + `localizedName` + "`" + `)."
+  name(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String!
   "One or two sentences for lists and cards."
-  summary: String
+  summary(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String
   "The full description."
-  description: String
+  description(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String
   "Where the campaign stands."
   status: CampaignStatus!
   "Which of the four Ps of anti-trafficking work the campaign serves; often more than one."
@@ -4300,11 +4787,20 @@ type Event implements Node {
   "The global ID."
   id: ID!
   "The event's title."
-  title: String!
+  title(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String!
   "One or two sentences for lists and cards."
-  summary: String
+  summary(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String
   "The full description."
-  description: String
+  description(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String
   "What sort of event this is."
   kind: EventKind!
   "Where the event stands."
@@ -4685,9 +5181,15 @@ type Indicator implements Node {
   "A short, stable name within its campaign, e.g. ` + "`" + `youth-engaged` + "`" + `."
   code: String!
   "What is measured, e.g. ` + "`" + `Regional youth engaged` + "`" + `."
-  name: String!
+  name(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String!
   "How it is measured, in more words."
-  description: String
+  description(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String
   "The unit of the values."
   unit: IndicatorUnit!
   "The campaign the indicator belongs to."
@@ -4740,6 +5242,179 @@ type IndicatorPeriod {
   note: String
   "Where the figures come from."
   source: String
+}
+`, BuiltIn: false},
+	{Name: "../schema/language.graphqls", Input: `"""
+A text of a record as the caller reads it: in the first of the caller's languages that the
+text has been written in, or else in the record's original language. The caller names its
+languages with the ` + "`" + `Accept-Language` + "`" + ` header or a field's ` + "`" + `language` + "`" + ` argument, which takes the
+same syntax (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `) and overrides the header.
+"""
+type LocalizedText {
+  "The text."
+  text: String!
+  "The language ` + "`" + `text` + "`" + ` is in, as a BCP 47 tag such as ` + "`" + `km` + "`" + `, ` + "`" + `th` + "`" + ` or ` + "`" + `fil` + "`" + `."
+  language: String!
+  "Whether ` + "`" + `text` + "`" + ` is the record's original text rather than a translation."
+  original: Boolean!
+  "Whether ` + "`" + `text` + "`" + ` translates an earlier wording of the original, which has changed since."
+  stale: Boolean!
+}
+
+"A text of a record that can be translated."
+enum TranslatableField {
+  "The name of a campaign, youth network or indicator."
+  NAME
+  "The title of an event."
+  TITLE
+  "The summary of a campaign or event."
+  SUMMARY
+  "The description of a campaign, event, youth network or indicator."
+  DESCRIPTION
+}
+
+"One text of a record in a language other than the record's original one."
+type Translation {
+  "Which text this translates."
+  field: TranslatableField!
+  "The language, as a BCP 47 tag such as ` + "`" + `km` + "`" + `."
+  language: String!
+  "The translated text."
+  text: String!
+  "Whether the original text has changed since this translation was written or last confirmed."
+  stale: Boolean!
+  "The record's version when this translation was written; null for indicators, which have no versions."
+  sourceVersion: Int
+  "How many times this translation has been written."
+  version: Int!
+  "When this translation was last written."
+  updatedAt: DateTime!
+}
+
+"A record whose texts can be read in several languages."
+interface Translatable {
+  "The global ID."
+  id: ID!
+  "The language the record's own texts are in, as a BCP 47 tag (` + "`" + `en` + "`" + ` unless set otherwise)."
+  originalLanguage: String!
+  "The record's translations, by field and language."
+  translations(
+    "Only translations into this language."
+    language: String
+    "Only translations of this text."
+    field: TranslatableField
+  ): [Translation!]!
+}
+
+extend type Campaign implements Translatable {
+  "The language the campaign's own texts are in, as a BCP 47 tag (` + "`" + `en` + "`" + ` unless set otherwise)."
+  originalLanguage: String!
+  "The campaign's translations, by field and language."
+  translations(
+    "Only translations into this language."
+    language: String
+    "Only translations of this text."
+    field: TranslatableField
+  ): [Translation!]!
+  "The name with the language it comes in."
+  localizedName("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText!
+  "The summary with the language it comes in; null when the campaign has no summary."
+  localizedSummary("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText
+  "The description with the language it comes in; null when the campaign has no description."
+  localizedDescription("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText
+}
+
+extend type Event implements Translatable {
+  "The language the event's own texts are in, as a BCP 47 tag (` + "`" + `en` + "`" + ` unless set otherwise)."
+  originalLanguage: String!
+  "The event's translations, by field and language."
+  translations(
+    "Only translations into this language."
+    language: String
+    "Only translations of this text."
+    field: TranslatableField
+  ): [Translation!]!
+  "The title with the language it comes in."
+  localizedTitle("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText!
+  "The summary with the language it comes in; null when the event has no summary."
+  localizedSummary("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText
+  "The description with the language it comes in; null when the event has no description."
+  localizedDescription("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText
+}
+
+extend type YouthNetwork implements Translatable {
+  "The language the network's own texts are in, as a BCP 47 tag (` + "`" + `en` + "`" + ` unless set otherwise)."
+  originalLanguage: String!
+  "The network's translations, by field and language."
+  translations(
+    "Only translations into this language."
+    language: String
+    "Only translations of this text."
+    field: TranslatableField
+  ): [Translation!]!
+  "The name with the language it comes in."
+  localizedName("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText!
+  "The description with the language it comes in; null when the network has no description."
+  localizedDescription("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText
+}
+
+extend type Indicator implements Translatable {
+  "The language the indicator's own texts are in, as a BCP 47 tag (` + "`" + `en` + "`" + ` unless set otherwise)."
+  originalLanguage: String!
+  "The indicator's translations, by field and language."
+  translations(
+    "Only translations into this language."
+    language: String
+    "Only translations of this text."
+    field: TranslatableField
+  ): [Translation!]!
+  "The name with the language it comes in."
+  localizedName("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText!
+  "The description with the language it comes in; null when the indicator has no description."
+  localizedDescription("Languages to read it in, as in Accept-Language; overrides the header." language: String): LocalizedText
+}
+
+"One text of a record in one language."
+input TranslationInput {
+  "Which text."
+  field: TranslatableField!
+  "The language, as a BCP 47 tag such as ` + "`" + `km` + "`" + `; not the record's original language."
+  language: String!
+  "The translated text; null removes the translation."
+  text: String
+}
+
+"A change to a record's translations."
+input SetTranslationsInput {
+  "The global ID of the campaign, event, youth network or indicator."
+  record: ID!
+  "Sets the language the record's own texts are in."
+  originalLanguage: String
+  "The translations to write or, with a null text, remove; at most 50. Others are left as they are."
+  translations: [TranslationInput!]!
+  "Returned unchanged in the payload."
+  clientMutationId: String
+  "Makes a retry safe: a second request with the same key returns the first result (or use the Idempotency-Key header)."
+  idempotencyKey: String
+}
+
+"The result of setTranslations."
+type SetTranslationsPayload {
+  "The record with its translations; null when the input was refused."
+  record: Translatable
+  "Why the input was refused; empty on success."
+  userErrors: [UserError!]!
+  "The clientMutationId sent."
+  clientMutationId: String
+}
+
+extend type Mutation {
+  """
+  Writes, replaces or removes translations of a campaign, event, youth network or indicator,
+  with the same right as editing the record. Writing a translation again with the same text
+  confirms it against the current original, so it is no longer stale.
+  """
+  setTranslations("What to translate." input: SetTranslationsInput!): SetTranslationsPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/member.graphqls", Input: `"""
@@ -5123,9 +5798,15 @@ type YouthNetwork implements Node {
   "A short, stable, URL-safe name."
   slug: String!
   "The network's name."
-  name: String!
+  name(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String!
   "What the network does."
-  description: String
+  description(
+    "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
+    language: String
+  ): String
   "Whether this is a regional network, a national chapter or a local group."
   scope: NetworkScope!
   "The country of a national chapter or local group; null for a regional network."
@@ -5690,6 +6371,68 @@ type PageInfo {
   endCursor: String
 }
 `, BuiltIn: false},
+	{Name: "../schema/search.graphqls", Input: `"The kinds of record search finds."
+enum SearchType {
+  "Campaigns."
+  CAMPAIGN
+  "Events."
+  EVENT
+  "Youth networks."
+  YOUTH_NETWORK
+  "Partner organizations."
+  ORGANIZATION
+}
+
+"A record search found."
+union SearchResult = Campaign | Event | YouthNetwork | Organization
+
+"A page of search results, best match first."
+type SearchConnection {
+  "The results of this page with their cursors and snippets."
+  edges: [SearchEdge!]!
+  "The records of this page."
+  nodes: [SearchResult!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+}
+
+"A search result with its cursor and the text it matched."
+type SearchEdge {
+  "Pass to ` + "`" + `after` + "`" + ` for the next page."
+  cursor: String!
+  "The record."
+  node: SearchResult!
+  "The text that matched best, as written, cut to about 160 characters around the match."
+  snippet: String!
+  "The language of the snippet (a BCP 47 tag); null where unknown, as for a place's name."
+  snippetLanguage: String
+  "How well the record matches, higher first; comparable within one search only."
+  score: Float!
+}
+
+extend type Query {
+  """
+  Campaigns, events, youth networks and organizations whose texts match, in any language
+  they are written or translated in, best match first. Matching ignores case and accents
+  (` + "`" + `Ha Noi` + "`" + ` finds ` + "`" + `Hà Nội` + "`" + `), finds text inside words for scripts written without spaces
+  (Thai, Khmer, Burmese, Lao), forgives a letter or two mistyped in a word, and knows
+  countries by their other names (` + "`" + `Burma` + "`" + ` finds ` + "`" + `Myanmar` + "`" + `). Drafts and partner-only events
+  appear only to the keys that may see them, as in the lists.
+  """
+  search(
+    "What to look for: 2 to 200 characters."
+    query: String!
+    "Only these kinds of record; all kinds when not given."
+    types: [SearchType!]
+    "Only records in this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
+    country: String
+    "Returns the first n results (at most 100; 20 when not given)."
+    first: Int
+    "Returns the results after this cursor."
+    after: String
+  ): SearchConnection!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -5869,6 +6612,16 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_version(ctx, field)
 	case "owner":
 		return ec.fieldContext_Campaign_owner(ctx, field)
+	case "originalLanguage":
+		return ec.fieldContext_Campaign_originalLanguage(ctx, field)
+	case "translations":
+		return ec.fieldContext_Campaign_translations(ctx, field)
+	case "localizedName":
+		return ec.fieldContext_Campaign_localizedName(ctx, field)
+	case "localizedSummary":
+		return ec.fieldContext_Campaign_localizedSummary(ctx, field)
+	case "localizedDescription":
+		return ec.fieldContext_Campaign_localizedDescription(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -6131,6 +6884,16 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_version(ctx, field)
 	case "visibility":
 		return ec.fieldContext_Event_visibility(ctx, field)
+	case "originalLanguage":
+		return ec.fieldContext_Event_originalLanguage(ctx, field)
+	case "translations":
+		return ec.fieldContext_Event_translations(ctx, field)
+	case "localizedTitle":
+		return ec.fieldContext_Event_localizedTitle(ctx, field)
+	case "localizedSummary":
+		return ec.fieldContext_Event_localizedSummary(ctx, field)
+	case "localizedDescription":
+		return ec.fieldContext_Event_localizedDescription(ctx, field)
 	case "registrationCounts":
 		return ec.fieldContext_Event_registrationCounts(ctx, field)
 	case "registrations":
@@ -6267,6 +7030,14 @@ func (ec *executionContext) childFields_Indicator(ctx context.Context, field gra
 		return ec.fieldContext_Indicator_campaign(ctx, field)
 	case "periods":
 		return ec.fieldContext_Indicator_periods(ctx, field)
+	case "originalLanguage":
+		return ec.fieldContext_Indicator_originalLanguage(ctx, field)
+	case "translations":
+		return ec.fieldContext_Indicator_translations(ctx, field)
+	case "localizedName":
+		return ec.fieldContext_Indicator_localizedName(ctx, field)
+	case "localizedDescription":
+		return ec.fieldContext_Indicator_localizedDescription(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Indicator", field.Name)
 }
@@ -6307,6 +7078,20 @@ func (ec *executionContext) childFields_IndicatorPeriod(ctx context.Context, fie
 		return ec.fieldContext_IndicatorPeriod_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IndicatorPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_LocalizedText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_LocalizedText_text(ctx, field)
+	case "language":
+		return ec.fieldContext_LocalizedText_language(ctx, field)
+	case "original":
+		return ec.fieldContext_LocalizedText_original(ctx, field)
+	case "stale":
+		return ec.fieldContext_LocalizedText_stale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LocalizedText", field.Name)
 }
 
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6557,6 +7342,66 @@ func (ec *executionContext) childFields_RegistrationWindow(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationWindow", field.Name)
 }
 
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SearchConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "snippet":
+		return ec.fieldContext_SearchEdge_snippet(ctx, field)
+	case "snippetLanguage":
+		return ec.fieldContext_SearchEdge_snippetLanguage(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SetTranslationsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_SetTranslationsPayload_record(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetTranslationsPayload_userErrors(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_SetTranslationsPayload_clientMutationId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetTranslationsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_Translation_field(ctx, field)
+	case "language":
+		return ec.fieldContext_Translation_language(ctx, field)
+	case "text":
+		return ec.fieldContext_Translation_text(ctx, field)
+	case "stale":
+		return ec.fieldContext_Translation_stale(ctx, field)
+	case "sourceVersion":
+		return ec.fieldContext_Translation_sourceVersion(ctx, field)
+	case "version":
+		return ec.fieldContext_Translation_version(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Translation_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Translation", field.Name)
+}
+
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "field":
@@ -6629,6 +7474,14 @@ func (ec *executionContext) childFields_YouthNetwork(ctx context.Context, field 
 		return ec.fieldContext_YouthNetwork_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_YouthNetwork_updatedAt(ctx, field)
+	case "originalLanguage":
+		return ec.fieldContext_YouthNetwork_originalLanguage(ctx, field)
+	case "translations":
+		return ec.fieldContext_YouthNetwork_translations(ctx, field)
+	case "localizedName":
+		return ec.fieldContext_YouthNetwork_localizedName(ctx, field)
+	case "localizedDescription":
+		return ec.fieldContext_YouthNetwork_localizedDescription(ctx, field)
 	case "memberCount":
 		return ec.fieldContext_YouthNetwork_memberCount(ctx, field)
 	case "members":
@@ -6847,6 +7700,20 @@ func (ec *executionContext) field_Campaign_children_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Campaign_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Campaign_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6898,6 +7765,98 @@ func (ec *executionContext) field_Campaign_events_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Campaign_localizedDescription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Campaign_localizedName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Campaign_localizedSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Campaign_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Campaign_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Campaign_translations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOTranslatableField2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg1
 	return args, nil
 }
 
@@ -6969,6 +7928,62 @@ func (ec *executionContext) field_EventConnection_count_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Event_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_localizedDescription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_localizedSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_localizedTitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_registrations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7012,6 +8027,134 @@ func (ec *executionContext) field_Event_registrations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["status"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_translations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOTranslatableField2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_localizedDescription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_localizedName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_translations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOTranslatableField2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg1
 	return args, nil
 }
 
@@ -7301,6 +8444,20 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
 			return ec.unmarshalNRevokeApiKeyInput2campaignsᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setTranslations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetTranslationsInput, error) {
+			return ec.unmarshalNSetTranslationsInput2campaignsᚋgraphᚋmodelᚐSetTranslationsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7937,6 +9094,52 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOSearchType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_youthNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8139,6 +9342,48 @@ func (ec *executionContext) field_YouthNetwork_chapters_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_YouthNetwork_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_YouthNetwork_localizedDescription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_YouthNetwork_localizedName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_YouthNetwork_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8174,6 +9419,42 @@ func (ec *executionContext) field_YouthNetwork_members_args(ctx context.Context,
 		return nil, err
 	}
 	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_YouthNetwork_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_YouthNetwork_translations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOTranslatableField2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg1
 	return args, nil
 }
 
@@ -9187,7 +10468,8 @@ func (ec *executionContext) _Campaign_name(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Campaign_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().Name(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9197,8 +10479,28 @@ func (ec *executionContext) _Campaign_name(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Campaign_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+func (ec *executionContext) fieldContext_Campaign_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Campaign_summary(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
@@ -9210,7 +10512,8 @@ func (ec *executionContext) _Campaign_summary(ctx context.Context, field graphql
 			return ec.fieldContext_Campaign_summary(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().Summary(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9220,8 +10523,28 @@ func (ec *executionContext) _Campaign_summary(ctx context.Context, field graphql
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Campaign_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+func (ec *executionContext) fieldContext_Campaign_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Campaign_description(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
@@ -9233,7 +10556,8 @@ func (ec *executionContext) _Campaign_description(ctx context.Context, field gra
 			return ec.fieldContext_Campaign_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().Description(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9243,8 +10567,28 @@ func (ec *executionContext) _Campaign_description(ctx context.Context, field gra
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Campaign_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+func (ec *executionContext) fieldContext_Campaign_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Campaign_status(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
@@ -9854,6 +11198,205 @@ func (ec *executionContext) fieldContext_Campaign_owner(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_originalLanguage(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_originalLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginalLanguage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_originalLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+}
+
+func (ec *executionContext) _Campaign_translations(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_translations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().Translations(ctx, obj, fc.Args["language"].(*string), fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕᚖcampaignsᚋmodelsᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_translations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_translations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_localizedName(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_localizedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().LocalizedName(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalNLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_localizedName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_localizedName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_localizedSummary(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_localizedSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().LocalizedSummary(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalOLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_localizedSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_localizedSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_localizedDescription(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_localizedDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().LocalizedDescription(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalOLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_localizedDescription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_localizedDescription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11310,7 +12853,8 @@ func (ec *executionContext) _Event_title(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Event_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Title(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11320,8 +12864,28 @@ func (ec *executionContext) _Event_title(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+func (ec *executionContext) fieldContext_Event_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_summary(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
@@ -11333,7 +12897,8 @@ func (ec *executionContext) _Event_summary(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Event_summary(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Summary(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11343,8 +12908,28 @@ func (ec *executionContext) _Event_summary(ctx context.Context, field graphql.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Event_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+func (ec *executionContext) fieldContext_Event_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_description(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
@@ -11356,7 +12941,8 @@ func (ec *executionContext) _Event_description(ctx context.Context, field graphq
 			return ec.fieldContext_Event_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Description(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11366,8 +12952,28 @@ func (ec *executionContext) _Event_description(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Event_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+func (ec *executionContext) fieldContext_Event_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
@@ -11942,6 +13548,205 @@ func (ec *executionContext) _Event_visibility(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Event_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "EventVisibility")
+}
+
+func (ec *executionContext) _Event_originalLanguage(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_originalLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginalLanguage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_originalLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_translations(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_translations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Translations(ctx, obj, fc.Args["language"].(*string), fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕᚖcampaignsᚋmodelsᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_translations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_translations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_localizedTitle(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_localizedTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().LocalizedTitle(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalNLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_localizedTitle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_localizedTitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_localizedSummary(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_localizedSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().LocalizedSummary(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalOLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_localizedSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_localizedSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_localizedDescription(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_localizedDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().LocalizedDescription(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalOLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_localizedDescription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_localizedDescription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_registrationCounts(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
@@ -12931,7 +14736,8 @@ func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Indicator_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Name(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12941,8 +14747,28 @@ func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Indicator_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+func (ec *executionContext) fieldContext_Indicator_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Indicator_description(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
@@ -12954,7 +14780,8 @@ func (ec *executionContext) _Indicator_description(ctx context.Context, field gr
 			return ec.fieldContext_Indicator_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Description(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -12964,8 +14791,28 @@ func (ec *executionContext) _Indicator_description(ctx context.Context, field gr
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Indicator_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+func (ec *executionContext) fieldContext_Indicator_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Indicator_unit(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
@@ -13051,6 +14898,161 @@ func (ec *executionContext) fieldContext_Indicator_periods(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_IndicatorPeriod(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_originalLanguage(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_originalLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginalLanguage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_originalLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+}
+
+func (ec *executionContext) _Indicator_translations(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_translations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Translations(ctx, obj, fc.Args["language"].(*string), fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕᚖcampaignsᚋmodelsᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_translations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_translations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_localizedName(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_localizedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().LocalizedName(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalNLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_localizedName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_localizedName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_localizedDescription(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_localizedDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().LocalizedDescription(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalOLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_localizedDescription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_localizedDescription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13370,6 +15372,98 @@ func (ec *executionContext) _IndicatorPeriod_source(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_IndicatorPeriod_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IndicatorPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _LocalizedText_text(ctx context.Context, field graphql.CollectedField, obj *model.LocalizedText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalizedText_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalizedText_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalizedText", field, false, false, "String")
+}
+
+func (ec *executionContext) _LocalizedText_language(ctx context.Context, field graphql.CollectedField, obj *model.LocalizedText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalizedText_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalizedText_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalizedText", field, false, false, "String")
+}
+
+func (ec *executionContext) _LocalizedText_original(ctx context.Context, field graphql.CollectedField, obj *model.LocalizedText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalizedText_original(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Original, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalizedText_original(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalizedText", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LocalizedText_stale(ctx context.Context, field graphql.CollectedField, obj *model.LocalizedText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalizedText_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalizedText_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalizedText", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *models.Member) (ret graphql.Marshaler) {
@@ -14680,6 +16774,50 @@ func (ec *executionContext) fieldContext_Mutation_rescheduleEvent(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_rescheduleEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setTranslations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetTranslations(ctx, fc.Args["input"].(model.SetTranslationsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetTranslationsPayload) graphql.Marshaler {
+			return ec.marshalNSetTranslationsPayload2ᚖcampaignsᚋgraphᚋmodelᚐSetTranslationsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setTranslations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetTranslationsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setTranslations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16551,6 +18689,50 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]string), fc.Args["country"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+			return ec.marshalNSearchConnection2ᚖcampaignsᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17232,6 +19414,295 @@ func (ec *executionContext) fieldContext_RegistrationWindow_waitlistEnabled(_ co
 	return graphql.NewScalarFieldContext("RegistrationWindow", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖcampaignsᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []models.Node) graphql.Marshaler {
+			return ec.marshalNSearchResult2ᚕcampaignsᚋmodelsᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, true, false, "SearchResult")
+}
+
+func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcampaignsᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Node) graphql.Marshaler {
+			return ec.marshalNSearchResult2campaignsᚋmodelsᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "SearchResult")
+}
+
+func (ec *executionContext) _SearchEdge_snippet(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_snippet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Snippet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_snippet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_snippetLanguage(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_snippetLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SnippetLanguage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_snippetLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SetTranslationsPayload_record(ctx context.Context, field graphql.CollectedField, obj *model.SetTranslationsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetTranslationsPayload_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Translatable) graphql.Marshaler {
+			return ec.marshalOTranslatable2campaignsᚋmodelsᚐTranslatable(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetTranslationsPayload_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetTranslationsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetTranslationsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SetTranslationsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetTranslationsPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcampaignsᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetTranslationsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetTranslationsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetTranslationsPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.SetTranslationsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetTranslationsPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetTranslationsPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetTranslationsPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _Subscription_eventChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -17406,6 +19877,167 @@ func (ec *executionContext) fieldContext_Subscription_networkMembershipCount(ctx
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Translation_field(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNTranslatableField2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "TranslatableField")
+}
+
+func (ec *executionContext) _Translation_language(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Translation_text(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Translation_stale(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Translation_sourceVersion(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_sourceVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_sourceVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Translation_version(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Translation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
@@ -17775,7 +20407,8 @@ func (ec *executionContext) _YouthNetwork_name(ctx context.Context, field graphq
 			return ec.fieldContext_YouthNetwork_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.YouthNetwork().Name(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -17785,8 +20418,28 @@ func (ec *executionContext) _YouthNetwork_name(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_YouthNetwork_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("YouthNetwork", field, false, false, "String")
+func (ec *executionContext) fieldContext_YouthNetwork_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YouthNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_YouthNetwork_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _YouthNetwork_description(ctx context.Context, field graphql.CollectedField, obj *models.YouthNetwork) (ret graphql.Marshaler) {
@@ -17798,7 +20451,8 @@ func (ec *executionContext) _YouthNetwork_description(ctx context.Context, field
 			return ec.fieldContext_YouthNetwork_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.YouthNetwork().Description(ctx, obj, fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -17808,8 +20462,28 @@ func (ec *executionContext) _YouthNetwork_description(ctx context.Context, field
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_YouthNetwork_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("YouthNetwork", field, false, false, "String")
+func (ec *executionContext) fieldContext_YouthNetwork_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YouthNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_YouthNetwork_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _YouthNetwork_scope(ctx context.Context, field graphql.CollectedField, obj *models.YouthNetwork) (ret graphql.Marshaler) {
@@ -18106,6 +20780,161 @@ func (ec *executionContext) _YouthNetwork_updatedAt(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_YouthNetwork_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("YouthNetwork", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _YouthNetwork_originalLanguage(ctx context.Context, field graphql.CollectedField, obj *models.YouthNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YouthNetwork_originalLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginalLanguage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YouthNetwork_originalLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YouthNetwork", field, false, false, "String")
+}
+
+func (ec *executionContext) _YouthNetwork_translations(ctx context.Context, field graphql.CollectedField, obj *models.YouthNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YouthNetwork_translations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.YouthNetwork().Translations(ctx, obj, fc.Args["language"].(*string), fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕᚖcampaignsᚋmodelsᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YouthNetwork_translations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YouthNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_YouthNetwork_translations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YouthNetwork_localizedName(ctx context.Context, field graphql.CollectedField, obj *models.YouthNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YouthNetwork_localizedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.YouthNetwork().LocalizedName(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalNLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YouthNetwork_localizedName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YouthNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_YouthNetwork_localizedName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YouthNetwork_localizedDescription(ctx context.Context, field graphql.CollectedField, obj *models.YouthNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YouthNetwork_localizedDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.YouthNetwork().LocalizedDescription(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+			return ec.marshalOLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YouthNetwork_localizedDescription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YouthNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_YouthNetwork_localizedDescription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _YouthNetwork_memberCount(ctx context.Context, field graphql.CollectedField, obj *models.YouthNetwork) (ret graphql.Marshaler) {
@@ -21948,6 +24777,76 @@ func UnmarshalRevokeApiKeyInput(ctx context.Context, raw any) (model.RevokeAPIKe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetTranslationsInput(ctx context.Context, obj any) (model.SetTranslationsInput, error) {
+	var it model.SetTranslationsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"record", "originalLanguage", "translations", "clientMutationId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "record":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("record"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Record = data
+		case "originalLanguage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originalLanguage"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OriginalLanguage = data
+		case "translations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("translations"))
+			data, err := ec.unmarshalNTranslationInput2ᚕᚖcampaignsᚋgraphᚋmodelᚐTranslationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Translations = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetTranslationsInput unmarshals raw into the SetTranslationsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetTranslationsInput(ctx context.Context, raw any) (model.SetTranslationsInput, error) {
+	var out model.SetTranslationsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetTranslationsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputShareMemberInput(ctx context.Context, obj any) (model.ShareMemberInput, error) {
 	var it model.ShareMemberInput
 	if obj == nil {
@@ -22008,6 +24907,62 @@ func (ec *executionContext) unmarshalInputShareMemberInput(ctx context.Context, 
 func UnmarshalShareMemberInput(ctx context.Context, raw any) (model.ShareMemberInput, error) {
 	var out model.ShareMemberInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShareMemberInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTranslationInput(ctx context.Context, obj any) (model.TranslationInput, error) {
+	var it model.TranslationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "language", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTranslatableField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTranslationInput unmarshals raw into the TranslationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTranslationInput(ctx context.Context, raw any) (model.TranslationInput, error) {
+	var out model.TranslationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TranslationInput", raw, &out)
 	return out, err
 }
 
@@ -22763,6 +25718,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._YouthNetwork(ctx, sel, obj)
+	case *models.Indicator:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Indicator(ctx, sel, obj)
+	case *models.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Event(ctx, sel, obj)
+	case *models.Campaign:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Campaign(ctx, sel, obj)
 	case *models.Venue:
 		if obj == nil {
 			return graphql.Null
@@ -22783,31 +25753,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
-	case *models.Indicator:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Indicator(ctx, sel, obj)
 	case *models.FundingCommitment:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._FundingCommitment(ctx, sel, obj)
-	case *models.Event:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Event(ctx, sel, obj)
 	case *models.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case *models.Campaign:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Campaign(ctx, sel, obj)
 	case *models.AuditEntry:
 		if obj == nil {
 			return graphql.Null
@@ -22823,6 +25778,72 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj models.Node) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *models.YouthNetwork:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._YouthNetwork(ctx, sel, obj)
+	case *models.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Event(ctx, sel, obj)
+	case *models.Campaign:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Campaign(ctx, sel, obj)
+	case *models.Organization:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Organization(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SearchResult must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _Translatable(ctx context.Context, sel ast.SelectionSet, obj models.Translatable) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *models.YouthNetwork:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._YouthNetwork(ctx, sel, obj)
+	case *models.Indicator:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Indicator(ctx, sel, obj)
+	case *models.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Event(ctx, sel, obj)
+	case *models.Campaign:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Campaign(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Translatable must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -23229,7 +26250,7 @@ func (ec *executionContext) _BoundedCount(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var campaignImplementors = []string{"Campaign", "Node"}
+var campaignImplementors = []string{"Campaign", "Node", "Translatable", "SearchResult"}
 
 func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet, obj *models.Campaign) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, campaignImplementors)
@@ -23251,20 +26272,23 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._Campaign_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_name(ctx, field, obj)
+				})
 		case "summary":
-			out.Values[i] = ec._Campaign_summary(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_summary(ctx, field, obj)
+				})
 		case "description":
-			out.Values[i] = ec._Campaign_description(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_description(ctx, field, obj)
+				})
 		case "status":
 			out.Values[i] = ec._Campaign_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23383,6 +26407,35 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_owner(ctx, field, obj)
+				})
+		case "originalLanguage":
+			out.Values[i] = ec._Campaign_originalLanguage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "translations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_translations(ctx, field, obj)
+				})
+		case "localizedName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_localizedName(ctx, field, obj)
+				})
+		case "localizedSummary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_localizedSummary(ctx, field, obj)
+				})
+		case "localizedDescription":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_localizedDescription(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24119,7 +27172,7 @@ func (ec *executionContext) _EraseMemberPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var eventImplementors = []string{"Event", "Node"}
+var eventImplementors = []string{"Event", "Node", "Translatable", "SearchResult"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *models.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
@@ -24136,20 +27189,23 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.Values[i] = ec._Event_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_title(ctx, field, obj)
+				})
 		case "summary":
-			out.Values[i] = ec._Event_summary(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_summary(ctx, field, obj)
+				})
 		case "description":
-			out.Values[i] = ec._Event_description(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_description(ctx, field, obj)
+				})
 		case "kind":
 			out.Values[i] = ec._Event_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24269,6 +27325,35 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "originalLanguage":
+			out.Values[i] = ec._Event_originalLanguage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "translations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_translations(ctx, field, obj)
+				})
+		case "localizedTitle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_localizedTitle(ctx, field, obj)
+				})
+		case "localizedSummary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_localizedSummary(ctx, field, obj)
+				})
+		case "localizedDescription":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_localizedDescription(ctx, field, obj)
+				})
 		case "registrationCounts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -24685,7 +27770,7 @@ func (ec *executionContext) _GuardianConsent(ctx context.Context, sel ast.Select
 	return out
 }
 
-var indicatorImplementors = []string{"Indicator", "Node"}
+var indicatorImplementors = []string{"Indicator", "Node", "Translatable"}
 
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *models.Indicator) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
@@ -24707,15 +27792,17 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._Indicator_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_name(ctx, field, obj)
+				})
 		case "description":
-			out.Values[i] = ec._Indicator_description(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_description(ctx, field, obj)
+				})
 		case "unit":
 			out.Values[i] = ec._Indicator_unit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24732,6 +27819,29 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Indicator_periods(ctx, field, obj)
+				})
+		case "originalLanguage":
+			out.Values[i] = ec._Indicator_originalLanguage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "translations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_translations(ctx, field, obj)
+				})
+		case "localizedName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_localizedName(ctx, field, obj)
+				})
+		case "localizedDescription":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_localizedDescription(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24852,6 +27962,54 @@ func (ec *executionContext) _IndicatorPeriod(ctx context.Context, sel ast.Select
 		case "source":
 			out.Values[i] = ec._IndicatorPeriod_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var localizedTextImplementors = []string{"LocalizedText"}
+
+func (ec *executionContext) _LocalizedText(ctx context.Context, sel ast.SelectionSet, obj *model.LocalizedText) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, localizedTextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LocalizedText")
+		case "text":
+			out.Values[i] = ec._LocalizedText_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._LocalizedText_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "original":
+			out.Values[i] = ec._LocalizedText_original(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._LocalizedText_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -25290,6 +28448,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setTranslations":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setTranslations(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createMember(ctx, field)
@@ -25422,7 +28587,7 @@ func (ec *executionContext) _NetworkCountChange(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var organizationImplementors = []string{"Organization", "Node"}
+var organizationImplementors = []string{"Organization", "Node", "SearchResult"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *models.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
@@ -25796,6 +28961,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
 				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -26108,6 +29279,145 @@ func (ec *executionContext) _RegistrationWindow(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var searchConnectionImplementors = []string{"SearchConnection"}
+
+func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchConnection")
+		case "edges":
+			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SearchConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchEdgeImplementors = []string{"SearchEdge"}
+
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchEdge")
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "snippet":
+			out.Values[i] = ec._SearchEdge_snippet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "snippetLanguage":
+			out.Values[i] = ec._SearchEdge_snippetLanguage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setTranslationsPayloadImplementors = []string{"SetTranslationsPayload"}
+
+func (ec *executionContext) _SetTranslationsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetTranslationsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setTranslationsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetTranslationsPayload")
+		case "record":
+			out.Values[i] = ec._SetTranslationsPayload_record(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SetTranslationsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._SetTranslationsPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -26132,6 +29442,69 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var translationImplementors = []string{"Translation"}
+
+func (ec *executionContext) _Translation(ctx context.Context, sel ast.SelectionSet, obj *models.Translation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Translation")
+		case "field":
+			out.Values[i] = ec._Translation_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._Translation_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Translation_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._Translation_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceVersion":
+			out.Values[i] = ec._Translation_sourceVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Translation_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Translation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var userErrorImplementors = []string{"UserError"}
@@ -26279,7 +29652,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
-var youthNetworkImplementors = []string{"YouthNetwork", "Node"}
+var youthNetworkImplementors = []string{"YouthNetwork", "Node", "Translatable", "SearchResult"}
 
 func (ec *executionContext) _YouthNetwork(ctx context.Context, sel ast.SelectionSet, obj *models.YouthNetwork) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, youthNetworkImplementors)
@@ -26301,15 +29674,17 @@ func (ec *executionContext) _YouthNetwork(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._YouthNetwork_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YouthNetwork_name(ctx, field, obj)
+				})
 		case "description":
-			out.Values[i] = ec._YouthNetwork_description(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YouthNetwork_description(ctx, field, obj)
+				})
 		case "scope":
 			out.Values[i] = ec._YouthNetwork_scope(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26366,6 +29741,29 @@ func (ec *executionContext) _YouthNetwork(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "originalLanguage":
+			out.Values[i] = ec._YouthNetwork_originalLanguage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "translations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YouthNetwork_translations(ctx, field, obj)
+				})
+		case "localizedName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YouthNetwork_localizedName(ctx, field, obj)
+				})
+		case "localizedDescription":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YouthNetwork_localizedDescription(ctx, field, obj)
+				})
 		case "memberCount":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -27985,6 +31383,14 @@ func (ec *executionContext) unmarshalNLeaveNetworkInput2campaignsᚋgraphᚋmode
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx context.Context, sel ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LocalizedText!")
+		return graphql.Null
+	}
+	return ec._LocalizedText(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMember2ᚕᚖcampaignsᚋmodelsᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Member) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -28343,6 +31749,89 @@ func (ec *executionContext) marshalNRole2string(ctx context.Context, sel ast.Sel
 	return res
 }
 
+func (ec *executionContext) marshalNSearchConnection2ᚖcampaignsᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchConnection!")
+		return graphql.Null
+	}
+	return ec._SearchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖcampaignsᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchEdge2ᚖcampaignsᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchEdge2ᚖcampaignsᚋgraphᚋmodelᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *model.SearchEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchEdge!")
+		return graphql.Null
+	}
+	return ec._SearchEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResult2campaignsᚋmodelsᚐNode(ctx context.Context, sel ast.SelectionSet, v models.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResult!")
+		return graphql.Null
+	}
+	return ec._SearchResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResult2ᚕcampaignsᚋmodelsᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []models.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchResult2campaignsᚋmodelsᚐNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSearchType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSearchType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SearchType!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNSetTranslationsInput2campaignsᚋgraphᚋmodelᚐSetTranslationsInput(ctx context.Context, v any) (model.SetTranslationsInput, error) {
+	res, err := ec.unmarshalInputSetTranslationsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetTranslationsPayload2ᚖcampaignsᚋgraphᚋmodelᚐSetTranslationsPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetTranslationsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetTranslationsPayload!")
+		return graphql.Null
+	}
+	return ec._SetTranslationsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNShareMemberInput2campaignsᚋgraphᚋmodelᚐShareMemberInput(ctx context.Context, v any) (model.ShareMemberInput, error) {
 	res, err := ec.unmarshalInputShareMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28389,6 +31878,63 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNTranslatableField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTranslatableField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TranslatableField!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNTranslation2ᚕᚖcampaignsᚋmodelsᚐTranslationᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Translation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTranslation2ᚖcampaignsᚋmodelsᚐTranslation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTranslation2ᚖcampaignsᚋmodelsᚐTranslation(ctx context.Context, sel ast.SelectionSet, v *models.Translation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Translation!")
+		return graphql.Null
+	}
+	return ec._Translation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTranslationInput2ᚕᚖcampaignsᚋgraphᚋmodelᚐTranslationInputᚄ(ctx context.Context, v any) ([]*model.TranslationInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TranslationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTranslationInput2ᚖcampaignsᚋgraphᚋmodelᚐTranslationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNTranslationInput2ᚖcampaignsᚋgraphᚋmodelᚐTranslationInput(ctx context.Context, v any) (*model.TranslationInput, error) {
+	res, err := ec.unmarshalInputTranslationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateCampaignInput2campaignsᚋgraphᚋmodelᚐUpdateCampaignInput(ctx context.Context, v any) (model.UpdateCampaignInput, error) {
@@ -29345,6 +32891,13 @@ func (ec *executionContext) marshalOJSON2campaignsᚋmodelsᚐJSON(ctx context.C
 	return v
 }
 
+func (ec *executionContext) marshalOLocalizedText2ᚖcampaignsᚋgraphᚋmodelᚐLocalizedText(ctx context.Context, sel ast.SelectionSet, v *model.LocalizedText) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LocalizedText(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMember2ᚖcampaignsᚋmodelsᚐMember(ctx context.Context, sel ast.SelectionSet, v *models.Member) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29555,6 +33108,42 @@ func (ec *executionContext) marshalORegistrationWindow2ᚖcampaignsᚋmodelsᚐR
 	return ec._RegistrationWindow(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOSearchType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSearchType2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSearchType2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchType2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -29599,6 +33188,31 @@ func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v an
 }
 
 func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOTranslatable2campaignsᚋmodelsᚐTranslatable(ctx context.Context, sel ast.SelectionSet, v models.Translatable) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Translatable(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTranslatableField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTranslatableField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

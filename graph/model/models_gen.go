@@ -449,6 +449,21 @@ type LeaveNetworkInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// A text of a record as the caller reads it: in the first of the caller's languages that the
+// text has been written in, or else in the record's original language. The caller names its
+// languages with the `Accept-Language` header or a field's `language` argument, which takes the
+// same syntax (`km`, `th, en;q=0.5`) and overrides the header.
+type LocalizedText struct {
+	// The text.
+	Text string `json:"text"`
+	// The language `text` is in, as a BCP 47 tag such as `km`, `th` or `fil`.
+	Language string `json:"language"`
+	// Whether `text` is the record's original text rather than a translation.
+	Original bool `json:"original"`
+	// Whether `text` translates an earlier wording of the original, which has changed since.
+	Stale bool `json:"stale"`
+}
+
 // How to reach a member.
 type MemberContact struct {
 	// An email address.
@@ -692,6 +707,30 @@ type RevokeAPIKeyInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// A change to a record's translations.
+type SetTranslationsInput struct {
+	// The global ID of the campaign, event, youth network or indicator.
+	Record string `json:"record"`
+	// Sets the language the record's own texts are in.
+	OriginalLanguage *string `json:"originalLanguage,omitempty"`
+	// The translations to write or, with a null text, remove; at most 50. Others are left as they are.
+	Translations []*TranslationInput `json:"translations"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// Makes a retry safe: a second request with the same key returns the first result (or use the Idempotency-Key header).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// The result of setTranslations.
+type SetTranslationsPayload struct {
+	// The record with its translations; null when the input was refused.
+	Record models.Translatable `json:"record,omitempty"`
+	// Why the input was refused; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId sent.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // Shares a member with another organization.
 type ShareMemberInput struct {
 	// The member's global ID.
@@ -713,6 +752,16 @@ type ShareMemberInput struct {
 // that reads too slowly is closed with `SLOW_CONSUMER`; one API key or anonymous address holds
 // a limited number of subscriptions at once (`TOO_MANY_SUBSCRIPTIONS`).
 type Subscription struct {
+}
+
+// One text of a record in one language.
+type TranslationInput struct {
+	// Which text.
+	Field string `json:"field"`
+	// The language, as a BCP 47 tag such as `km`; not the record's original language.
+	Language string `json:"language"`
+	// The translated text; null removes the translation.
+	Text *string `json:"text,omitempty"`
 }
 
 // Changes a campaign; only the fields given change, and null clears a field that may be empty.

@@ -22,6 +22,7 @@ import (
 	"campaigns/graph"
 	"campaigns/graph/generated"
 	"campaigns/internal/auth"
+	"campaigns/internal/lang"
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
 	"campaigns/internal/playground"
@@ -74,7 +75,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	gql.SetErrorPresenter(present)
 	gql.SetRecoverFunc(graph.Recover(log))
 
-	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(st.Caller, protection.inner(loader.Middleware(st, gql)))))
+	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(st.Caller, protection.inner(loader.Middleware(st, lang.Middleware(gql))))))
 	if opt.StatsExtension {
 		query = countStatements(gql, query)
 	}

@@ -50,6 +50,7 @@ type set struct {
 	eventCoHosts      *source[int64, []*models.Organization]
 	networkCoords     *source[int64, []*models.Organization]
 	networkChannels   *source[int64, []*models.NetworkChannel]
+	translations      *dataloadgen.Loader[store.TranslationKey, []*models.Translation]
 
 	campaignPages *source[pageKey, page.Page[*models.Campaign]]
 	campaignCount *source[pageKey, int]
@@ -98,6 +99,7 @@ func newSet(s *store.Store) *set {
 		eventCoHosts:      newSource("eventCoHosts", s.EventCoHosts, eventCoHostKeys, records[*models.Organization]),
 		networkCoords:     newSource("networkCoordinators", s.NetworkCoordinators, ofNetwork("coordinators"), records[*models.Organization]),
 		networkChannels:   newSource("networkChannels", s.NetworkChannels, ofNetwork("channels"), nil),
+		translations:      dataloadgen.NewMappedLoader(s.TranslationsOf, opt),
 
 		campaignPages: pageSource("campaignPages", s.CampaignPages, campaignPageKeys),
 		campaignCount: countSource("campaignCount", s.CountCampaignPages, campaignPageKeys),
