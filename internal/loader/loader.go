@@ -59,6 +59,7 @@ type set struct {
 	networkCount  *dataloadgen.Loader[pageKey, int]
 
 	members lazyMembers // members and registrations, made on first use (member.go)
+	reach   lazyReach   // results, breakdowns and reach figures, made on first use (reach.go)
 }
 
 // New returns a fresh set of loaders over s.
