@@ -17,6 +17,7 @@ import (
 // of several kinds, states, countries, zones and visibilities.
 type reachWorld struct {
 	st                  *store.Store
+	url                 string
 	c                   *apitest.Client
 	owner, other        string // EDITOR keys of owner-org and other-org
 	public, draft       *models.Campaign
@@ -34,8 +35,8 @@ const (
 
 func newReachWorld(t *testing.T) *reachWorld {
 	t.Helper()
-	st := dbtest.New(t)
-	w := &reachWorld{st: st, events: map[string]*models.Event{}}
+	st, url := dbtest.NewWithURL(t)
+	w := &reachWorld{st: st, url: url, events: map[string]*models.Event{}}
 	w.owner = apitest.Key(t, st, "owner-org", "EDITOR")
 	w.other = apitest.Key(t, st, "other-org", "EDITOR")
 	ctx := context.Background()
