@@ -24,7 +24,7 @@ type Calendar struct {
 
 // NewCalendar starts a calendar named name on w.
 func NewCalendar(w io.Writer, name string) *Calendar {
-	c := &Calendar{buf: bufio.NewWriterSize(w, bufferSize)}
+	c := &Calendar{buf: newBuf(w)}
 	c.line("BEGIN:VCALENDAR")
 	c.line("VERSION:2.0")
 	c.line("PRODID:-//campaigns//Campaign partner API//EN")
@@ -212,3 +212,5 @@ func (c *Calendar) write(parts ...string) {
 		}
 	}
 }
+
+func newBuf(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, bufferSize) }
