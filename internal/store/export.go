@@ -48,7 +48,7 @@ func (s *Store) ExportEvents(ctx context.Context, f EventFilter, fn func(*Export
 		&e.DatePrecision, &e.DateQualifier, &e.TimeZone, &e.CountryCode, &e.OnlineURL, &e.Attendance, &e.Reach,
 		&e.Version, &e.UpdatedAt, &e.OrganizerID, &e.CampaignSlug, &e.CampaignName, &e.CountryName, &e.VenueName, &e.City,
 		&e.Latitude, &e.Longitude, &e.OrganizerSlug, &e.OrganizerName}
-	return s.stream(ctx, "export events", fmt.Sprintf(exportEventsSQL, w), args, dest, func() error {
+	return s.stream(ctx, "export events", "export_events", fmt.Sprintf(exportEventsSQL, w), args, dest, func() error {
 		e.VenueID = nil
 		return fn(&e)
 	})
@@ -103,33 +103,58 @@ func (s *Store) ExportIndicators(ctx context.Context, viewer, campaignID int64, 
 	dest := []any{&r.CampaignSlug, &r.CampaignName, &r.ResultType, &r.ResultTitle, &r.IndicatorID, &r.Code, &r.Name, &r.Unit,
 		&r.Measure, &r.Ascending, &r.BaselineYear, &r.BaselineValue, &r.PeriodStart, &r.PeriodEnd, &r.StartPrecision, &r.EndPrecision,
 		&r.CountryCode, &r.Sex, &r.AgeBand, &r.Baseline, &r.Target, &r.Actual, &r.ActualComparator, &r.Note, &r.Source}
-	return s.stream(ctx, "export indicators", fmt.Sprintf(exportIndicatorsSQL, w), args, dest, func() error { return fn(&r) })
+	return s.stream(ctx, "export indicators", "export_indicators", fmt.Sprintf(exportIndicatorsSQL, w), args, dest, func() error { return fn(&r) })
 }
 
-// stream runs one read-only statement and calls each for every row after scanning it into
-// dest. It runs in a read-only transaction, whose snapshot keeps a long export consistent,
-// with the statement timeout raised to ExportTimeout for that transaction alone.
-func (s *Store) stream(ctx context.Context, op, query string, args, dest []any, each func() error) error {
+// fetchSize is how many rows an export fetches from its cursor at a time.
+const fetchSize = 2000
+
+// stream runs one read-only query through a server-side cursor and calls each for every
+// row after scanning it into dest. A cursor is planned for its first rows (PostgreSQL's
+// cursor_tuple_fraction), so an export walks the index in order and its first rows leave at
+// once, where a plain statement of a million rows would be sorted whole, spilling to disk,
+// before the first row came. The read-only, repeatable-read transaction keeps one snapshot
+// across the fetches, so a long export is consistent; each fetch may take ExportTimeout.
+//
+// The cursor is named by cursor, one name per shape of row: pgx caches what a statement
+// returns by its text, so two FETCHes of the same text must return the same columns.
+func (s *Store) stream(ctx context.Context, op, cursor, query string, args, dest []any, each func() error) error {
 	var stop error // an error of each, returned unwrapped
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(fmt.Sprintf("SET LOCAL statement_timeout = %d", ExportTimeout.Milliseconds())).Error; err != nil {
 			return translate(err)
 		}
-		rows, err := tx.Raw(query, args...).Rows()
-		if err != nil {
+		if err := tx.Exec("DECLARE "+cursor+" NO SCROLL CURSOR FOR "+query, args...).Error; err != nil {
 			return translate(err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := rows.Scan(dest...); err != nil {
+		for {
+			rows, err := tx.Raw(fmt.Sprintf("FETCH FORWARD %d FROM %s", fetchSize, cursor)).Rows()
+			if err != nil {
 				return translate(err)
 			}
-			if err := each(); err != nil {
-				stop = err
-				return err
+			n := 0
+			for rows.Next() {
+				n++
+				if err := rows.Scan(dest...); err != nil {
+					_ = rows.Close()
+					return translate(err)
+				}
+				if err := each(); err != nil {
+					_ = rows.Close()
+					stop = err
+					return err
+				}
+			}
+			if err := rows.Close(); err != nil {
+				return translate(err)
+			}
+			if err := rows.Err(); err != nil {
+				return translate(err)
+			}
+			if n < fetchSize {
+				return nil
 			}
 		}
-		return translate(rows.Err())
 	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if stop != nil {
 		return stop
