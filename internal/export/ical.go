@@ -115,8 +115,17 @@ func (c *Calendar) Event(e *store.ExportEvent, host string) {
 		c.line("DTEND;VALUE=DATE:" + afterPeriod(on).Format("20060102"))
 	}
 	c.line("SUMMARY:" + escape(e.Title))
+	// An all-day event over a month or a year says in words what its source says: "late
+	// November 2012" is not the whole of November.
+	var desc []string
+	if e.DatePrecision != models.PrecisionMinute && e.DatePrecision != models.PrecisionDay {
+		desc = append(desc, "When: "+e.DateLabel())
+	}
 	if e.Summary != nil {
-		c.line("DESCRIPTION:" + escape(*e.Summary))
+		desc = append(desc, *e.Summary)
+	}
+	if len(desc) > 0 {
+		c.line("DESCRIPTION:" + escape(strings.Join(desc, "\n")))
 	}
 	if loc := place(e); loc != "" {
 		c.line("LOCATION:" + escape(loc))

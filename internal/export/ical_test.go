@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"campaigns/internal/store"
+	"campaigns/models"
 )
 
 // TestTimeZoneWithDaylightSaving checks a zone with changes of offset, which no ASEAN zone
@@ -59,6 +63,26 @@ func TestFolding(t *testing.T) {
 			if unfolded.String() != text {
 				t.Fatalf("%q × %d: unfolded text differs", unit, n)
 			}
+		}
+	}
+}
+
+// TestPartialDates checks that an event known only to the month is an all-day event over
+// the month whose description says what the source said.
+func TestPartialDates(t *testing.T) {
+	zone, late := "Asia/Yangon", "LATE"
+	e := &store.ExportEvent{Event: models.Event{ID: 7, Title: "Youth Session", Kind: "YOUTH_SESSION", Status: "SCHEDULED",
+		StartBound: time.Date(2012, 10, 31, 17, 30, 0, 0, time.UTC), DatePrecision: "MONTH", DateQualifier: &late, TimeZone: &zone}}
+	var b bytes.Buffer
+	c := NewCalendar(&b, "test")
+	c.Event(e, "example.org")
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.ReplaceAll(b.String(), "\r\n", "\n")
+	for _, want := range []string{"DTSTART;VALUE=DATE:20121101\n", "DTEND;VALUE=DATE:20121201\n", "DESCRIPTION:When: late November 2012\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
 		}
 	}
 }
