@@ -86,6 +86,9 @@ func (r *Resolver) recordIndicatorValues(ctx context.Context, in model.RecordInd
 		Baseline: in.Baseline, Target: in.Target, Actual: in.Actual, Comparator: in.ActualComparator,
 		Note: in.Note, Source: in.Source,
 	}
+	if err := iatiInput(in, &change); err != nil {
+		return nil, err
+	}
 	id, errs, err := r.write(ctx, "recordIndicatorValues", in, in.IdempotencyKey, func(tx *store.Tx) (string, error) { return nodeID(tx.RecordIndicatorValues(change)) })
 	if err != nil {
 		return nil, err

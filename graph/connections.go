@@ -87,31 +87,14 @@ func (r *Resolver) campaigns(ctx context.Context, by store.Parent, key string, a
 }
 
 func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args page.Args, in *model.EventFilter, o *model.EventOrder) (*model.EventConnection, error) {
-	var f store.EventFilter
 	ord := order("", nil, "STARTS_AT")
 	if o != nil {
 		ord = order(o.Field, o.Direction, "STARTS_AT")
 	}
-	if in != nil {
-		code, err := r.countryCode(ctx, in.Country)
-		if err != nil {
-			return nil, err
-		}
-		campaign, err := optionalID(relay.TypeCampaign, in.Campaign)
-		if err != nil {
-			return nil, err
-		}
-		organizer, err := optionalID(relay.TypeOrganization, in.Organizer)
-		if err != nil {
-			return nil, err
-		}
-		if in.StartsAfter != nil && in.StartsBefore != nil && !in.StartsBefore.After(*in.StartsAfter) {
-			return nil, fmt.Errorf("%w: startsBefore must be later than startsAfter", store.ErrInvalid)
-		}
-		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
-			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore}
+	f, err := r.eventFilter(ctx, in)
+	if err != nil {
+		return nil, err
 	}
-	f.Viewer = auth.FromContext(ctx).OrgID
 	req, err := args.Validate(ord.Token(store.ListEvents))
 	if err != nil {
 		return nil, err
@@ -132,6 +115,32 @@ func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args
 	}
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.EventCount(ctx, by, key, f) }).
 		WithUpTo(func(ctx context.Context, limit int) (int, error) { return l.EventCountUpTo(ctx, by, key, f, limit) }), nil
+}
+
+// eventFilter turns the schema's event filter into the store's, for the caller.
+func (r *Resolver) eventFilter(ctx context.Context, in *model.EventFilter) (store.EventFilter, error) {
+	var f store.EventFilter
+	if in != nil {
+		code, err := r.countryCode(ctx, in.Country)
+		if err != nil {
+			return f, err
+		}
+		campaign, err := optionalID(relay.TypeCampaign, in.Campaign)
+		if err != nil {
+			return f, err
+		}
+		organizer, err := optionalID(relay.TypeOrganization, in.Organizer)
+		if err != nil {
+			return f, err
+		}
+		if in.StartsAfter != nil && in.StartsBefore != nil && !in.StartsBefore.After(*in.StartsAfter) {
+			return f, fmt.Errorf("%w: startsBefore must be later than startsAfter", store.ErrInvalid)
+		}
+		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
+			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore}
+	}
+	f.Viewer = auth.FromContext(ctx).OrgID
+	return f, nil
 }
 
 func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, args page.Args, in *model.YouthNetworkFilter, o *model.YouthNetworkOrder) (*model.YouthNetworkConnection, error) {
@@ -256,6 +265,8 @@ func (r *Resolver) lookupNode(ctx context.Context, id string) (models.Node, erro
 		return asNode(l.Venue(ctx, k))
 	case relay.TypeIndicator:
 		return asNode(l.Indicator(ctx, k))
+	case relay.TypeResult:
+		return asNode(resultNode(ctx, k))
 	case relay.TypeFunding:
 		return asNode(l.FundingCommitment(ctx, k))
 	case relay.TypeAPIKey:

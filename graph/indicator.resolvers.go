@@ -30,4 +30,11 @@ func (r *indicatorResolver) Periods(ctx context.Context, obj *models.Indicator) 
 
 func (r *Resolver) Indicator() generated.IndicatorResolver { return &indicatorResolver{r} }
 
-type indicatorResolver struct{ *Resolver }
+func (r *Resolver) IndicatorPeriod() generated.IndicatorPeriodResolver {
+	return &indicatorPeriodResolver{r}
+}
+
+type (
+	indicatorResolver       struct{ *Resolver }
+	indicatorPeriodResolver struct{ *Resolver }
+)

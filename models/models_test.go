@@ -22,7 +22,7 @@ var all = []any{
 	&models.Indicator{}, &models.IndicatorPeriod{}, &models.SeedVersion{},
 	&models.APIKey{}, &models.AuditEntry{}, &models.IdempotencyKey{}, &models.Member{},
 	&models.GuardianConsent{}, &models.Membership{}, &models.Registration{}, &models.MemberAccess{},
-	&models.MemberShare{}, &models.Change{}, &models.Translation{}, &models.SearchDocument{}, &models.SearchWord{},
+	&models.MemberShare{}, &models.Change{}, &models.Translation{}, &models.SearchDocument{}, &models.SearchWord{}, &models.Result{}, &models.IndicatorBreakdown{},
 }
 
 type column struct {

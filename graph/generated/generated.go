@@ -39,11 +39,14 @@ type ResolverRoot interface {
 	Event() EventResolver
 	FundingCommitment() FundingCommitmentResolver
 	Indicator() IndicatorResolver
+	IndicatorBreakdown() IndicatorBreakdownResolver
+	IndicatorPeriod() IndicatorPeriodResolver
 	Member() MemberResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
 	Registration() RegistrationResolver
+	Result() ResultResolver
 	Subscription() SubscriptionResolver
 	Venue() VenueResolver
 	YouthNetwork() YouthNetworkResolver
@@ -134,6 +137,8 @@ type ComplexityRoot struct {
 		Owner                func(childComplexity int) int
 		Parent               func(childComplexity int) int
 		Partners             func(childComplexity int) int
+		Reach                func(childComplexity int) int
+		Results              func(childComplexity int) int
 		Slug                 func(childComplexity int) int
 		Source               func(childComplexity int) int
 		StartsOn             func(childComplexity int) int
@@ -341,17 +346,35 @@ type ComplexityRoot struct {
 	}
 
 	Indicator struct {
+		Ascending            func(childComplexity int) int
+		Baseline             func(childComplexity int) int
 		Campaign             func(childComplexity int) int
 		Code                 func(childComplexity int) int
 		Description          func(childComplexity int, language *string) int
 		GlobalID             func(childComplexity int) int
 		LocalizedDescription func(childComplexity int, language *string) int
 		LocalizedName        func(childComplexity int, language *string) int
+		Measure              func(childComplexity int) int
 		Name                 func(childComplexity int, language *string) int
 		OriginalLanguage     func(childComplexity int) int
 		Periods              func(childComplexity int) int
+		Result               func(childComplexity int) int
 		Translations         func(childComplexity int, language *string, field *string) int
 		Unit                 func(childComplexity int) int
+	}
+
+	IndicatorBaseline struct {
+		Comment func(childComplexity int) int
+		Value   func(childComplexity int) int
+		Year    func(childComplexity int) int
+	}
+
+	IndicatorBreakdown struct {
+		AgeBand func(childComplexity int) int
+		Country func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Sex     func(childComplexity int) int
+		Value   func(childComplexity int) int
 	}
 
 	IndicatorPayload struct {
@@ -364,6 +387,7 @@ type ComplexityRoot struct {
 		Actual           func(childComplexity int) int
 		ActualComparator func(childComplexity int) int
 		Baseline         func(childComplexity int) int
+		Breakdowns       func(childComplexity int) int
 		End              func(childComplexity int) int
 		EndPrecision     func(childComplexity int) int
 		Note             func(childComplexity int) int
@@ -431,6 +455,7 @@ type ComplexityRoot struct {
 		CreateEvent             func(childComplexity int, input model.CreateEventInput) int
 		CreateMember            func(childComplexity int, input model.CreateMemberInput) int
 		CreateOrganization      func(childComplexity int, input model.CreateOrganizationInput) int
+		CreateResult            func(childComplexity int, input model.CreateResultInput) int
 		CreateYouthNetwork      func(childComplexity int, input model.CreateYouthNetworkInput) int
 		EraseMember             func(childComplexity int, input model.EraseMemberInput) int
 		JoinNetwork             func(childComplexity int, input model.JoinNetworkInput) int
@@ -505,14 +530,35 @@ type ComplexityRoot struct {
 		Country       func(childComplexity int, code string) int
 		Event         func(childComplexity int, id string) int
 		Events        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) int
+		EventsNear    func(childComplexity int, latitude float64, longitude float64, radiusKm float64, first *int, after *string, last *int, before *string, filter *model.EventFilter) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Organization  func(childComplexity int, id *string, slug *string) int
 		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder) int
+		Reach         func(childComplexity int, filter *model.EventFilter) int
 		Search        func(childComplexity int, query string, types []string, country *string, first *int, after *string) int
 		Viewer        func(childComplexity int) int
 		YouthNetwork  func(childComplexity int, id *string, slug *string) int
 		YouthNetworks func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.YouthNetworkFilter, orderBy *model.YouthNetworkOrder) int
+	}
+
+	Reach struct {
+		Attendance    func(childComplexity int) int
+		Attended      func(childComplexity int) int
+		ByCountry     func(childComplexity int) int
+		ByKind        func(childComplexity int) int
+		ByStatus      func(childComplexity int) int
+		ByYear        func(childComplexity int) int
+		Events        func(childComplexity int) int
+		MediaReach    func(childComplexity int) int
+		Registrations func(childComplexity int) int
+	}
+
+	ReachGroup struct {
+		Attendance func(childComplexity int) int
+		Events     func(childComplexity int) int
+		Key        func(childComplexity int) int
+		MediaReach func(childComplexity int) int
 	}
 
 	Registration struct {
@@ -553,6 +599,22 @@ type ComplexityRoot struct {
 		ClosesAt        func(childComplexity int) int
 		OpensAt         func(childComplexity int) int
 		WaitlistEnabled func(childComplexity int) int
+	}
+
+	Result struct {
+		AggregationStatus func(childComplexity int) int
+		Campaign          func(childComplexity int) int
+		Description       func(childComplexity int) int
+		GlobalID          func(childComplexity int) int
+		Indicators        func(childComplexity int) int
+		Title             func(childComplexity int) int
+		Type              func(childComplexity int) int
+	}
+
+	ResultPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Result           func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -687,6 +749,8 @@ type CampaignResolver interface {
 	LocalizedName(ctx context.Context, obj *models.Campaign, language *string) (*model.LocalizedText, error)
 	LocalizedSummary(ctx context.Context, obj *models.Campaign, language *string) (*model.LocalizedText, error)
 	LocalizedDescription(ctx context.Context, obj *models.Campaign, language *string) (*model.LocalizedText, error)
+	Results(ctx context.Context, obj *models.Campaign) ([]*models.Result, error)
+	Reach(ctx context.Context, obj *models.Campaign) (*model.Reach, error)
 }
 type CampaignCountryResolver interface {
 	Country(ctx context.Context, obj *models.CampaignCountry) (*models.Country, error)
@@ -728,6 +792,15 @@ type IndicatorResolver interface {
 	Translations(ctx context.Context, obj *models.Indicator, language *string, field *string) ([]*models.Translation, error)
 	LocalizedName(ctx context.Context, obj *models.Indicator, language *string) (*model.LocalizedText, error)
 	LocalizedDescription(ctx context.Context, obj *models.Indicator, language *string) (*model.LocalizedText, error)
+	Result(ctx context.Context, obj *models.Indicator) (*models.Result, error)
+
+	Baseline(ctx context.Context, obj *models.Indicator) (*model.IndicatorBaseline, error)
+}
+type IndicatorBreakdownResolver interface {
+	Country(ctx context.Context, obj *models.IndicatorBreakdown) (*models.Country, error)
+}
+type IndicatorPeriodResolver interface {
+	Breakdowns(ctx context.Context, obj *models.IndicatorPeriod) ([]*models.IndicatorBreakdown, error)
 }
 type MemberResolver interface {
 	DisplayName(ctx context.Context, obj *models.Member) (*string, error)
@@ -765,6 +838,7 @@ type MutationResolver interface {
 	RecordAttendance(ctx context.Context, input model.RecordAttendanceInput) (*model.RegistrationPayload, error)
 	CreateYouthNetwork(ctx context.Context, input model.CreateYouthNetworkInput) (*model.YouthNetworkPayload, error)
 	UpdateYouthNetwork(ctx context.Context, input model.UpdateYouthNetworkInput) (*model.YouthNetworkPayload, error)
+	CreateResult(ctx context.Context, input model.CreateResultInput) (*model.ResultPayload, error)
 }
 type OrganizationResolver interface {
 	Country(ctx context.Context, obj *models.Organization) (*models.Country, error)
@@ -788,12 +862,18 @@ type QueryResolver interface {
 	YouthNetwork(ctx context.Context, id *string, slug *string) (*models.YouthNetwork, error)
 	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder) (*model.Connection[*models.Organization], error)
 	Organization(ctx context.Context, id *string, slug *string) (*models.Organization, error)
+	EventsNear(ctx context.Context, latitude float64, longitude float64, radiusKm float64, first *int, after *string, last *int, before *string, filter *model.EventFilter) (*model.Connection[*models.Event], error)
+	Reach(ctx context.Context, filter *model.EventFilter) (*model.Reach, error)
 	Changes(ctx context.Context, since *string, first *int) (*model.ChangeSet, error)
 	Search(ctx context.Context, query string, types []string, country *string, first *int, after *string) (*model.SearchConnection, error)
 }
 type RegistrationResolver interface {
 	Event(ctx context.Context, obj *models.Registration) (*models.Event, error)
 	Member(ctx context.Context, obj *models.Registration) (*models.Member, error)
+}
+type ResultResolver interface {
+	Campaign(ctx context.Context, obj *models.Result) (*models.Campaign, error)
+	Indicators(ctx context.Context, obj *models.Result) ([]*models.Indicator, error)
 }
 type SubscriptionResolver interface {
 	EventChanged(ctx context.Context, campaign *string, country *string, event *string) (<-chan *model.EventChange, error)
@@ -1221,6 +1301,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Partners(childComplexity), true
+	case "Campaign.reach":
+		if e.ComplexityRoot.Campaign.Reach == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Reach(childComplexity), true
+	case "Campaign.results":
+		if e.ComplexityRoot.Campaign.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Results(childComplexity), true
 	case "Campaign.slug":
 		if e.ComplexityRoot.Campaign.Slug == nil {
 			break
@@ -2081,6 +2173,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GuardianConsent.Relationship(childComplexity), true
 
+	case "Indicator.ascending":
+		if e.ComplexityRoot.Indicator.Ascending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Ascending(childComplexity), true
+	case "Indicator.baseline":
+		if e.ComplexityRoot.Indicator.Baseline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Baseline(childComplexity), true
 	case "Indicator.campaign":
 		if e.ComplexityRoot.Indicator.Campaign == nil {
 			break
@@ -2132,6 +2236,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicator.LocalizedName(childComplexity, args["language"].(*string)), true
+	case "Indicator.measure":
+		if e.ComplexityRoot.Indicator.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Measure(childComplexity), true
 	case "Indicator.name":
 		if e.ComplexityRoot.Indicator.Name == nil {
 			break
@@ -2155,6 +2265,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicator.Periods(childComplexity), true
+	case "Indicator.result":
+		if e.ComplexityRoot.Indicator.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Result(childComplexity), true
 	case "Indicator.translations":
 		if e.ComplexityRoot.Indicator.Translations == nil {
 			break
@@ -2172,6 +2288,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicator.Unit(childComplexity), true
+
+	case "IndicatorBaseline.comment":
+		if e.ComplexityRoot.IndicatorBaseline.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorBaseline.Comment(childComplexity), true
+	case "IndicatorBaseline.value":
+		if e.ComplexityRoot.IndicatorBaseline.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorBaseline.Value(childComplexity), true
+	case "IndicatorBaseline.year":
+		if e.ComplexityRoot.IndicatorBaseline.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorBaseline.Year(childComplexity), true
+
+	case "IndicatorBreakdown.ageBand":
+		if e.ComplexityRoot.IndicatorBreakdown.AgeBand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorBreakdown.AgeBand(childComplexity), true
+	case "IndicatorBreakdown.country":
+		if e.ComplexityRoot.IndicatorBreakdown.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorBreakdown.Country(childComplexity), true
+	case "IndicatorBreakdown.kind":
+		if e.ComplexityRoot.IndicatorBreakdown.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorBreakdown.Kind(childComplexity), true
+	case "IndicatorBreakdown.sex":
+		if e.ComplexityRoot.IndicatorBreakdown.Sex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorBreakdown.Sex(childComplexity), true
+	case "IndicatorBreakdown.value":
+		if e.ComplexityRoot.IndicatorBreakdown.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorBreakdown.Value(childComplexity), true
 
 	case "IndicatorPayload.clientMutationId":
 		if e.ComplexityRoot.IndicatorPayload.ClientMutationID == nil {
@@ -2210,6 +2376,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndicatorPeriod.Baseline(childComplexity), true
+	case "IndicatorPeriod.breakdowns":
+		if e.ComplexityRoot.IndicatorPeriod.Breakdowns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorPeriod.Breakdowns(childComplexity), true
 	case "IndicatorPeriod.end":
 		if e.ComplexityRoot.IndicatorPeriod.End == nil {
 			break
@@ -2521,6 +2693,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateOrganization(childComplexity, args["input"].(model.CreateOrganizationInput)), true
+	case "Mutation.createResult":
+		if e.ComplexityRoot.Mutation.CreateResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateResult(childComplexity, args["input"].(model.CreateResultInput)), true
 	case "Mutation.createYouthNetwork":
 		if e.ComplexityRoot.Mutation.CreateYouthNetwork == nil {
 			break
@@ -2996,6 +3179,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.EventFilter), args["orderBy"].(*model.EventOrder)), true
+	case "Query.eventsNear":
+		if e.ComplexityRoot.Query.EventsNear == nil {
+			break
+		}
+
+		args, err := ec.field_Query_eventsNear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EventsNear(childComplexity, args["latitude"].(float64), args["longitude"].(float64), args["radiusKm"].(float64), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.EventFilter)), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -3041,6 +3235,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.OrganizationFilter), args["orderBy"].(*model.OrganizationOrder)), true
+	case "Query.reach":
+		if e.ComplexityRoot.Query.Reach == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reach_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reach(childComplexity, args["filter"].(*model.EventFilter)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -3080,6 +3285,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.YouthNetworks(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.YouthNetworkFilter), args["orderBy"].(*model.YouthNetworkOrder)), true
+
+	case "Reach.attendance":
+		if e.ComplexityRoot.Reach.Attendance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.Attendance(childComplexity), true
+	case "Reach.attended":
+		if e.ComplexityRoot.Reach.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.Attended(childComplexity), true
+	case "Reach.byCountry":
+		if e.ComplexityRoot.Reach.ByCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.ByCountry(childComplexity), true
+	case "Reach.byKind":
+		if e.ComplexityRoot.Reach.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.ByKind(childComplexity), true
+	case "Reach.byStatus":
+		if e.ComplexityRoot.Reach.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.ByStatus(childComplexity), true
+	case "Reach.byYear":
+		if e.ComplexityRoot.Reach.ByYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.ByYear(childComplexity), true
+	case "Reach.events":
+		if e.ComplexityRoot.Reach.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.Events(childComplexity), true
+	case "Reach.mediaReach":
+		if e.ComplexityRoot.Reach.MediaReach == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.MediaReach(childComplexity), true
+	case "Reach.registrations":
+		if e.ComplexityRoot.Reach.Registrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.Registrations(childComplexity), true
+
+	case "ReachGroup.attendance":
+		if e.ComplexityRoot.ReachGroup.Attendance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReachGroup.Attendance(childComplexity), true
+	case "ReachGroup.events":
+		if e.ComplexityRoot.ReachGroup.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReachGroup.Events(childComplexity), true
+	case "ReachGroup.key":
+		if e.ComplexityRoot.ReachGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReachGroup.Key(childComplexity), true
+	case "ReachGroup.mediaReach":
+		if e.ComplexityRoot.ReachGroup.MediaReach == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReachGroup.MediaReach(childComplexity), true
 
 	case "Registration.attended":
 		if e.ComplexityRoot.Registration.Attended == nil {
@@ -3218,6 +3503,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegistrationWindow.WaitlistEnabled(childComplexity), true
+
+	case "Result.aggregationStatus":
+		if e.ComplexityRoot.Result.AggregationStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Result.AggregationStatus(childComplexity), true
+	case "Result.campaign":
+		if e.ComplexityRoot.Result.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Result.Campaign(childComplexity), true
+	case "Result.description":
+		if e.ComplexityRoot.Result.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Result.Description(childComplexity), true
+	case "Result.id":
+		if e.ComplexityRoot.Result.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Result.GlobalID(childComplexity), true
+	case "Result.indicators":
+		if e.ComplexityRoot.Result.Indicators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Result.Indicators(childComplexity), true
+	case "Result.title":
+		if e.ComplexityRoot.Result.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Result.Title(childComplexity), true
+	case "Result.type":
+		if e.ComplexityRoot.Result.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Result.Type(childComplexity), true
+
+	case "ResultPayload.clientMutationId":
+		if e.ComplexityRoot.ResultPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultPayload.ClientMutationID(childComplexity), true
+	case "ResultPayload.result":
+		if e.ComplexityRoot.ResultPayload.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultPayload.Result(childComplexity), true
+	case "ResultPayload.userErrors":
+		if e.ComplexityRoot.ResultPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultPayload.UserErrors(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -3700,10 +4047,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateEventInput", ec.unmarshalInputCreateEventInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateOrganizationInput", ec.unmarshalInputCreateOrganizationInput),
+			graphql.NewInputUnmarshaler("CreateResultInput", ec.unmarshalInputCreateResultInput),
 			graphql.NewInputUnmarshaler("CreateYouthNetworkInput", ec.unmarshalInputCreateYouthNetworkInput),
 			graphql.NewInputUnmarshaler("EraseMemberInput", ec.unmarshalInputEraseMemberInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
+			graphql.NewInputUnmarshaler("IndicatorBreakdownInput", ec.unmarshalInputIndicatorBreakdownInput),
 			graphql.NewInputUnmarshaler("JoinNetworkInput", ec.unmarshalInputJoinNetworkInput),
 			graphql.NewInputUnmarshaler("LeaveNetworkInput", ec.unmarshalInputLeaveNetworkInput),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
@@ -6168,6 +6517,244 @@ extend type Query {
   organization("The global ID." id: ID, "The slug, e.g. ` + "`" + `usaid` + "`" + `." slug: String): Organization
 }
 `, BuiltIn: false},
+	{Name: "../schema/reach.graphqls", Input: `extend type Query {
+  """
+  Events whose venue lies within ` + "`" + `radiusKm` + "`" + ` of a point, soonest first. Online events and
+  venues without coordinates are never near. Pass ` + "`" + `filter: { startsAfter: … }` + "`" + ` for upcoming ones.
+  """
+  eventsNear(
+    "Degrees north of the equator, -90 to 90."
+    latitude: Float!
+    "Degrees east of Greenwich, -180 to 180."
+    longitude: Float!
+    "The distance in kilometres, over 0 and at most 500."
+    radiusKm: Float!
+    "Returns the first n events (at most 100; 20 when no bound is given)."
+    first: Int
+    "Returns the events after this cursor."
+    after: String
+    "Returns the last n events (at most 100)."
+    last: Int
+    "Returns the events before this cursor."
+    before: String
+    "Narrows the list further."
+    filter: EventFilter
+  ): EventConnection!
+  "Reach figures of the events the caller can see that match the filter."
+  reach("Narrows the events counted, as in ` + "`" + `events` + "`" + `." filter: EventFilter): Reach!
+}
+
+extend type Campaign {
+  "What the campaign set out to achieve (IATI results), in the order they were recorded."
+  results: [Result!]!
+  "Reach figures of the campaign's events that the caller can see."
+  reach: Reach!
+}
+
+"""
+Figures drawn from a set of events: how many of each kind, status, country and year, and
+the attendance and media reach they reported. Counts of people drawn from members'
+registrations are suppressed under 5, as everywhere.
+"""
+type Reach {
+  "How many events."
+  events: Int!
+  "The events by kind, most first."
+  byKind: [ReachGroup!]!
+  "The events by status, most first."
+  byStatus: [ReachGroup!]!
+  "The events by the country they are held in (` + "`" + `key` + "`" + ` is the ISO code), most first; online events without a country are left out."
+  byCountry: [ReachGroup!]!
+  "The events by the year they start in, in their own time zone (` + "`" + `key` + "`" + ` is the year), oldest first."
+  byYear: [ReachGroup!]!
+  "The attendance the events reported, added up; null when none reported any."
+  attendance: Float
+  "The media reach the events reported, added up; null when none reported any."
+  mediaReach: Float
+  "Confirmed registrations of members for these events."
+  registrations: MemberCount!
+  "Registered members who attended these events."
+  attended: MemberCount!
+}
+
+"The figures of one group of events."
+type ReachGroup {
+  "What the group shares: a kind, a status, a country code or a year."
+  key: String!
+  "How many events."
+  events: Int!
+  "Their reported attendance, added up; null when none reported any."
+  attendance: Float
+  "Their reported media reach, added up; null when none reported any."
+  mediaReach: Float
+}
+
+"What a campaign set out to achieve, measured by indicators (the IATI results standard)."
+type Result implements Node {
+  "The global ID."
+  id: ID!
+  "Whether it is an output, outcome or impact."
+  type: ResultType!
+  "What is to be achieved, e.g. ` + "`" + `Young people know how to migrate safely` + "`" + `."
+  title: String!
+  "More words on it."
+  description: String
+  "Whether its figures may be added up across campaigns (IATI's aggregation-status)."
+  aggregationStatus: Boolean!
+  "The campaign it belongs to."
+  campaign: Campaign!
+  "The indicators that measure it."
+  indicators: [Indicator!]!
+}
+
+"The level of a result, as IATI's ResultType codes."
+enum ResultType {
+  "What the campaign produces directly, such as concerts held."
+  OUTPUT
+  "A change the outputs bring about, such as what young people know."
+  OUTCOME
+  "The long-term change aimed at, such as fewer people trafficked."
+  IMPACT
+  "Anything else."
+  OTHER
+}
+
+"How an indicator is measured, as IATI's IndicatorMeasure codes."
+enum IndicatorMeasure {
+  "A number of something."
+  UNIT
+  "A percentage."
+  PERCENTAGE
+  "A category without order."
+  NOMINAL
+  "A category with an order."
+  ORDINAL
+  "Described in words; the figures are in the periods' notes."
+  QUALITATIVE
+}
+
+"Where an indicator started from."
+type IndicatorBaseline {
+  "The year of the baseline."
+  year: Int
+  "The value then."
+  value: Float
+  "Anything worth knowing about it."
+  comment: String
+}
+
+extend type Indicator {
+  "The result this indicator measures; null when it stands alone."
+  result: Result
+  "How it is measured."
+  measure: IndicatorMeasure!
+  "Whether a higher value is better."
+  ascending: Boolean!
+  "Where it started from; null when not recorded."
+  baseline: IndicatorBaseline
+}
+
+extend type IndicatorPeriod {
+  "The target and actual broken down by country, sex or age band, as reported."
+  breakdowns: [IndicatorBreakdown!]!
+}
+
+"A period's target or actual for one slice of the people counted; a null dimension means all."
+type IndicatorBreakdown {
+  "Whether this is a target or an actual value."
+  kind: BreakdownKind!
+  "The country, when broken down by country."
+  country: Country
+  "The sex, when broken down by sex."
+  sex: Sex
+  "The age band, when broken down by age."
+  ageBand: AgeBand
+  "The value."
+  value: Float!
+}
+
+"Which value of a period a breakdown gives."
+enum BreakdownKind {
+  "The value aimed for."
+  TARGET
+  "The value reached."
+  ACTUAL
+}
+
+"Sex, as reported in a breakdown of people counted."
+enum Sex {
+  "Female."
+  FEMALE
+  "Male."
+  MALE
+  "Another sex, or not stated."
+  OTHER
+}
+
+extend type Mutation {
+  "Records a result the campaign sets out to achieve. Those who may edit the campaign."
+  createResult("The result." input: CreateResultInput!): ResultPayload!
+}
+
+"Records a result of a campaign."
+input CreateResultInput {
+  "The campaign's global ID."
+  campaign: ID!
+  "Whether it is an output, outcome or impact."
+  type: ResultType!
+  "What is to be achieved, 1 to 300 characters."
+  title: String!
+  "More words on it, at most 5,000 characters."
+  description: String
+  "Whether its figures may be added up across campaigns; false when not given."
+  aggregationStatus: Boolean
+  "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
+  idempotencyKey: String
+  "Returned unchanged in the payload."
+  clientMutationId: String
+}
+
+"A result after it was recorded."
+type ResultPayload {
+  "The result."
+  result: Result
+  "Why the input was refused, if it was."
+  userErrors: [UserError!]!
+  "The clientMutationId of the input."
+  clientMutationId: String
+}
+
+extend input RecordIndicatorValuesInput {
+  "The result the indicator measures (global ID, of the same campaign); sets or moves it."
+  result: ID
+  "How the indicator is measured; for a new indicator, PERCENTAGE for a PERCENT unit and UNIT otherwise when not given. An existing one keeps its measure."
+  measure: IndicatorMeasure
+  "Whether a higher value is better; sets it when given (true for a new indicator when not given)."
+  ascending: Boolean
+  "The year of the indicator's baseline; sets the baseline with baselineValue and baselineComment."
+  baselineYear: Int
+  "The indicator's baseline value."
+  baselineValue: Float
+  "A comment on the baseline, at most 1,000 characters."
+  baselineComment: String
+  "The period's target and actual broken down by country, sex or age band; each slice at most once."
+  breakdowns: [IndicatorBreakdownInput!]
+}
+
+"A period's target or actual for one slice of the people counted."
+input IndicatorBreakdownInput {
+  "Whether this is a target or an actual value."
+  kind: BreakdownKind!
+  "The country: an ISO code, a name or an alias."
+  country: String
+  "The sex."
+  sex: Sex
+  "The age band."
+  ageBand: AgeBand
+  "The value; not negative."
+  value: Float!
+}
+`, BuiltIn: false},
 	{Name: "../schema/realtime.graphqls", Input: `"""
 Live updates, pushed as they commit. Subscribe over a websocket at ` + "`" + `/query` + "`" + ` with the
 ` + "`" + `graphql-transport-ws` + "`" + ` protocol (or the legacy ` + "`" + `graphql-ws` + "`" + `), sending the API key as
@@ -6622,6 +7209,10 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_localizedSummary(ctx, field)
 	case "localizedDescription":
 		return ec.fieldContext_Campaign_localizedDescription(ctx, field)
+	case "results":
+		return ec.fieldContext_Campaign_results(ctx, field)
+	case "reach":
+		return ec.fieldContext_Campaign_reach(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -7038,8 +7629,44 @@ func (ec *executionContext) childFields_Indicator(ctx context.Context, field gra
 		return ec.fieldContext_Indicator_localizedName(ctx, field)
 	case "localizedDescription":
 		return ec.fieldContext_Indicator_localizedDescription(ctx, field)
+	case "result":
+		return ec.fieldContext_Indicator_result(ctx, field)
+	case "measure":
+		return ec.fieldContext_Indicator_measure(ctx, field)
+	case "ascending":
+		return ec.fieldContext_Indicator_ascending(ctx, field)
+	case "baseline":
+		return ec.fieldContext_Indicator_baseline(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Indicator", field.Name)
+}
+
+func (ec *executionContext) childFields_IndicatorBaseline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_IndicatorBaseline_year(ctx, field)
+	case "value":
+		return ec.fieldContext_IndicatorBaseline_value(ctx, field)
+	case "comment":
+		return ec.fieldContext_IndicatorBaseline_comment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndicatorBaseline", field.Name)
+}
+
+func (ec *executionContext) childFields_IndicatorBreakdown(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_IndicatorBreakdown_kind(ctx, field)
+	case "country":
+		return ec.fieldContext_IndicatorBreakdown_country(ctx, field)
+	case "sex":
+		return ec.fieldContext_IndicatorBreakdown_sex(ctx, field)
+	case "ageBand":
+		return ec.fieldContext_IndicatorBreakdown_ageBand(ctx, field)
+	case "value":
+		return ec.fieldContext_IndicatorBreakdown_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndicatorBreakdown", field.Name)
 }
 
 func (ec *executionContext) childFields_IndicatorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7076,6 +7703,8 @@ func (ec *executionContext) childFields_IndicatorPeriod(ctx context.Context, fie
 		return ec.fieldContext_IndicatorPeriod_note(ctx, field)
 	case "source":
 		return ec.fieldContext_IndicatorPeriod_source(ctx, field)
+	case "breakdowns":
+		return ec.fieldContext_IndicatorPeriod_breakdowns(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IndicatorPeriod", field.Name)
 }
@@ -7262,6 +7891,44 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Reach(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "events":
+		return ec.fieldContext_Reach_events(ctx, field)
+	case "byKind":
+		return ec.fieldContext_Reach_byKind(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_Reach_byStatus(ctx, field)
+	case "byCountry":
+		return ec.fieldContext_Reach_byCountry(ctx, field)
+	case "byYear":
+		return ec.fieldContext_Reach_byYear(ctx, field)
+	case "attendance":
+		return ec.fieldContext_Reach_attendance(ctx, field)
+	case "mediaReach":
+		return ec.fieldContext_Reach_mediaReach(ctx, field)
+	case "registrations":
+		return ec.fieldContext_Reach_registrations(ctx, field)
+	case "attended":
+		return ec.fieldContext_Reach_attended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reach", field.Name)
+}
+
+func (ec *executionContext) childFields_ReachGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ReachGroup_key(ctx, field)
+	case "events":
+		return ec.fieldContext_ReachGroup_events(ctx, field)
+	case "attendance":
+		return ec.fieldContext_ReachGroup_attendance(ctx, field)
+	case "mediaReach":
+		return ec.fieldContext_ReachGroup_mediaReach(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReachGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_Registration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7340,6 +8007,38 @@ func (ec *executionContext) childFields_RegistrationWindow(ctx context.Context, 
 		return ec.fieldContext_RegistrationWindow_waitlistEnabled(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationWindow", field.Name)
+}
+
+func (ec *executionContext) childFields_Result(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Result_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Result_type(ctx, field)
+	case "title":
+		return ec.fieldContext_Result_title(ctx, field)
+	case "description":
+		return ec.fieldContext_Result_description(ctx, field)
+	case "aggregationStatus":
+		return ec.fieldContext_Result_aggregationStatus(ctx, field)
+	case "campaign":
+		return ec.fieldContext_Result_campaign(ctx, field)
+	case "indicators":
+		return ec.fieldContext_Result_indicators(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Result", field.Name)
+}
+
+func (ec *executionContext) childFields_ResultPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "result":
+		return ec.fieldContext_ResultPayload_result(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ResultPayload_userErrors(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_ResultPayload_clientMutationId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResultPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8284,6 +8983,20 @@ func (ec *executionContext) field_Mutation_createOrganization_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateResultInput, error) {
+			return ec.unmarshalNCreateResultInput2campaignsᚋgraphᚋmodelᚐCreateResultInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createYouthNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8936,6 +9649,76 @@ func (ec *executionContext) field_Query_event_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_eventsNear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "latitude",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["latitude"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "longitude",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["longitude"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "radiusKm",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["radiusKm"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EventFilter, error) {
+			return ec.unmarshalOEventFilter2ᚖcampaignsᚋgraphᚋmodelᚐEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg7
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9091,6 +9874,20 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reach_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EventFilter, error) {
+			return ec.unmarshalOEventFilter2ᚖcampaignsᚋgraphᚋmodelᚐEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -11397,6 +12194,70 @@ func (ec *executionContext) fieldContext_Campaign_localizedDescription(ctx conte
 	if fc.Args, err = ec.field_Campaign_localizedDescription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_results(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().Results(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Result) graphql.Marshaler {
+			return ec.marshalNResult2ᚕᚖcampaignsᚋmodelsᚐResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_reach(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_reach(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().Reach(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Reach) graphql.Marshaler {
+			return ec.marshalNReach2ᚖcampaignsᚋgraphᚋmodelᚐReach(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_reach(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reach(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -15057,6 +15918,309 @@ func (ec *executionContext) fieldContext_Indicator_localizedDescription(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Indicator_result(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Indicator().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Result) graphql.Marshaler {
+			return ec.marshalOResult2ᚖcampaignsᚋmodelsᚐResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_measure(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNIndicatorMeasure2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "IndicatorMeasure")
+}
+
+func (ec *executionContext) _Indicator_ascending(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_ascending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ascending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_ascending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Indicator_baseline(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_baseline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Indicator().Baseline(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IndicatorBaseline) graphql.Marshaler {
+			return ec.marshalOIndicatorBaseline2ᚖcampaignsᚋgraphᚋmodelᚐIndicatorBaseline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndicatorBaseline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndicatorBaseline_year(ctx context.Context, field graphql.CollectedField, obj *model.IndicatorBaseline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorBaseline_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorBaseline_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorBaseline", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IndicatorBaseline_value(ctx context.Context, field graphql.CollectedField, obj *model.IndicatorBaseline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorBaseline_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorBaseline_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorBaseline", field, false, false, "Float")
+}
+
+func (ec *executionContext) _IndicatorBaseline_comment(ctx context.Context, field graphql.CollectedField, obj *model.IndicatorBaseline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorBaseline_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorBaseline_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorBaseline", field, false, false, "String")
+}
+
+func (ec *executionContext) _IndicatorBreakdown_kind(ctx context.Context, field graphql.CollectedField, obj *models.IndicatorBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorBreakdown_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBreakdownKind2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorBreakdown_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorBreakdown", field, false, false, "BreakdownKind")
+}
+
+func (ec *executionContext) _IndicatorBreakdown_country(ctx context.Context, field graphql.CollectedField, obj *models.IndicatorBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorBreakdown_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IndicatorBreakdown().Country(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖcampaignsᚋmodelsᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorBreakdown_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndicatorBreakdown",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndicatorBreakdown_sex(ctx context.Context, field graphql.CollectedField, obj *models.IndicatorBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorBreakdown_sex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOSex2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorBreakdown_sex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorBreakdown", field, false, false, "Sex")
+}
+
+func (ec *executionContext) _IndicatorBreakdown_ageBand(ctx context.Context, field graphql.CollectedField, obj *models.IndicatorBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorBreakdown_ageBand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgeBand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOAgeBand2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorBreakdown_ageBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorBreakdown", field, false, false, "AgeBand")
+}
+
+func (ec *executionContext) _IndicatorBreakdown_value(ctx context.Context, field graphql.CollectedField, obj *models.IndicatorBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorBreakdown_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorBreakdown_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorBreakdown", field, false, false, "Float")
+}
+
 func (ec *executionContext) _IndicatorPayload_indicator(ctx context.Context, field graphql.CollectedField, obj *model.IndicatorPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15372,6 +16536,38 @@ func (ec *executionContext) _IndicatorPeriod_source(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_IndicatorPeriod_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IndicatorPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _IndicatorPeriod_breakdowns(ctx context.Context, field graphql.CollectedField, obj *models.IndicatorPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorPeriod_breakdowns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IndicatorPeriod().Breakdowns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.IndicatorBreakdown) graphql.Marshaler {
+			return ec.marshalNIndicatorBreakdown2ᚕᚖcampaignsᚋmodelsᚐIndicatorBreakdownᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorPeriod_breakdowns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndicatorPeriod",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndicatorBreakdown(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LocalizedText_text(ctx context.Context, field graphql.CollectedField, obj *model.LocalizedText) (ret graphql.Marshaler) {
@@ -17308,6 +18504,50 @@ func (ec *executionContext) fieldContext_Mutation_updateYouthNetwork(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateResult(ctx, fc.Args["input"].(model.CreateResultInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResultPayload) graphql.Marshaler {
+			return ec.marshalNResultPayload2ᚖcampaignsᚋgraphᚋmodelᚐResultPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResultPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NetworkCountChange_network(ctx context.Context, field graphql.CollectedField, obj *model.NetworkCountChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18645,6 +19885,94 @@ func (ec *executionContext) fieldContext_Query_organization(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_eventsNear(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eventsNear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EventsNear(ctx, fc.Args["latitude"].(float64), fc.Args["longitude"].(float64), fc.Args["radiusKm"].(float64), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.EventFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*models.Event]) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖcampaignsᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eventsNear(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_eventsNear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reach(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reach(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reach(ctx, fc.Args["filter"].(*model.EventFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Reach) graphql.Marshaler {
+			return ec.marshalNReach2ᚖcampaignsᚋgraphᚋmodelᚐReach(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reach(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reach(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reach_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18807,6 +20135,359 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Reach_events(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reach", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reach_byKind(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_byKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReachGroup) graphql.Marshaler {
+			return ec.marshalNReachGroup2ᚕᚖcampaignsᚋgraphᚋmodelᚐReachGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_byKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReachGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reach_byStatus(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReachGroup) graphql.Marshaler {
+			return ec.marshalNReachGroup2ᚕᚖcampaignsᚋgraphᚋmodelᚐReachGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReachGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reach_byCountry(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_byCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReachGroup) graphql.Marshaler {
+			return ec.marshalNReachGroup2ᚕᚖcampaignsᚋgraphᚋmodelᚐReachGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_byCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReachGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reach_byYear(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_byYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReachGroup) graphql.Marshaler {
+			return ec.marshalNReachGroup2ᚕᚖcampaignsᚋgraphᚋmodelᚐReachGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_byYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReachGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reach_attendance(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_attendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attendance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_attendance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reach", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Reach_mediaReach(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_mediaReach(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MediaReach, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_mediaReach(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reach", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Reach_registrations(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registrations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberCount) graphql.Marshaler {
+			return ec.marshalNMemberCount2ᚖcampaignsᚋgraphᚋmodelᚐMemberCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reach_attended(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberCount) graphql.Marshaler {
+			return ec.marshalNMemberCount2ᚖcampaignsᚋgraphᚋmodelᚐMemberCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReachGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.ReachGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReachGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReachGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReachGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReachGroup_events(ctx context.Context, field graphql.CollectedField, obj *model.ReachGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReachGroup_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReachGroup_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReachGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReachGroup_attendance(ctx context.Context, field graphql.CollectedField, obj *model.ReachGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReachGroup_attendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attendance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReachGroup_attendance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReachGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReachGroup_mediaReach(ctx context.Context, field graphql.CollectedField, obj *model.ReachGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReachGroup_mediaReach(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MediaReach, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReachGroup_mediaReach(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReachGroup", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Registration_id(ctx context.Context, field graphql.CollectedField, obj *models.Registration) (ret graphql.Marshaler) {
@@ -19412,6 +21093,272 @@ func (ec *executionContext) _RegistrationWindow_waitlistEnabled(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_RegistrationWindow_waitlistEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegistrationWindow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Result_id(ctx context.Context, field graphql.CollectedField, obj *models.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Result_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Result", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Result_type(ctx context.Context, field graphql.CollectedField, obj *models.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNResultType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Result_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Result", field, false, false, "ResultType")
+}
+
+func (ec *executionContext) _Result_title(ctx context.Context, field graphql.CollectedField, obj *models.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Result_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Result", field, false, false, "String")
+}
+
+func (ec *executionContext) _Result_description(ctx context.Context, field graphql.CollectedField, obj *models.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Result_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Result", field, false, false, "String")
+}
+
+func (ec *executionContext) _Result_aggregationStatus(ctx context.Context, field graphql.CollectedField, obj *models.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_aggregationStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AggregationStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Result_aggregationStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Result", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Result_campaign(ctx context.Context, field graphql.CollectedField, obj *models.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Result().Campaign(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖcampaignsᚋmodelsᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Result_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Result",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Result_indicators(ctx context.Context, field graphql.CollectedField, obj *models.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_indicators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Result().Indicators(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚕᚖcampaignsᚋmodelsᚐIndicatorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Result_indicators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Result",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResultPayload_result(ctx context.Context, field graphql.CollectedField, obj *model.ResultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultPayload_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Result) graphql.Marshaler {
+			return ec.marshalOResult2ᚖcampaignsᚋmodelsᚐResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResultPayload_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResultPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcampaignsᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResultPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.ResultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResultPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -23537,6 +25484,90 @@ func UnmarshalCreateOrganizationInput(ctx context.Context, raw any) (model.Creat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateResultInput(ctx context.Context, obj any) (model.CreateResultInput, error) {
+	var it model.CreateResultInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"campaign", "type", "title", "description", "aggregationStatus", "idempotencyKey", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "campaign":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaign"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Campaign = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNResultType2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "aggregationStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aggregationStatus"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AggregationStatus = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateResultInput unmarshals raw into the CreateResultInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateResultInput(ctx context.Context, raw any) (model.CreateResultInput, error) {
+	var out model.CreateResultInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateResultInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateYouthNetworkInput(ctx context.Context, obj any) (model.CreateYouthNetworkInput, error) {
 	var it model.CreateYouthNetworkInput
 	if obj == nil {
@@ -23839,6 +25870,76 @@ func (ec *executionContext) unmarshalInputEventOrder(ctx context.Context, obj an
 func UnmarshalEventOrder(ctx context.Context, raw any) (model.EventOrder, error) {
 	var out model.EventOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIndicatorBreakdownInput(ctx context.Context, obj any) (model.IndicatorBreakdownInput, error) {
+	var it model.IndicatorBreakdownInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "country", "sex", "ageBand", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNBreakdownKind2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "sex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sex"))
+			data, err := ec.unmarshalOSex2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sex = data
+		case "ageBand":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ageBand"))
+			data, err := ec.unmarshalOAgeBand2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgeBand = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIndicatorBreakdownInput unmarshals raw into the IndicatorBreakdownInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIndicatorBreakdownInput(ctx context.Context, raw any) (model.IndicatorBreakdownInput, error) {
+	var out model.IndicatorBreakdownInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndicatorBreakdownInput", raw, &out)
 	return out, err
 }
 
@@ -24326,7 +26427,7 @@ func (ec *executionContext) unmarshalInputRecordIndicatorValuesInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"campaign", "code", "name", "unit", "start", "end", "baseline", "target", "actual", "actualComparator", "note", "source", "idempotencyKey", "clientMutationId"}
+	fieldsInOrder := [...]string{"campaign", "code", "name", "unit", "start", "end", "baseline", "target", "actual", "actualComparator", "note", "source", "idempotencyKey", "clientMutationId", "result", "measure", "ascending", "baselineYear", "baselineValue", "baselineComment", "breakdowns"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24431,6 +26532,55 @@ func (ec *executionContext) unmarshalInputRecordIndicatorValuesInput(ctx context
 				return it, err
 			}
 			it.ClientMutationID = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		case "measure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measure"))
+			data, err := ec.unmarshalOIndicatorMeasure2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measure = data
+		case "ascending":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ascending"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ascending = data
+		case "baselineYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baselineYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaselineYear = data
+		case "baselineValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baselineValue"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaselineValue = data
+		case "baselineComment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baselineComment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaselineComment = data
+		case "breakdowns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breakdowns"))
+			data, err := ec.unmarshalOIndicatorBreakdownInput2ᚕᚖcampaignsᚋgraphᚋmodelᚐIndicatorBreakdownInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Breakdowns = data
 		}
 	}
 	return it, nil
@@ -25738,6 +27888,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Venue(ctx, sel, obj)
+	case *models.Result:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Result(ctx, sel, obj)
 	case *models.Registration:
 		if obj == nil {
 			return graphql.Null
@@ -26436,6 +28591,18 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_localizedDescription(ctx, field, obj)
+				})
+		case "results":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_results(ctx, field, obj)
+				})
+		case "reach":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_reach(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -27843,6 +30010,125 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Indicator_localizedDescription(ctx, field, obj)
 				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_result(ctx, field, obj)
+				})
+		case "measure":
+			out.Values[i] = ec._Indicator_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ascending":
+			out.Values[i] = ec._Indicator_ascending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "baseline":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_baseline(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var indicatorBaselineImplementors = []string{"IndicatorBaseline"}
+
+func (ec *executionContext) _IndicatorBaseline(ctx context.Context, sel ast.SelectionSet, obj *model.IndicatorBaseline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorBaselineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IndicatorBaseline")
+		case "year":
+			out.Values[i] = ec._IndicatorBaseline_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._IndicatorBaseline_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "comment":
+			out.Values[i] = ec._IndicatorBaseline_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var indicatorBreakdownImplementors = []string{"IndicatorBreakdown"}
+
+func (ec *executionContext) _IndicatorBreakdown(ctx context.Context, sel ast.SelectionSet, obj *models.IndicatorBreakdown) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorBreakdownImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IndicatorBreakdown")
+		case "kind":
+			out.Values[i] = ec._IndicatorBreakdown_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IndicatorBreakdown_country(ctx, field, obj)
+				})
+		case "sex":
+			out.Values[i] = ec._IndicatorBreakdown_sex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ageBand":
+			out.Values[i] = ec._IndicatorBreakdown_ageBand(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._IndicatorBreakdown_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27917,53 +30203,59 @@ func (ec *executionContext) _IndicatorPeriod(ctx context.Context, sel ast.Select
 		case "start":
 			out.Values[i] = ec._IndicatorPeriod_start(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startPrecision":
 			out.Values[i] = ec._IndicatorPeriod_startPrecision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "end":
 			out.Values[i] = ec._IndicatorPeriod_end(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endPrecision":
 			out.Values[i] = ec._IndicatorPeriod_endPrecision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "baseline":
 			out.Values[i] = ec._IndicatorPeriod_baseline(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "target":
 			out.Values[i] = ec._IndicatorPeriod_target(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actual":
 			out.Values[i] = ec._IndicatorPeriod_actual(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actualComparator":
 			out.Values[i] = ec._IndicatorPeriod_actualComparator(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "note":
 			out.Values[i] = ec._IndicatorPeriod_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
 			out.Values[i] = ec._IndicatorPeriod_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "breakdowns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IndicatorPeriod_breakdowns(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28532,6 +30824,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28955,6 +31254,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_organization(ctx, field)
 				})
+		case "eventsNear":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_eventsNear(ctx, field)
+				})
+		case "reach":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reach(ctx, field)
+				})
 		case "changes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -28980,6 +31291,127 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reachImplementors = []string{"Reach"}
+
+func (ec *executionContext) _Reach(ctx context.Context, sel ast.SelectionSet, obj *model.Reach) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reachImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reach")
+		case "events":
+			out.Values[i] = ec._Reach_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byKind":
+			out.Values[i] = ec._Reach_byKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byStatus":
+			out.Values[i] = ec._Reach_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byCountry":
+			out.Values[i] = ec._Reach_byCountry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byYear":
+			out.Values[i] = ec._Reach_byYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attendance":
+			out.Values[i] = ec._Reach_attendance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mediaReach":
+			out.Values[i] = ec._Reach_mediaReach(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "registrations":
+			out.Values[i] = ec._Reach_registrations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attended":
+			out.Values[i] = ec._Reach_attended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reachGroupImplementors = []string{"ReachGroup"}
+
+func (ec *executionContext) _ReachGroup(ctx context.Context, sel ast.SelectionSet, obj *model.ReachGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reachGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReachGroup")
+		case "key":
+			out.Values[i] = ec._ReachGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._ReachGroup_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attendance":
+			out.Values[i] = ec._ReachGroup_attendance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mediaReach":
+			out.Values[i] = ec._ReachGroup_mediaReach(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29260,6 +31692,114 @@ func (ec *executionContext) _RegistrationWindow(ctx context.Context, sel ast.Sel
 		case "waitlistEnabled":
 			out.Values[i] = ec._RegistrationWindow_waitlistEnabled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resultImplementors = []string{"Result", "Node"}
+
+func (ec *executionContext) _Result(ctx context.Context, sel ast.SelectionSet, obj *models.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Result")
+		case "id":
+			out.Values[i] = ec._Result_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Result_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Result_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Result_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aggregationStatus":
+			out.Values[i] = ec._Result_aggregationStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "campaign":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Result_campaign(ctx, field, obj)
+				})
+		case "indicators":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Result_indicators(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resultPayloadImplementors = []string{"ResultPayload"}
+
+func (ec *executionContext) _ResultPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResultPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resultPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResultPayload")
+		case "result":
+			out.Values[i] = ec._ResultPayload_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResultPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._ResultPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -30462,6 +33002,20 @@ func (ec *executionContext) marshalNBoundedCount2ᚖcampaignsᚋgraphᚋmodelᚐ
 	return ec._BoundedCount(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBreakdownKind2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBreakdownKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BreakdownKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNCampaign2ᚕᚖcampaignsᚋmodelsᚐCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Campaign) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -30966,6 +33520,11 @@ func (ec *executionContext) unmarshalNCreateOrganizationInput2campaignsᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateResultInput2campaignsᚋgraphᚋmodelᚐCreateResultInput(ctx context.Context, v any) (model.CreateResultInput, error) {
+	res, err := ec.unmarshalInputCreateResultInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateYouthNetworkInput2campaignsᚋgraphᚋmodelᚐCreateYouthNetworkInput(ctx context.Context, v any) (model.CreateYouthNetworkInput, error) {
 	res, err := ec.unmarshalInputCreateYouthNetworkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31299,6 +33858,49 @@ func (ec *executionContext) marshalNIndicator2ᚖcampaignsᚋmodelsᚐIndicator(
 	return ec._Indicator(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNIndicatorBreakdown2ᚕᚖcampaignsᚋmodelsᚐIndicatorBreakdownᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.IndicatorBreakdown) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIndicatorBreakdown2ᚖcampaignsᚋmodelsᚐIndicatorBreakdown(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIndicatorBreakdown2ᚖcampaignsᚋmodelsᚐIndicatorBreakdown(ctx context.Context, sel ast.SelectionSet, v *models.IndicatorBreakdown) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IndicatorBreakdown!")
+		return graphql.Null
+	}
+	return ec._IndicatorBreakdown(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIndicatorBreakdownInput2ᚖcampaignsᚋgraphᚋmodelᚐIndicatorBreakdownInput(ctx context.Context, v any) (*model.IndicatorBreakdownInput, error) {
+	res, err := ec.unmarshalInputIndicatorBreakdownInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNIndicatorMeasure2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIndicatorMeasure2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "IndicatorMeasure!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNIndicatorPayload2ᚖcampaignsᚋgraphᚋmodelᚐIndicatorPayload(ctx context.Context, sel ast.SelectionSet, v *model.IndicatorPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IndicatorPayload!")
@@ -31609,6 +34211,38 @@ func (ec *executionContext) marshalNPartnerRole2string(ctx context.Context, sel 
 	return res
 }
 
+func (ec *executionContext) marshalNReach2ᚖcampaignsᚋgraphᚋmodelᚐReach(ctx context.Context, sel ast.SelectionSet, v *model.Reach) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reach!")
+		return graphql.Null
+	}
+	return ec._Reach(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReachGroup2ᚕᚖcampaignsᚋgraphᚋmodelᚐReachGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReachGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReachGroup2ᚖcampaignsᚋgraphᚋmodelᚐReachGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReachGroup2ᚖcampaignsᚋgraphᚋmodelᚐReachGroup(ctx context.Context, sel ast.SelectionSet, v *model.ReachGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReachGroup!")
+		return graphql.Null
+	}
+	return ec._ReachGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRecordAttendanceInput2campaignsᚋgraphᚋmodelᚐRecordAttendanceInput(ctx context.Context, v any) (model.RecordAttendanceInput, error) {
 	res, err := ec.unmarshalInputRecordAttendanceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31728,6 +34362,52 @@ func (ec *executionContext) unmarshalNRemoveCampaignPartnerInput2campaignsᚋgra
 func (ec *executionContext) unmarshalNRescheduleEventInput2campaignsᚋgraphᚋmodelᚐRescheduleEventInput(ctx context.Context, v any) (model.RescheduleEventInput, error) {
 	res, err := ec.unmarshalInputRescheduleEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResult2ᚕᚖcampaignsᚋmodelsᚐResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Result) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResult2ᚖcampaignsᚋmodelsᚐResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResult2ᚖcampaignsᚋmodelsᚐResult(ctx context.Context, sel ast.SelectionSet, v *models.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Result!")
+		return graphql.Null
+	}
+	return ec._Result(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResultPayload2ᚖcampaignsᚋgraphᚋmodelᚐResultPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResultPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResultPayload!")
+		return graphql.Null
+	}
+	return ec._ResultPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResultType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResultType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ResultType!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNRevokeApiKeyInput2campaignsᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
@@ -32231,6 +34911,24 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
+	return res
+}
+
+func (ec *executionContext) unmarshalOAgeBand2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAgeBand2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
 	return res
 }
 
@@ -32821,6 +35519,48 @@ func (ec *executionContext) marshalOIndicator2ᚖcampaignsᚋmodelsᚐIndicator(
 	return ec._Indicator(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOIndicatorBaseline2ᚖcampaignsᚋgraphᚋmodelᚐIndicatorBaseline(ctx context.Context, sel ast.SelectionSet, v *model.IndicatorBaseline) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IndicatorBaseline(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOIndicatorBreakdownInput2ᚕᚖcampaignsᚋgraphᚋmodelᚐIndicatorBreakdownInputᚄ(ctx context.Context, v any) ([]*model.IndicatorBreakdownInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.IndicatorBreakdownInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIndicatorBreakdownInput2ᚖcampaignsᚋgraphᚋmodelᚐIndicatorBreakdownInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOIndicatorMeasure2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIndicatorMeasure2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOIndicatorUnit2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -33108,6 +35848,13 @@ func (ec *executionContext) marshalORegistrationWindow2ᚖcampaignsᚋmodelsᚐR
 	return ec._RegistrationWindow(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOResult2ᚖcampaignsᚋmodelsᚐResult(ctx context.Context, sel ast.SelectionSet, v *models.Result) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Result(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOSearchType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -33142,6 +35889,24 @@ func (ec *executionContext) marshalOSearchType2ᚕstringᚄ(ctx context.Context,
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOSex2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSex2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -303,6 +303,24 @@ type CreateOrganizationInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Records a result of a campaign.
+type CreateResultInput struct {
+	// The campaign's global ID.
+	Campaign string `json:"campaign"`
+	// Whether it is an output, outcome or impact.
+	Type string `json:"type"`
+	// What is to be achieved, 1 to 300 characters.
+	Title string `json:"title"`
+	// More words on it, at most 5,000 characters.
+	Description *string `json:"description,omitempty"`
+	// Whether its figures may be added up across campaigns; false when not given.
+	AggregationStatus *bool `json:"aggregationStatus,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // Creates a youth network, chapter or group.
 type CreateYouthNetworkInput struct {
 	// A short, URL-safe name.
@@ -413,6 +431,30 @@ type FundingCommitmentPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 	// The clientMutationId of the input.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Where an indicator started from.
+type IndicatorBaseline struct {
+	// The year of the baseline.
+	Year *int `json:"year,omitempty"`
+	// The value then.
+	Value *float64 `json:"value,omitempty"`
+	// Anything worth knowing about it.
+	Comment *string `json:"comment,omitempty"`
+}
+
+// A period's target or actual for one slice of the people counted.
+type IndicatorBreakdownInput struct {
+	// Whether this is a target or an actual value.
+	Kind string `json:"kind"`
+	// The country: an ISO code, a name or an alias.
+	Country *string `json:"country,omitempty"`
+	// The sex.
+	Sex *string `json:"sex,omitempty"`
+	// The age band.
+	AgeBand *string `json:"ageBand,omitempty"`
+	// The value; not negative.
+	Value float64 `json:"value"`
 }
 
 // An indicator after values were recorded.
@@ -539,6 +581,42 @@ type OrganizationPayload struct {
 type Query struct {
 }
 
+// Figures drawn from a set of events: how many of each kind, status, country and year, and
+// the attendance and media reach they reported. Counts of people drawn from members'
+// registrations are suppressed under 5, as everywhere.
+type Reach struct {
+	// How many events.
+	Events int `json:"events"`
+	// The events by kind, most first.
+	ByKind []*ReachGroup `json:"byKind"`
+	// The events by status, most first.
+	ByStatus []*ReachGroup `json:"byStatus"`
+	// The events by the country they are held in (`key` is the ISO code), most first; online events without a country are left out.
+	ByCountry []*ReachGroup `json:"byCountry"`
+	// The events by the year they start in, in their own time zone (`key` is the year), oldest first.
+	ByYear []*ReachGroup `json:"byYear"`
+	// The attendance the events reported, added up; null when none reported any.
+	Attendance *float64 `json:"attendance,omitempty"`
+	// The media reach the events reported, added up; null when none reported any.
+	MediaReach *float64 `json:"mediaReach,omitempty"`
+	// Confirmed registrations of members for these events.
+	Registrations *MemberCount `json:"registrations"`
+	// Registered members who attended these events.
+	Attended *MemberCount `json:"attended"`
+}
+
+// The figures of one group of events.
+type ReachGroup struct {
+	// What the group shares: a kind, a status, a country code or a year.
+	Key string `json:"key"`
+	// How many events.
+	Events int `json:"events"`
+	// Their reported attendance, added up; null when none reported any.
+	Attendance *float64 `json:"attendance,omitempty"`
+	// Their reported media reach, added up; null when none reported any.
+	MediaReach *float64 `json:"mediaReach,omitempty"`
+}
+
 // Records attendance.
 type RecordAttendanceInput struct {
 	// The registration's global ID.
@@ -621,6 +699,20 @@ type RecordIndicatorValuesInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 	// Returned unchanged in the payload.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The result the indicator measures (global ID, of the same campaign); sets or moves it.
+	Result *string `json:"result,omitempty"`
+	// How the indicator is measured; for a new indicator, PERCENTAGE for a PERCENT unit and UNIT otherwise when not given. An existing one keeps its measure.
+	Measure *string `json:"measure,omitempty"`
+	// Whether a higher value is better; sets it when given (true for a new indicator when not given).
+	Ascending *bool `json:"ascending,omitempty"`
+	// The year of the indicator's baseline; sets the baseline with baselineValue and baselineComment.
+	BaselineYear *int `json:"baselineYear,omitempty"`
+	// The indicator's baseline value.
+	BaselineValue *float64 `json:"baselineValue,omitempty"`
+	// A comment on the baseline, at most 1,000 characters.
+	BaselineComment *string `json:"baselineComment,omitempty"`
+	// The period's target and actual broken down by country, sex or age band; each slice at most once.
+	Breakdowns []*IndicatorBreakdownInput `json:"breakdowns,omitempty"`
 }
 
 // Registers a member for an event.
@@ -694,6 +786,16 @@ type RescheduleEventInput struct {
 	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// A result after it was recorded.
+type ResultPayload struct {
+	// The result.
+	Result *models.Result `json:"result,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 

@@ -87,6 +87,10 @@ func New(st *store.Store, opt Options) http.Handler {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ready(w, r, st, opt.Readiness)
 	})
+	// Exports and calendars: the same keys, access rules, key guard and budgets as /query.
+	ex := newExporter(st, log)
+	mux.Handle("GET /export/{file}", protection.files(st, ex.serveExport))
+	mux.Handle("GET /calendar/campaigns/{file}", protection.files(st, ex.serveCalendar))
 	if opt.Playground {
 		mux.Handle("/", playground.Handler("Campaign partner API", "/query"))
 	}

@@ -150,6 +150,7 @@ var mutationCases = []mutationCase{
 			return map[string]any{"id": ids["campaign"], "org": ids["orgA"]}
 		}},
 	{"recordIndicatorValues", ownEditors, `mutation($id: ID!) { m: recordIndicatorValues(input: {campaign: $id, code: "reach", name: "Reach", unit: PEOPLE, start: "2013", end: "2013", actual: 10}) { userErrors { code message } } }`, idVar("campaign")},
+	{"createResult", ownEditors, `mutation($id: ID!) { m: createResult(input: {campaign: $id, type: OUTCOME, title: "Young people know the risks"}) { userErrors { code message } } }`, idVar("campaign")},
 	{"createEvent", ownEditors, `mutation($id: ID!, $at: DateTime!) { m: createEvent(input: {campaign: $id, title: "New event", kind: OUTREACH, startsAt: $at, timeZone: "Asia/Yangon"}) { userErrors { code message } } }`,
 		func(ids map[string]string) map[string]any { return map[string]any{"id": ids["campaign"], "at": soon} }},
 	{"updateEvent", ownEditors, `mutation($id: ID!) { m: updateEvent(input: {id: $id, expectedVersion: 1, title: "Renamed"}) { userErrors { code message } } }`, idVar("event")},

@@ -62,6 +62,7 @@ type set struct {
 
 	tree    *tree       // the records at each path of the answer, for look-ahead (ahead.go)
 	members lazyMembers // members and registrations, made on first use (member.go)
+	reach   lazyReach   // results, breakdowns and reach figures, made on first use (reach.go)
 }
 
 // New returns a fresh set of loaders over s.

@@ -26,6 +26,7 @@ const (
 	TypeMember       = "Member"
 	TypeOrganization = "Organization"
 	TypeRegistration = "Registration"
+	TypeResult       = "Result"
 	TypeVenue        = "Venue"
 	TypeYouthNetwork = "YouthNetwork"
 )

@@ -22,12 +22,23 @@ type IndicatorValuesInput struct {
 	// Comparator says how Actual relates to the truth; EXACT when nil.
 	Comparator   *string
 	Note, Source *string
+
+	// What IATI says of the indicator beyond its values (result_write.go): nil leaves each as it is.
+	ResultID        *int64
+	Measure         *string
+	Ascending       *bool
+	BaselineYear    *int32
+	BaselineValue   *float64
+	BaselineComment *string
+	// Breakdowns of the period's target and actual.
+	Breakdowns []BreakdownInput
 }
 
 // indicatorState is what an audit entry shows of an indicator and the period recorded.
 type indicatorState struct {
-	Indicator *models.Indicator
-	Period    *models.IndicatorPeriod `json:",omitempty"`
+	Indicator  *models.Indicator
+	Period     *models.IndicatorPeriod      `json:",omitempty"`
+	Breakdowns []*models.IndicatorBreakdown `json:",omitempty"`
 }
 
 // RecordIndicatorValues records an indicator's values for one period, creating the indicator
@@ -45,6 +56,11 @@ func (t *Tx) RecordIndicatorValues(in IndicatorValuesInput) (*models.Indicator, 
 		return nil, err
 	}
 	created := ind == nil
+	var before any
+	if !created {
+		old := *ind
+		before = indicatorState{Indicator: &old}
+	}
 	if created {
 		ind = &models.Indicator{CampaignID: c.ID, Code: in.Code}
 		if in.Name == nil {
@@ -74,22 +90,39 @@ func (t *Tx) RecordIndicatorValues(in IndicatorValuesInput) (*models.Indicator, 
 		period.ActualComparator = *in.Comparator
 	}
 	validatePeriod(period, ind.Unit, &p)
+	if err := t.applyIATI(ind, created, in, &p); err != nil {
+		return nil, err
+	}
+	breakdowns := t.breakdowns(in.Breakdowns, &p)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	var before any
 	if created {
+		// GORM leaves a false out of the INSERT for the column's default (true), so a
+		// descending indicator is set after.
+		ascending := ind.Ascending
 		if err := t.insert(ind); err != nil {
 			return nil, err
 		}
-	} else {
-		before = indicatorState{Indicator: ind}
+		if !ascending {
+			if err := t.db.Model(ind).Update("ascending", false).Error; err != nil {
+				return nil, fmt.Errorf("update indicator %d: %w", ind.ID, translate(err))
+			}
+		}
+	} else if err := t.db.Model(ind).Select("result_id", "measure", "ascending", "baseline_year", "baseline_value", "baseline_comment").Updates(ind).Error; err != nil {
+		return nil, fmt.Errorf("update indicator %d: %w", ind.ID, translate(err))
 	}
 	period.IndicatorID = ind.ID
 	if err := t.insert(period); err != nil {
 		return nil, err
 	}
-	return ind, t.Audit("recordIndicatorValues", relay.TypeIndicator, ind.GlobalID(), before, indicatorState{Indicator: ind, Period: period})
+	for _, b := range breakdowns {
+		b.PeriodID = period.ID
+		if err := t.insert(b); err != nil {
+			return nil, err
+		}
+	}
+	return ind, t.Audit("recordIndicatorValues", relay.TypeIndicator, ind.GlobalID(), before, indicatorState{Indicator: ind, Period: period, Breakdowns: breakdowns})
 }
 
 // indicatorByCode locks and returns a campaign's indicator with the code, or nil for none.

@@ -1,0 +1,236 @@
+package api_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const nearQuery = `query ($lat: Float!, $lng: Float!, $km: Float!, $first: Int, $after: String, $filter: EventFilter) {
+  eventsNear(latitude: $lat, longitude: $lng, radiusKm: $km, first: $first, after: $after, filter: $filter) {
+    totalCount nodes { title } pageInfo { hasNextPage endCursor }
+  }
+}`
+
+type nearPage struct {
+	EventsNear struct {
+		TotalCount int
+		Nodes      []struct{ Title string }
+		PageInfo   struct {
+			HasNextPage bool
+			EndCursor   string
+		}
+	}
+}
+
+func (p nearPage) titles() []string {
+	var out []string
+	for _, n := range p.EventsNear.Nodes {
+		out = append(out, n.Title)
+	}
+	return out
+}
+
+// TestEventsNear checks the distance's edges (a venue 10.02 km away is out at 10 km and in
+// at 10.1 km), the order (soonest first), paging, the filter, and that drafts, partner-only
+// events and venues without coordinates are left out as in every list.
+func TestEventsNear(t *testing.T) {
+	t.Parallel()
+	w := newReachWorld(t)
+	near := func(key string, km float64, extra map[string]any) nearPage {
+		t.Helper()
+		vars := map[string]any{"lat": bkkLat, "lng": bkkLng, "km": km}
+		for k, v := range extra {
+			vars[k] = v
+		}
+		c := w.c
+		if key != "" {
+			c = c.As(key)
+		}
+		var p nearPage
+		c.Query(t, nearQuery, vars).MustData(t, &p)
+		return p
+	}
+	for _, tc := range []struct {
+		name string
+		key  string
+		km   float64
+		want []string
+	}{
+		{"centre only", "", 1, []string{"centre-early", "centre-late"}},
+		{"just short of 10.02 km", "", 10, []string{"centre-early", "centre-late"}},
+		{"just past 10.02 km", "", 10.1, []string{"centre-early", "north10", "centre-late"}},
+		{"thirty km", "", 30.1, []string{"centre-early", "north30", "north10", "centre-late"}},
+		{"Yangon is 570 km away", "", 500, []string{"centre-early", "north30", "north10", "centre-late"}},
+		{"the owner sees its partner-only event and drafts", w.owner, 1,
+			[]string{"centre-early", "centre-partners", "centre-draft-campaign", "centre-draft", "centre-late"}},
+		{"another organization sees what the public does", w.other, 1, []string{"centre-early", "centre-late"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := near(tc.key, tc.km, nil)
+			if diff := cmp.Diff(tc.want, p.titles()); diff != "" {
+				t.Errorf("titles (-want +got):\n%s", diff)
+			}
+			if p.EventsNear.TotalCount != len(tc.want) {
+				t.Errorf("totalCount = %d, want %d", p.EventsNear.TotalCount, len(tc.want))
+			}
+		})
+	}
+
+	t.Run("pages follow on", func(t *testing.T) {
+		var got []string
+		var after any
+		for range 5 {
+			p := near("", 30.1, map[string]any{"first": 1, "after": after})
+			got = append(got, p.titles()...)
+			if !p.EventsNear.PageInfo.HasNextPage {
+				break
+			}
+			after = p.EventsNear.PageInfo.EndCursor
+		}
+		if diff := cmp.Diff([]string{"centre-early", "north30", "north10", "centre-late"}, got); diff != "" {
+			t.Errorf("titles over pages (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("filter", func(t *testing.T) {
+		p := near("", 30.1, map[string]any{"filter": map[string]any{"kind": []string{"CONCERT"}, "startsAfter": "2013-01-01T00:00:00Z"}})
+		if diff := cmp.Diff([]string{"centre-late"}, p.titles()); diff != "" {
+			t.Errorf("titles (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("a cursor of the events list is refused", func(t *testing.T) {
+		var list struct {
+			Events struct{ PageInfo struct{ EndCursor string } }
+		}
+		w.c.Query(t, `{ events(first: 1) { pageInfo { endCursor } } }`, nil).MustData(t, &list)
+		res := w.c.Query(t, nearQuery, map[string]any{"lat": bkkLat, "lng": bkkLng, "km": 5, "after": list.Events.PageInfo.EndCursor})
+		if code := res.ErrorCode(t); code != "BAD_USER_INPUT" {
+			t.Errorf("code = %s, want BAD_USER_INPUT", code)
+		}
+	})
+
+	for _, bad := range []map[string]any{
+		{"lat": 90.5, "lng": 0, "km": 5},
+		{"lat": -91, "lng": 0, "km": 5},
+		{"lat": 0, "lng": 180.5, "km": 5},
+		{"lat": 0, "lng": -181, "km": 5},
+		{"lat": 0, "lng": 0, "km": 0},
+		{"lat": 0, "lng": 0, "km": -3},
+		{"lat": 0, "lng": 0, "km": 501},
+	} {
+		res := w.c.Query(t, nearQuery, bad)
+		if code := res.ErrorCode(t); code != "BAD_USER_INPUT" {
+			t.Errorf("%v: code = %s, want BAD_USER_INPUT", bad, code)
+		}
+	}
+}
+
+const reachQuery = `query ($filter: EventFilter) {
+  reach(filter: $filter) { ...R }
+  campaign(slug: "public") { reach { ...R } }
+}
+fragment R on Reach {
+  events attendance mediaReach
+  byKind { key events } byStatus { key events } byCountry { key events attendance } byYear { key events }
+  registrations { value suppressed label } attended { value suppressed label }
+}`
+
+type reachFigures struct {
+	Events                 int
+	Attendance, MediaReach *float64
+	ByKind, ByStatus       []group
+	ByCountry, ByYear      []group
+	Registrations          count
+	Attended               count
+}
+
+type group struct {
+	Key        string
+	Events     int
+	Attendance *float64
+}
+
+type count struct {
+	Value      *int
+	Suppressed bool
+	Label      string
+}
+
+// TestReachFigures checks the aggregates against the world's events as each caller sees
+// them, the year counted in the event's own zone, and that counts of registered members
+// under 5 are suppressed for everyone, the organizer included.
+func TestReachFigures(t *testing.T) {
+	t.Parallel()
+	w := newReachWorld(t)
+	w.register(t, "centre-early", 6, true)
+	w.register(t, "north10", 3, false)
+	read := func(key string, filter map[string]any) (reachFigures, reachFigures) {
+		t.Helper()
+		c := w.c
+		if key != "" {
+			c = c.As(key)
+		}
+		var out struct {
+			Reach    reachFigures
+			Campaign struct{ Reach reachFigures }
+		}
+		c.Query(t, reachQuery, map[string]any{"filter": filter}).MustData(t, &out)
+		return out.Reach, out.Campaign.Reach
+	}
+	f := func(v float64) *float64 { return &v }
+	n := func(v int) *int { return &v }
+
+	all, campaign := read("", nil)
+	want := reachFigures{
+		Events: 7, Attendance: f(70300), MediaReach: f(3600000),
+		ByKind:    []group{{Key: "CONCERT", Events: 3}, {Key: "OUTREACH", Events: 2}, {Key: "ONLINE_PROGRAMME", Events: 1}, {Key: "TRAINING", Events: 1}},
+		ByStatus:  []group{{Key: "SCHEDULED", Events: 4}, {Key: "COMPLETED", Events: 3}},
+		ByCountry: []group{{Key: "TH", Events: 5, Attendance: f(20300)}, {Key: "MM", Events: 1, Attendance: f(50000)}},
+		ByYear:    []group{{Key: "2012", Events: 1}, {Key: "2013", Events: 6}},
+		// 9 confirmed registrations: 6 + 3; 6 attended.
+		Registrations: count{Value: n(9), Label: "9"},
+		Attended:      count{Value: n(6), Label: "6"},
+	}
+	if diff := cmp.Diff(want, all); diff != "" {
+		t.Errorf("anonymous reach (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, campaign); diff != "" {
+		t.Errorf("anonymous campaign reach (-want +got):\n%s", diff)
+	}
+
+	// The owner also counts its partner-only event and its draft (the draft campaign's event
+	// is in the filtered list, not in the public campaign's figures).
+	all, campaign = read(w.owner, nil)
+	if all.Events != 10 || campaign.Events != 9 {
+		t.Errorf("owner's events: all %d, campaign %d; want 10 and 9", all.Events, campaign.Events)
+	}
+
+	// Narrowed to Thai events of 2013: only north10's 3 registrations remain, suppressed
+	// for the organizer too, since reach spans events it may not all organize.
+	for _, key := range []string{"", w.owner} {
+		th, _ := read(key, map[string]any{"country": "TH", "startsAfter": "2013-01-01T00:00:00Z"})
+		if !th.Registrations.Suppressed || th.Registrations.Value != nil || th.Registrations.Label != "fewer than 5" {
+			t.Errorf("registrations of 3 members shown: %+v", th.Registrations)
+		}
+		if !th.Attended.Suppressed || th.Attended.Value != nil {
+			t.Errorf("attended of 0 members shown: %+v", th.Attended)
+		}
+		if !slices.ContainsFunc(th.ByYear, func(g group) bool { return g.Key == "2013" }) || len(th.ByYear) != 1 {
+			t.Errorf("byYear = %+v, want only 2013", th.ByYear)
+		}
+	}
+
+	// Nothing matches: zeros, suppressed counts, no groups.
+	none, _ := read("", map[string]any{"kind": []string{"BROADCAST"}})
+	if none.Events != 0 || none.Attendance != nil || len(none.ByKind) != 0 || !none.Registrations.Suppressed {
+		t.Errorf("reach of no events = %+v", none)
+	}
+
+	res := w.c.Query(t, reachQuery, map[string]any{"filter": map[string]any{"country": "Atlantis"}})
+	if code := res.ErrorCode(t); code != "BAD_USER_INPUT" {
+		t.Errorf("unknown country: code = %s, want BAD_USER_INPUT", code)
+	}
+}

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"campaigns/models"
+)
+
+// ReachGroup is the figures of the events that share a kind, status, country or year.
+type ReachGroup struct {
+	Key        string
+	Events     int
+	Attendance *float64
+	MediaReach *float64
+}
+
+// Reach is what a set of events adds up to. Registrations and Attended are drawn from
+// members: the caller shows them suppressed under 5, as every count of members.
+type Reach struct {
+	Events                      int
+	ByKind, ByStatus, ByCountry []ReachGroup
+	ByYear                      []ReachGroup
+	Attendance, MediaReach      *float64
+	Registrations, Attended     int
+}
+
+// reachSQL is one statement for every figure of Reach, for each parent key par: GROUPING
+// SETS gives the totals and the four breakdowns in one pass over the events, and the
+// LATERAL counts each event's registrations by the index on registrations (event_id).
+// The year is the event's own, in its time zone, so an event on New Year's Eve in Yangon
+// counts in the year it took place there.
+const reachSQL = `WITH ev AS (
+	SELECT %s AS par, e.kind, e.status, e.country_code,
+		extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int AS year,
+		e.attendance, e.media_reach, rc.confirmed, rc.attended
+	FROM events e
+	CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE r.status = 'CONFIRMED') AS confirmed,
+		count(*) FILTER (WHERE r.attended AND r.status <> 'CANCELLED') AS attended
+		FROM registrations r WHERE r.event_id = e.id) rc
+	WHERE %s)
+SELECT par, coalesce(kind, status, country_code, year::text, '') AS key,
+	GROUPING(kind, status, country_code, year) AS g, count(*) AS events,
+	sum(attendance)::float8 AS attendance, sum(media_reach)::float8 AS media_reach,
+	sum(confirmed)::bigint AS registrations, sum(attended)::bigint AS attended
+FROM ev GROUP BY GROUPING SETS ((par), (par, kind), (par, status), (par, country_code), (par, year))`
+
+// The GROUPING bits of each set of reachSQL: a set leaves its own column out of the mask.
+const (
+	groupTotal   = 0b1111
+	groupKind    = 0b0111
+	groupStatus  = 0b1011
+	groupCountry = 0b1101
+	groupYear    = 0b1110
+)
+
+type reachRow struct {
+	Par           string
+	Key           string
+	G             int
+	Events        int
+	Attendance    *float64
+	MediaReach    *float64
+	Registrations int
+	Attended      int
+}
+
+// reach runs reachSQL with the parent expression par and returns the figures per parent.
+func (s *Store) reach(ctx context.Context, par string, conds []cond) (map[string]*Reach, error) {
+	w, args := where(conds)
+	var rows []reachRow
+	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w), args...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := map[string]*Reach{}
+	for _, r := range rows {
+		rc := out[r.Par]
+		if rc == nil {
+			rc = &Reach{}
+			out[r.Par] = rc
+		}
+		g := ReachGroup{Key: r.Key, Events: r.Events, Attendance: r.Attendance, MediaReach: r.MediaReach}
+		switch r.G {
+		case groupTotal:
+			rc.Events, rc.Attendance, rc.MediaReach = r.Events, r.Attendance, r.MediaReach
+			rc.Registrations, rc.Attended = r.Registrations, r.Attended
+		case groupKind:
+			rc.ByKind = append(rc.ByKind, g)
+		case groupStatus:
+			rc.ByStatus = append(rc.ByStatus, g)
+		case groupCountry:
+			if g.Key != "" { // online events held nowhere
+				rc.ByCountry = append(rc.ByCountry, g)
+			}
+		case groupYear:
+			rc.ByYear = append(rc.ByYear, g)
+		}
+	}
+	for _, rc := range out {
+		for _, gs := range [][]ReachGroup{rc.ByKind, rc.ByStatus, rc.ByCountry} {
+			slices.SortFunc(gs, func(a, b ReachGroup) int {
+				if a.Events != b.Events {
+					return b.Events - a.Events
+				}
+				return compareStrings(a.Key, b.Key)
+			})
+		}
+		slices.SortFunc(rc.ByYear, func(a, b ReachGroup) int { return compareStrings(a.Key, b.Key) })
+	}
+	return out, nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// ReachOf adds up the events the caller (f.Viewer) can see that match f.
+func (s *Store) ReachOf(ctx context.Context, f EventFilter) (*Reach, error) {
+	out, err := s.reach(ctx, "''", f.conds())
+	if err != nil {
+		return nil, fmt.Errorf("reach of events: %w", err)
+	}
+	if rc := out[""]; rc != nil {
+		return rc, nil
+	}
+	return &Reach{}, nil
+}
+
+// CampaignReach adds up, in one statement, the events of each campaign that viewer (an
+// organization, 0 for anonymous) can see.
+func (s *Store) CampaignReach(ctx context.Context, viewer int64, ids []int64) (map[int64]*Reach, error) {
+	conds := append(EventFilter{Viewer: viewer}.conds(), cond{"e.campaign_id = ANY(?::bigint[])", []any{idList(ids)}})
+	byPar, err := s.reach(ctx, "e.campaign_id::text", conds)
+	if err != nil {
+		return nil, fmt.Errorf("reach of %d campaigns: %w", len(ids), err)
+	}
+	out := make(map[int64]*Reach, len(ids))
+	for _, id := range ids {
+		if rc := byPar[strconv.FormatInt(id, 10)]; rc != nil {
+			out[id] = rc
+		} else {
+			out[id] = &Reach{}
+		}
+	}
+	return out, nil
+}
+
+// Results returns the results of each campaign, in the order they were recorded.
+func (s *Store) Results(ctx context.Context, campaignIDs []int64) (map[int64][]*models.Result, error) {
+	var rows []*models.Result
+	if err := s.db.WithContext(ctx).Where("campaign_id = ANY(?::bigint[])", idList(campaignIDs)).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("results of %d campaigns: %w", len(campaignIDs), translate(err))
+	}
+	return groupBy(campaignIDs, rows, func(r *models.Result) int64 { return r.CampaignID }), nil
+}
+
+// ResultsByID returns the results with the given IDs.
+func (s *Store) ResultsByID(ctx context.Context, ids []int64) (map[int64]*models.Result, error) {
+	return byIDs(ctx, s.db, "results", ids, func(r *models.Result) int64 { return r.ID })
+}
+
+// ResultIndicators returns the indicators of each result, in the order they were recorded.
+func (s *Store) ResultIndicators(ctx context.Context, resultIDs []int64) (map[int64][]*models.Indicator, error) {
+	var rows []*models.Indicator
+	if err := s.db.WithContext(ctx).Where("result_id = ANY(?::bigint[])", idList(resultIDs)).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("indicators of %d results: %w", len(resultIDs), translate(err))
+	}
+	return groupBy(resultIDs, rows, func(r *models.Indicator) int64 { return *r.ResultID }), nil
+}
+
+// IndicatorBreakdowns returns the breakdowns of each period: targets first, then by
+// country, sex and age band.
+func (s *Store) IndicatorBreakdowns(ctx context.Context, periodIDs []int64) (map[int64][]*models.IndicatorBreakdown, error) {
+	var rows []*models.IndicatorBreakdown
+	err := s.db.WithContext(ctx).Where("period_id = ANY(?::bigint[])", idList(periodIDs)).
+		Order("kind DESC, country_code NULLS FIRST, sex NULLS FIRST, age_band NULLS FIRST, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("breakdowns of %d periods: %w", len(periodIDs), translate(err))
+	}
+	return groupBy(periodIDs, rows, func(r *models.IndicatorBreakdown) int64 { return r.PeriodID }), nil
+}
