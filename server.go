@@ -31,6 +31,7 @@ import (
 	"campaigns/internal/gen"
 	"campaigns/internal/seed"
 	"campaigns/internal/store"
+	"campaigns/internal/version"
 )
 
 func main() {
@@ -40,7 +41,7 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | --help]
+const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | --help | --version]
 
   generate --seed N [--campaigns 2000 --events 1000000 --networks 20000 --organizations 20000] [--force]
                   fills an empty database with reproducible load-test volume
@@ -61,6 +62,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if cmd == "-h" || cmd == "--help" || cmd == "help" {
 		fmt.Fprint(stdout, usage+config.Help())
+		return 0
+	}
+	if cmd == "--version" || cmd == "version" {
+		fmt.Fprintln(stdout, version.Read())
 		return 0
 	}
 	cfg, err := config.Load(getenv)
