@@ -16,12 +16,14 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"campaigns/graph"
 	"campaigns/graph/generated"
 	"campaigns/internal/auth"
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
+	"campaigns/internal/metrics"
 	"campaigns/internal/playground"
 	"campaigns/internal/reqid"
 	"campaigns/internal/store"
@@ -43,6 +45,11 @@ type Options struct {
 	Limits limits.Config
 	// Protocol configures CORS and persisted operations (see protocol.go).
 	Protocol Protocol
+	// Metrics serves Prometheus metrics at /metrics when set (see internal/metrics); the
+	// server leaves it off when METRICS_ADDR gives them an address of their own.
+	Metrics bool
+	// TracerProvider, when set, traces each operation and its root fields (telemetry.go).
+	TracerProvider trace.TracerProvider
 }
 
 // New returns the API's HTTP handler over st.
@@ -60,6 +67,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	if opt.Introspection {
 		gql.Use(extension.Introspection{})
 	}
+	gql.Use(newObserver(opt.TracerProvider))
 	gql.SetErrorPresenter(graph.ErrorPresenter(log))
 	gql.SetRecoverFunc(graph.Recover(log))
 
@@ -75,6 +83,9 @@ func New(st *store.Store, opt Options) http.Handler {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ready(w, r, st, opt.Readiness)
 	})
+	if opt.Metrics {
+		mux.Handle("GET /metrics", metrics.Handler())
+	}
 	if opt.Playground {
 		mux.Handle("/", playground.Handler("Campaign partner API", "/query"))
 	}
@@ -124,15 +135,3 @@ func (w *statusWriter) WriteHeader(code int) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// accessLog writes one line per request: never the body or query string, which may carry
-// personal data.
-func accessLog(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		log.InfoContext(r.Context(), "request", "request_id", reqid.From(r.Context()), "method", r.Method,
-			"path", r.URL.Path, "status", sw.status, "duration_ms", time.Since(start).Milliseconds())
-	})
-}
