@@ -210,7 +210,13 @@ func (o observer) InterceptRootField(ctx context.Context, next graphql.RootResol
 	if rf == nil {
 		return next(ctx)
 	}
-	field := rf.Object + "." + rf.Field.Name
+	// RootFieldContext.Object holds the field's name; the parent type is the field
+	// context's object (Query, Mutation, Subscription).
+	object := "Query"
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Object != "" {
+		object = fc.Object
+	}
+	field := object + "." + rf.Field.Name
 	start := time.Now()
 	ctx, span := o.tracer.Start(ctx, field, trace.WithAttributes(attribute.String("graphql.field.path", rf.Field.Alias)))
 	defer func() {
