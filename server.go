@@ -26,9 +26,12 @@ import (
 	"time"
 	_ "time/tzdata" // event time zones must resolve on machines without a zoneinfo database
 
+	"go.opentelemetry.io/otel/trace"
+
 	"campaigns/internal/api"
 	"campaigns/internal/config"
 	"campaigns/internal/gen"
+	"campaigns/internal/metrics"
 	"campaigns/internal/seed"
 	"campaigns/internal/store"
 	"campaigns/internal/version"
@@ -77,10 +80,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log}
+	tp, flushTraces, err := newTracerProvider(ctx, cfg, stderr)
+	if err != nil {
+		cancel()
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer func() {
+		flushCtx, done := context.WithTimeout(context.Background(), 5*time.Second)
+		defer done()
+		_ = flushTraces(flushCtx)
+	}()
 	if cmd == "serve" {
 		// Only requests get the limit: seeding and generating load-test data run long
 		// statements on purpose (and migrations run without it, see store.MigrateUp).
 		opts.StatementTimeout = cfg.StatementTimeout
+		opts.TracerProvider = tp
 	}
 	st, err := store.Open(openCtx, cfg.DatabaseURL, opts)
 	cancel()
@@ -98,7 +113,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	switch {
 	case cmd == "serve":
-		err = serve(ctx, cfg, st, log)
+		err = serve(ctx, cfg, st, log, tp)
 	case cmd == "seed":
 		err = loadSeed(ctx, st, log)
 	case cmd == "generate":
@@ -153,7 +168,7 @@ func loadSeed(ctx context.Context, st *store.Store, log *slog.Logger) error {
 }
 
 // serve migrates, seeds and serves until ctx ends, then lets in-flight requests finish.
-func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) error {
+func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, tp trace.TracerProvider) error {
 	n, err := st.MigrateUp(ctx)
 	if err != nil {
 		return err
@@ -174,6 +189,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 			StatsExtension: cfg.StatsExtension, Readiness: readiness,
 			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins,
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
+			Metrics: cfg.MetricsAddr == "", TracerProvider: tp,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -186,6 +202,10 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	go purgeIdempotencyKeys(ctx, st, log)
 	if cfg.PprofAddr != "" {
 		go servePprof(ctx, cfg.PprofAddr, log)
+	}
+	metrics.WatchPool(st.Stats)
+	if cfg.MetricsAddr != "" && cfg.MetricsAddr != "off" {
+		go serveMetrics(ctx, cfg.MetricsAddr, log)
 	}
 	log.Info("serving", "graphql", "http://"+displayAddr(cfg.Addr)+"/query", "playground", cfg.Playground, "addr", cfg.Addr)
 	select {

@@ -32,6 +32,7 @@ type access struct {
 	operationType string
 	cost          *int
 	keyID, orgID  int64
+	traceID       string
 }
 
 type accessKey struct{}
@@ -71,10 +72,10 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 		if a.keyID != 0 {
 			attrs = append(attrs, slog.Int64("key_id", a.keyID), slog.Int64("org_id", a.orgID))
 		}
-		a.mu.Unlock()
-		if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
-			attrs = append(attrs, slog.String("trace_id", sc.TraceID().String()))
+		if a.traceID != "" {
+			attrs = append(attrs, slog.String("trace_id", a.traceID))
 		}
+		a.mu.Unlock()
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
 }
@@ -136,6 +137,13 @@ func (o observer) InterceptOperation(ctx context.Context, next graphql.Operation
 		opts = append(opts, trace.WithTimestamp(opCtx.Stats.OperationStart))
 	}
 	ctx, span := o.tracer.Start(ctx, spanName, opts...)
+	if sc := span.SpanContext(); sc.IsSampled() {
+		if a := accessFrom(ctx); a != nil {
+			a.mu.Lock()
+			a.traceID = sc.TraceID().String()
+			a.mu.Unlock()
+		}
+	}
 	if c := auth.FromContext(ctx); !c.Anonymous() {
 		span.SetAttributes(attribute.Int64("auth.key_id", c.KeyID), attribute.Int64("auth.org_id", c.OrgID))
 	}

@@ -188,6 +188,9 @@ func TestTelemetryCarriesNoPersonalData(t *testing.T) {
 			t.Errorf("no operation span has request id %s (%s)", id, s.path)
 			continue
 		}
+		if got := lines[id]["trace_id"]; got != op.SpanContext().TraceID().String() {
+			t.Errorf("%s: access line names trace %v, the operation's span is in %s", id, got, op.SpanContext().TraceID())
+		}
 		if s.reads && byTrace[op.SpanContext().TraceID().String()] == 0 {
 			t.Errorf("the trace of %s (%s) has no SQL statement spans", id, s.path)
 		}
