@@ -44,7 +44,9 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | --help | --version]
+const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | healthcheck | --help | --version]
+
+  healthcheck     exits 0 when the server on ADDR answers /readyz with 200 (for a container's healthcheck)
 
   generate --seed N [--campaigns 2000 --events 1000000 --networks 20000 --organizations 20000] [--force]
                   fills an empty database with reproducible load-test volume
@@ -75,6 +77,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		fmt.Fprintln(stderr, "configuration:", err)
 		return 2
+	}
+	if cmd == "healthcheck" {
+		return healthcheck(ctx, cfg, stderr)
 	}
 	log := newLogger(cfg, stderr)
 
