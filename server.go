@@ -30,6 +30,7 @@ import (
 
 	"campaigns/internal/api"
 	"campaigns/internal/config"
+	"campaigns/internal/devdb"
 	"campaigns/internal/gen"
 	"campaigns/internal/metrics"
 	"campaigns/internal/seed"
@@ -82,6 +83,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return healthcheck(ctx, cfg, stderr)
 	}
 	log := newLogger(cfg, stderr)
+	if !cfg.DatabaseURLSet && cfg.DevPostgres == "auto" && !devdb.Answers(cfg.DatabaseURL) {
+		dev, err := startDevPostgres(ctx, cfg, log)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		defer dev.Stop()
+		cfg.DatabaseURL = dev.URL
+	}
 
 	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log}

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"campaigns/internal/config"
+	"campaigns/internal/devdb"
 	"campaigns/internal/metrics"
 	"campaigns/internal/tracing"
 	"campaigns/internal/version"
@@ -62,4 +63,15 @@ func healthcheck(ctx context.Context, cfg config.Config, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// startDevPostgres starts the private PostgreSQL of a developer who has none (DEV_POSTGRES).
+func startDevPostgres(ctx context.Context, cfg config.Config, log *slog.Logger) (*devdb.Cluster, error) {
+	log.Info("no PostgreSQL answers at the default address and DATABASE_URL is unset: starting a private one (DEV_POSTGRES=off to never do this)")
+	dev, err := devdb.Start(ctx, devdb.Options{Port: cfg.DevPostgresPort})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("private PostgreSQL ready", "url", dev.URL, "data", dev.Dir, "log", dev.Log(), "started", dev.Started())
+	return dev, nil
 }
