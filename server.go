@@ -26,12 +26,17 @@ import (
 	"time"
 	_ "time/tzdata" // event time zones must resolve on machines without a zoneinfo database
 
+	"go.opentelemetry.io/otel/trace"
+
 	"campaigns/internal/api"
 	"campaigns/internal/config"
+	"campaigns/internal/devdb"
 	"campaigns/internal/gen"
 	"campaigns/internal/realtime"
+	"campaigns/internal/metrics"
 	"campaigns/internal/seed"
 	"campaigns/internal/store"
+	"campaigns/internal/version"
 )
 
 func main() {
@@ -41,7 +46,9 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | --help]
+const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | healthcheck | --help | --version]
+
+  healthcheck     exits 0 when the server on ADDR answers /readyz with 200 (for a container's healthcheck)
 
   generate --seed N [--campaigns 2000 --events 1000000 --networks 20000 --organizations 20000] [--force]
                   fills an empty database with reproducible load-test volume
@@ -64,19 +71,47 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stdout, usage+config.Help())
 		return 0
 	}
+	if cmd == "--version" || cmd == "version" {
+		fmt.Fprintln(stdout, version.Read())
+		return 0
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "configuration:", err)
 		return 2
 	}
+	if cmd == "healthcheck" {
+		return healthcheck(ctx, cfg, stderr)
+	}
 	log := newLogger(cfg, stderr)
+	if !cfg.DatabaseURLSet && cfg.DevPostgres == "auto" && !devdb.Answers(cfg.DatabaseURL) {
+		dev, err := startDevPostgres(ctx, cfg, log)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		defer dev.Stop()
+		cfg.DatabaseURL = dev.URL
+	}
 
 	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log}
+	tp, flushTraces, err := newTracerProvider(ctx, cfg, stderr)
+	if err != nil {
+		cancel()
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer func() {
+		flushCtx, done := context.WithTimeout(context.Background(), 5*time.Second)
+		defer done()
+		_ = flushTraces(flushCtx)
+	}()
 	if cmd == "serve" {
 		// Only requests get the limit: seeding and generating load-test data run long
 		// statements on purpose (and migrations run without it, see store.MigrateUp).
 		opts.StatementTimeout = cfg.StatementTimeout
+		opts.TracerProvider = tp
 	}
 	st, err := store.Open(openCtx, cfg.DatabaseURL, opts)
 	cancel()
@@ -94,7 +129,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	switch {
 	case cmd == "serve":
-		err = serve(ctx, cfg, st, log)
+		err = serve(ctx, cfg, st, log, tp)
 	case cmd == "seed":
 		err = loadSeed(ctx, st, log)
 	case cmd == "generate":
@@ -149,7 +184,7 @@ func loadSeed(ctx context.Context, st *store.Store, log *slog.Logger) error {
 }
 
 // serve migrates, seeds and serves until ctx ends, then lets in-flight requests finish.
-func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) error {
+func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, tp trace.TracerProvider) error {
 	n, err := st.MigrateUp(ctx)
 	if err != nil {
 		return err
@@ -177,6 +212,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins,
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
 			Broker: broker, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
+			Metrics: cfg.MetricsAddr == "", TracerProvider: tp,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -189,6 +225,10 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	go purgeIdempotencyKeys(ctx, st, log)
 	if cfg.PprofAddr != "" {
 		go servePprof(ctx, cfg.PprofAddr, log)
+	}
+	metrics.WatchPool(st.Stats)
+	if cfg.MetricsAddr != "" && cfg.MetricsAddr != "off" {
+		go serveMetrics(ctx, cfg.MetricsAddr, log)
 	}
 	log.Info("serving", "graphql", "http://"+displayAddr(cfg.Addr)+"/query", "playground", cfg.Playground, "addr", cfg.Addr)
 	select {

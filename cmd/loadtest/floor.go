@@ -438,11 +438,10 @@ func (f *floor) event(q request) error {
 }
 
 type network struct {
-	id                 int64
-	name, scope        string
-	country            *string
-	parentKey          string
-	sortValue, sortKey string
+	id          int64
+	name, scope string
+	country     *string
+	parentKey   string
 }
 
 func (f *floor) chapterPages(keys []string) ([]network, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/klauspost/compress/gzip"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"campaigns/graph"
 	"campaigns/graph/generated"
@@ -25,6 +26,7 @@ import (
 	"campaigns/internal/lang"
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
+	"campaigns/internal/metrics"
 	"campaigns/internal/playground"
 	"campaigns/internal/realtime"
 	"campaigns/internal/reqid"
@@ -53,6 +55,11 @@ type Options struct {
 	Streams *Streams
 	// KeepAlive is how often idle streams get a keep-alive; DefaultKeepAlive when zero.
 	KeepAlive time.Duration
+	// Metrics serves Prometheus metrics at /metrics when set (see internal/metrics); the
+	// server leaves it off when METRICS_ADDR gives them an address of their own.
+	Metrics bool
+	// TracerProvider, when set, traces each operation and its root fields (telemetry.go).
+	TracerProvider trace.TracerProvider
 }
 
 // New returns the API's HTTP handler over st.
@@ -72,6 +79,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	if opt.Introspection {
 		gql.Use(extension.Introspection{})
 	}
+	gql.Use(newObserver(opt.TracerProvider))
 	gql.SetErrorPresenter(present)
 	gql.SetRecoverFunc(graph.Recover(log))
 
@@ -91,6 +99,9 @@ func New(st *store.Store, opt Options) http.Handler {
 	ex := newExporter(st, log)
 	mux.Handle("GET /export/{file}", protection.files(st, ex.serveExport))
 	mux.Handle("GET /calendar/campaigns/{file}", protection.files(st, ex.serveCalendar))
+	if opt.Metrics {
+		mux.Handle("GET /metrics", metrics.Handler())
+	}
 	if opt.Playground {
 		mux.Handle("/", playground.Handler("Campaign partner API", "/query"))
 	}
@@ -166,15 +177,3 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Flush sends what was written so far: gqlgen's SSE transport asks for an http.Flusher.
 func (w *statusWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
-
-// accessLog writes one line per request: never the body or query string, which may carry
-// personal data.
-func accessLog(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		log.InfoContext(r.Context(), "request", "request_id", reqid.From(r.Context()), "method", r.Method,
-			"path", r.URL.Path, "status", sw.status, "duration_ms", time.Since(start).Milliseconds())
-	})
-}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"campaigns/internal/limits"
+	"campaigns/internal/metrics"
 	"campaigns/internal/reqid"
 )
 
@@ -27,6 +28,7 @@ func (s *shield) guardKeys(next http.Handler) http.Handler {
 		}
 		addr := limits.ClientKey(limits.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies))
 		if d := s.failedKeys.Charge(addr, 0, s.now()); d.Remaining < 1 {
+			metrics.RateLimited.WithLabelValues("refused_keys").Inc()
 			w.Header().Set("Retry-After", retryAfter(d))
 			writeJSON(w, http.StatusTooManyRequests, map[string]any{"errors": []map[string]any{{
 				"message":    fmt.Sprintf("too many refused API keys from this address; retry after %s seconds", retryAfter(d)),

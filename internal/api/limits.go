@@ -16,6 +16,7 @@ import (
 
 	"campaigns/internal/auth"
 	"campaigns/internal/limits"
+	"campaigns/internal/metrics"
 	"campaigns/internal/page"
 	"campaigns/internal/reqid"
 )
@@ -124,6 +125,7 @@ func (s *shield) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 		d := ex.budgets.Charge(ex.key, cost-1, s.now())
 		ex.budget = &d
 		if !d.Allowed {
+			metrics.RateLimited.WithLabelValues("budget").Inc()
 			ex.answer(http.StatusTooManyRequests, "Retry-After", retryAfter(d))
 			return coded(limits.CodeRateLimited, "the operation costs %d points and %d of your %d remain; retry after %s seconds",
 				cost, d.Remaining, d.Limit, retryAfter(d))
@@ -162,6 +164,7 @@ func (s *shield) track(next http.Handler) http.Handler {
 			d := budgets.Charge(key, 1, s.now())
 			ex.budget = &d
 			if !d.Allowed {
+				metrics.RateLimited.WithLabelValues("budget").Inc()
 				w.Header().Set("Retry-After", retryAfter(d))
 				writeJSON(w, http.StatusTooManyRequests, map[string]any{
 					"errors": []map[string]any{{

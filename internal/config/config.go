@@ -15,7 +15,13 @@ import (
 
 // Config holds every setting.
 type Config struct {
-	DatabaseURL     string
+	// Env is "development" or "production"; production changes some defaults (see
+	// productionDefaults).
+	Env         string
+	DatabaseURL string
+	// DatabaseURLSet says whether DATABASE_URL was given: only when it was not may the
+	// server start a private PostgreSQL (DevPostgres).
+	DatabaseURLSet  bool
 	Addr            string
 	DBMaxConns      int
 	LogFormat       string
@@ -25,6 +31,17 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	StatsExtension  bool
 	PprofAddr       string
+
+	// Telemetry: see the README's "Telemetry".
+	MetricsAddr   string
+	TraceExporter string
+	OTLPEndpoint  string
+	ServiceName   string
+
+	// DevPostgres is "auto" (start a private PostgreSQL when none answers) or "off";
+	// DevPostgresPort is the port it listens on.
+	DevPostgres     string
+	DevPostgresPort int
 
 	// Surviving faults: see the README's "Failure behaviour".
 	StatementTimeout time.Duration
@@ -45,6 +62,8 @@ type setting struct {
 }
 
 var settings = slices.Concat([]setting{
+	{"APP_ENV", "development", "development or production; production turns off the playground and introspection unless PLAYGROUND or INTROSPECTION says otherwise, logs JSON, and never starts a private PostgreSQL",
+		func(c *Config, v string) error { return oneOf(v, &c.Env, "development", "production") }},
 	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/campaigns?sslmode=disable",
 		"PostgreSQL URL; the database is created if the server does not have it",
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
@@ -70,22 +89,40 @@ var settings = slices.Concat([]setting{
 		func(c *Config, v string) error { return boolean(v, &c.StatsExtension) }},
 	{"PPROF_ADDR", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060; off when empty",
 		func(c *Config, v string) error { return loopback(v, &c.PprofAddr) }},
-}, limitSettings, realtimeSettings)
+}, limitSettings, telemetrySettings, devSettings, realtimeSettings)
+
+// productionDefaults replace the defaults of some settings when APP_ENV=production: a
+// partner's production server shows no playground and no schema to strangers unless it
+// is asked to, and logs in JSON for a log collector.
+var productionDefaults = map[string]string{
+	"PLAYGROUND":    "false",
+	"INTROSPECTION": "false",
+	"LOG_FORMAT":    "json",
+	"DEV_POSTGRES":  "off",
+}
 
 // Load reads the settings through getenv (os.Getenv in the server), using each default
 // where a variable is unset or empty.
 func Load(getenv func(string) string) (Config, error) {
 	var c Config
+	production := strings.EqualFold(strings.TrimSpace(getenv("APP_ENV")), "production")
 	for _, s := range settings {
 		v := strings.TrimSpace(getenv(s.name))
 		if v == "" {
 			v = s.def
+			if d, ok := productionDefaults[s.name]; ok && production {
+				v = d
+			}
 		}
 		if err := s.set(&c, v); err != nil {
 			return Config{}, fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
+	c.DatabaseURLSet = strings.TrimSpace(getenv("DATABASE_URL")) != ""
 	if err := checkLimits(c); err != nil {
+		return Config{}, err
+	}
+	if err := checkTelemetry(&c); err != nil {
 		return Config{}, err
 	}
 	return c, nil
@@ -95,9 +132,39 @@ func Load(getenv func(string) string) (Config, error) {
 func Help() string {
 	var b strings.Builder
 	for _, s := range settings {
-		fmt.Fprintf(&b, "  %-28s %s\n  %-28s default: %s\n", s.name, s.help, "", s.def)
+		fmt.Fprintf(&b, "  %-28s %s\n  %-28s default: %s\n", s.name, s.help, "", shownDefault(s))
 	}
 	return b.String()
+}
+
+// Markdown returns the settings as the README's configuration table, from the same table
+// as Help, so that the documentation and --help never disagree (a test compares the README
+// with it).
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| variable | default | meaning |\n| --- | --- | --- |\n")
+	for _, s := range settings {
+		def := "(none)"
+		if s.def != "" {
+			def = "`" + s.def + "`"
+		}
+		if p, ok := productionDefaults[s.name]; ok {
+			def += "; `" + p + "` in production"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", s.name, def, strings.ReplaceAll(s.help, "|", "\\|"))
+	}
+	return b.String()
+}
+
+func shownDefault(s setting) string {
+	def := s.def
+	if def == "" {
+		def = "(none)"
+	}
+	if p, ok := productionDefaults[s.name]; ok {
+		def += "; " + p + " when APP_ENV=production"
+	}
+	return def
 }
 
 func positive(v string, dst *int) error {

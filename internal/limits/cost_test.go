@@ -70,7 +70,7 @@ func TestCost(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, errs := gqlparser.LoadQuery(schema, tt.query)
+			doc, errs := gqlparser.LoadQueryWithRules(schema, tt.query, nil)
 			if errs != nil {
 				t.Fatalf("invalid query: %v", errs)
 			}
@@ -81,7 +81,7 @@ func TestCost(t *testing.T) {
 	}
 
 	t.Run("limit", func(t *testing.T) {
-		doc, errs := gqlparser.LoadQuery(schema, `{ campaigns(first: 100) { nodes { events(first: 100) { nodes { title } } } } }`)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, `{ campaigns(first: 100) { nodes { events(first: 100) { nodes { title } } } } }`, nil)
 		if errs != nil {
 			t.Fatal(errs)
 		}

@@ -24,7 +24,7 @@ func BenchmarkCheckDocumentIntrospection(b *testing.B) {
 
 func BenchmarkCost(b *testing.B) {
 	schema := gqlparser.MustLoadSchema(&ast.Source{Input: costSchema})
-	doc, errs := gqlparser.LoadQuery(schema, `{ campaigns(first: 20) { totalCount nodes { name partners { role organization { name } } events(first: 10) { nodes { title } } } } }`)
+	doc, errs := gqlparser.LoadQueryWithRules(schema, `{ campaigns(first: 20) { totalCount nodes { name partners { role organization { name } } events(first: 10) { nodes { title } } } } }`, nil)
 	if errs != nil {
 		b.Fatal(errs)
 	}

@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -47,6 +49,9 @@ type Options struct {
 	// hold a connection and a CPU that every other request needs. It is set on each
 	// connection as it opens, so it holds for every statement without a round trip.
 	StatementTimeout time.Duration
+	// TracerProvider, when set, gives every SQL statement run under a sampled span a span
+	// of its own (see statementTracer).
+	TracerProvider trace.TracerProvider
 }
 
 // Open connects to the database at url, creating the database first if the server has
@@ -57,7 +62,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", redact(err))
 	}
-	cfg.Tracer = statementCounter{}
+	cfg.Tracer = newStatementTracer(opt.TracerProvider)
 	if opt.StatementTimeout > 0 {
 		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
 	}
@@ -101,6 +106,15 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close database: %w", err)
 	}
 	return sqlDB.Close()
+}
+
+// Stats returns the connection pool's statistics, for /metrics.
+func (s *Store) Stats() sql.DBStats {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return sql.DBStats{}
+	}
+	return sqlDB.Stats()
 }
 
 // Ping checks that the database answers.

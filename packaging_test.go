@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+)
+
+// TestComposeFile reads compose.yaml as Compose would: PostgreSQL 15 with a healthcheck,
+// and the API started only once the database is healthy, pointed at it, in production.
+func TestComposeFile(t *testing.T) {
+	b, err := os.ReadFile("compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Services map[string]struct {
+			Image       string
+			Build       any
+			Environment map[string]string
+			DependsOn   map[string]struct{ Condition string } `yaml:"depends_on"`
+			Healthcheck struct{ Test []string }
+			Ports       []string
+		}
+	}
+	if err := yaml.Unmarshal(b, &f); err != nil {
+		t.Fatalf("compose.yaml: %v", err)
+	}
+	db, api := f.Services["db"], f.Services["api"]
+	if !strings.HasPrefix(db.Image, "postgres:15") || len(db.Healthcheck.Test) == 0 {
+		t.Errorf("db service: image %q, healthcheck %v; want postgres:15 with a healthcheck", db.Image, db.Healthcheck.Test)
+	}
+	if api.Build == nil || api.DependsOn["db"].Condition != "service_healthy" {
+		t.Errorf("api service: build %v, depends on %+v; want built here, after db is healthy", api.Build, api.DependsOn)
+	}
+	if !strings.Contains(api.Environment["DATABASE_URL"], "@db:5432/") || api.Environment["APP_ENV"] != "production" {
+		t.Errorf("api service environment %v: want DATABASE_URL at db:5432 and APP_ENV=production", api.Environment)
+	}
+	if got := api.Healthcheck.Test; len(got) < 3 || got[1] != "/campaigns" || got[2] != "healthcheck" {
+		t.Errorf("api healthcheck %v: want the binary's own healthcheck (distroless has no shell)", got)
+	}
+}
+
+// TestDockerfile checks what the image promises: a static binary built with CGO off, and a
+// small final image run by a user without privileges.
+func TestDockerfile(t *testing.T) {
+	b, err := os.ReadFile("Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := string(b)
+	final := d[strings.LastIndex(d, "\nFROM "):]
+	for _, want := range []string{"CGO_ENABLED=0 go build -trimpath", "campaigns/internal/version.revision="} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+	if !strings.Contains(final, "distroless/static") || !strings.Contains(final, "USER nonroot") {
+		t.Errorf("the final stage is not distroless/static run as nonroot:\n%s", final)
+	}
+}
+
+func TestHealthcheckCommand(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		code   int
+	}{{http.StatusOK, 0}, {http.StatusServiceUnavailable, 1}} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/readyz" {
+				http.NotFound(w, r)
+				return
+			}
+			w.WriteHeader(tc.status)
+		}))
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"healthcheck"}, env(map[string]string{"ADDR": srv.Listener.Addr().String()}), &stdout, &stderr)
+		srv.Close()
+		if code != tc.code {
+			t.Errorf("/readyz %d: exit code %d, want %d (%s)", tc.status, code, tc.code, stderr.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"healthcheck"}, env(map[string]string{"ADDR": "127.0.0.1:18084"}), &stdout, &stderr); code != 1 {
+		t.Errorf("no server: exit code %d, want 1", code)
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--version"}, env(nil), &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "campaigns ") || !strings.Contains(stdout.String(), "go1.") {
+		t.Errorf("--version: exit %d, printed %q", code, stdout.String())
+	}
+}
