@@ -7,6 +7,8 @@
 //	go run . apikey create --org SLUG --role viewer|editor|admin|platform [--name TEXT]
 //	go run . apikey list [--org SLUG]
 //	go run . apikey revoke PREFIX
+//	go run . schema                  print the schema as SDL (the committed schema.graphql)
+//	go run . schema check            compare it with schema.graphql and the last release, and lint it
 //
 // Settings come from the environment; `go run . --help` lists them.
 package main
@@ -40,7 +42,7 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | --help]
+const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | schema | --help]
 
   generate --seed N [--campaigns 2000 --events 1000000 --networks 20000 --organizations 20000] [--force]
                   fills an empty database with reproducible load-test volume
@@ -49,6 +51,10 @@ const usage = `usage: campaigns [serve | migrate up|down|status | seed | generat
                   prints a new key once; only its hash is kept
   apikey list [--org SLUG]
   apikey revoke PREFIX
+
+  schema          prints the GraphQL schema as SDL: go run . schema > schema.graphql
+  schema check    compares it with schema.graphql and the last release (breaking changes
+                  must be listed in schema/intended-changes.txt), and lints it
 
 Settings (environment variables):
 `
@@ -62,6 +68,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "-h" || cmd == "--help" || cmd == "help" {
 		fmt.Fprint(stdout, usage+config.Help())
 		return 0
+	}
+	if cmd == "schema" {
+		// Needs neither settings nor a database, so that it works on any checkout.
+		return schemaCommand(args[1:], stdout, stderr)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
