@@ -23,17 +23,24 @@ import (
 )
 
 // docDocument is one GraphQL document of docs/: a .graphql file, a ```graphql block of a
-// page, or a gql`…` template of a JavaScript example.
+// page, the query of a curl example, or a gql`…` template of a JavaScript example.
 type docDocument struct {
 	where string // file and line, for messages
 	text  string
 	todo  bool // a ```graphql todo block: its field does not exist yet
+	key   bool // sent with an API key (as mutations and the examples that show one are)
 }
 
 var (
 	graphqlBlock = regexp.MustCompile("(?s)```graphql( todo)?\n(.*?)```")
 	jsBlock      = regexp.MustCompile("(?s)```(?:js|ts|javascript|typescript)\n(.*?)```")
 	gqlTemplate  = regexp.MustCompile("(?s)gql`(.*?)`")
+	shBlock      = regexp.MustCompile("(?s)```sh\n(.*?)```")
+	// A curl example is one command (lines joined by a backslash) with the query in a JSON
+	// body or in a URL-encoded query parameter.
+	curlCommand = regexp.MustCompile(`(?m)^curl (?:.*\\\n)*.*$`)
+	jsonQuery   = regexp.MustCompile(`"query":("(?:[^"\\]|\\.)*")`)
+	urlQuery    = regexp.MustCompile(`--data-urlencode 'query=([^']*)'`)
 )
 
 // docDocuments collects every GraphQL document of docs/.
@@ -71,6 +78,23 @@ func docDocuments(t *testing.T, dir string) []docDocument {
 				docs = append(docs, docDocument{where: line(m[2] + g[0]), text: block[g[2]:g[3]]})
 			}
 		}
+		for _, m := range shBlock.FindAllStringSubmatchIndex(text, -1) {
+			block := text[m[2]:m[3]]
+			for _, c := range curlCommand.FindAllStringIndex(block, -1) {
+				cmd := block[c[0]:c[1]]
+				d := docDocument{where: line(m[2] + c[0]), key: strings.Contains(cmd, "Authorization:")}
+				if q := jsonQuery.FindStringSubmatch(cmd); q != nil {
+					if err := json.Unmarshal([]byte(q[1]), &d.text); err != nil {
+						t.Fatalf("%s: the query is not a JSON string: %v", d.where, err)
+					}
+				} else if q := urlQuery.FindStringSubmatch(cmd); q != nil {
+					d.text = q[1]
+				} else {
+					t.Fatalf("%s: a curl example without a query the test can find", d.where)
+				}
+				docs = append(docs, d)
+			}
+		}
 	}
 	return docs
 }
@@ -83,8 +107,8 @@ func docDocuments(t *testing.T, dir string) []docDocument {
 // test once it validates, so that the docs start checking it the day the field exists.
 func TestDocsQueriesRun(t *testing.T) {
 	docs := docDocuments(t, "../../docs")
-	if len(docs) < 5 {
-		t.Fatalf("found %d GraphQL documents in docs/, want at least 8", len(docs))
+	if len(docs) < 14 {
+		t.Fatalf("found %d GraphQL documents in docs/, want at least 14", len(docs))
 	}
 	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{}}).Schema()
 	cfg, err := config.Load(func(string) string { return "" })
@@ -118,7 +142,7 @@ func TestDocsQueriesRun(t *testing.T) {
 		ran[key] = true
 		for _, op := range doc.Operations {
 			client := anonymous
-			if op.Operation == ast.Mutation {
+			if d.key || op.Operation == ast.Mutation {
 				client = editor
 			}
 			args := map[string]any{}
@@ -211,6 +235,7 @@ func docVariables(t *testing.T, anonymous, editor *apitest.Client) map[string]an
 		"ageBand":        "AGE_16_17",
 		"after":          nil,
 		"first":          10,
+		"ids":            []string{e.M.Event.ID},
 		"since":          time.Now().UTC().Add(-time.Hour).Format(time.RFC3339),
 		"cursor":         nil,
 		"idempotencyKey": "docs-" + time.Now().UTC().Format("20060102150405.000000000"),
