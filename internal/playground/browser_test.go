@@ -42,10 +42,16 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		`"name": "MTV EXIT in Southeast Asia"`)
 	p.screenshot(t, "playground-query.png")
 
-	// Subscriptions: when the schema has them, add a step here: p.runOperation with the
-	// subscription, then a write through the API (apitest, with an editor's key), then wait
-	// for the pushed event in the result pane with p.waitForResult. page.js must give
-	// GraphiQL.createFetcher a subscriptionUrl (ws://…/query) for GraphiQL to open a socket.
+	// Subscriptions: when the schema has them, add the step here, as a person tries one:
+	//
+	//	p.typeOperation(t, `subscription { … }`)
+	//	p.pressRun(t)
+	//	… a write through the API (apitest.Key for an editor's key) that the subscription hears …
+	//	p.waitForResult(t, `"title": "…"`)
+	//	p.screenshot(t, "playground-subscription.png")
+	//
+	// page.js must then give GraphiQL.createFetcher a subscriptionUrl (ws://…/query, from
+	// the page's own location) for GraphiQL to open a socket; the page's CSP allows it.
 
 	// Console errors, exceptions and requests to other hosts fail the test when it ends
 	// (see openPlayground).
@@ -184,10 +190,19 @@ func (p *playground) checkNoProblems(t *testing.T) {
 	}
 }
 
-// runOperation replaces the editor's text with op, typed key by key as a person types it
-// (the editor closes brackets and quotes itself, and typing the closing one steps over it),
-// presses the Run button and waits until the result pane shows want.
+// runOperation types op into the editor, presses Run and waits until the result pane
+// shows want: what a person does with a query or a mutation.
 func (p *playground) runOperation(t *testing.T, op, want string) {
+	t.Helper()
+	p.typeOperation(t, op)
+	p.pressRun(t)
+	p.waitForResult(t, want)
+}
+
+// typeOperation replaces the editor's text with op, typed key by key as a person types it
+// (the editor closes brackets and quotes itself, and typing the closing one steps over it),
+// then presses Prettify, as a person tidies a one-line query, so a screenshot shows it whole.
+func (p *playground) typeOperation(t *testing.T, op string) {
 	t.Helper()
 	const editor = `.graphiql-query-editor .CodeMirror textarea`
 	err := chromedp.Do(p.ctx,
@@ -207,14 +222,18 @@ func (p *playground) runOperation(t *testing.T, op, want string) {
 	if typed != op {
 		t.Fatalf("the editor holds %q after typing, want %q", typed, op)
 	}
-	// Prettify, as a person tidies a one-line query, so the screenshot shows it whole.
-	if err := chromedp.Do(p.ctx,
-		chromedp.Click(chromedp.CSS(`button[aria-label^="Prettify query"]`)),
-		chromedp.Click(chromedp.CSS(`.graphiql-execute-button`)),
-	); err != nil {
-		t.Fatalf("press Prettify and Run: %v", err)
+	if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`button[aria-label^="Prettify query"]`))); err != nil {
+		t.Fatalf("press Prettify: %v", err)
 	}
-	p.waitForResult(t, want)
+}
+
+// pressRun presses the Run button. For a subscription, the result pane fills later, as
+// events arrive: cause one, then waitForResult.
+func (p *playground) pressRun(t *testing.T) {
+	t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`.graphiql-execute-button`))); err != nil {
+		t.Fatalf("press Run: %v", err)
+	}
 }
 
 // waitForResult waits until the text in the result pane contains want.
