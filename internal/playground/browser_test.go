@@ -32,9 +32,7 @@ const browserPath = "/usr/bin/chromium"
 // the editor runs with the Run button, and its result shows in the result pane. A screenshot
 // goes to $ARTEFACTS_DIR (a temporary directory when unset).
 func TestPlaygroundInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser; not in -short mode")
-	}
+	requireBrowser(t)
 	srv := serveSeeded(t)
 	p := openPlayground(t, srv.URL)
 
@@ -55,6 +53,18 @@ func TestPlaygroundInBrowser(t *testing.T) {
 
 	// Console errors, exceptions and requests to other hosts fail the test when it ends
 	// (see openPlayground).
+}
+
+// requireBrowser skips the test when there is no browser, which is the only reason to skip
+// it, and fails it instead when REQUIRE_BROWSER is set (as CI sets it).
+func requireBrowser(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(browserPath); err != nil {
+		if os.Getenv("REQUIRE_BROWSER") == "" {
+			t.Skipf("no browser at %s (run scripts/install-browser.sh; REQUIRE_BROWSER=1 makes this a failure)", browserPath)
+		}
+		t.Fatalf("REQUIRE_BROWSER is set but there is no browser at %s: %v", browserPath, err)
+	}
 }
 
 // serveSeeded serves the project's own handler, configured as `go run .` configures it (the
@@ -87,12 +97,7 @@ type playground struct {
 // drawn its editors and loaded the schema (the documentation explorer needs it).
 func openPlayground(t *testing.T, base string) *playground {
 	t.Helper()
-	if _, err := os.Stat(browserPath); err != nil {
-		if os.Getenv("REQUIRE_BROWSER") == "" {
-			t.Skipf("no browser at %s (run scripts/install-browser.sh; REQUIRE_BROWSER=1 makes this a failure)", browserPath)
-		}
-		t.Fatalf("REQUIRE_BROWSER is set but there is no browser at %s: %v", browserPath, err)
-	}
+	requireBrowser(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
