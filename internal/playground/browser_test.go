@@ -137,13 +137,22 @@ func openPlayground(t *testing.T, base string) *playground {
 			p.screenshot(t, "playground-failed.png")
 		}
 	})
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(base+"/"))
+	if err != nil {
+		t.Fatalf("open the playground at %s: %v", base, err)
+	}
+	if res.Status != 200 {
+		t.Fatalf("GET %s/ answered %d", base, res.Status)
+	}
 	err = chromedp.Do(ctx,
-		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`.graphiql-query-editor .CodeMirror`)),
 		chromedp.WaitVisible(chromedp.CSS(`.graphiql-execute-button`)),
 	)
 	if err != nil {
-		t.Fatalf("open the playground at %s: %v", base, err)
+		t.Fatalf("wait for GraphiQL's editor and Run button: %v", err)
+	}
+	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || title != "Campaign partner API" {
+		t.Errorf("page title %q (%v), want %q", title, err, "Campaign partner API")
 	}
 	p.waitFor(t, "the schema to load (the Docs button enabled)",
 		`!!document.querySelector('button[aria-label="Show Documentation Explorer"]:not([disabled])')`)
