@@ -7,6 +7,8 @@
 //	go run . apikey create --org SLUG --role viewer|editor|admin|platform [--name TEXT]
 //	go run . apikey list [--org SLUG]
 //	go run . apikey revoke PREFIX
+//	go run . schema                  print the schema as SDL (the committed schema.graphql)
+//	go run . schema check            compare it with schema.graphql and the last release, and lint it
 //
 // Settings come from the environment; `go run . --help` lists them.
 package main
@@ -46,7 +48,7 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | healthcheck | --help | --version]
+const usage = `usage: campaigns [serve | migrate up|down|status | seed | generate | apikey create|list|revoke | healthcheck | schema | --help | --version]
 
   healthcheck     exits 0 when the server on ADDR answers /readyz with 200 (for a container's healthcheck)
 
@@ -57,6 +59,10 @@ const usage = `usage: campaigns [serve | migrate up|down|status | seed | generat
                   prints a new key once; only its hash is kept
   apikey list [--org SLUG]
   apikey revoke PREFIX
+
+  schema          prints the GraphQL schema as SDL: go run . schema > schema.graphql
+  schema check    compares it with schema.graphql and the last release (breaking changes
+                  must be listed in schema/intended-changes.txt), and lints it
 
 Settings (environment variables):
 `
@@ -74,6 +80,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "--version" || cmd == "version" {
 		fmt.Fprintln(stdout, version.Read())
 		return 0
+	}
+	if cmd == "schema" {
+		// Needs neither settings nor a database, so that it works on any checkout.
+		return schemaCommand(args[1:], stdout, stderr)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
