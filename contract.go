@@ -42,15 +42,16 @@ func schemaCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, mark+c.String())
 	}
 	if r.Stale {
-		fmt.Fprintf(stderr, "%s is not the current schema; run: %s\n", contract.SchemaFile, contract.UpdateCommand)
+		fmt.Fprintf(stdout, "%s is not the current schema; run: %s\n", contract.SchemaFile, contract.UpdateCommand)
 	}
 	if len(r.Unintended) > 0 {
-		fmt.Fprintf(stderr, "%s:\n  %s\n", contract.IntendedFile, strings.Join(r.Unintended, "\n  "))
+		fmt.Fprintf(stdout, "%s:\n  %s\n", contract.IntendedFile, strings.Join(r.Unintended, "\n  "))
 	}
 	if len(r.Lint) > 0 {
-		fmt.Fprintf(stderr, "schema lint:\n  %s\n", strings.Join(r.Lint, "\n  "))
+		fmt.Fprintf(stdout, "schema lint:\n  %s\n", strings.Join(r.Lint, "\n  "))
 	}
 	if !r.OK() {
+		fmt.Fprintln(stderr, "schema contract: FAILED (see above)")
 		return 1
 	}
 	fmt.Fprintln(stdout, "schema contract: ok")

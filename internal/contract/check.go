@@ -83,7 +83,7 @@ func LatestRelease(dir string) (version string, sdl []byte, err error) {
 	var versions []string
 	for _, e := range entries {
 		v, ok := strings.CutSuffix(e.Name(), ".graphql")
-		if ok && semver.IsValid(v) {
+		if ok && semver.IsValid(v) && semver.Canonical(v) == v { // vX.Y.Z in full, not v2
 			versions = append(versions, v)
 		}
 	}

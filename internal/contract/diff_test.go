@@ -207,3 +207,20 @@ func TestPrintIsStable(t *testing.T) {
 		t.Errorf("the printed schema differs from its source: %v", changes)
 	}
 }
+
+func TestDiffDirectives(t *testing.T) {
+	const directives = `
+"Used in queries." directive @locale("The language." lang: String!) on FIELD
+"Used only in the schema." directive @internal on FIELD_DEFINITION
+`
+	old := load(t, base+directives)
+	changes := Diff(old, load(t, base))
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.ID())
+	}
+	// Removing a schema-only directive breaks no query, so it is not even a change clients see.
+	if diff := cmp.Diff([]string{"DIRECTIVE_REMOVED @locale"}, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+}
