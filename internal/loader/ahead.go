@@ -60,6 +60,14 @@ func newSource[K comparable, V any](name string, fetch func(context.Context, []K
 	return src
 }
 
+// prime puts a value fetched elsewhere into the loader, as if fetched by it.
+func (src *source[K, V]) prime(k K, v V) {
+	src.Prime(k, v)
+	src.mu.Lock()
+	src.loaded[k] = true
+	src.mu.Unlock()
+}
+
 // missing keeps the keys not fetched yet.
 func (src *source[K, V]) missing(keys []K) []K {
 	src.mu.Lock()

@@ -172,6 +172,30 @@ func (s *Store) EventsByID(ctx context.Context, ids []int64) (map[int64]*models.
 	return out, nil
 }
 
+// VenuesWithCountries returns the venues with the given IDs and, from the same statement,
+// their countries, with which a venue is nearly always shown: the country level of a query
+// then costs no statement of its own.
+func (s *Store) VenuesWithCountries(ctx context.Context, ids []int64) (map[int64]*models.Venue, map[string]*models.Country, error) {
+	var rows []struct {
+		models.Venue `gorm:"embedded"`
+		Country      models.Country `gorm:"embedded;embeddedPrefix:c_"`
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT v.*, c.code AS c_code, c.name AS c_name, c.aliases AS c_aliases,
+		c.asean_member AS c_asean_member, c.created_at AS c_created_at, c.updated_at AS c_updated_at
+		FROM venues v JOIN countries c ON c.code = v.country_code WHERE v.id = ANY(?::bigint[])`, idList(ids)).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("venues with countries by id: %w", translate(err))
+	}
+	venues, countries := make(map[int64]*models.Venue, len(rows)), map[string]*models.Country{}
+	for i := range rows {
+		venues[rows[i].ID] = &rows[i].Venue
+		if _, ok := countries[rows[i].Country.Code]; !ok {
+			countries[rows[i].Country.Code] = &rows[i].Country
+		}
+	}
+	return venues, countries, nil
+}
+
 // VenuesByID returns the venues with the given IDs.
 func (s *Store) VenuesByID(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
 	return byIDs(ctx, s.db, "venues", ids, func(v *models.Venue) int64 { return v.ID })
