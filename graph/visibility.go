@@ -57,7 +57,7 @@ func visibleEvent(ctx context.Context) func(*models.Event, error) (*models.Event
 
 func eventIfVisible(ctx context.Context, e *models.Event, err error) (*models.Event, error) {
 	e, err = missingIsNil(e, err)
-	if e == nil || err != nil {
+	if e == nil || err != nil || e.Listed { // listed: everyone may see it (store.eventPublic)
 		return e, err
 	}
 	l := loader.For(ctx)

@@ -237,3 +237,34 @@ func TestLookAheadKeepsAliasesApart(t *testing.T) {
 	}
 	t.Logf("%d statements", res.Statements)
 }
+
+// TestEventPageStatements runs the load harness's event page: the event, then its venue
+// with its country (one statement), campaign, organizer and co-hosts, within depth + 1.
+func TestEventPageStatements(t *testing.T) {
+	st := dbtest.New(t)
+	fill(t, st, "event-page", 1, 2)
+	c := apitest.New(st)
+	var list struct {
+		Events struct{ Nodes []struct{ ID string } }
+	}
+	c.Query(t, `{ events(first: 1) { nodes { id } } }`, nil).MustData(t, &list)
+	const q = `query($id: ID!) { event(id: $id) {
+		id title registration { opensAt closesAt waitlistEnabled }
+		venue { id name country { code name } } campaign { id name } organizer { id name } coHosts { id name } } }`
+	res := c.Query(t, q, map[string]any{"id": list.Events.Nodes[0].ID})
+	var got struct {
+		Event struct {
+			Venue     struct{ Country struct{ Name string } }
+			Campaign  struct{ Name string }
+			Organizer struct{ Name string }
+		}
+	}
+	res.MustData(t, &got)
+	if e := got.Event; e.Venue.Country.Name == "" || e.Campaign.Name == "" || e.Organizer.Name == "" {
+		t.Fatalf("event page without its relations: %+v", e)
+	}
+	if bound := depthOf(t, q) + 1; res.Statements > bound {
+		t.Errorf("%d statements, want at most depth + 1 = %d", res.Statements, bound)
+	}
+	t.Logf("%d statements", res.Statements)
+}

@@ -2,7 +2,7 @@ package loader
 
 import (
 	"context"
-	"strings"
+	"slices"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -37,12 +37,48 @@ type source[K comparable, V any] struct {
 	// up is how many field levels above the resolving field the parent is: 1 for a
 	// connection's totalCount, whose records are the connection's parents.
 	up int
+
+	mu     sync.Mutex
+	loaded map[K]bool // the keys fetched so far, which a batch need not fetch again
 }
 
 // newSource makes a source over a mapped batch function.
 func newSource[K comparable, V any](name string, fetch func(context.Context, []K) (map[K]V, error), keyOf map[string]func(any, K) (K, bool), spread func(V) []any) *source[K, V] {
-	return &source[K, V]{Loader: dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(Wait)),
-		name: name, fetch: fetch, keyOf: keyOf, spread: spread, paths: []string{""}}
+	src := &source[K, V]{name: name, keyOf: keyOf, spread: spread, paths: []string{""}, loaded: map[K]bool{}}
+	src.fetch = func(ctx context.Context, keys []K) (map[K]V, error) {
+		vals, err := fetch(ctx, keys)
+		if err == nil {
+			src.mu.Lock()
+			for _, k := range keys {
+				src.loaded[k] = true
+			}
+			src.mu.Unlock()
+		}
+		return vals, err
+	}
+	src.Loader = dataloadgen.NewMappedLoader(src.fetch, dataloadgen.WithWait(Wait))
+	return src
+}
+
+// prime puts a value fetched elsewhere into the loader, as if fetched by it.
+func (src *source[K, V]) prime(k K, v V) {
+	src.Prime(k, v)
+	src.mu.Lock()
+	src.loaded[k] = true
+	src.mu.Unlock()
+}
+
+// missing keeps the keys not fetched yet.
+func (src *source[K, V]) missing(keys []K) []K {
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	out := keys[:0]
+	for _, k := range keys {
+		if !src.loaded[k] {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // tree holds, for one request and loader generation, the records at each path of the
@@ -50,11 +86,17 @@ func newSource[K comparable, V any](name string, fetch func(context.Context, []K
 type tree struct {
 	mu      sync.Mutex
 	records map[string][]any
-	batches map[string]*sync.Once
+	batches map[batchKey]*sync.Once
+	paths   map[*graphql.FieldContext]string
+}
+
+// batchKey names one batch: a field at a path, on a type, through a loader.
+type batchKey struct {
+	parent, alias, object, source string
 }
 
 func newTree() *tree {
-	return &tree{records: map[string][]any{}, batches: map[string]*sync.Once{}}
+	return &tree{records: map[string][]any{}, batches: map[batchKey]*sync.Once{}, paths: map[*graphql.FieldContext]string{}}
 }
 
 func (t *tree) add(path string, recs []any) {
@@ -72,34 +114,40 @@ func (t *tree) at(path string) []any {
 	return t.records[path]
 }
 
-func (t *tree) once(name string) *sync.Once {
+func (t *tree) once(k batchKey) *sync.Once {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	o, ok := t.batches[name]
+	o, ok := t.batches[k]
 	if !ok {
 		o = new(sync.Once)
-		t.batches[name] = o
+		t.batches[k] = o
 	}
 	return o
 }
 
 // pathOf is the index-free path of a field's parent record, from the response keys
-// (aliases) of the fields above it: "campaigns.nodes.events.nodes" ("" at the root).
-func pathOf(fc *graphql.FieldContext) string {
-	var parts []string
-	for c := fc.Parent; c != nil; c = c.Parent {
-		if c.Index == nil && c.Field.Field != nil {
-			parts = append(parts, c.Field.Alias)
-		}
+// (aliases) of the fields above it: "campaigns.nodes.events.nodes" ("" at the root). The
+// path of each list field is kept, so that the items of a list, which share it, build it
+// once.
+func (t *tree) pathOf(fc *graphql.FieldContext) string {
+	up := fc.Parent
+	for up != nil && (up.Index != nil || up.Field.Field == nil) {
+		up = up.Parent
 	}
-	var b strings.Builder
-	for i := len(parts) - 1; i >= 0; i-- {
-		b.WriteString(parts[i])
-		if i > 0 {
-			b.WriteByte('.')
-		}
+	if up == nil {
+		return ""
 	}
-	return b.String()
+	t.mu.Lock()
+	p, ok := t.paths[up]
+	t.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = fieldPath(t.pathOf(up), up)
+	t.mu.Lock()
+	t.paths[up] = p
+	t.mu.Unlock()
+	return p
 }
 
 // fieldPath is the index-free path of the field itself.
@@ -125,9 +173,9 @@ func ahead[K comparable, V any](ctx context.Context, t *tree, src *source[K, V],
 	if keyOf == nil {
 		return
 	}
-	parent := pathOf(fc)
-	field := fieldPath(parent, fc)
-	t.once(field + "#" + fc.Object + "#" + src.name).Do(func() {
+	parent := t.pathOf(fc)
+	t.once(batchKey{parent, fc.Field.Alias, fc.Object, src.name}).Do(func() {
+		field := fieldPath(parent, fc)
 		cousins := t.at(parent)
 		keys := make([]K, 0, len(cousins)+1)
 		seen := make(map[K]bool, len(cousins)+1)
@@ -140,14 +188,31 @@ func ahead[K comparable, V any](ctx context.Context, t *tree, src *source[K, V],
 		if !seen[key] {
 			return // this record is not among those registered: leave it to the window
 		}
-		vals, err := src.fetch(ctx, keys)
-		if err != nil {
-			return // the Load that follows runs the batch again and reports its error
+		// Keys fetched before (by a lookup's own Load) are not fetched again; their values
+		// come from the loader's cache, to be the next level's cousins all the same.
+		fresh := src.missing(slices.Clone(keys))
+		var vals map[K]V
+		if len(fresh) > 0 {
+			var err error
+			if vals, err = src.fetch(ctx, fresh); err != nil {
+				return // the Load that follows runs the batch again and reports its error
+			}
+			for k, v := range vals {
+				src.Prime(k, v)
+			}
+		}
+		if src.spread == nil {
+			return
 		}
 		var next []any
-		for k, v := range vals {
-			src.Prime(k, v)
-			if src.spread != nil {
+		for _, k := range keys {
+			v, ok := vals[k]
+			if !ok && !slices.Contains(fresh, k) {
+				var err error
+				v, err = src.Load(ctx, k)
+				ok = err == nil
+			}
+			if ok {
 				next = append(next, src.spread(v)...)
 			}
 		}
@@ -184,8 +249,8 @@ func listed[T any](ctx context.Context, suffixes []string, recs []T) {
 	for i, r := range recs {
 		all[i] = r
 	}
-	field := fieldPath(pathOf(fc), fc)
 	t := l.get().tree
+	field := fieldPath(t.pathOf(fc), fc)
 	for _, s := range suffixes {
 		t.add(field+s, all)
 	}

@@ -81,7 +81,7 @@ func (l *Loaders) get() *set { return l.cur.Load() }
 
 func newSet(s *store.Store) *set {
 	opt := dataloadgen.WithWait(Wait)
-	return &set{
+	st := &set{
 		campaigns:     newSource("campaigns", s.CampaignsByID, campaignKeys, one[*models.Campaign]),
 		countries:     newSource("countries", s.CountriesByCode, countryKeys, nil),
 		events:        newSource("events", s.EventsByID, eventKeys, one[*models.Event]),
@@ -89,7 +89,6 @@ func newSet(s *store.Store) *set {
 		indicators:    dataloadgen.NewMappedLoader(s.IndicatorsByID, opt),
 		networks:      newSource("networks", s.NetworksByID, networkKeys, one[*models.YouthNetwork]),
 		organizations: newSource("organizations", s.OrganizationsByID, organizationKeys, one[*models.Organization]),
-		venues:        newSource("venues", s.VenuesByID, venueKeys, one[*models.Venue]),
 		apiKeys:       dataloadgen.NewMappedLoader(s.APIKeysByID, opt),
 
 		campaignCountries: newSource("campaignCountries", s.CampaignCountries, ofCampaign("coverage", "countries"), records[*models.CampaignCountry]),
@@ -114,6 +113,15 @@ func newSet(s *store.Store) *set {
 
 		tree: newTree(),
 	}
+	// Venues come with their countries, which prime the countries' loader.
+	st.venues = newSource("venues", func(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
+		venues, countries, err := s.VenuesWithCountries(ctx, ids)
+		for code, c := range countries {
+			st.countries.prime(code, c)
+		}
+		return venues, err
+	}, venueKeys, one[*models.Venue])
+	return st
 }
 
 type ctxKey struct{}

@@ -23,10 +23,29 @@ const eventVisible = `(` + eventPublic + `)
 	OR EXISTS (SELECT 1 FROM campaigns vc WHERE vc.id = e.campaign_id AND vc.owner_id = @org)
 	OR EXISTS (SELECT 1 FROM campaign_partners vp WHERE vp.campaign_id = e.campaign_id AND vp.organization_id = @org)`
 
+// eventCols are the columns of an event in the order scanEvent reads them.
+const eventCols = `e.id, e.campaign_id, e.title, e.summary, e.description, e.kind, e.status, e.starts_at,
+	e.ends_at, e.date_precision, e.date_qualifier, e.time_zone, e.venue_id, e.country_code, e.online_url,
+	e.capacity, e.registration_enabled, e.registration_opens_at, e.registration_closes_at,
+	e.waitlist_enabled, e.visibility, e.organizer_id, e.attendance, e.media_reach, e.source, e.version,
+	e.created_at, e.updated_at, e.listed`
+
+// scanEvent reads a row of eventCols and then the extra columns. Events are the hot read
+// (a campaign list reads 200 of them); GORM's reflective scan was 15% of the server's CPU.
+func scanEvent(rows rowScanner, e *models.Event, extra ...any) error {
+	dest := append([]any{&e.ID, &e.CampaignID, &e.Title, &e.Summary, &e.Description, &e.Kind, &e.Status,
+		&e.StartBound, &e.EndBound, &e.DatePrecision, &e.DateQualifier, &e.TimeZone, &e.VenueID, &e.CountryCode,
+		&e.OnlineURL, &e.Capacity, &e.RegistrationEnabled, &e.RegistrationOpensAt, &e.RegistrationClosesAt,
+		&e.WaitlistEnabled, &e.Visibility, &e.OrganizerID, &e.Attendance, &e.Reach, &e.Source, &e.Version,
+		&e.CreatedAt, &e.UpdatedAt, &e.Listed}, extra...)
+	return rows.Scan(dest...)
+}
+
 var eventList = listSpec{
 	name: ListEvents,
 	from: "events e",
-	cols: "e.*",
+	cols: eventCols,
+	scan: scanEvent,
 	tie:  sortKey{expr: "e.id", cast: "bigint", kind: kindInt},
 	orders: map[string]sortKey{
 		"STARTS_AT":  {expr: "e.starts_at", cast: "timestamptz", kind: kindTime},
@@ -134,7 +153,47 @@ func (s *Store) CountEventPagesUpTo(ctx context.Context, by Parent, keys []strin
 
 // EventsByID returns the events with the given IDs, drafts included.
 func (s *Store) EventsByID(ctx context.Context, ids []int64) (map[int64]*models.Event, error) {
-	return byIDs(ctx, s.db, "events", ids, func(e *models.Event) int64 { return e.ID })
+	rows, err := s.db.WithContext(ctx).Raw("SELECT "+eventCols+" FROM events e WHERE e.id = ANY(?::bigint[])", idList(ids)).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("events by id: %w", translate(err))
+	}
+	defer rows.Close()
+	out := make(map[int64]*models.Event, len(ids))
+	for rows.Next() {
+		e := new(models.Event)
+		if err := scanEvent(rows, e); err != nil {
+			return nil, fmt.Errorf("events by id: %w", translate(err))
+		}
+		out[e.ID] = e
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("events by id: %w", translate(err))
+	}
+	return out, nil
+}
+
+// VenuesWithCountries returns the venues with the given IDs and, from the same statement,
+// their countries, with which a venue is nearly always shown: the country level of a query
+// then costs no statement of its own.
+func (s *Store) VenuesWithCountries(ctx context.Context, ids []int64) (map[int64]*models.Venue, map[string]*models.Country, error) {
+	var rows []struct {
+		models.Venue `gorm:"embedded"`
+		Country      models.Country `gorm:"embedded;embeddedPrefix:c_"`
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT v.*, c.code AS c_code, c.name AS c_name, c.aliases AS c_aliases,
+		c.asean_member AS c_asean_member, c.created_at AS c_created_at, c.updated_at AS c_updated_at
+		FROM venues v JOIN countries c ON c.code = v.country_code WHERE v.id = ANY(?::bigint[])`, idList(ids)).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("venues with countries by id: %w", translate(err))
+	}
+	venues, countries := make(map[int64]*models.Venue, len(rows)), map[string]*models.Country{}
+	for i := range rows {
+		venues[rows[i].ID] = &rows[i].Venue
+		if _, ok := countries[rows[i].Country.Code]; !ok {
+			countries[rows[i].Country.Code] = &rows[i].Country
+		}
+	}
+	return venues, countries, nil
 }
 
 // VenuesByID returns the venues with the given IDs.

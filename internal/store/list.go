@@ -69,6 +69,43 @@ type listSpec struct {
 	cols   string             // the selected columns
 	tie    sortKey            // the unique tiebreaker, e.g. the primary key
 	orders map[string]sortKey // by order field name
+	// scan, when set, is a func(rowScanner, *T, ...any) error that reads cols into a
+	// record and then the extra columns, instead of GORM's reflective scan.
+	scan any
+}
+
+// rowScanner is a row of a result, such as *sql.Rows.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// scanRows reads a list's rows, with scan when the list has one for T, else with GORM;
+// parent says whether the rows end with a parent_key column.
+func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, args []any, parent bool) ([]row[T], error) {
+	scan, ok := l.scan.(func(rowScanner, *T, ...any) error)
+	if !ok {
+		var out []row[T]
+		err := db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error
+		return out, err
+	}
+	rows, err := db.WithContext(ctx).Raw(sql, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []row[T]
+	for rows.Next() {
+		out = append(out, row[T]{})
+		r := &out[len(out)-1]
+		extra := []any{&r.SortValue, &r.SortKey}
+		if parent {
+			extra = append(extra, &r.ParentKey)
+		}
+		if err := scan(rows, &r.Item, extra...); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
 }
 
 // cond is one WHERE condition with its arguments.
@@ -175,8 +212,8 @@ func listPage[T any](ctx context.Context, db *gorm.DB, l listSpec, conds []cond,
 	if err != nil {
 		return page.Page[*T]{}, err
 	}
-	var rows []row[T]
-	if err := db.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+	rows, err := scanRows[T](ctx, db, l, sql, args, false)
+	if err != nil {
 		return page.Page[*T]{}, translate(err)
 	}
 	return toPage(rows, o.Token(l.name), req), nil
@@ -216,8 +253,8 @@ func listPages[T any](ctx context.Context, db *gorm.DB, l listSpec, parent Paren
 	sql := fmt.Sprintf(
 		"SELECT x.*, par.key AS parent_key FROM unnest(?::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (%s) x ORDER BY par.ord",
 		inner)
-	var rows []row[T]
-	if err := db.WithContext(ctx).Raw(sql, append([]any{models.StringList(keys)}, args...)...).Scan(&rows).Error; err != nil {
+	rows, err := scanRows[T](ctx, db, l, sql, append([]any{models.StringList(keys)}, args...), true)
+	if err != nil {
 		return nil, translate(err)
 	}
 	// Rows come grouped by parent in the order of keys, each group in page order.
