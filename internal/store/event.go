@@ -28,7 +28,7 @@ const eventCols = `e.id, e.campaign_id, e.title, e.summary, e.description, e.kin
 	e.ends_at, e.date_precision, e.date_qualifier, e.time_zone, e.venue_id, e.country_code, e.online_url,
 	e.capacity, e.registration_enabled, e.registration_opens_at, e.registration_closes_at,
 	e.waitlist_enabled, e.visibility, e.organizer_id, e.attendance, e.media_reach, e.source, e.version,
-	e.created_at, e.updated_at, e.listed`
+	e.created_at, e.updated_at, e.listed, e.original_language`
 
 // scanEvent reads a row of eventCols and then the extra columns. Events are the hot read
 // (a campaign list reads 200 of them); GORM's reflective scan was 15% of the server's CPU.
@@ -37,7 +37,7 @@ func scanEvent(rows rowScanner, e *models.Event, extra ...any) error {
 		&e.StartBound, &e.EndBound, &e.DatePrecision, &e.DateQualifier, &e.TimeZone, &e.VenueID, &e.CountryCode,
 		&e.OnlineURL, &e.Capacity, &e.RegistrationEnabled, &e.RegistrationOpensAt, &e.RegistrationClosesAt,
 		&e.WaitlistEnabled, &e.Visibility, &e.OrganizerID, &e.Attendance, &e.Reach, &e.Source, &e.Version,
-		&e.CreatedAt, &e.UpdatedAt, &e.Listed}, extra...)
+		&e.CreatedAt, &e.UpdatedAt, &e.Listed, &e.OriginalLanguage}, extra...)
 	return rows.Scan(dest...)
 }
 
