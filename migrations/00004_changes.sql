@@ -26,8 +26,9 @@ CREATE INDEX changes_xid_idx ON changes (xid, seq);
 
 -- +goose StatementBegin
 -- record_change inserts one change and notifies the 'changes' channel with its filter keys.
--- A session may turn capture off (SET campaigns.capture = 'off') for a bulk load that no
--- client needs to hear about, such as generated load-test volume.
+-- A bulk load sets campaigns.capture to 'quiet' (store.BulkLoad): its changes are recorded
+-- for the sync but not announced one by one, which would queue a million notifications;
+-- 'off' records nothing, for a session that knows no client will ever need its changes.
 CREATE FUNCTION record_change(p_type text, p_id bigint, p_op text, p_campaign bigint,
                               p_country char(2), p_event bigint, p_network bigint)
 RETURNS void LANGUAGE plpgsql AS $$
@@ -40,6 +41,9 @@ BEGIN
     INSERT INTO changes (entity_type, entity_id, op, campaign_id, country_code, event_id, network_id)
     VALUES (p_type, p_id, p_op, p_campaign, p_country, p_event, p_network)
     RETURNING seq INTO s;
+    IF current_setting('campaigns.capture', true) = 'quiet' THEN
+        RETURN;
+    END IF;
     PERFORM pg_notify('changes', json_build_object('s', s, 't', p_type, 'i', p_id, 'o', p_op,
         'c', p_campaign, 'k', p_country, 'e', p_event, 'n', p_network)::text);
 END $$;

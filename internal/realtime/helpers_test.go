@@ -41,7 +41,7 @@ type world struct {
 	key      string
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	st, url := dbtest.NewWithURL(t)
 	w := &world{st: st, url: url}
@@ -78,7 +78,7 @@ func newWorld(t *testing.T) *world {
 }
 
 // exec runs SQL on the world's database in one transaction, committed or rolled back.
-func (w *world) exec(t *testing.T, commit bool, sql ...string) {
+func (w *world) exec(t testing.TB, commit bool, sql ...string) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, w.url)
@@ -113,7 +113,7 @@ type instance struct {
 	streams *api.Streams
 }
 
-func startInstance(t *testing.T, st *store.Store, opt realtime.Options) *instance {
+func startInstance(t testing.TB, st *store.Store, opt realtime.Options) *instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	b := realtime.New(st, opt)
@@ -140,7 +140,7 @@ func startInstance(t *testing.T, st *store.Store, opt realtime.Options) *instanc
 }
 
 // awaitSubscribers waits until the instance's broker holds n subscriptions.
-func (in *instance) awaitSubscribers(t *testing.T, n int) {
+func (in *instance) awaitSubscribers(t testing.TB, n int) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for in.broker.Count() != n {
@@ -165,7 +165,7 @@ func (r gqlResult) code() string {
 }
 
 // post sends one GraphQL request over HTTP to base as the caller with key.
-func post(t *testing.T, base, key, query string, vars map[string]any) gqlResult {
+func post(t testing.TB, base, key, query string, vars map[string]any) gqlResult {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, base+"/query", bytes.NewReader(body))
@@ -186,7 +186,7 @@ func post(t *testing.T, base, key, query string, vars map[string]any) gqlResult 
 }
 
 // renameEvent renames an event through the API of base as the world's organizer.
-func (w *world) renameEvent(t *testing.T, base string, e *models.Event, title string) {
+func (w *world) renameEvent(t testing.TB, base string, e *models.Event, title string) {
 	t.Helper()
 	var version int
 	r := post(t, base, w.key, `query($id: ID!) { node(id: $id) { ... on Event { version } } }`, map[string]any{"id": e.GlobalID()})
@@ -205,7 +205,7 @@ func (w *world) renameEvent(t *testing.T, base string, e *models.Event, title st
 // subscriber is a client of one subscription, over any transport.
 type subscriber interface {
 	// next returns the subscription's next answer; ok is false when the stream ended.
-	next(t *testing.T) (r gqlResult, ok bool)
+	next(t testing.TB) (r gqlResult, ok bool)
 }
 
 // wsClient speaks graphql-transport-ws or the legacy graphql-ws over one websocket.
@@ -233,7 +233,7 @@ type wsMessage struct {
 
 // dialWS opens a websocket to base with subprotocol proto and sends connection_init with
 // payload; it returns the client once the server acknowledged, or the server's refusal.
-func dialWS(t *testing.T, base, proto string, header http.Header, payload map[string]any) (*wsClient, error) {
+func dialWS(t testing.TB, base, proto string, header http.Header, payload map[string]any) (*wsClient, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
@@ -305,7 +305,7 @@ func (c *wsClient) read() {
 }
 
 // subscribe starts a subscription with the given id.
-func (c *wsClient) subscribe(t *testing.T, id, query string, vars map[string]any) subscriber {
+func (c *wsClient) subscribe(t testing.TB, id, query string, vars map[string]any) subscriber {
 	t.Helper()
 	ch := make(chan gqlResult, 256)
 	c.mu.Lock()
@@ -324,7 +324,7 @@ func (c *wsClient) subscribe(t *testing.T, id, query string, vars map[string]any
 
 type chanSubscriber chan gqlResult
 
-func (ch chanSubscriber) next(t *testing.T) (gqlResult, bool) {
+func (ch chanSubscriber) next(t testing.TB) (gqlResult, bool) {
 	t.Helper()
 	select {
 	case r, ok := <-ch:
@@ -336,7 +336,7 @@ func (ch chanSubscriber) next(t *testing.T) (gqlResult, bool) {
 }
 
 // sse subscribes over server-sent events to base as the caller with key.
-func sse(t *testing.T, base, key, query string, vars map[string]any) subscriber {
+func sse(t testing.TB, base, key, query string, vars map[string]any) subscriber {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -380,7 +380,7 @@ func sse(t *testing.T, base, key, query string, vars map[string]any) subscriber 
 }
 
 // decode decodes a subscription answer that must carry data.
-func decode[T any](t *testing.T, r gqlResult) T {
+func decode[T any](t testing.TB, r gqlResult) T {
 	t.Helper()
 	var v T
 	if len(r.Errors) > 0 {

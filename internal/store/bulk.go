@@ -37,6 +37,12 @@ func (s *Store) BulkLoad(ctx context.Context, fn func(b *Bulk) error) error {
 		if err != nil {
 			return fmt.Errorf("bulk load: begin: %w", translate(err))
 		}
+		// The load's changes go into the change log for the sync, unannounced: a million
+		// notifications would flood every instance's listener (migration 00004).
+		if _, err := tx.Exec(ctx, "SET LOCAL campaigns.capture = 'quiet'"); err != nil {
+			_ = tx.Rollback(ctx)
+			return fmt.Errorf("bulk load: %w", translate(err))
+		}
 		if err := fn(&Bulk{ctx: ctx, tx: tx}); err != nil {
 			_ = tx.Rollback(ctx)
 			return err
