@@ -4517,7 +4517,7 @@ date ("late November 2012"), ` + "`" + `startsAt` + "`" + ` is null and ` + "`" 
 type Event implements Node {
   "The global ID."
   id: ID!
-  "The event's title."
+  "The event's title, in the language the caller reads (see ` + "`" + `localizedTitle` + "`" + `)."
   title(
     "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
     language: String
@@ -4888,7 +4888,7 @@ type Indicator implements Node {
   id: ID!
   "A short, stable name within its campaign, e.g. ` + "`" + `youth-engaged` + "`" + `."
   code: String!
-  "What is measured, e.g. ` + "`" + `Regional youth engaged` + "`" + `."
+  "What is measured, e.g. ` + "`" + `Regional youth engaged` + "`" + `, in the language the caller reads (see ` + "`" + `localizedName` + "`" + `)."
   name(
     "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
     language: String
@@ -5505,7 +5505,7 @@ type YouthNetwork implements Node {
   id: ID!
   "A short, stable, URL-safe name."
   slug: String!
-  "The network's name."
+  "The network's name, in the language the caller reads (see ` + "`" + `localizedName` + "`" + `)."
   name(
     "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
     language: String
