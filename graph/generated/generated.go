@@ -5096,7 +5096,7 @@ input TranslationInput {
 input SetTranslationsInput {
   "The global ID of the campaign, event, youth network or indicator."
   record: ID!
-  "Sets the language the record's own texts are in."
+  "Sets the language the record's own texts are in, as a BCP 47 tag; a change of the record, so its version goes up."
   originalLanguage: String
   "The translations to write or, with a null text, remove; at most 50. Others are left as they are."
   translations: [TranslationInput!]!
