@@ -5135,7 +5135,7 @@ date ("late November 2012"), ` + "`" + `startsAt` + "`" + ` is null and ` + "`" 
 type Event implements Node {
   "The global ID."
   id: ID!
-  "The event's title."
+  "The event's title, in the language the caller reads (see ` + "`" + `localizedTitle` + "`" + `)."
   title(
     "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
     language: String
@@ -5529,7 +5529,7 @@ type Indicator implements Node {
   id: ID!
   "A short, stable name within its campaign, e.g. ` + "`" + `youth-engaged` + "`" + `."
   code: String!
-  "What is measured, e.g. ` + "`" + `Regional youth engaged` + "`" + `."
+  "What is measured, e.g. ` + "`" + `Regional youth engaged` + "`" + `, in the language the caller reads (see ` + "`" + `localizedName` + "`" + `)."
   name(
     "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
     language: String
@@ -5737,7 +5737,7 @@ input TranslationInput {
 input SetTranslationsInput {
   "The global ID of the campaign, event, youth network or indicator."
   record: ID!
-  "Sets the language the record's own texts are in."
+  "Sets the language the record's own texts are in, as a BCP 47 tag; a change of the record, so its version goes up."
   originalLanguage: String
   "The translations to write or, with a null text, remove; at most 50. Others are left as they are."
   translations: [TranslationInput!]!
@@ -6146,7 +6146,7 @@ type YouthNetwork implements Node {
   id: ID!
   "A short, stable, URL-safe name."
   slug: String!
-  "The network's name."
+  "The network's name, in the language the caller reads (see ` + "`" + `localizedName` + "`" + `)."
   name(
     "Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header."
     language: String

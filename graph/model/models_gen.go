@@ -813,7 +813,7 @@ type RevokeAPIKeyInput struct {
 type SetTranslationsInput struct {
 	// The global ID of the campaign, event, youth network or indicator.
 	Record string `json:"record"`
-	// Sets the language the record's own texts are in.
+	// Sets the language the record's own texts are in, as a BCP 47 tag; a change of the record, so its version goes up.
 	OriginalLanguage *string `json:"originalLanguage,omitempty"`
 	// The translations to write or, with a null text, remove; at most 50. Others are left as they are.
 	Translations []*TranslationInput `json:"translations"`

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"campaigns/internal/apitest"
+	"campaigns/internal/dbtest"
 	"campaigns/internal/store"
 	"campaigns/models"
 )
@@ -294,5 +295,23 @@ func TestSearchRefusesBadInput(t *testing.T) {
 				t.Errorf("code %s, want BAD_USER_INPUT", code)
 			}
 		})
+	}
+}
+
+// TestScriptsAreLettersToTrigrams checks search_norm against the database's locale, on which
+// search in Thai, Khmer, Burmese and Lao depends: pg_trgm must take every character of the
+// normalized text as part of a word (a character it does not take gives no trigrams on its
+// own), so that a run of them is one word whose trigrams the index holds. search_norm drops
+// the marks C.UTF-8 does not class as letters; under LC_CTYPE=C none are, and this fails.
+func TestScriptsAreLettersToTrigrams(t *testing.T) {
+	t.Parallel()
+	_, url := dbtest.NewWithURL(t)
+	for name, text := range map[string]string{"Thai": thaiTitle, "Khmer": khmerTitle, "Burmese": burmeseTitle, "Lao": laoTitle} {
+		var skipped string
+		dbValue(t, url, `SELECT coalesce(string_agg(c, ' '), '') FROM regexp_split_to_table(search_norm($1), '') c WHERE cardinality(show_trgm(c)) = 0`,
+			[]any{text}, &skipped)
+		if skipped != "" {
+			t.Errorf("%s: pg_trgm does not take %q as letters", name, skipped)
+		}
 	}
 }
