@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 
@@ -232,5 +233,43 @@ func TestReachFigures(t *testing.T) {
 	res := w.c.Query(t, reachQuery, map[string]any{"filter": map[string]any{"country": "Atlantis"}})
 	if code := res.ErrorCode(t); code != "BAD_USER_INPUT" {
 		t.Errorf("unknown country: code = %s, want BAD_USER_INPUT", code)
+	}
+}
+
+// TestReachAndResultsAreBatched checks that a list of campaigns with their reach, results,
+// indicators and breakdowns costs the same number of statements for one campaign as for
+// two: each level is one batch, never a statement per campaign.
+func TestReachAndResultsAreBatched(t *testing.T) {
+	t.Parallel()
+	w := newReachWorld(t)
+	owner := w.c.As(w.owner)
+	for _, c := range []string{w.public.GlobalID(), w.draft.GlobalID()} {
+		var r struct{ ID string }
+		mustMutate(t, owner, createResult, map[string]any{"c": c, "title": "Aware", "type": "OUTCOME"}, &r)
+		mustMutate(t, owner, recordIATI, map[string]any{"c": c, "code": "aware", "name": "Aware", "unit": "PEOPLE", "result": r.ID,
+			"breakdowns": []map[string]any{{"kind": "ACTUAL", "sex": "FEMALE", "value": 1}}}, new(json.RawMessage))
+	}
+	const q = `query ($n: Int) { campaigns(first: $n) { nodes { name reach { events byKind { key } registrations { label } }
+		results { title indicators { code result { title } periods { breakdowns { kind country { code } } } } } } } }`
+	var statements []int64
+	for _, n := range []int{1, 2} {
+		res := owner.Query(t, q, map[string]any{"n": n})
+		var data struct {
+			Campaigns struct {
+				Nodes []struct {
+					Reach   struct{ Events int }
+					Results []struct{ Indicators []struct{ Code string } }
+				}
+			}
+		}
+		res.MustData(t, &data)
+		if len(data.Campaigns.Nodes) != n || len(data.Campaigns.Nodes[n-1].Results) != 1 || len(data.Campaigns.Nodes[n-1].Results[0].Indicators) != 1 {
+			t.Fatalf("first %d: %+v", n, data)
+		}
+		statements = append(statements, res.Statements)
+	}
+	t.Logf("statements for 1 and 2 campaigns: %v", statements)
+	if statements[0] == 0 || statements[0] != statements[1] {
+		t.Errorf("statements for 1 and 2 campaigns: %v; want the same", statements)
 	}
 }
