@@ -137,6 +137,7 @@ fragment R on Reach {
   events attendance mediaReach
   byKind { key events } byStatus { key events } byCountry { key events attendance } byYear { key events }
   registrations { value suppressed label } attended { value suppressed label }
+  networkMembers { value suppressed label }
 }`
 
 type reachFigures struct {
@@ -146,6 +147,7 @@ type reachFigures struct {
 	ByCountry, ByYear      []group
 	Registrations          count
 	Attended               count
+	NetworkMembers         count
 }
 
 type group struct {
@@ -168,6 +170,8 @@ func TestReachFigures(t *testing.T) {
 	w := newReachWorld(t)
 	w.register(t, "centre-early", 6, true)
 	w.register(t, "north10", 3, false)
+	w.foundNetwork(t, "centre-early", 5)
+	w.foundNetwork(t, "north10", 2)
 	read := func(key string, filter map[string]any) (reachFigures, reachFigures) {
 		t.Helper()
 		c := w.c
@@ -194,6 +198,8 @@ func TestReachFigures(t *testing.T) {
 		// 9 confirmed registrations: 6 + 3; 6 attended.
 		Registrations: count{Value: n(9), Label: "9"},
 		Attended:      count{Value: n(6), Label: "6"},
+		// 5 + 2 current members; those who left are not counted.
+		NetworkMembers: count{Value: n(7), Label: "7"},
 	}
 	if diff := cmp.Diff(want, all); diff != "" {
 		t.Errorf("anonymous reach (-want +got):\n%s", diff)
@@ -218,6 +224,9 @@ func TestReachFigures(t *testing.T) {
 		}
 		if !th.Attended.Suppressed || th.Attended.Value != nil {
 			t.Errorf("attended of 0 members shown: %+v", th.Attended)
+		}
+		if !th.NetworkMembers.Suppressed || th.NetworkMembers.Value != nil {
+			t.Errorf("network of 2 members shown: %+v", th.NetworkMembers)
 		}
 		if !slices.ContainsFunc(th.ByYear, func(g group) bool { return g.Key == "2013" }) || len(th.ByYear) != 1 {
 			t.Errorf("byYear = %+v, want only 2013", th.ByYear)

@@ -17,14 +17,16 @@ type ReachGroup struct {
 	MediaReach *float64
 }
 
-// Reach is what a set of events adds up to. Registrations and Attended are drawn from
-// members: the caller shows them suppressed under 5, as every count of members.
+// Reach is what a set of events adds up to. Registrations, Attended and NetworkMembers are
+// drawn from members: the caller shows them suppressed under 5, as every count of members.
 type Reach struct {
 	Events                      int
 	ByKind, ByStatus, ByCountry []ReachGroup
 	ByYear                      []ReachGroup
 	Attendance, MediaReach      *float64
 	Registrations, Attended     int
+	// NetworkMembers counts the members, now, of the youth networks the events founded.
+	NetworkMembers int
 }
 
 // reachSQL is one statement for every figure of Reach, for each parent key par: GROUPING
@@ -32,8 +34,9 @@ type Reach struct {
 // part counts the registrations of the same events by joining them, so that the cost follows
 // the registrations there are rather than a lookup per event. The year is the event's own,
 // in its time zone, so an event on New Year's Eve in Yangon counts in the year it took place
-// there. The filter (%[2]s) appears in both parts, with its arguments twice; par is
-// grouped by its position (1), since PostgreSQL takes no constant such as '' in GROUP BY.
+// there. A third part counts the members, now, of the youth networks these events founded.
+// The filter (%[2]s) appears in all three parts, with its arguments thrice; par is
+// grouped by its position (1), since PostgreSQL takes no constant such as ” in GROUP BY.
 const reachSQL = `WITH agg AS (
 	SELECT %[1]s AS par, e.kind, e.status, e.country_code,
 		extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int AS year,
@@ -45,10 +48,15 @@ const reachSQL = `WITH agg AS (
 reg AS (
 	SELECT %[1]s AS par, count(*) FILTER (WHERE r.status = 'CONFIRMED') AS registrations,
 		count(*) FILTER (WHERE r.attended AND r.status <> 'CANCELLED') AS attended
-	FROM registrations r JOIN events e ON e.id = r.event_id WHERE %[2]s GROUP BY 1)
+	FROM registrations r JOIN events e ON e.id = r.event_id WHERE %[2]s GROUP BY 1),
+net AS (
+	SELECT %[1]s AS par, count(DISTINCT m.member_id) AS members
+	FROM memberships m JOIN youth_networks n ON n.id = m.network_id JOIN events e ON e.id = n.founded_at_id
+	WHERE m.left_at IS NULL AND %[2]s GROUP BY 1)
 SELECT agg.par, coalesce(agg.kind, agg.status, agg.country_code, agg.year::text, '') AS key, agg.g, agg.events,
-	agg.attendance, agg.media_reach, coalesce(reg.registrations, 0) AS registrations, coalesce(reg.attended, 0) AS attended
-FROM agg LEFT JOIN reg ON reg.par = agg.par`
+	agg.attendance, agg.media_reach, coalesce(reg.registrations, 0) AS registrations, coalesce(reg.attended, 0) AS attended,
+	coalesce(net.members, 0) AS network_members
+FROM agg LEFT JOIN reg ON reg.par = agg.par LEFT JOIN net ON net.par = agg.par`
 
 // The GROUPING bits of each set of reachSQL: a set leaves its own column out of the mask.
 const (
@@ -60,21 +68,22 @@ const (
 )
 
 type reachRow struct {
-	Par           string
-	Key           string
-	G             int
-	Events        int
-	Attendance    *float64
-	MediaReach    *float64
-	Registrations int
-	Attended      int
+	Par            string
+	Key            string
+	G              int
+	Events         int
+	Attendance     *float64
+	MediaReach     *float64
+	Registrations  int
+	Attended       int
+	NetworkMembers int
 }
 
 // reach runs reachSQL with the parent expression par and returns the figures per parent.
 func (s *Store) reach(ctx context.Context, par string, conds []cond) (map[string]*Reach, error) {
 	w, args := where(conds)
 	var rows []reachRow
-	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w), append(args, args...)...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w), append(append(args, args...), args...)...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := map[string]*Reach{}
@@ -88,7 +97,7 @@ func (s *Store) reach(ctx context.Context, par string, conds []cond) (map[string
 		switch r.G {
 		case groupTotal:
 			rc.Events, rc.Attendance, rc.MediaReach = r.Events, r.Attendance, r.MediaReach
-			rc.Registrations, rc.Attended = r.Registrations, r.Attended
+			rc.Registrations, rc.Attended, rc.NetworkMembers = r.Registrations, r.Attended, r.NetworkMembers
 		case groupKind:
 			rc.ByKind = append(rc.ByKind, g)
 		case groupStatus:
