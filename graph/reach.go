@@ -59,6 +59,7 @@ func reachOf(rc *store.Reach) *model.Reach {
 		Events: rc.Events, ByKind: groups(rc.ByKind), ByStatus: groups(rc.ByStatus), ByCountry: groups(rc.ByCountry),
 		ByYear: groups(rc.ByYear), Attendance: rc.Attendance, MediaReach: rc.MediaReach,
 		Registrations: countOfMembers(rc.Registrations, false), Attended: countOfMembers(rc.Attended, false),
+		NetworkMembers: countOfMembers(rc.NetworkMembers, false),
 	}
 }
 

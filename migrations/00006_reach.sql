@@ -7,6 +7,8 @@
 CREATE EXTENSION IF NOT EXISTS cube;
 CREATE EXTENSION IF NOT EXISTS earthdistance;
 CREATE INDEX venues_earth_idx ON venues USING gist (ll_to_earth(latitude, longitude));
+-- Reach counts the members of the networks that a set of events founded.
+CREATE INDEX youth_networks_founded_idx ON youth_networks (founded_at_id);
 
 -- A result is what a campaign set out to achieve (IATI's result): an output, outcome or
 -- impact, which its indicators measure.
@@ -54,6 +56,7 @@ DROP INDEX indicators_result_idx;
 ALTER TABLE indicators DROP COLUMN result_id, DROP COLUMN measure, DROP COLUMN ascending,
     DROP COLUMN baseline_year, DROP COLUMN baseline_value, DROP COLUMN baseline_comment;
 DROP TABLE results;
+DROP INDEX youth_networks_founded_idx;
 DROP INDEX venues_earth_idx;
 DROP EXTENSION earthdistance;
 DROP EXTENSION cube;

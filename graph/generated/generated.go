@@ -543,15 +543,16 @@ type ComplexityRoot struct {
 	}
 
 	Reach struct {
-		Attendance    func(childComplexity int) int
-		Attended      func(childComplexity int) int
-		ByCountry     func(childComplexity int) int
-		ByKind        func(childComplexity int) int
-		ByStatus      func(childComplexity int) int
-		ByYear        func(childComplexity int) int
-		Events        func(childComplexity int) int
-		MediaReach    func(childComplexity int) int
-		Registrations func(childComplexity int) int
+		Attendance     func(childComplexity int) int
+		Attended       func(childComplexity int) int
+		ByCountry      func(childComplexity int) int
+		ByKind         func(childComplexity int) int
+		ByStatus       func(childComplexity int) int
+		ByYear         func(childComplexity int) int
+		Events         func(childComplexity int) int
+		MediaReach     func(childComplexity int) int
+		NetworkMembers func(childComplexity int) int
+		Registrations  func(childComplexity int) int
 	}
 
 	ReachGroup struct {
@@ -3334,6 +3335,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reach.MediaReach(childComplexity), true
+	case "Reach.networkMembers":
+		if e.ComplexityRoot.Reach.NetworkMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.NetworkMembers(childComplexity), true
 	case "Reach.registrations":
 		if e.ComplexityRoot.Reach.Registrations == nil {
 			break
@@ -6575,6 +6582,8 @@ type Reach {
   registrations: MemberCount!
   "Registered members who attended these events."
   attended: MemberCount!
+  "Members, now, of the youth networks these events founded (such as a Youth Session's network)."
+  networkMembers: MemberCount!
 }
 
 "The figures of one group of events."
@@ -7911,6 +7920,8 @@ func (ec *executionContext) childFields_Reach(ctx context.Context, field graphql
 		return ec.fieldContext_Reach_registrations(ctx, field)
 	case "attended":
 		return ec.fieldContext_Reach_attended(ctx, field)
+	case "networkMembers":
+		return ec.fieldContext_Reach_networkMembers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Reach", field.Name)
 }
@@ -20398,6 +20409,38 @@ func (ec *executionContext) fieldContext_Reach_attended(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Reach_networkMembers(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_networkMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NetworkMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberCount) graphql.Marshaler {
+			return ec.marshalNMemberCount2ᚖcampaignsᚋgraphᚋmodelᚐMemberCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_networkMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReachGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.ReachGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31362,6 +31405,11 @@ func (ec *executionContext) _Reach(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "attended":
 			out.Values[i] = ec._Reach_attended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "networkMembers":
+			out.Values[i] = ec._Reach_networkMembers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -603,6 +603,8 @@ type Reach struct {
 	Registrations *MemberCount `json:"registrations"`
 	// Registered members who attended these events.
 	Attended *MemberCount `json:"attended"`
+	// Members, now, of the youth networks these events founded (such as a Youth Session's network).
+	NetworkMembers *MemberCount `json:"networkMembers"`
 }
 
 // The figures of one group of events.

@@ -128,3 +128,34 @@ func (w *reachWorld) register(t *testing.T, event string, n int, attended bool) 
 		t.Fatal(err)
 	}
 }
+
+// foundNetwork records a regional network founded at the event with n current members and
+// one who has left.
+func (w *reachWorld) foundNetwork(t *testing.T, event string, n int) {
+	t.Helper()
+	e := w.events[event]
+	_, err := w.st.SeedOnce(context.Background(), "network-"+event, func(wr *store.Writer) error {
+		net := &models.YouthNetwork{Slug: "network-" + event, Name: "Network of " + event, Scope: "REGIONAL", FoundedAtID: &e.ID}
+		if err := wr.Insert(net); err != nil {
+			return err
+		}
+		left := time.Date(2013, 6, 1, 0, 0, 0, 0, time.UTC)
+		for i := range n + 1 {
+			m := &models.Member{AgeBand: "AGE_16_17", OrganizationID: w.ownerID}
+			if err := wr.Insert(m); err != nil {
+				return err
+			}
+			ms := &models.Membership{NetworkID: net.ID, MemberID: m.ID, JoinedAt: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC)}
+			if i == n {
+				ms.LeftAt = &left
+			}
+			if err := wr.Insert(ms); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 
@@ -136,6 +137,7 @@ fragment R on Reach {
   events attendance mediaReach
   byKind { key events } byStatus { key events } byCountry { key events attendance } byYear { key events }
   registrations { value suppressed label } attended { value suppressed label }
+  networkMembers { value suppressed label }
 }`
 
 type reachFigures struct {
@@ -145,6 +147,7 @@ type reachFigures struct {
 	ByCountry, ByYear      []group
 	Registrations          count
 	Attended               count
+	NetworkMembers         count
 }
 
 type group struct {
@@ -167,6 +170,8 @@ func TestReachFigures(t *testing.T) {
 	w := newReachWorld(t)
 	w.register(t, "centre-early", 6, true)
 	w.register(t, "north10", 3, false)
+	w.foundNetwork(t, "centre-early", 5)
+	w.foundNetwork(t, "north10", 2)
 	read := func(key string, filter map[string]any) (reachFigures, reachFigures) {
 		t.Helper()
 		c := w.c
@@ -193,6 +198,8 @@ func TestReachFigures(t *testing.T) {
 		// 9 confirmed registrations: 6 + 3; 6 attended.
 		Registrations: count{Value: n(9), Label: "9"},
 		Attended:      count{Value: n(6), Label: "6"},
+		// 5 + 2 current members; those who left are not counted.
+		NetworkMembers: count{Value: n(7), Label: "7"},
 	}
 	if diff := cmp.Diff(want, all); diff != "" {
 		t.Errorf("anonymous reach (-want +got):\n%s", diff)
@@ -218,6 +225,9 @@ func TestReachFigures(t *testing.T) {
 		if !th.Attended.Suppressed || th.Attended.Value != nil {
 			t.Errorf("attended of 0 members shown: %+v", th.Attended)
 		}
+		if !th.NetworkMembers.Suppressed || th.NetworkMembers.Value != nil {
+			t.Errorf("network of 2 members shown: %+v", th.NetworkMembers)
+		}
 		if !slices.ContainsFunc(th.ByYear, func(g group) bool { return g.Key == "2013" }) || len(th.ByYear) != 1 {
 			t.Errorf("byYear = %+v, want only 2013", th.ByYear)
 		}
@@ -232,5 +242,43 @@ func TestReachFigures(t *testing.T) {
 	res := w.c.Query(t, reachQuery, map[string]any{"filter": map[string]any{"country": "Atlantis"}})
 	if code := res.ErrorCode(t); code != "BAD_USER_INPUT" {
 		t.Errorf("unknown country: code = %s, want BAD_USER_INPUT", code)
+	}
+}
+
+// TestReachAndResultsAreBatched checks that a list of campaigns with their reach, results,
+// indicators and breakdowns costs the same number of statements for one campaign as for
+// two: each level is one batch, never a statement per campaign.
+func TestReachAndResultsAreBatched(t *testing.T) {
+	t.Parallel()
+	w := newReachWorld(t)
+	owner := w.c.As(w.owner)
+	for _, c := range []string{w.public.GlobalID(), w.draft.GlobalID()} {
+		var r struct{ ID string }
+		mustMutate(t, owner, createResult, map[string]any{"c": c, "title": "Aware", "type": "OUTCOME"}, &r)
+		mustMutate(t, owner, recordIATI, map[string]any{"c": c, "code": "aware", "name": "Aware", "unit": "PEOPLE", "result": r.ID,
+			"breakdowns": []map[string]any{{"kind": "ACTUAL", "sex": "FEMALE", "value": 1}}}, new(json.RawMessage))
+	}
+	const q = `query ($n: Int) { campaigns(first: $n) { nodes { name reach { events byKind { key } registrations { label } }
+		results { title indicators { code result { title } periods { breakdowns { kind country { code } } } } } } } }`
+	var statements []int64
+	for _, n := range []int{1, 2} {
+		res := owner.Query(t, q, map[string]any{"n": n})
+		var data struct {
+			Campaigns struct {
+				Nodes []struct {
+					Reach   struct{ Events int }
+					Results []struct{ Indicators []struct{ Code string } }
+				}
+			}
+		}
+		res.MustData(t, &data)
+		if len(data.Campaigns.Nodes) != n || len(data.Campaigns.Nodes[n-1].Results) != 1 || len(data.Campaigns.Nodes[n-1].Results[0].Indicators) != 1 {
+			t.Fatalf("first %d: %+v", n, data)
+		}
+		statements = append(statements, res.Statements)
+	}
+	t.Logf("statements for 1 and 2 campaigns: %v", statements)
+	if statements[0] == 0 || statements[0] != statements[1] {
+		t.Errorf("statements for 1 and 2 campaigns: %v; want the same", statements)
 	}
 }

@@ -17,35 +17,46 @@ type ReachGroup struct {
 	MediaReach *float64
 }
 
-// Reach is what a set of events adds up to. Registrations and Attended are drawn from
-// members: the caller shows them suppressed under 5, as every count of members.
+// Reach is what a set of events adds up to. Registrations, Attended and NetworkMembers are
+// drawn from members: the caller shows them suppressed under 5, as every count of members.
 type Reach struct {
 	Events                      int
 	ByKind, ByStatus, ByCountry []ReachGroup
 	ByYear                      []ReachGroup
 	Attendance, MediaReach      *float64
 	Registrations, Attended     int
+	// NetworkMembers counts the members, now, of the youth networks the events founded.
+	NetworkMembers int
 }
 
 // reachSQL is one statement for every figure of Reach, for each parent key par: GROUPING
-// SETS gives the totals and the four breakdowns in one pass over the events, and the
-// LATERAL counts each event's registrations by the index on registrations (event_id).
-// The year is the event's own, in its time zone, so an event on New Year's Eve in Yangon
-// counts in the year it took place there.
-const reachSQL = `WITH ev AS (
-	SELECT %s AS par, e.kind, e.status, e.country_code,
+// SETS gives the totals and the four breakdowns in one pass over the events, and a second
+// part counts the registrations of the same events by joining them, so that the cost follows
+// the registrations there are rather than a lookup per event. The year is the event's own,
+// in its time zone, so an event on New Year's Eve in Yangon counts in the year it took place
+// there. A third part counts the members, now, of the youth networks these events founded.
+// The filter (%[2]s) appears in all three parts, with its arguments thrice; par is
+// grouped by its position (1), since PostgreSQL takes no constant such as ” in GROUP BY.
+const reachSQL = `WITH agg AS (
+	SELECT %[1]s AS par, e.kind, e.status, e.country_code,
 		extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int AS year,
-		e.attendance, e.media_reach, rc.confirmed, rc.attended
-	FROM events e
-	CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE r.status = 'CONFIRMED') AS confirmed,
+		GROUPING(e.kind, e.status, e.country_code, extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int) AS g,
+		count(*) AS events, sum(e.attendance)::float8 AS attendance, sum(e.media_reach)::float8 AS media_reach
+	FROM events e WHERE %[2]s
+	GROUP BY GROUPING SETS ((1), (1, e.kind), (1, e.status), (1, e.country_code),
+		(1, extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int))),
+reg AS (
+	SELECT %[1]s AS par, count(*) FILTER (WHERE r.status = 'CONFIRMED') AS registrations,
 		count(*) FILTER (WHERE r.attended AND r.status <> 'CANCELLED') AS attended
-		FROM registrations r WHERE r.event_id = e.id) rc
-	WHERE %s)
-SELECT par, coalesce(kind, status, country_code, year::text, '') AS key,
-	GROUPING(kind, status, country_code, year) AS g, count(*) AS events,
-	sum(attendance)::float8 AS attendance, sum(media_reach)::float8 AS media_reach,
-	sum(confirmed)::bigint AS registrations, sum(attended)::bigint AS attended
-FROM ev GROUP BY GROUPING SETS ((par), (par, kind), (par, status), (par, country_code), (par, year))`
+	FROM registrations r JOIN events e ON e.id = r.event_id WHERE %[2]s GROUP BY 1),
+net AS (
+	SELECT %[1]s AS par, count(DISTINCT m.member_id) AS members
+	FROM memberships m JOIN youth_networks n ON n.id = m.network_id JOIN events e ON e.id = n.founded_at_id
+	WHERE m.left_at IS NULL AND %[2]s GROUP BY 1)
+SELECT agg.par, coalesce(agg.kind, agg.status, agg.country_code, agg.year::text, '') AS key, agg.g, agg.events,
+	agg.attendance, agg.media_reach, coalesce(reg.registrations, 0) AS registrations, coalesce(reg.attended, 0) AS attended,
+	coalesce(net.members, 0) AS network_members
+FROM agg LEFT JOIN reg ON reg.par = agg.par LEFT JOIN net ON net.par = agg.par`
 
 // The GROUPING bits of each set of reachSQL: a set leaves its own column out of the mask.
 const (
@@ -57,21 +68,22 @@ const (
 )
 
 type reachRow struct {
-	Par           string
-	Key           string
-	G             int
-	Events        int
-	Attendance    *float64
-	MediaReach    *float64
-	Registrations int
-	Attended      int
+	Par            string
+	Key            string
+	G              int
+	Events         int
+	Attendance     *float64
+	MediaReach     *float64
+	Registrations  int
+	Attended       int
+	NetworkMembers int
 }
 
 // reach runs reachSQL with the parent expression par and returns the figures per parent.
 func (s *Store) reach(ctx context.Context, par string, conds []cond) (map[string]*Reach, error) {
 	w, args := where(conds)
 	var rows []reachRow
-	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w), args...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w), append(append(args, args...), args...)...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := map[string]*Reach{}
@@ -85,7 +97,7 @@ func (s *Store) reach(ctx context.Context, par string, conds []cond) (map[string
 		switch r.G {
 		case groupTotal:
 			rc.Events, rc.Attendance, rc.MediaReach = r.Events, r.Attendance, r.MediaReach
-			rc.Registrations, rc.Attended = r.Registrations, r.Attended
+			rc.Registrations, rc.Attended, rc.NetworkMembers = r.Registrations, r.Attended, r.NetworkMembers
 		case groupKind:
 			rc.ByKind = append(rc.ByKind, g)
 		case groupStatus:
