@@ -236,8 +236,8 @@ func docVariables(t *testing.T, anonymous, editor *apitest.Client) map[string]an
 		"after":          nil,
 		"first":          10,
 		"ids":            []string{e.M.Event.ID},
-		"since":          time.Now().UTC().Add(-time.Hour).Format(time.RFC3339),
 		"cursor":         nil,
+		"token":          nil,
 		"idempotencyKey": "docs-" + time.Now().UTC().Format("20060102150405.000000000"),
 	}
 }
