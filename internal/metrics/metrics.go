@@ -71,8 +71,8 @@ var (
 	}, []string{"verb"})
 
 	// Subscriptions is the number of GraphQL subscriptions open on this instance. The
-	// realtime transports call Subscriptions.Inc() when a subscription starts and
-	// Subscriptions.Dec() when it ends, whatever ends it (a deferred Dec right after Inc).
+	// realtime broker counts them where it adds and drops subscribers, so every way a
+	// subscription ends (the client, a slow consumer, shutdown) lowers it.
 	Subscriptions = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "graphql_subscriptions_active", Help: "GraphQL subscriptions open on this instance.",
 	})

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"campaigns/internal/metrics"
 	"campaigns/internal/store"
 )
 
@@ -200,6 +201,7 @@ func (b *Broker) drop(s *Sub, err error) {
 		return
 	}
 	delete(b.subs, s)
+	metrics.Subscriptions.Dec()
 	if b.perKey[s.key]--; b.perKey[s.key] <= 0 {
 		delete(b.perKey, s.key)
 	}
@@ -221,6 +223,7 @@ func (b *Broker) Subscribe(key string, f Filter) (*Sub, error) {
 	s := &Sub{b: b, key: key, f: f, c: make(chan Message, b.opt.Buffer)}
 	b.subs[s] = struct{}{}
 	b.perKey[key]++
+	metrics.Subscriptions.Inc()
 	return s, nil
 }
 
