@@ -469,9 +469,13 @@ func TestUpdateEvent(t *testing.T) {
 				}
 			}},
 		{"unlimited capacity, status and visibility, by the campaign's owner", evOwner, map[string]any{"capacity": nil, "status": "POSTPONED", "visibility": "PARTNERS", "kind": "BROADCAST"},
-			[]string{"capacity", "status", "visibility", "kind"}, func(t *testing.T, w *evWorld, e *evEvent, row map[string]any) {
+			// listed (what everyone sees, kept by a trigger) follows visibility.
+			[]string{"capacity", "status", "visibility", "kind", "listed"}, func(t *testing.T, w *evWorld, e *evEvent, row map[string]any) {
 				if e.Capacity != nil || e.Status != "POSTPONED" || e.Visibility != "PARTNERS" || e.Kind != "BROADCAST" {
 					t.Errorf("event = %+v", e)
+				}
+				if row["listed"] != false {
+					t.Errorf("listed = %v for a partner-only event, want false", row["listed"])
 				}
 			}},
 		{"online address cleared", evOrganizer, map[string]any{"onlineUrl": nil}, []string{"online_url"}, func(t *testing.T, w *evWorld, e *evEvent, row map[string]any) {
