@@ -125,12 +125,12 @@ func TestDocsQueriesRun(t *testing.T) {
 		if d.todo {
 			if _, err := parser.ParseQuery(&ast.Source{Name: d.where, Input: d.text}); err != nil {
 				t.Errorf("%s: %v", d.where, err)
-			} else if _, errs := gqlparser.LoadQuery(schema, d.text); len(errs) == 0 {
+			} else if _, errs := gqlparser.LoadQueryWithRules(schema, d.text, nil); len(errs) == 0 {
 				t.Errorf("%s validates against the schema now: drop `todo` from its ```graphql fence so that it is run", d.where)
 			}
 			continue
 		}
-		doc, errs := gqlparser.LoadQuery(schema, d.text)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, d.text, nil)
 		if len(errs) > 0 {
 			t.Errorf("%s does not validate: %v", d.where, errs)
 			continue

@@ -21,7 +21,6 @@ type langWorld struct {
 	c                                   *apitest.Client
 	owner, viewer, partner, other       string // keys
 	campaign, event, network, indicator string // global IDs
-	campaignVersion                     int
 }
 
 func newLangWorld(t *testing.T) *langWorld {
