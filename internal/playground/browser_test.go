@@ -45,20 +45,24 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		`"name": "MTV EXIT in Southeast Asia"`)
 	p.screenshot(t, "playground-query.png")
 
-	// A subscription to one seeded event, run anonymously as a person first tries one (the
-	// event is public), and a change to it by an editor of its organizer.
+	// A subscription to one seeded event, shared with partners only, so that the page must
+	// send the API key typed into the Headers tab for the subscription to see it; then
+	// changes to it by an editor of its organizer.
 	ev := s.firstEvent(t)
+	key := apitest.Key(t, s.st, ev.Organizer.Slug, "EDITOR")
+	editor := &apitest.Client{Handler: s.Config.Handler, Key: key}
+	s.updateEvent(t, editor, map[string]any{"id": ev.ID, "expectedVersion": ev.Version, "visibility": "PARTNERS"})
+	p.typeHeaders(t, fmt.Sprintf(`{"Authorization": "Bearer %s"}`, key))
 	p.typeOperation(t, fmt.Sprintf(`subscription { eventChanged(event: "%s") { op eventId event { title } } }`, ev.ID))
 	p.pressRun(t)
-	// The change must come after the server holds the subscription, or nobody hears it.
+	// The changes must come after the server holds the subscription, or nobody hears them.
 	s.awaitSubscriptions(t, 1)
-	editor := &apitest.Client{Handler: s.Config.Handler, Key: apitest.Key(t, s.st, ev.Organizer.Slug, "EDITOR")}
 	// Two changes, each awaited in the result pane: a subscription delivers both, where a
 	// plain POST of the operation (what GraphiQL falls back to when it has no websocket, and
 	// which the server answers with the first event alone) would show only the first.
 	for i, where := range []string{"moved indoors", "moved to the town hall"} {
 		renamed := fmt.Sprintf("%s (%s)", ev.Title, where)
-		s.renameEvent(t, editor, ev.ID, ev.Version+i, renamed)
+		s.updateEvent(t, editor, map[string]any{"id": ev.ID, "expectedVersion": ev.Version + 1 + i, "title": renamed})
 		p.waitForResult(t, fmt.Sprintf(`"title": %q`, renamed))
 	}
 	p.waitForResult(t, `"op": "UPDATED"`)
@@ -159,19 +163,18 @@ func (s *server) firstEvent(t *testing.T) seededEvent {
 	return out.Campaign.Events.Nodes[0]
 }
 
-// renameEvent changes the title of the event id, at version, through the API as editor.
-func (s *server) renameEvent(t *testing.T, editor *apitest.Client, id string, version int, title string) {
+// updateEvent changes an event through the API as editor; input is UpdateEventInput.
+func (s *server) updateEvent(t *testing.T, editor *apitest.Client, input map[string]any) {
 	t.Helper()
 	var out struct {
 		UpdateEvent struct {
 			UserErrors []struct{ Code, Message string } `json:"userErrors"`
 		} `json:"updateEvent"`
 	}
-	editor.Query(t, `mutation($id: ID!, $v: Int!, $title: String!) {
-		updateEvent(input: {id: $id, expectedVersion: $v, title: $title}) { userErrors { code message } } }`,
-		map[string]any{"id": id, "v": version, "title": title}).MustData(t, &out)
+	editor.Query(t, `mutation($input: UpdateEventInput!) { updateEvent(input: $input) { userErrors { code message } } }`,
+		map[string]any{"input": input}).MustData(t, &out)
 	if len(out.UpdateEvent.UserErrors) > 0 {
-		t.Fatalf("updateEvent to %q: %+v", title, out.UpdateEvent.UserErrors)
+		t.Fatalf("updateEvent %v: %+v", input, out.UpdateEvent.UserErrors)
 	}
 }
 
@@ -358,6 +361,39 @@ func (p *playground) typeOperation(t *testing.T, op string) {
 	}
 	if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`button[aria-label^="Prettify query"]`))); err != nil {
 		t.Fatalf("press Prettify: %v", err)
+	}
+	// GraphiQL parses the editor's text 100 ms after the last change and decides by that
+	// parse whether Run sends a subscription over the websocket or anything else by POST;
+	// a person pausing before Run never sees it, a test pressing Run at once would.
+	p.waitFor(t, "GraphiQL to parse the operation", `(() => {
+		const cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+		return cm.documentAST?.loc?.source?.body === cm.getValue();
+	})()`)
+}
+
+// typeHeaders opens the Headers tab below the editor and types headers (JSON) into it, as
+// a person sets an API key.
+func (p *playground) typeHeaders(t *testing.T, headers string) {
+	t.Helper()
+	const editor = `section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror`
+	err := chromedp.Do(p.ctx,
+		chromedp.Click(chromedp.CSS(`button[data-name="headers"]`)),
+		chromedp.WaitVisible(chromedp.CSS(editor)),
+		chromedp.Click(chromedp.CSS(editor+` .CodeMirror-lines`)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent("\b"),
+		chromedp.SendKeys(chromedp.CSS(editor+` textarea`), headers),
+	)
+	if err != nil {
+		t.Fatalf("type the headers: %v", err)
+	}
+	typed, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](
+		fmt.Sprintf(`document.querySelector(%q).CodeMirror.getValue()`, editor)))
+	if err != nil {
+		t.Fatalf("read the headers editor: %v", err)
+	}
+	if typed != headers {
+		t.Fatalf("the headers editor holds %q after typing, want %q", typed, headers)
 	}
 }
 
