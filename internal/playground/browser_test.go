@@ -32,9 +32,10 @@ const browserPath = "/usr/bin/chromium"
 // TestPlaygroundInBrowser tries the playground as a person would, in a real headless
 // Chromium against the real handler and a seeded database, with no internet: the page loads
 // with no console error and fetches nothing from anywhere but this server, a query typed into
-// the editor runs with the Run button, and its result shows in the result pane; then a
-// subscription typed into the editor runs over the page's websocket, and a change made
-// through the API while it runs shows in the result pane. Screenshots of both results go to
+// the editor runs with the Run button, and its result shows in the result pane; then, with
+// an API key typed into the Headers tab, a subscription typed into the editor runs over the
+// page's websocket, and each of two changes made through the API while it runs shows in the
+// result pane. Screenshots of both results go to
 // $ARTEFACTS_DIR (a temporary directory when unset).
 func TestPlaygroundInBrowser(t *testing.T) {
 	requireBrowser(t)
