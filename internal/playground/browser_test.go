@@ -18,8 +18,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"campaigns/internal/api"
+	"campaigns/internal/apitest"
 	"campaigns/internal/config"
 	"campaigns/internal/dbtest"
+	"campaigns/internal/realtime"
+	"campaigns/internal/store"
 )
 
 // browserPath is where Debian's chromium package puts the browser; scripts/install-browser.sh
@@ -29,27 +32,45 @@ const browserPath = "/usr/bin/chromium"
 // TestPlaygroundInBrowser tries the playground as a person would, in a real headless
 // Chromium against the real handler and a seeded database, with no internet: the page loads
 // with no console error and fetches nothing from anywhere but this server, a query typed into
-// the editor runs with the Run button, and its result shows in the result pane. A screenshot
-// goes to $ARTEFACTS_DIR (a temporary directory when unset).
+// the editor runs with the Run button, and its result shows in the result pane; then, with
+// an API key typed into the Headers tab, a subscription typed into the editor runs over the
+// page's websocket, and each of two changes made through the API while it runs shows in the
+// result pane. Screenshots of both results go to
+// $ARTEFACTS_DIR (a temporary directory when unset).
 func TestPlaygroundInBrowser(t *testing.T) {
 	requireBrowser(t)
-	srv := serveSeeded(t)
-	p := openPlayground(t, srv.URL)
+	s := serveSeeded(t)
+	p := openPlayground(t, s.URL)
 
 	p.runOperation(t, `{ campaign(slug: "mtv-exit-southeast-asia") { name events(first: 1) { totalCount } } }`,
 		`"name": "MTV EXIT in Southeast Asia"`)
 	p.screenshot(t, "playground-query.png")
 
-	// Subscriptions: when the schema has them, add the step here, as a person tries one:
-	//
-	//	p.typeOperation(t, `subscription { … }`)
-	//	p.pressRun(t)
-	//	… a write through the API (apitest.Key for an editor's key) that the subscription hears …
-	//	p.waitForResult(t, `"title": "…"`)
-	//	p.screenshot(t, "playground-subscription.png")
-	//
-	// page.js must then give GraphiQL.createFetcher a subscriptionUrl (ws://…/query, from
-	// the page's own location) for GraphiQL to open a socket; the page's CSP allows it.
+	// A subscription to one seeded event, shared with partners only, so that the page must
+	// send the API key typed into the Headers tab for the subscription to see it; then
+	// changes to it by an editor of its organizer.
+	ev := s.firstEvent(t)
+	key := apitest.Key(t, s.st, ev.Organizer.Slug, "EDITOR")
+	editor := &apitest.Client{Handler: s.Config.Handler, Key: key}
+	s.updateEvent(t, editor, map[string]any{"id": ev.ID, "expectedVersion": ev.Version, "visibility": "PARTNERS"})
+	p.typeHeaders(t, fmt.Sprintf(`{"Authorization": "Bearer %s"}`, key))
+	p.typeOperation(t, fmt.Sprintf(`subscription { eventChanged(event: "%s") { op eventId event { title } } }`, ev.ID))
+	p.pressRun(t)
+	// The changes must come after the server holds the subscription, or nobody hears them.
+	s.awaitSubscriptions(t, 1)
+	// Two changes, each awaited in the result pane: a subscription delivers both, where a
+	// plain POST of the operation (what GraphiQL falls back to when it has no websocket, and
+	// which the server answers with the first event alone) would show only the first.
+	for i, where := range []string{"moved indoors", "moved to the town hall"} {
+		renamed := fmt.Sprintf("%s (%s)", ev.Title, where)
+		s.updateEvent(t, editor, map[string]any{"id": ev.ID, "expectedVersion": ev.Version + 1 + i, "title": renamed})
+		p.waitForResult(t, fmt.Sprintf(`"title": %q`, renamed))
+	}
+	p.waitForResult(t, `"op": "UPDATED"`)
+	if ws := p.websockets(); len(ws) != 1 || ws[0] != "ws://"+p.host+"/query" {
+		t.Errorf("the page opened websockets %q, want one to ws://%s/query", ws, p.host)
+	}
+	p.screenshot(t, "playground-subscription.png")
 
 	// Console errors, exceptions and requests to other hosts fail the test when it ends
 	// (see openPlayground).
@@ -67,21 +88,107 @@ func requireBrowser(t *testing.T) {
 	}
 }
 
+// server is the project's handler on a loopback port, with what the test needs to reach
+// behind it.
+type server struct {
+	*httptest.Server
+	st     *store.Store
+	broker *realtime.Broker
+}
+
 // serveSeeded serves the project's own handler, configured as `go run .` configures it (the
-// playground and introspection on, the default limits), over a seeded test database, on a
-// loopback port.
-func serveSeeded(t *testing.T) *httptest.Server {
+// playground and introspection on, the default limits, subscriptions fed by a broker that
+// listens to the database), over a seeded test database, on a loopback port.
+func serveSeeded(t *testing.T) *server {
 	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := dbtest.Seeded(t)
+	b := realtime.New(st, realtime.Options{Buffer: cfg.Realtime.Buffer, PerKey: cfg.Realtime.PerKey})
+	ctx, stopListening := context.WithCancel(context.Background())
+	listening := make(chan struct{})
+	go func() { b.Run(ctx); close(listening) }()
+	select {
+	case <-b.Listening():
+	case <-time.After(time.Minute):
+		t.Fatal("the broker does not listen to the database")
+	}
+	streams := new(api.Streams)
 	srv := httptest.NewServer(api.New(st, api.Options{
 		Playground: cfg.Playground, Introspection: cfg.Introspection, Limits: cfg.Limits,
+		Broker: b, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
 	}))
-	t.Cleanup(srv.Close)
-	return srv
+	// As the server shuts down: end the websockets, which httptest.Server.Close would wait
+	// for, then stop listening.
+	t.Cleanup(func() {
+		b.Shutdown()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := streams.Close(ctx); err != nil {
+			t.Errorf("close the streams: %v", err)
+		}
+		srv.Close()
+		stopListening()
+		<-listening
+	})
+	return &server{Server: srv, st: st, broker: b}
+}
+
+// seededEvent is an event of the seed data, as its organizer's editor needs it to change it.
+type seededEvent struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Version   int    `json:"version"`
+	Organizer struct {
+		Slug string `json:"slug"`
+	} `json:"organizer"`
+}
+
+// firstEvent reads the first public event of the seeded campaign through the API.
+func (s *server) firstEvent(t *testing.T) seededEvent {
+	t.Helper()
+	var out struct {
+		Campaign struct {
+			Events struct {
+				Nodes []seededEvent `json:"nodes"`
+			} `json:"events"`
+		} `json:"campaign"`
+	}
+	c := &apitest.Client{Handler: s.Config.Handler}
+	c.Query(t, `{ campaign(slug: "mtv-exit-southeast-asia") { events(first: 1) { nodes { id title version organizer { slug } } } } }`, nil).MustData(t, &out)
+	if len(out.Campaign.Events.Nodes) == 0 {
+		t.Fatal("the seeded campaign has no event")
+	}
+	return out.Campaign.Events.Nodes[0]
+}
+
+// updateEvent changes an event through the API as editor; input is UpdateEventInput.
+func (s *server) updateEvent(t *testing.T, editor *apitest.Client, input map[string]any) {
+	t.Helper()
+	var out struct {
+		UpdateEvent struct {
+			UserErrors []struct{ Code, Message string } `json:"userErrors"`
+		} `json:"updateEvent"`
+	}
+	editor.Query(t, `mutation($input: UpdateEventInput!) { updateEvent(input: $input) { userErrors { code message } } }`,
+		map[string]any{"input": input}).MustData(t, &out)
+	if len(out.UpdateEvent.UserErrors) > 0 {
+		t.Fatalf("updateEvent %v: %+v", input, out.UpdateEvent.UserErrors)
+	}
+}
+
+// awaitSubscriptions waits until the broker holds n subscriptions.
+func (s *server) awaitSubscriptions(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for s.broker.Count() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server holds %d subscriptions after a minute, want %d (did the playground open a websocket?)", s.broker.Count(), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // playground is one browser tab showing the playground.
@@ -89,8 +196,9 @@ type playground struct {
 	ctx  context.Context
 	host string // the server's host:port; the page may fetch from nowhere else
 
-	mu       sync.Mutex
-	problems []string // console errors, exceptions and requests to other hosts
+	mu            sync.Mutex
+	problems      []string // console errors, exceptions and requests to other hosts
+	websocketURLs []string // the URLs of the websockets the page opened
 }
 
 // openPlayground starts Chromium and opens the page at base, waiting until GraphiQL has
@@ -183,6 +291,13 @@ func (p *playground) listen(ev any) {
 		if ev.Entry.Level == cdplog.EntryLevelError {
 			problem = fmt.Sprintf("browser log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
 		}
+	case *network.EventWebSocketCreated:
+		p.mu.Lock()
+		p.websocketURLs = append(p.websocketURLs, ev.URL)
+		p.mu.Unlock()
+		if u, err := url.Parse(ev.URL); err == nil && u.Host != p.host {
+			problem = "websocket to another host: " + ev.URL
+		}
 	case *network.EventRequestWillBeSent:
 		if u, err := url.Parse(ev.Request.URL); err == nil && u.Scheme != "data" && u.Host != p.host {
 			problem = "request to another host: " + ev.Request.URL
@@ -193,6 +308,13 @@ func (p *playground) listen(ev any) {
 		p.problems = append(p.problems, problem)
 		p.mu.Unlock()
 	}
+}
+
+// websockets returns the URLs of the websockets the page has opened so far.
+func (p *playground) websockets() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.websocketURLs...)
 }
 
 // checkNoProblems fails the test for every console error, exception and foreign request
@@ -240,6 +362,39 @@ func (p *playground) typeOperation(t *testing.T, op string) {
 	}
 	if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`button[aria-label^="Prettify query"]`))); err != nil {
 		t.Fatalf("press Prettify: %v", err)
+	}
+	// GraphiQL parses the editor's text 100 ms after the last change and decides by that
+	// parse whether Run sends a subscription over the websocket or anything else by POST;
+	// a person pausing before Run never sees it, a test pressing Run at once would.
+	p.waitFor(t, "GraphiQL to parse the operation", `(() => {
+		const cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+		return cm.documentAST?.loc?.source?.body === cm.getValue();
+	})()`)
+}
+
+// typeHeaders opens the Headers tab below the editor and types headers (JSON) into it, as
+// a person sets an API key.
+func (p *playground) typeHeaders(t *testing.T, headers string) {
+	t.Helper()
+	const editor = `section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror`
+	err := chromedp.Do(p.ctx,
+		chromedp.Click(chromedp.CSS(`button[data-name="headers"]`)),
+		chromedp.WaitVisible(chromedp.CSS(editor)),
+		chromedp.Click(chromedp.CSS(editor+` .CodeMirror-lines`)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent("\b"),
+		chromedp.SendKeys(chromedp.CSS(editor+` textarea`), headers),
+	)
+	if err != nil {
+		t.Fatalf("type the headers: %v", err)
+	}
+	typed, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](
+		fmt.Sprintf(`document.querySelector(%q).CodeMirror.getValue()`, editor)))
+	if err != nil {
+		t.Fatalf("read the headers editor: %v", err)
+	}
+	if typed != headers {
+		t.Fatalf("the headers editor holds %q after typing, want %q", typed, headers)
 	}
 }
 

@@ -21,6 +21,13 @@
   // The endpoint may be relative ("/query"); resolve it against this page so
   // the playground works behind any host name or path prefix.
   var url = new URL(root.dataset.endpoint, window.location.href).href;
+  // Subscriptions go over a websocket to the same endpoint (graphql-transport-ws):
+  // ws:// beside http://, wss:// beside https://. GraphiQL's bundle carries the
+  // graphql-ws client, and opens one socket per subscription with the Headers
+  // tab as the connection's init payload, which is where the server reads an
+  // API key (browsers cannot set headers on a websocket).
+  var subscriptionUrl = new URL(url);
+  subscriptionUrl.protocol = subscriptionUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 
   var plugins = [];
   if (window.GraphiQLPluginExplorer) {
@@ -29,7 +36,10 @@
 
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
-      fetcher: GraphiQL.createFetcher({ url: url }),
+      fetcher: GraphiQL.createFetcher({
+        url: url,
+        subscriptionUrl: subscriptionUrl.href,
+      }),
       defaultQuery: defaultQuery,
       plugins: plugins,
       isHeadersEditorEnabled: true,

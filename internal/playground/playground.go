@@ -35,7 +35,7 @@ const assetDir = "playground/"
 // page has no inline code. Fonts and icons are data: URIs inside
 // graphiql.min.css. In CSP
 // level 3 'self' in connect-src also covers ws:// and wss:// to the same host,
-// which subscriptions would use; unlike a host name taken from the request, it
+// which the page's subscriptions use (page.js); unlike a host name taken from the request, it
 // stays right behind a reverse proxy that rewrites the Host header.
 const contentSecurityPolicy = "default-src 'none'; " +
 	"script-src 'self'; " +
