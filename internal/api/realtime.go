@@ -15,7 +15,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"campaigns/graph"
 	"campaigns/internal/auth"
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
@@ -138,6 +140,14 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 	gql.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+			if realtime.ClientFrom(ctx) == "" {
+				// A plain POST or GET would hold the request open and answer only the first
+				// item, which looks like success to a client that used the wrong transport.
+				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{present(ctx, &gqlerror.Error{
+					Message:    "a subscription needs a websocket (graphql-transport-ws or graphql-ws) or server-sent events (POST with Accept: text/event-stream)",
+					Extensions: map[string]any{"code": graph.CodeBadRequest},
+				})}})
+			}
 			ctx = realtime.WithStream(ctx)
 		}
 		return next(ctx)
