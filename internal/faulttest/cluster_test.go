@@ -8,10 +8,11 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"testing"
 	"time"
+
+	"campaigns/internal/devdb"
 )
 
 // cluster is a PostgreSQL cluster of the test's own, in a temporary directory, on a free
@@ -31,7 +32,7 @@ type cluster struct {
 // not installed.
 func newCluster(t *testing.T) *cluster {
 	t.Helper()
-	bin := serverBinaries()
+	bin := devdb.Binaries()
 	if bin == "" {
 		t.Skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed; looked in /usr/lib/postgresql/*/bin and $PATH")
 	}
@@ -66,31 +67,6 @@ func newCluster(t *testing.T) *cluster {
 	})
 	c.Start()
 	return c
-}
-
-// serverBinaries returns the directory of the newest installed initdb and pg_ctl, or "".
-func serverBinaries() string {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) > version(dirs[j]) })
-	for _, d := range dirs {
-		if isFile(filepath.Join(d, "initdb")) && isFile(filepath.Join(d, "pg_ctl")) {
-			return d
-		}
-	}
-	if p, err := exec.LookPath("pg_ctl"); err == nil && isFile(filepath.Join(filepath.Dir(p), "initdb")) {
-		return filepath.Dir(p)
-	}
-	return ""
-}
-
-func version(binDir string) int {
-	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return n
-}
-
-func isFile(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir()
 }
 
 func (c *cluster) data() string { return filepath.Join(c.dir, "data") }
