@@ -132,7 +132,7 @@ func (x *exporter) serveCalendar(w http.ResponseWriter, r *http.Request) {
 	if k, err := relay.DecodeInt(relay.TypeCampaign, name); err == nil {
 		id, slug = k, ""
 	}
-	campaign, err := x.st.VisibleCampaign(r.Context(), 0, id, slug)
+	campaign, title, err := x.st.VisibleCampaign(r.Context(), 0, id, slug)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			err = fmt.Errorf("%w: no published campaign is %q", store.ErrNotFound, name)
@@ -151,7 +151,7 @@ func (x *exporter) serveCalendar(w http.ResponseWriter, r *http.Request) {
 		host = "campaigns"
 	}
 	x.stream(w, r, "text/calendar; charset=utf-8", name+".ics", func(out *countingWriter) error {
-		cal := export.NewCalendar(out, name)
+		cal := export.NewCalendar(out, title)
 		for _, z := range zones {
 			cal.TimeZone(z.Zone, z.From, z.To)
 		}
@@ -315,7 +315,7 @@ func (x *exporter) campaignParam(ctx context.Context, q url.Values, viewer int64
 	if k, err := relay.DecodeInt(relay.TypeCampaign, v); err == nil {
 		id, slug = k, ""
 	}
-	c, err := x.st.VisibleCampaign(ctx, viewer, id, slug)
+	c, _, err := x.st.VisibleCampaign(ctx, viewer, id, slug)
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, fmt.Errorf("%w: no campaign you can read is %q", store.ErrInvalid, v)
 	}

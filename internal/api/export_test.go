@@ -318,6 +318,9 @@ func TestCalendar(t *testing.T) {
 	if lines[0] != "BEGIN:VCALENDAR" || lines[len(lines)-1] != "END:VCALENDAR" || !slices.Contains(lines, "VERSION:2.0") {
 		t.Errorf("calendar envelope: %q … %q", lines[0], lines[len(lines)-1])
 	}
+	if !slices.Contains(lines, "X-WR-CALNAME:"+w.public.Name) {
+		t.Errorf("the calendar is not named after its campaign %q: %q", w.public.Name, lines[:8])
+	}
 	tz := strings.Join(lines, "\n")
 	for _, want := range []string{
 		"BEGIN:VTIMEZONE\nTZID:Asia/Bangkok\nBEGIN:STANDARD\nDTSTART:20110101T000000\nTZOFFSETFROM:+0700\nTZOFFSETTO:+0700\n",

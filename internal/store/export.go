@@ -165,10 +165,10 @@ func (s *Store) stream(ctx context.Context, op, cursor, query string, args, dest
 	return nil
 }
 
-// VisibleCampaign returns the ID of the campaign with the given ID, or slug when id is 0,
+// VisibleCampaign returns the ID and name of the campaign with the given ID, or slug when id is 0,
 // if viewer (an organization, 0 for anonymous) may see it; ErrNotFound otherwise, so that
 // a draft is told apart from nothing by no one who may not see it.
-func (s *Store) VisibleCampaign(ctx context.Context, viewer, id int64, slug string) (int64, error) {
+func (s *Store) VisibleCampaign(ctx context.Context, viewer, id int64, slug string) (int64, string, error) {
 	conds := []cond{visibleTo(campaignPublic, campaignVisible, viewer)}
 	if id != 0 {
 		conds = append(conds, cond{"c.id = ?", []any{id}})
@@ -176,14 +176,17 @@ func (s *Store) VisibleCampaign(ctx context.Context, viewer, id int64, slug stri
 		conds = append(conds, cond{"c.slug = ?", []any{slug}})
 	}
 	w, args := where(conds)
-	var found []int64
-	if err := s.db.WithContext(ctx).Raw("SELECT c.id FROM campaigns c WHERE "+w, args...).Scan(&found).Error; err != nil {
-		return 0, fmt.Errorf("visible campaign %d %q: %w", id, slug, translate(err))
+	var found []struct {
+		ID   int64
+		Name string
+	}
+	if err := s.db.WithContext(ctx).Raw("SELECT c.id, c.name FROM campaigns c WHERE "+w, args...).Scan(&found).Error; err != nil {
+		return 0, "", fmt.Errorf("visible campaign %d %q: %w", id, slug, translate(err))
 	}
 	if len(found) == 0 {
-		return 0, ErrNotFound
+		return 0, "", ErrNotFound
 	}
-	return found[0], nil
+	return found[0].ID, found[0].Name, nil
 }
 
 // ZoneSpan is a time zone that events of a calendar use and the years they span in it.
