@@ -161,7 +161,7 @@ func (g *generator) campaigns() error {
 		for _, j := range r.Perm(len(indicators))[:between(r, 1, 4)] {
 			in := indicators[j]
 			indicatorID++
-			indicatorRows = append(indicatorRows, []any{indicatorID, c.id, in.code, in.name, nil, in.unit, created})
+			indicatorRows = append(indicatorRows, []any{indicatorID, c.id, in.code, in.name, nil, in.unit, measureOf(in.unit), created})
 			scale := int64(100 + 10*c.events)
 			for y := start.Year(); y <= min(c.end.Year(), 2025, start.Year()+5); y++ {
 				periodID++
@@ -204,7 +204,7 @@ func (g *generator) campaigns() error {
 		"purpose", "committed_on", "committed_precision", "source", "created_at"}, fundingRows); err != nil {
 		return err
 	}
-	if err := g.copyRows("indicators", []string{"id", "campaign_id", "code", "name", "description", "unit", "created_at"}, indicatorRows); err != nil {
+	if err := g.copyRows("indicators", []string{"id", "campaign_id", "code", "name", "description", "unit", "measure", "created_at"}, indicatorRows); err != nil {
 		return err
 	}
 	return g.copyRows("indicator_periods", []string{"id", "indicator_id", "period_start", "start_precision",
@@ -236,4 +236,13 @@ func (g *generator) distinctOrgs(r *rand.Rand, k int, not int64) []int64 {
 		}
 	}
 	return out
+}
+
+// measureOf is the IATI measure of an indicator counted in unit: a share is a
+// PERCENTAGE, anything counted a UNIT.
+func measureOf(unit string) string {
+	if unit == "PERCENT" {
+		return "PERCENTAGE"
+	}
+	return "UNIT"
 }

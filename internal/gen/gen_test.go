@@ -137,6 +137,9 @@ func TestGenerateIsSkewedAndRealistic(t *testing.T) {
 		{"co-hosted events", `SELECT count(DISTINCT event_id) FROM event_cohosts`, func(n float64) bool { return n > 1000 }},
 		{"partners", `SELECT count(*) FROM campaign_partners`, func(n float64) bool { return n >= 2*60 }},
 		{"indicator periods", `SELECT count(*) FROM indicator_periods`, func(n float64) bool { return n >= 60 }},
+		{"indicators whose IATI measure does not match their unit", `SELECT count(*) FROM indicators
+			WHERE measure <> CASE unit WHEN 'PERCENT' THEN 'PERCENTAGE' ELSE 'UNIT' END`, func(n float64) bool { return n == 0 }},
+		{"percentage indicators", `SELECT count(*) FROM indicators WHERE measure = 'PERCENTAGE'`, func(n float64) bool { return n > 0 }},
 		{"local groups under a national chapter under a regional network", `SELECT count(*) FROM youth_networks l
 			JOIN youth_networks n ON n.id = l.parent_id AND n.scope = 'NATIONAL'
 			JOIN youth_networks r ON r.id = n.parent_id AND r.scope = 'REGIONAL' AND r.parent_id IS NULL
