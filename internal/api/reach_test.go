@@ -260,22 +260,30 @@ func TestReachAndResultsAreBatched(t *testing.T) {
 	}
 	const q = `query ($n: Int) { campaigns(first: $n) { nodes { name reach { events byKind { key } registrations { label } }
 		results { title indicators { code result { title } periods { breakdowns { kind country { code } } } } } } } }`
+	// The fewest of three runs: the loaders of these levels batch by a 1 ms window, which a
+	// loaded machine can split, while a statement per campaign would show in every run.
 	var statements []int64
 	for _, n := range []int{1, 2} {
-		res := owner.Query(t, q, map[string]any{"n": n})
-		var data struct {
-			Campaigns struct {
-				Nodes []struct {
-					Reach   struct{ Events int }
-					Results []struct{ Indicators []struct{ Code string } }
+		fewest := int64(-1)
+		for range 3 {
+			res := owner.Query(t, q, map[string]any{"n": n})
+			var data struct {
+				Campaigns struct {
+					Nodes []struct {
+						Reach   struct{ Events int }
+						Results []struct{ Indicators []struct{ Code string } }
+					}
 				}
 			}
+			res.MustData(t, &data)
+			if len(data.Campaigns.Nodes) != n || len(data.Campaigns.Nodes[n-1].Results) != 1 || len(data.Campaigns.Nodes[n-1].Results[0].Indicators) != 1 {
+				t.Fatalf("first %d: %+v", n, data)
+			}
+			if fewest < 0 || res.Statements < fewest {
+				fewest = res.Statements
+			}
 		}
-		res.MustData(t, &data)
-		if len(data.Campaigns.Nodes) != n || len(data.Campaigns.Nodes[n-1].Results) != 1 || len(data.Campaigns.Nodes[n-1].Results[0].Indicators) != 1 {
-			t.Fatalf("first %d: %+v", n, data)
-		}
-		statements = append(statements, res.Statements)
+		statements = append(statements, fewest)
 	}
 	t.Logf("statements for 1 and 2 campaigns: %v", statements)
 	if statements[0] == 0 || statements[0] != statements[1] {

@@ -210,9 +210,10 @@ func TestConcurrentRegistrations(t *testing.T) {
 		t.Errorf("the organizer's page of registrations: %d, the last with member %+v", len(page.Event.Registrations.Nodes), page.Event.Registrations.Nodes[99])
 	}
 	t.Logf("a page of 100 registrations with their members: %d statements", res.Statements)
-	// A statement per registration would be over a hundred; a batch split by timing (as
-	// under the race detector) adds a few.
-	if res.Statements > 25 {
+	// A statement per registration would be over a hundred. The member loaders still batch
+	// by a 1 ms window, not by look-ahead, so a loaded machine splits their batches: 7–10
+	// statements on a quiet one, 26 seen in CI beside the other packages under -race.
+	if res.Statements > 50 {
 		t.Errorf("a page of 100 registrations with their members ran %d statements", res.Statements)
 	}
 	if n := memberRows(t, w.url, `member_access_log WHERE reason = 'event-organizer'`) - logged; n != 100 {
