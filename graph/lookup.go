@@ -22,6 +22,12 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]models.Node, erro
 	if len(ids) > maxNodes {
 		return nil, fmt.Errorf("%w: nodes takes at most %d IDs, got %d", store.ErrInvalid, maxNodes, len(ids))
 	}
+	return r.nodesOf(ctx, ids)
+}
+
+// nodesOf loads the entities of ids, as node(id) would for the caller, all at once so that
+// the loaders batch them.
+func (r *Resolver) nodesOf(ctx context.Context, ids []string) ([]models.Node, error) {
 	out := make([]models.Node, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup

@@ -2,9 +2,7 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"campaigns/graph/model"
@@ -12,7 +10,6 @@ import (
 	"campaigns/internal/realtime"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
-	"campaigns/models"
 )
 
 // Entity types of the change log (migration 00004) that are not GraphQL types: they stand
@@ -266,17 +263,4 @@ func (r *Resolver) changes(ctx context.Context, since *string, first *int) (*mod
 	}
 	set.Token = realtime.EncodeToken(store.PositionOf(rows[len(rows)-1]))
 	return set, nil
-}
-
-// nodesOf loads the entities of ids, as node(id) would for the caller, all at once so that
-// the loaders batch them.
-func (r *Resolver) nodesOf(ctx context.Context, ids []string) ([]models.Node, error) {
-	out := make([]models.Node, len(ids))
-	errs := make([]error, len(ids))
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Go(func() { out[i], errs[i] = r.node(ctx, id) })
-	}
-	wg.Wait()
-	return out, errors.Join(errs...)
 }
