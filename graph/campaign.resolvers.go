@@ -67,10 +67,6 @@ func (r *campaignCountryResolver) Country(ctx context.Context, obj *models.Campa
 	return loader.For(ctx).Country(ctx, obj.CountryCode)
 }
 
-func (r *campaignPartnerResolver) Organization(ctx context.Context, obj *models.CampaignPartner) (*models.Organization, error) {
-	return loader.For(ctx).Organization(ctx, obj.OrganizationID)
-}
-
 func (r *fundingCommitmentResolver) Funder(ctx context.Context, obj *models.FundingCommitment) (*models.Organization, error) {
 	return loader.For(ctx).Organization(ctx, obj.FunderID)
 }
@@ -89,10 +85,6 @@ func (r *Resolver) CampaignCountry() generated.CampaignCountryResolver {
 	return &campaignCountryResolver{r}
 }
 
-func (r *Resolver) CampaignPartner() generated.CampaignPartnerResolver {
-	return &campaignPartnerResolver{r}
-}
-
 func (r *Resolver) FundingCommitment() generated.FundingCommitmentResolver {
 	return &fundingCommitmentResolver{r}
 }
@@ -100,6 +92,5 @@ func (r *Resolver) FundingCommitment() generated.FundingCommitmentResolver {
 type (
 	campaignResolver          struct{ *Resolver }
 	campaignCountryResolver   struct{ *Resolver }
-	campaignPartnerResolver   struct{ *Resolver }
 	fundingCommitmentResolver struct{ *Resolver }
 )

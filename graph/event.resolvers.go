@@ -27,19 +27,8 @@ func (r *eventResolver) Description(ctx context.Context, obj *models.Event, lang
 	return localized(ctx, obj, "DESCRIPTION", language)
 }
 
-func (r *eventResolver) Venue(ctx context.Context, obj *models.Event) (*models.Venue, error) {
-	if obj.VenueID == nil {
-		return nil, nil
-	}
-	return loader.For(ctx).Venue(ctx, *obj.VenueID)
-}
-
 func (r *eventResolver) Campaign(ctx context.Context, obj *models.Event) (*models.Campaign, error) {
 	return loader.For(ctx).Campaign(ctx, obj.CampaignID)
-}
-
-func (r *eventResolver) Organizer(ctx context.Context, obj *models.Event) (*models.Organization, error) {
-	return loader.For(ctx).Organization(ctx, obj.OrganizerID)
 }
 
 func (r *eventResolver) CoHosts(ctx context.Context, obj *models.Event) ([]*models.Organization, error) {
@@ -58,15 +47,6 @@ func (r *queryResolver) Event(ctx context.Context, id string) (*models.Event, er
 	return rooted[models.Event](ctx)(visibleEvent(ctx)(loader.For(ctx).Event(ctx, k)))
 }
 
-func (r *venueResolver) Country(ctx context.Context, obj *models.Venue) (*models.Country, error) {
-	return loader.For(ctx).Country(ctx, obj.CountryCode)
-}
-
 func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
 
-func (r *Resolver) Venue() generated.VenueResolver { return &venueResolver{r} }
-
-type (
-	eventResolver struct{ *Resolver }
-	venueResolver struct{ *Resolver }
-)
+type eventResolver struct{ *Resolver }

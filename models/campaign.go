@@ -88,6 +88,9 @@ type CampaignPartner struct {
 	Role           string  `gorm:"primaryKey;type:text"`
 	Note           *string `gorm:"type:text"`
 	CanEdit        bool    `gorm:"not null"`
+
+	// Organization is read with the partnership, in the same statement, as Event.Venue is.
+	Organization *Organization `gorm:"-" json:"-"`
 }
 
 // FundingCommitment is money a funder committed to a campaign, in minor units.

@@ -44,6 +44,13 @@ type Event struct {
 
 	// OriginalLanguage is the BCP 47 tag of the language the record's own texts are in.
 	OriginalLanguage string `gorm:"type:text;not null;default:en"`
+
+	// Venue and Organizer are read with the event, in the same statement (store.eventCols),
+	// and bound to the schema's fields as they are: a resolver per field and item cost the
+	// campaign list most of its CPU (BENCHMARKS.md). Every read of events for the API fills
+	// them; writes ignore them.
+	Venue     *Venue        `gorm:"-" json:"-"`
+	Organizer *Organization `gorm:"-" json:"-"`
 }
 
 // GlobalID returns the event's global ID.
@@ -171,6 +178,9 @@ type Venue struct {
 	AddressPrivate bool      `gorm:"not null"`
 	Source         *string   `gorm:"type:text"`
 	CreatedAt      time.Time `gorm:"type:timestamptz;not null"`
+
+	// Country is read with the venue, in the same statement, as Event.Venue is.
+	Country *Country `gorm:"-" json:"-"`
 }
 
 // GlobalID returns the venue's global ID.

@@ -20,17 +20,24 @@ import (
 // the same data as the API's (the -check flag compares them), and throws it away. No HTTP,
 // no GraphQL: what is left is the database's own work and the least Go work to use it.
 
-// The statements, as the store makes them.
+// The statements, as the store makes them. An event comes with its venue, the venue's
+// country and its organizer, joined in the event's own statement (store.eventCols); the
+// floor names the joined columns apart so that it can scan them by name.
 const (
+	sqlEventJoinCols = `ev.id AS v_id, ev.name AS v_name, ev.city AS v_city, ev.country_code AS v_country, ev.latitude AS v_lat,
+		ev.longitude AS v_lon, ev.address AS v_address, ev.address_private AS v_private, ev.source AS v_source, ev.created_at AS v_created,
+		evc.code AS c_code, evc.name AS c_name, evc.aliases AS c_aliases, evc.asean_member AS c_asean, evc.created_at AS c_created,
+		evc.updated_at AS c_updated, eo.id AS o_id, eo.slug AS o_slug, eo.name AS o_name, eo.kind AS o_kind, eo.country_code AS o_country,
+		eo.website AS o_website, eo.description AS o_description, eo.source AS o_source, eo.created_at AS o_created, eo.updated_at AS o_updated`
+	sqlEventJoins = ` LEFT JOIN venues ev ON ev.id = e.venue_id LEFT JOIN countries evc ON evc.code = ev.country_code LEFT JOIN organizations eo ON eo.id = e.organizer_id`
 	sqlCampaignPage  = `SELECT c.*, to_json(c.name)#>>'{}' AS sort_value, (c.id)::text AS sort_key FROM campaigns c WHERE (c.status <> 'DRAFT') ORDER BY c.name ASC, c.id ASC LIMIT 21`
 	sqlCampaignNext  = `SELECT c.*, to_json(c.name)#>>'{}' AS sort_value, (c.id)::text AS sort_key FROM campaigns c WHERE (c.status <> 'DRAFT') AND ((c.name, c.id) > ($1::text, $2::bigint)) ORDER BY c.name ASC, c.id ASC LIMIT 21`
 	sqlCampaignCount = `SELECT count(*) FROM campaigns c WHERE (c.status <> 'DRAFT')`
-	sqlEventPages    = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT e.*, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e WHERE (e.campaign_id = par.key::bigint) AND ` + eventPublic + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 11) x ORDER BY par.ord`
-	sqlPartners      = `SELECT cp.* FROM campaign_partners cp JOIN organizations o ON o.id = cp.organization_id WHERE cp.campaign_id = ANY($1::bigint[]) ORDER BY cp.role, o.name, o.id`
+	sqlEventPages    = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE (e.campaign_id = par.key::bigint) AND ` + eventPublic + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 11) x ORDER BY par.ord`
+	sqlPartners      = `SELECT cp.campaign_id, cp.organization_id, cp.role, cp.note, cp.can_edit, eo.id, eo.slug, eo.name, eo.kind, eo.country_code, eo.website, eo.description, eo.source, eo.created_at, eo.updated_at FROM campaign_partners cp JOIN organizations eo ON eo.id = cp.organization_id WHERE cp.campaign_id = ANY($1::bigint[]) ORDER BY cp.role, eo.name, eo.id`
 	sqlOrganizations = `SELECT * FROM "organizations" WHERE id = ANY($1::bigint[])`
-	sqlVenues        = `SELECT * FROM "venues" WHERE id = ANY($1::bigint[])`
 	sqlCountries     = `SELECT * FROM "countries" WHERE code = ANY($1::text[])`
-	sqlEvents        = `SELECT * FROM "events" WHERE id = ANY($1::bigint[])`
+	sqlEvents        = `SELECT e.*, ` + sqlEventJoinCols + ` FROM events e` + sqlEventJoins + ` WHERE e.id = ANY($1::bigint[])`
 	sqlCampaigns     = `SELECT * FROM "campaigns" WHERE id = ANY($1::bigint[])`
 	sqlNetworks      = `SELECT * FROM "youth_networks" WHERE id = ANY($1::bigint[])`
 	sqlCoHosts       = `SELECT o.*, ec.event_id FROM event_cohosts ec JOIN organizations o ON o.id = ec.organization_id WHERE ec.event_id = ANY($1::bigint[]) ORDER BY o.name, o.id`
@@ -40,10 +47,10 @@ const (
 	sqlChannels      = `SELECT * FROM "network_channels" WHERE network_id = ANY($1::bigint[]) ORDER BY id`
 	sqlFindCountry   = `SELECT * FROM "countries" WHERE lower(code) = lower($1) OR lower(name) = lower($2) OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($3)) ORDER BY code LIMIT $4`
 	sqlCountryFilter = `(e.country_code = $1) AND (e.starts_at >= $2) AND (e.starts_at < $3)`
-	sqlCountryPage   = `SELECT e.*, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
+	sqlCountryPage   = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
 	sqlCountryCount  = `SELECT count(*) FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter
-	sqlEventsPage    = `SELECT e.*, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e WHERE ` + eventPublic + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
-	sqlEventsNext    = `SELECT e.*, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e WHERE ` + eventPublic + ` AND ((e.starts_at, e.id) > ($1::timestamptz, $2::bigint)) ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
+	sqlEventsPage    = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
+	sqlEventsNext    = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ((e.starts_at, e.id) > ($1::timestamptz, $2::bigint)) ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
 )
 
 // floor is one floor request under way: its statements and its answer.
@@ -141,23 +148,32 @@ type (
 		e                  models.Event
 		sortValue, sortKey string
 		parentKey          string
+		// the venue (all nil without one), its country's name and the organizer, joined
+		v struct {
+			id                                      *int64
+			name, city, address, country, countryNm *string
+			private                                 *bool
+			lat, lon                                *float64
+		}
+		organizer org
 	}
 )
+
+// venue is the event's joined venue, nil when it has none.
+func (r *eventRow) venue() *venueRow {
+	v := &r.v
+	if v.id == nil {
+		return nil
+	}
+	return &venueRow{id: *v.id, name: *v.name, city: v.city, address: v.address, private: *v.private,
+		lat: v.lat, lon: v.lon, country: *v.country}
+}
 
 func (f *floor) organizations(ids []int64) (map[int64]*org, error) {
 	out := make(map[int64]*org, len(ids))
 	var o org
 	err := f.query(sqlOrganizations, []any{ids}, map[string]any{"id": &o.id, "name": &o.name, "kind": &o.kind, "website": &o.website},
 		func() { c := o; out[o.id] = &c })
-	return out, err
-}
-
-func (f *floor) venues(ids []int64) (map[int64]*venueRow, error) {
-	out := make(map[int64]*venueRow, len(ids))
-	var v venueRow
-	err := f.query(sqlVenues, []any{ids}, map[string]any{"id": &v.id, "name": &v.name, "city": &v.city, "address": &v.address,
-		"address_private": &v.private, "latitude": &v.lat, "longitude": &v.lon, "country_code": &v.country},
-		func() { c := v; out[v.id] = &c })
 	return out, err
 }
 
@@ -179,6 +195,9 @@ func eventColumns(r *eventRow) map[string]any {
 		"registration_opens_at": &e.RegistrationOpensAt, "registration_closes_at": &e.RegistrationClosesAt,
 		"waitlist_enabled": &e.WaitlistEnabled, "visibility": &e.Visibility, "organizer_id": &e.OrganizerID,
 		"attendance": &e.Attendance, "media_reach": &e.Reach,
+		"v_id": &r.v.id, "v_name": &r.v.name, "v_city": &r.v.city, "v_address": &r.v.address, "v_private": &r.v.private,
+		"v_lat": &r.v.lat, "v_lon": &r.v.lon, "v_country": &r.v.country, "c_name": &r.v.countryNm,
+		"o_id": &r.organizer.id, "o_name": &r.organizer.name, "o_kind": &r.organizer.kind, "o_website": &r.organizer.website,
 		"sort_value": &r.sortValue, "sort_key": &r.sortKey, "parent_key": &r.parentKey}
 }
 
@@ -217,8 +236,8 @@ func dateString(d *models.PartialDate) *string {
 	return &s
 }
 
-// campaigns: the campaign page and its count, the events of each campaign and the partners,
-// the organizations of both, the venues, and the venues' countries.
+// campaigns: the campaign page and its count, the events of each campaign with their
+// venues, countries and organizers, and the partners with their organizations.
 func (f *floor) campaigns(q request) error {
 	type camp struct {
 		c                  models.Campaign
@@ -252,34 +271,8 @@ func (f *floor) campaigns(q request) error {
 	}
 	var partners []org
 	var p org
-	if err := f.query(sqlPartners, []any{ids}, map[string]any{"campaign_id": &p.campaignID, "organization_id": &p.id, "role": &p.partnerRole},
+	if err := f.query(sqlPartners, []any{ids}, map[string]any{"campaign_id": &p.campaignID, "organization_id": &p.id, "role": &p.partnerRole, "name": &p.name},
 		func() { partners = append(partners, p) }); err != nil {
-		return err
-	}
-	var orgIDs, venueIDs []int64
-	for _, p := range partners {
-		orgIDs = append(orgIDs, p.id)
-	}
-	for _, e := range events {
-		orgIDs = append(orgIDs, e.e.OrganizerID)
-		if e.e.VenueID != nil {
-			venueIDs = append(venueIDs, *e.e.VenueID)
-		}
-	}
-	orgs, err := f.organizations(distinct(orgIDs))
-	if err != nil {
-		return err
-	}
-	venues, err := f.venues(distinct(venueIDs))
-	if err != nil {
-		return err
-	}
-	var codes []string
-	for _, v := range venues {
-		codes = append(codes, v.country)
-	}
-	names, err := f.countries(distinct(codes))
-	if err != nil {
 		return err
 	}
 
@@ -306,9 +299,8 @@ func (f *floor) campaigns(q request) error {
 			if n++; n > 1 {
 				w.raw(",")
 			}
-			o := orgs[p.id]
-			w.raw(`{"role":`).str(p.partnerRole).raw(`,"organization":{"id":`).str(relay.EncodeInt(relay.TypeOrganization, o.id)).
-				raw(`,"name":`).str(o.name).raw("}}")
+			w.raw(`{"role":`).str(p.partnerRole).raw(`,"organization":{"id":`).str(relay.EncodeInt(relay.TypeOrganization, p.id)).
+				raw(`,"name":`).str(p.name).raw("}}")
 		}
 		w.raw(`],"events":{"nodes":[`)
 		n = 0
@@ -326,13 +318,12 @@ func (f *floor) campaigns(q request) error {
 			}
 			w.raw(`{"id":`).str(e.e.GlobalID()).raw(`,"title":`).str(e.e.Title).raw(`,"kind":`).str(e.e.Kind).
 				raw(`,"startsAt":`).time(e.e.StartsAt()).raw(`,"timeZone":`).strp(e.e.TimeZone).raw(`,"venue":`)
-			if e.e.VenueID == nil {
+			if v := e.venue(); v == nil {
 				w.raw("null")
 			} else {
-				v := venues[*e.e.VenueID]
-				w.raw(`{"name":`).str(v.name).raw(`,"city":`).strp(v.city).raw(`,"country":{"name":`).str(names[v.country]).raw("}}")
+				w.raw(`{"name":`).str(v.name).raw(`,"city":`).strp(v.city).raw(`,"country":{"name":`).str(*e.v.countryNm).raw("}}")
 			}
-			o := orgs[e.e.OrganizerID]
+			o := &e.organizer
 			w.raw(`,"organizer":{"id":`).str(relay.EncodeInt(relay.TypeOrganization, o.id)).raw(`,"name":`).str(o.name).raw("}}")
 		}
 		w.raw("]}}")
@@ -341,8 +332,8 @@ func (f *floor) campaigns(q request) error {
 	return nil
 }
 
-// event: the event, then its campaign (for the visibility rule), venue, co-hosts and
-// organizer, then the venue's country.
+// event: the event with its venue, country and organizer, then its campaign (for the
+// visibility rule) and co-hosts.
 func (f *floor) event(q request) error {
 	evs, err := f.events(sqlEvents, []int64{q.id})
 	if err != nil {
@@ -363,31 +354,13 @@ func (f *floor) event(q request) error {
 		w.raw(`{"event":null}`)
 		return nil
 	}
-	var venue *venueRow
-	if e.VenueID != nil {
-		vs, err := f.venues([]int64{*e.VenueID})
-		if err != nil {
-			return err
-		}
-		venue = vs[*e.VenueID]
-	}
+	venue := evs[0].venue()
 	var hosts []org
 	var h org
 	if err := f.query(sqlCoHosts, []any{[]int64{e.ID}}, map[string]any{"id": &h.id, "name": &h.name}, func() { hosts = append(hosts, h) }); err != nil {
 		return err
 	}
-	orgs, err := f.organizations([]int64{e.OrganizerID})
-	if err != nil {
-		return err
-	}
-	var country string
-	if venue != nil {
-		names, err := f.countries([]string{venue.country})
-		if err != nil {
-			return err
-		}
-		country = names[venue.country]
-	}
+	o := &evs[0].organizer
 
 	w.raw(`{"event":{"id":`).str(e.GlobalID()).raw(`,"title":`).str(e.Title).raw(`,"summary":`).strp(e.Summary).
 		raw(`,"description":`).strp(e.Description).raw(`,"kind":`).str(e.Kind).raw(`,"status":`).str(e.Status).
@@ -421,10 +394,9 @@ func (f *floor) event(q request) error {
 		} else {
 			w.raw("null")
 		}
-		w.raw(`,"country":{"code":`).str(venue.country).raw(`,"name":`).str(country).raw("}}")
+		w.raw(`,"country":{"code":`).str(venue.country).raw(`,"name":`).str(*evs[0].v.countryNm).raw("}}")
 	}
 	w.raw(`,"campaign":{"id":`).str(camp.GlobalID()).raw(`,"name":`).str(camp.Name).raw(`,"slug":`).str(camp.Slug).raw("}")
-	o := orgs[e.OrganizerID]
 	w.raw(`,"organizer":{"id":`).str(relay.EncodeInt(relay.TypeOrganization, o.id)).raw(`,"name":`).str(o.name).
 		raw(`,"website":`).strp(o.website).raw(`},"coHosts":[`)
 	for i, h := range hosts {
@@ -596,16 +568,6 @@ func (f *floor) country(q request) error {
 		return err
 	}
 	events, more := pageOf(events)
-	var venueIDs []int64
-	for _, e := range events {
-		if e.e.VenueID != nil {
-			venueIDs = append(venueIDs, *e.e.VenueID)
-		}
-	}
-	venues, err := f.venues(distinct(venueIDs))
-	if err != nil {
-		return err
-	}
 	total, err := f.count(sqlCountryCount, code, q.from, q.to)
 	if err != nil {
 		return err
@@ -614,11 +576,11 @@ func (f *floor) country(q request) error {
 	w.raw(`{"events":{"totalCount":`).int(total).raw(",")
 	f.eventNodes(events, more, func(e *eventRow) {
 		w.raw(`,"venue":`)
-		if e.e.VenueID == nil {
+		v := e.venue()
+		if v == nil {
 			w.raw("null")
 			return
 		}
-		v := venues[*e.e.VenueID]
 		w.raw(`{"name":`).str(v.name).raw(`,"city":`).strp(v.city).raw("}")
 	})
 	w.raw("}}")

@@ -34,7 +34,6 @@ type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
 	Campaign() CampaignResolver
 	CampaignCountry() CampaignCountryResolver
-	CampaignPartner() CampaignPartnerResolver
 	Country() CountryResolver
 	Event() EventResolver
 	FundingCommitment() FundingCommitmentResolver
@@ -48,7 +47,6 @@ type ResolverRoot interface {
 	Registration() RegistrationResolver
 	Result() ResultResolver
 	Subscription() SubscriptionResolver
-	Venue() VenueResolver
 	YouthNetwork() YouthNetworkResolver
 }
 
@@ -756,9 +754,6 @@ type CampaignResolver interface {
 type CampaignCountryResolver interface {
 	Country(ctx context.Context, obj *models.CampaignCountry) (*models.Country, error)
 }
-type CampaignPartnerResolver interface {
-	Organization(ctx context.Context, obj *models.CampaignPartner) (*models.Organization, error)
-}
 type CountryResolver interface {
 	Events(ctx context.Context, obj *models.Country, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error)
 }
@@ -767,10 +762,8 @@ type EventResolver interface {
 	Summary(ctx context.Context, obj *models.Event, language *string) (*string, error)
 	Description(ctx context.Context, obj *models.Event, language *string) (*string, error)
 
-	Venue(ctx context.Context, obj *models.Event) (*models.Venue, error)
-
 	Campaign(ctx context.Context, obj *models.Event) (*models.Campaign, error)
-	Organizer(ctx context.Context, obj *models.Event) (*models.Organization, error)
+
 	CoHosts(ctx context.Context, obj *models.Event) ([]*models.Organization, error)
 
 	Translations(ctx context.Context, obj *models.Event, language *string, field *string) ([]*models.Translation, error)
@@ -881,9 +874,6 @@ type SubscriptionResolver interface {
 	EventRegistrationCounts(ctx context.Context, event string) (<-chan *model.EventCountsChange, error)
 	CampaignChanged(ctx context.Context, campaign string) (<-chan *model.CampaignChange, error)
 	NetworkMembershipCount(ctx context.Context, network string) (<-chan *model.NetworkCountChange, error)
-}
-type VenueResolver interface {
-	Country(ctx context.Context, obj *models.Venue) (*models.Country, error)
 }
 type YouthNetworkResolver interface {
 	Name(ctx context.Context, obj *models.YouthNetwork, language *string) (string, error)
@@ -12612,7 +12602,7 @@ func (ec *executionContext) _CampaignPartner_organization(ctx context.Context, f
 			return ec.fieldContext_CampaignPartner_organization(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CampaignPartner().Organization(ctx, obj)
+			return obj.Organization, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.Organization) graphql.Marshaler {
@@ -12626,8 +12616,8 @@ func (ec *executionContext) fieldContext_CampaignPartner_organization(_ context.
 	fc = &graphql.FieldContext{
 		Object:     "CampaignPartner",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
 		},
@@ -14064,7 +14054,7 @@ func (ec *executionContext) _Event_venue(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Event_venue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().Venue(ctx, obj)
+			return obj.Venue, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.Venue) graphql.Marshaler {
@@ -14078,8 +14068,8 @@ func (ec *executionContext) fieldContext_Event_venue(_ context.Context, field gr
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Venue(ctx, field)
 		},
@@ -14206,7 +14196,7 @@ func (ec *executionContext) _Event_organizer(ctx context.Context, field graphql.
 			return ec.fieldContext_Event_organizer(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().Organizer(ctx, obj)
+			return obj.Organizer, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.Organization) graphql.Marshaler {
@@ -14220,8 +14210,8 @@ func (ec *executionContext) fieldContext_Event_organizer(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
 		},
@@ -22177,7 +22167,7 @@ func (ec *executionContext) _Venue_country(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Venue_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Venue().Country(ctx, obj)
+			return obj.Country, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.Country) graphql.Marshaler {
@@ -22191,8 +22181,8 @@ func (ec *executionContext) fieldContext_Venue_country(_ context.Context, field 
 	fc = &graphql.FieldContext{
 		Object:     "Venue",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -28850,25 +28840,24 @@ func (ec *executionContext) _CampaignPartner(ctx context.Context, sel ast.Select
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CampaignPartner")
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CampaignPartner_organization(ctx, field, obj)
-				})
+			out.Values[i] = ec._CampaignPartner_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "role":
 			out.Values[i] = ec._CampaignPartner_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "note":
 			out.Values[i] = ec._CampaignPartner_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "canEdit":
 			out.Values[i] = ec._CampaignPartner_canEdit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29462,11 +29451,10 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "venue":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Event_venue(ctx, field, obj)
-				})
+			out.Values[i] = ec._Event_venue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "onlineUrl":
 			out.Values[i] = ec._Event_onlineUrl(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -29489,11 +29477,10 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 					return ec._Event_campaign(ctx, field, obj)
 				})
 		case "organizer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Event_organizer(ctx, field, obj)
-				})
+			out.Values[i] = ec._Event_organizer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "coHosts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -32152,33 +32139,32 @@ func (ec *executionContext) _Venue(ctx context.Context, sel ast.SelectionSet, ob
 		case "id":
 			out.Values[i] = ec._Venue_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Venue_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "city":
 			out.Values[i] = ec._Venue_city(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "country":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Venue_country(ctx, field, obj)
-				})
+			out.Values[i] = ec._Venue_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "coordinates":
 			out.Values[i] = ec._Venue_coordinates(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "address":
 			out.Values[i] = ec._Venue_address(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -26,20 +26,17 @@ var networkKeys = map[string]func(any, int64) (int64, bool){
 	"YouthNetwork.parent": ids(func(n *models.YouthNetwork) (int64, bool) { return deref(n.ParentID) }),
 }
 
-var venueKeys = map[string]func(any, int64) (int64, bool){
-	"Event.venue": ids(func(e *models.Event) (int64, bool) { return deref(e.VenueID) }),
-}
+// Event.venue, Event.organizer, Venue.country and CampaignPartner.organization need no
+// key: the store reads them with their records (store.eventCols), so no loader serves them.
+var venueKeys = map[string]func(any, int64) (int64, bool){}
 
 var organizationKeys = map[string]func(any, int64) (int64, bool){
-	"Event.organizer":              ids(func(e *models.Event) (int64, bool) { return e.OrganizerID, true }),
-	"CampaignPartner.organization": ids(func(p *models.CampaignPartner) (int64, bool) { return p.OrganizationID, true }),
-	"FundingCommitment.funder":     ids(func(f *models.FundingCommitment) (int64, bool) { return f.FunderID, true }),
-	"Campaign.owner":               ids(func(c *models.Campaign) (int64, bool) { return deref(c.OwnerID) }),
-	"YouthNetwork.owner":           ids(func(n *models.YouthNetwork) (int64, bool) { return deref(n.OwnerID) }),
+	"FundingCommitment.funder": ids(func(f *models.FundingCommitment) (int64, bool) { return f.FunderID, true }),
+	"Campaign.owner":           ids(func(c *models.Campaign) (int64, bool) { return deref(c.OwnerID) }),
+	"YouthNetwork.owner":       ids(func(n *models.YouthNetwork) (int64, bool) { return deref(n.OwnerID) }),
 }
 
 var countryKeys = map[string]func(any, string) (string, bool){
-	"Venue.country":           by(func(v *models.Venue) (string, bool) { return v.CountryCode, true }),
 	"CampaignCountry.country": by(func(c *models.CampaignCountry) (string, bool) { return c.CountryCode, true }),
 	"Organization.country":    by(func(o *models.Organization) (string, bool) { return deref(o.CountryCode) }),
 	"YouthNetwork.country":    by(func(n *models.YouthNetwork) (string, bool) { return deref(n.CountryCode) }),

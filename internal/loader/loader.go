@@ -115,9 +115,9 @@ func newSet(s *store.Store) *set {
 	}
 	// Venues come with their countries, which prime the countries' loader.
 	st.venues = newSource("venues", func(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
-		venues, countries, err := s.VenuesWithCountries(ctx, ids)
-		for code, c := range countries {
-			st.countries.prime(code, c)
+		venues, err := s.VenuesByID(ctx, ids)
+		for _, v := range venues {
+			st.countries.prime(v.CountryCode, v.Country)
 		}
 		return venues, err
 	}, venueKeys, one[*models.Venue])

@@ -67,11 +67,12 @@ type listSpec struct {
 	name   string             // the list's name in cursors
 	from   string             // the FROM clause, with the table's alias
 	cols   string             // the selected columns
+	joins  string             // joins of the tables that cols read besides from's, for pages only
 	tie    sortKey            // the unique tiebreaker, e.g. the primary key
 	orders map[string]sortKey // by order field name
-	// scan, when set, is a func(rowScanner, *T, ...any) error that reads cols into a
-	// record and then the extra columns, instead of GORM's reflective scan.
-	scan any
+	// scan, when set, makes for each statement a func(rowScanner, *T, ...any) error that
+	// reads cols into a record and then the extra columns, instead of GORM's reflective scan.
+	scan func() any
 }
 
 // rowScanner is a row of a result, such as *sql.Rows.
@@ -82,8 +83,11 @@ type rowScanner interface {
 // scanRows reads a list's rows, with scan when the list has one for T, else with GORM;
 // parent says whether the rows end with a parent_key column.
 func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, args []any, parent bool) ([]row[T], error) {
-	scan, ok := l.scan.(func(rowScanner, *T, ...any) error)
-	if !ok {
+	var scan func(rowScanner, *T, ...any) error
+	if l.scan != nil {
+		scan, _ = l.scan().(func(rowScanner, *T, ...any) error)
+	}
+	if scan == nil {
 		var out []row[T]
 		err := db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error
 		return out, err
@@ -172,7 +176,7 @@ func (l listSpec) pageSQL(conds []cond, o Order, req page.Request) (string, []an
 	w, args := where(conds)
 	sql := fmt.Sprintf(
 		"SELECT %s, to_json(%s)#>>'{}' AS sort_value, (%s)::text AS sort_key FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT %d",
-		l.cols, key.expr, l.tie.expr, l.from, w, key.expr, dir, l.tie.expr, dir, req.Size+1)
+		l.cols, key.expr, l.tie.expr, l.from+l.joins, w, key.expr, dir, l.tie.expr, dir, req.Size+1)
 	return sql, args, nil
 }
 

@@ -50,7 +50,7 @@ func (n Near) cond() cond {
 
 // nearList is the events list under its own name; it orders by start only, soonest first.
 var nearList = listSpec{
-	name: ListEventsNear, from: eventList.from, cols: eventList.cols, scan: eventList.scan, tie: eventList.tie,
+	name: ListEventsNear, from: eventList.from, joins: eventList.joins, cols: eventList.cols, scan: eventList.scan, tie: eventList.tie,
 	orders: map[string]sortKey{"STARTS_AT": eventList.orders["STARTS_AT"]},
 }
 

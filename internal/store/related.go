@@ -1,0 +1,138 @@
+package store
+
+import (
+	"database/sql"
+
+	"campaigns/models"
+)
+
+// relatedScan reads the venue, country and organization columns joined to the rows of one
+// statement (venueCols, countryCols, organizationCols) into nullable scratch values, since a
+// left join gives NULLs where there is no venue, and makes each distinct record once: the
+// rows of a page share a few organizers, venues and countries, and the records are read
+// only after the statement.
+type relatedScan struct {
+	v struct {
+		id                             sql.NullInt64
+		name, city, country, addr, src sql.NullString
+		lat, lon                       sql.NullFloat64
+		private                        sql.NullBool
+		created                        sql.NullTime
+	}
+	c struct {
+		code, name, aliases sql.NullString
+		asean               sql.NullBool
+		created, updated    sql.NullTime
+	}
+	o struct {
+		id                                                  sql.NullInt64
+		slug, name, kind, country, website, descr, src sql.NullString
+		created, updated                                    sql.NullTime
+	}
+	venues        map[int64]*models.Venue
+	countries     map[string]*models.Country
+	organizations map[int64]*models.Organization
+}
+
+// dest gives the scan destinations of venueCols, countryCols and organizationCols.
+func (r *relatedScan) dest() []any {
+	return append(append(r.venueDest(), r.countryDest()...), r.organizationDest()...)
+}
+
+func (r *relatedScan) venueDest() []any {
+	v := &r.v
+	return []any{&v.id, &v.name, &v.city, &v.country, &v.lat, &v.lon, &v.addr, &v.private, &v.src, &v.created}
+}
+
+func (r *relatedScan) countryDest() []any {
+	c := &r.c
+	return []any{&c.code, &c.name, &c.aliases, &c.asean, &c.created, &c.updated}
+}
+
+func (r *relatedScan) organizationDest() []any {
+	o := &r.o
+	return []any{&o.id, &o.slug, &o.name, &o.kind, &o.country, &o.website, &o.descr, &o.src, &o.created, &o.updated}
+}
+
+// venue is the venue of the row just scanned, with its country; nil when the row has none.
+func (r *relatedScan) venue() (*models.Venue, error) {
+	v := &r.v
+	if !v.id.Valid {
+		return nil, nil
+	}
+	if got, ok := r.venues[v.id.Int64]; ok {
+		return got, nil
+	}
+	country, err := r.country()
+	if err != nil {
+		return nil, err
+	}
+	out := &models.Venue{
+		ID: v.id.Int64, Name: v.name.String, City: str(v.city), CountryCode: v.country.String,
+		Latitude: float(v.lat), Longitude: float(v.lon), StreetAddress: str(v.addr),
+		AddressPrivate: v.private.Bool, Source: str(v.src), CreatedAt: v.created.Time,
+		Country: country,
+	}
+	if r.venues == nil {
+		r.venues = map[int64]*models.Venue{}
+	}
+	r.venues[out.ID] = out
+	return out, nil
+}
+
+// country is the country of the row just scanned; nil when the row has none.
+func (r *relatedScan) country() (*models.Country, error) {
+	c := &r.c
+	if !c.code.Valid {
+		return nil, nil
+	}
+	if got, ok := r.countries[c.code.String]; ok {
+		return got, nil
+	}
+	out := &models.Country{Code: c.code.String, Name: c.name.String, AseanMember: c.asean.Bool,
+		CreatedAt: c.created.Time, UpdatedAt: c.updated.Time}
+	// Aliases are read as text and parsed once per country rather than once per row.
+	if err := out.AliasList.Scan(c.aliases.String); err != nil {
+		return nil, err
+	}
+	if r.countries == nil {
+		r.countries = map[string]*models.Country{}
+	}
+	r.countries[out.Code] = out
+	return out, nil
+}
+
+// organization is the organization of the row just scanned; nil when the row has none.
+func (r *relatedScan) organization() *models.Organization {
+	o := &r.o
+	if !o.id.Valid {
+		return nil
+	}
+	if got, ok := r.organizations[o.id.Int64]; ok {
+		return got
+	}
+	out := &models.Organization{
+		ID: o.id.Int64, Slug: o.slug.String, Name: o.name.String, Kind: o.kind.String,
+		CountryCode: str(o.country), Website: str(o.website), Description: str(o.descr),
+		Source: str(o.src), CreatedAt: o.created.Time, UpdatedAt: o.updated.Time,
+	}
+	if r.organizations == nil {
+		r.organizations = map[int64]*models.Organization{}
+	}
+	r.organizations[out.ID] = out
+	return out
+}
+
+func str(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+func float(f sql.NullFloat64) *float64 {
+	if !f.Valid {
+		return nil
+	}
+	return &f.Float64
+}
