@@ -29,7 +29,7 @@ const (
 		evc.code AS c_code, evc.name AS c_name, evc.aliases AS c_aliases, evc.asean_member AS c_asean, evc.created_at AS c_created,
 		evc.updated_at AS c_updated, eo.id AS o_id, eo.slug AS o_slug, eo.name AS o_name, eo.kind AS o_kind, eo.country_code AS o_country,
 		eo.website AS o_website, eo.description AS o_description, eo.source AS o_source, eo.created_at AS o_created, eo.updated_at AS o_updated`
-	sqlEventJoins = ` LEFT JOIN venues ev ON ev.id = e.venue_id LEFT JOIN countries evc ON evc.code = ev.country_code LEFT JOIN organizations eo ON eo.id = e.organizer_id`
+	sqlEventJoins    = ` LEFT JOIN venues ev ON ev.id = e.venue_id LEFT JOIN countries evc ON evc.code = ev.country_code LEFT JOIN organizations eo ON eo.id = e.organizer_id`
 	sqlCampaignPage  = `SELECT c.*, to_json(c.name)#>>'{}' AS sort_value, (c.id)::text AS sort_key FROM campaigns c WHERE (c.status <> 'DRAFT') ORDER BY c.name ASC, c.id ASC LIMIT 21`
 	sqlCampaignNext  = `SELECT c.*, to_json(c.name)#>>'{}' AS sort_value, (c.id)::text AS sort_key FROM campaigns c WHERE (c.status <> 'DRAFT') AND ((c.name, c.id) > ($1::text, $2::bigint)) ORDER BY c.name ASC, c.id ASC LIMIT 21`
 	sqlCampaignCount = `SELECT count(*) FROM campaigns c WHERE (c.status <> 'DRAFT')`

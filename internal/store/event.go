@@ -79,12 +79,12 @@ func (s *eventScan) scan(rows rowScanner, e *models.Event, extra ...any) error {
 }
 
 var eventList = listSpec{
-	name: ListEvents,
-	from: "events e",
+	name:  ListEvents,
+	from:  "events e",
 	cols:  eventCols,
 	joins: eventJoins,
 	scan:  newEventScan,
-	tie:  sortKey{expr: "e.id", cast: "bigint", kind: kindInt},
+	tie:   sortKey{expr: "e.id", cast: "bigint", kind: kindInt},
 	orders: map[string]sortKey{
 		"STARTS_AT":  {expr: "e.starts_at", cast: "timestamptz", kind: kindTime},
 		"TITLE":      {expr: "e.title", cast: "text", kind: kindText},

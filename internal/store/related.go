@@ -25,9 +25,9 @@ type relatedScan struct {
 		created, updated    sql.NullTime
 	}
 	o struct {
-		id                                                  sql.NullInt64
+		id                                             sql.NullInt64
 		slug, name, kind, country, website, descr, src sql.NullString
-		created, updated                                    sql.NullTime
+		created, updated                               sql.NullTime
 	}
 	venues        map[int64]*models.Venue
 	countries     map[string]*models.Country
