@@ -142,24 +142,21 @@ func (s *Store) CampaignCountries(ctx context.Context, ids []int64) (map[int64][
 // CampaignPartners returns the partners of each campaign, by role and then name, each with
 // its organization.
 func (s *Store) CampaignPartners(ctx context.Context, ids []int64) (map[int64][]*models.CampaignPartner, error) {
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT cp.campaign_id, cp.organization_id, cp.role, cp.note, cp.can_edit, `+organizationCols+`
-		FROM campaign_partners cp JOIN organizations eo ON eo.id = cp.organization_id
-		WHERE cp.campaign_id = ANY(?::bigint[]) ORDER BY cp.role, eo.name, eo.id`, idList(ids)).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("partners of %d campaigns: %w", len(ids), translate(err))
-	}
-	defer rows.Close()
 	var r relatedScan
 	var list []*models.CampaignPartner
-	for rows.Next() {
-		p := new(models.CampaignPartner)
-		if err := rows.Scan(append([]any{&p.CampaignID, &p.OrganizationID, &p.Role, &p.Note, &p.CanEdit}, r.organizationDest()...)...); err != nil {
-			return nil, fmt.Errorf("partners of %d campaigns: %w", len(ids), translate(err))
-		}
-		p.Organization = r.organization()
-		list = append(list, p)
-	}
-	if err := rows.Err(); err != nil {
+	err := queryRows(ctx, s.db, `SELECT cp.campaign_id, cp.organization_id, cp.role, cp.note, cp.can_edit, `+organizationCols+`
+		FROM campaign_partners cp JOIN organizations eo ON eo.id = cp.organization_id
+		WHERE cp.campaign_id = ANY(?::bigint[]) ORDER BY cp.role, eo.name, eo.id`, []any{idList(ids)},
+		func(rows rowScanner) error {
+			p := new(models.CampaignPartner)
+			if err := rows.Scan(append([]any{&p.CampaignID, &p.OrganizationID, &p.Role, &p.Note, &p.CanEdit}, r.organizationDest()...)...); err != nil {
+				return err
+			}
+			p.Organization = r.organization()
+			list = append(list, p)
+			return nil
+		})
+	if err != nil {
 		return nil, fmt.Errorf("partners of %d campaigns: %w", len(ids), translate(err))
 	}
 	return groupBy(ids, list, func(r *models.CampaignPartner) int64 { return r.CampaignID }), nil

@@ -44,7 +44,7 @@ const eventJoins = ` LEFT JOIN venues ev ON ev.id = e.venue_id
 // order relatedScan reads them; the aliases are those of eventJoins.
 const (
 	venueCols        = `ev.id, ev.name, ev.city, ev.country_code, ev.latitude, ev.longitude, ev.address, ev.address_private, ev.source, ev.created_at`
-	countryCols      = `evc.code, evc.name, evc.aliases, evc.asean_member, evc.created_at, evc.updated_at`
+	countryCols      = `evc.code, evc.name, evc.aliases::text, evc.asean_member, evc.created_at, evc.updated_at`
 	organizationCols = `eo.id, eo.slug, eo.name, eo.kind, eo.country_code, eo.website, eo.description, eo.source, eo.created_at, eo.updated_at`
 )
 
@@ -191,21 +191,18 @@ func (s *Store) CountEventPagesUpTo(ctx context.Context, by Parent, keys []strin
 
 // EventsByID returns the events with the given IDs, drafts included.
 func (s *Store) EventsByID(ctx context.Context, ids []int64) (map[int64]*models.Event, error) {
-	rows, err := s.db.WithContext(ctx).Raw("SELECT "+eventCols+" FROM events e"+eventJoins+" WHERE e.id = ANY(?::bigint[])", idList(ids)).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("events by id: %w", translate(err))
-	}
-	defer rows.Close()
 	out := make(map[int64]*models.Event, len(ids))
 	sc := new(eventScan)
-	for rows.Next() {
-		e := new(models.Event)
-		if err := sc.scan(rows, e); err != nil {
-			return nil, fmt.Errorf("events by id: %w", translate(err))
-		}
-		out[e.ID] = e
-	}
-	if err := rows.Err(); err != nil {
+	err := queryRows(ctx, s.db, "SELECT "+eventCols+" FROM events e"+eventJoins+" WHERE e.id = ANY(?::bigint[])", []any{idList(ids)},
+		func(rows rowScanner) error {
+			e := new(models.Event)
+			if err := sc.scan(rows, e); err != nil {
+				return err
+			}
+			out[e.ID] = e
+			return nil
+		})
+	if err != nil {
 		return nil, fmt.Errorf("events by id: %w", translate(err))
 	}
 	return out, nil
@@ -215,26 +212,22 @@ func (s *Store) EventsByID(ctx context.Context, ids []int64) (map[int64]*models.
 // venue is nearly always shown: the country level of a query then costs no statement of
 // its own.
 func (s *Store) VenuesByID(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT `+venueCols+`, `+countryCols+`
-		FROM venues ev JOIN countries evc ON evc.code = ev.country_code WHERE ev.id = ANY(?::bigint[])`, idList(ids)).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("venues by id: %w", translate(err))
-	}
-	defer rows.Close()
 	var r relatedScan
 	dest := append(r.venueDest(), r.countryDest()...)
 	out := make(map[int64]*models.Venue, len(ids))
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("venues by id: %w", translate(err))
-		}
-		v, err := r.venue()
-		if err != nil {
-			return nil, fmt.Errorf("venues by id: %w", err)
-		}
-		out[v.ID] = v
-	}
-	if err := rows.Err(); err != nil {
+	err := queryRows(ctx, s.db, `SELECT `+venueCols+`, `+countryCols+`
+		FROM venues ev JOIN countries evc ON evc.code = ev.country_code WHERE ev.id = ANY(?::bigint[])`, []any{idList(ids)},
+		func(rows rowScanner) error {
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			v, err := r.venue()
+			if v != nil {
+				out[v.ID] = v
+			}
+			return err
+		})
+	if err != nil {
 		return nil, fmt.Errorf("venues by id: %w", translate(err))
 	}
 	return out, nil

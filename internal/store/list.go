@@ -92,24 +92,17 @@ func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, a
 		err := db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error
 		return out, err
 	}
-	rows, err := db.WithContext(ctx).Raw(sql, args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []row[T]
-	for rows.Next() {
+	err := queryRows(ctx, db, sql, args, func(rows rowScanner) error {
 		out = append(out, row[T]{})
 		r := &out[len(out)-1]
 		extra := []any{&r.SortValue, &r.SortKey}
 		if parent {
 			extra = append(extra, &r.ParentKey)
 		}
-		if err := scan(rows, &r.Item, extra...); err != nil {
-			return nil, err
-		}
-	}
-	return out, rows.Err()
+		return scan(rows, &r.Item, extra...)
+	})
+	return out, err
 }
 
 // cond is one WHERE condition with its arguments.

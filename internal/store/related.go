@@ -1,7 +1,7 @@
 package store
 
 import (
-	"database/sql"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"campaigns/models"
 )
@@ -13,21 +13,21 @@ import (
 // only after the statement.
 type relatedScan struct {
 	v struct {
-		id                             sql.NullInt64
-		name, city, country, addr, src sql.NullString
-		lat, lon                       sql.NullFloat64
-		private                        sql.NullBool
-		created                        sql.NullTime
+		id                             pgtype.Int8
+		name, city, country, addr, src pgtype.Text
+		lat, lon                       pgtype.Float8
+		private                        pgtype.Bool
+		created                        pgtype.Timestamptz
 	}
 	c struct {
-		code, name, aliases sql.NullString
-		asean               sql.NullBool
-		created, updated    sql.NullTime
+		code, name, aliases pgtype.Text
+		asean               pgtype.Bool
+		created, updated    pgtype.Timestamptz
 	}
 	o struct {
-		id                                             sql.NullInt64
-		slug, name, kind, country, website, descr, src sql.NullString
-		created, updated                               sql.NullTime
+		id                                             pgtype.Int8
+		slug, name, kind, country, website, descr, src pgtype.Text
+		created, updated                               pgtype.Timestamptz
 	}
 	venues        map[int64]*models.Venue
 	countries     map[string]*models.Country
@@ -123,14 +123,14 @@ func (r *relatedScan) organization() *models.Organization {
 	return out
 }
 
-func str(s sql.NullString) *string {
+func str(s pgtype.Text) *string {
 	if !s.Valid {
 		return nil
 	}
 	return &s.String
 }
 
-func float(f sql.NullFloat64) *float64 {
+func float(f pgtype.Float8) *float64 {
 	if !f.Valid {
 		return nil
 	}
