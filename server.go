@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "healthcheck" {
 		return healthcheck(ctx, cfg, stderr)
 	}
+	debug.SetGCPercent(cfg.GCPercent)
+	debug.SetMemoryLimit(cfg.MemoryLimit)
 	log := newLogger(cfg, stderr)
 	if !cfg.DatabaseURLSet && cfg.DevPostgres == "auto" && !devdb.Answers(cfg.DatabaseURL) {
 		dev, err := startDevPostgres(ctx, cfg, log)
