@@ -28,6 +28,47 @@ func translatableTexts(rec models.Translatable) (id int64, original string, text
 	panic(fmt.Sprintf("graph: %T is not translatable", rec))
 }
 
+// textOf is one of a record's own texts by field, as translatableTexts gives it, without
+// building the map: the title of every listed event goes through it.
+func textOf(rec models.Translatable, field string) *string {
+	switch v := rec.(type) {
+	case *models.Campaign:
+		switch field {
+		case "NAME":
+			return &v.Name
+		case "SUMMARY":
+			return v.Summary
+		case "DESCRIPTION":
+			return v.Description
+		}
+	case *models.Event:
+		switch field {
+		case "TITLE":
+			return &v.Title
+		case "SUMMARY":
+			return v.Summary
+		case "DESCRIPTION":
+			return v.Description
+		}
+	default:
+		_, _, texts := translatableTexts(rec)
+		return texts[field]
+	}
+	return nil
+}
+
+// identity is a record's ID and original language, as translatableTexts gives them.
+func identity(rec models.Translatable) (int64, string) {
+	switch v := rec.(type) {
+	case *models.Campaign:
+		return v.ID, v.OriginalLanguage
+	case *models.Event:
+		return v.ID, v.OriginalLanguage
+	}
+	id, original, _ := translatableTexts(rec)
+	return id, original
+}
+
 // preferences returns the languages the caller reads a field in: the field's language
 // argument if given, else those of the request's Accept-Language header.
 func preferences(ctx context.Context, arg *string) (lang.Prefs, error) {
@@ -45,11 +86,11 @@ func preferences(ctx context.Context, arg *string) (lang.Prefs, error) {
 // to the original; nil when the record has no such text. A caller with no preference, or
 // whose first preference is the original language, costs no statement at all.
 func localize(ctx context.Context, rec models.Translatable, field string, arg *string) (*model.LocalizedText, error) {
-	id, original, texts := translatableTexts(rec)
-	source := texts[field]
+	source := textOf(rec, field)
 	if source == nil {
 		return nil, nil
 	}
+	id, original := identity(rec)
 	out := &model.LocalizedText{Text: *source, Language: original, Original: true}
 	p, err := preferences(ctx, arg)
 	if err != nil || p.Prefers(original) {

@@ -48,33 +48,28 @@ const (
 	organizationCols = `eo.id, eo.slug, eo.name, eo.kind, eo.country_code, eo.website, eo.description, eo.source, eo.created_at, eo.updated_at`
 )
 
-// eventScan reads rows of eventCols. The records joined to the events of one statement are
-// made once each and shared: a page's events have few organizers and fewer countries.
-type eventScan struct {
-	related relatedScan
-	rel     []any // related.dest(), made once
-}
+// eventScan reads rows of eventCols (a rowScan). The records joined to the events of one
+// statement are made once each and shared: a page's events have few organizers and fewer
+// countries.
+type eventScan struct{ related relatedScan }
 
-func newEventScan() any { return (&eventScan{}).scan }
+func newEventScan() any { return new(eventScan) }
 
-// scan reads a row of eventCols and then the extra columns. Events are the hot read
-// (a campaign list reads 200 of them); GORM's reflective scan was 15% of the server's CPU.
-func (s *eventScan) scan(rows rowScanner, e *models.Event, extra ...any) error {
-	r := &s.related
-	if s.rel == nil {
-		s.rel = r.dest()
-	}
-	dest := append([]any{&e.ID, &e.CampaignID, &e.Title, &e.Summary, &e.Description, &e.Kind, &e.Status,
+// dest gives the destinations of eventCols. Events are the hot read (a campaign list reads
+// 200 of them); GORM's reflective scan was 15% of the server's CPU.
+func (s *eventScan) dest(e *models.Event) []any {
+	return append([]any{&e.ID, &e.CampaignID, &e.Title, &e.Summary, &e.Description, &e.Kind, &e.Status,
 		&e.StartBound, &e.EndBound, &e.DatePrecision, &e.DateQualifier, &e.TimeZone, &e.VenueID, &e.CountryCode,
 		&e.OnlineURL, &e.Capacity, &e.RegistrationEnabled, &e.RegistrationOpensAt, &e.RegistrationClosesAt,
 		&e.WaitlistEnabled, &e.Visibility, &e.OrganizerID, &e.Attendance, &e.Reach, &e.Source, &e.Version,
-		&e.CreatedAt, &e.UpdatedAt, &e.Listed, &e.OriginalLanguage}, s.rel...)
-	if err := rows.Scan(append(dest, extra...)...); err != nil {
-		return err
-	}
+		&e.CreatedAt, &e.UpdatedAt, &e.Listed, &e.OriginalLanguage}, s.related.dest()...)
+}
+
+// done attaches the venue and organizer of the row just scanned.
+func (s *eventScan) done(e *models.Event) error {
 	var err error
-	e.Venue, err = r.venue()
-	e.Organizer = r.organization()
+	e.Venue, err = s.related.venue()
+	e.Organizer = s.related.organization()
 	return err
 }
 
@@ -193,13 +188,19 @@ func (s *Store) CountEventPagesUpTo(ctx context.Context, by Parent, keys []strin
 func (s *Store) EventsByID(ctx context.Context, ids []int64) (map[int64]*models.Event, error) {
 	out := make(map[int64]*models.Event, len(ids))
 	sc := new(eventScan)
+	var scratch models.Event
+	dest := sc.dest(&scratch)
 	err := queryRows(ctx, s.db, "SELECT "+eventCols+" FROM events e"+eventJoins+" WHERE e.id = ANY(?::bigint[])", []any{idList(ids)},
 		func(rows rowScanner) error {
-			e := new(models.Event)
-			if err := sc.scan(rows, e); err != nil {
+			scratch = models.Event{}
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
-			out[e.ID] = e
+			if err := sc.done(&scratch); err != nil {
+				return err
+			}
+			e := scratch
+			out[e.ID] = &e
 			return nil
 		})
 	if err != nil {

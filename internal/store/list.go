@@ -70,8 +70,8 @@ type listSpec struct {
 	joins  string             // joins of the tables that cols read besides from's, for pages only
 	tie    sortKey            // the unique tiebreaker, e.g. the primary key
 	orders map[string]sortKey // by order field name
-	// scan, when set, makes for each statement a func(rowScanner, *T, ...any) error that
-	// reads cols into a record and then the extra columns, instead of GORM's reflective scan.
+	// scan, when set, makes for each statement a rowScan[T] that reads cols into a record,
+	// instead of GORM's reflective scan.
 	scan func() any
 }
 
@@ -80,27 +80,45 @@ type rowScanner interface {
 	Scan(dest ...any) error
 }
 
-// scanRows reads a list's rows, with scan when the list has one for T, else with GORM;
-// parent says whether the rows end with a parent_key column.
-func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, args []any, parent bool) ([]row[T], error) {
-	var scan func(rowScanner, *T, ...any) error
+// rowScan reads a list's rows into records without GORM's reflection. A statement scans
+// every row into one scratch record through one slice of destinations, and keeps a copy:
+// a slice of destinations per row was the largest allocation of the campaign list.
+type rowScan[T any] interface {
+	// dest gives the destinations of the list's cols in a record at that address.
+	dest(item *T) []any
+	// done finishes the record just scanned, before it is copied.
+	done(item *T) error
+}
+
+// scanRows reads a list's rows, with the list's rowScan for T when it has one, else with
+// GORM; parent says whether the rows end with a parent_key column, and most is how many
+// rows the statement can give.
+func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, args []any, parent bool, most int) ([]row[T], error) {
+	var sc rowScan[T]
 	if l.scan != nil {
-		scan, _ = l.scan().(func(rowScanner, *T, ...any) error)
+		sc, _ = l.scan().(rowScan[T])
 	}
-	if scan == nil {
+	if sc == nil {
 		var out []row[T]
 		err := db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error
 		return out, err
 	}
-	var out []row[T]
+	var r row[T]
+	dest := append(sc.dest(&r.Item), &r.SortValue, &r.SortKey)
+	if parent {
+		dest = append(dest, &r.ParentKey)
+	}
+	out := make([]row[T], 0, most)
 	err := queryRows(ctx, db, sql, args, func(rows rowScanner) error {
-		out = append(out, row[T]{})
-		r := &out[len(out)-1]
-		extra := []any{&r.SortValue, &r.SortKey}
-		if parent {
-			extra = append(extra, &r.ParentKey)
+		r = row[T]{} // pointers the scan fills are allocated afresh, not shared with the last row
+		if err := rows.Scan(dest...); err != nil {
+			return err
 		}
-		return scan(rows, &r.Item, extra...)
+		if err := sc.done(&r.Item); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
 	})
 	return out, err
 }
@@ -209,7 +227,7 @@ func listPage[T any](ctx context.Context, db *gorm.DB, l listSpec, conds []cond,
 	if err != nil {
 		return page.Page[*T]{}, err
 	}
-	rows, err := scanRows[T](ctx, db, l, sql, args, false)
+	rows, err := scanRows[T](ctx, db, l, sql, args, false, req.Size+1)
 	if err != nil {
 		return page.Page[*T]{}, translate(err)
 	}
@@ -250,7 +268,7 @@ func listPages[T any](ctx context.Context, db *gorm.DB, l listSpec, parent Paren
 	sql := fmt.Sprintf(
 		"SELECT x.*, par.key AS parent_key FROM unnest(?::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (%s) x ORDER BY par.ord",
 		inner)
-	rows, err := scanRows[T](ctx, db, l, sql, append([]any{models.StringList(keys)}, args...), true)
+	rows, err := scanRows[T](ctx, db, l, sql, append([]any{models.StringList(keys)}, args...), true, len(keys)*(req.Size+1))
 	if err != nil {
 		return nil, translate(err)
 	}
