@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"campaigns/internal/page"
 	"campaigns/models"
 )
@@ -19,7 +21,8 @@ const campaignVisible = `(c.status <> 'DRAFT' OR c.owner_id = @org
 var campaignList = listSpec{
 	name: ListCampaigns,
 	from: "campaigns c",
-	cols: "c.*",
+	cols: campaignCols,
+	scan: func() any { return new(campaignScan) },
 	tie:  sortKey{expr: "c.id", cast: "bigint", kind: kindInt},
 	orders: map[string]sortKey{
 		"NAME": {expr: "c.name", cast: "text", kind: kindText},
@@ -27,6 +30,33 @@ var campaignList = listSpec{
 			descExpr: "coalesce(c.starts_on, '-infinity'::date)"},
 		"CREATED_AT": {expr: "c.created_at", cast: "timestamptz", kind: kindTime},
 	},
+}
+
+// campaignCols are the columns of a campaign in the order campaignScan reads them; the
+// lists come as text, which scans the same way through pgx and database/sql.
+const campaignCols = `c.id, c.slug, c.name, c.summary, c.description, c.status, c.focus::text, c.themes::text,
+	c.audiences::text, c.objectives::text, c.starts_on, c.starts_on_precision, c.ends_on, c.ends_on_precision,
+	c.parent_id, c.owner_id, c.source, c.version, c.created_at, c.updated_at, c.original_language`
+
+// campaignScan reads rows of campaignCols (a rowScan) without GORM's reflection.
+type campaignScan struct {
+	lists [4]pgtype.Text // focus, themes, audiences, objectives
+}
+
+func (s *campaignScan) dest(c *models.Campaign) []any {
+	return []any{&c.ID, &c.Slug, &c.Name, &c.Summary, &c.Description, &c.Status, &s.lists[0], &s.lists[1],
+		&s.lists[2], &s.lists[3], &c.StartDate, &c.StartPrecision, &c.EndDate, &c.EndPrecision,
+		&c.ParentID, &c.OwnerID, &c.Source, &c.Version, &c.CreatedAt, &c.UpdatedAt, &c.OriginalLanguage}
+}
+
+// done parses the lists of the row just scanned.
+func (s *campaignScan) done(c *models.Campaign) error {
+	for i, l := range []*models.StringList{&c.FocusList, &c.ThemesList, &c.AudiencesList, &c.ObjectivesList} {
+		if err := l.Scan(s.lists[i].String); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // The ways campaigns hang off a parent in a nested connection.
