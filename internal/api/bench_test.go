@@ -17,9 +17,17 @@ import (
 // benchQuery is the load harness's campaign list (cmd/loadtest): 20 campaigns, each with its
 // partners and first 10 events, each event with its venue, the venue's country and the
 // organizer.
-const benchQuery = `{ campaigns(first: 20) { totalCount pageInfo { endCursor hasNextPage }
+const benchQuery = `{ campaigns(first: 20) { ` + benchList + ` } }`
+
+const benchList = `totalCount pageInfo { endCursor hasNextPage }
 	nodes { id name status startsOn partners { role organization { id name } }
-		events(first: 10) { nodes { id title kind startsAt timeZone venue { name city country { name } } organizer { id name } } } } } }`
+		events(first: 10) { nodes { id title kind startsAt timeZone venue { name city country { name } } organizer { id name } } } }`
+
+// benchTwice asks for the same list again under a second alias. The second copy's records
+// come from the request's loaders, filled by the first (only its root page and count are
+// read again), so what it adds to a request is, nearly all, gqlgen executing and writing
+// the answer: the part of the API's cost that no change to the data access can remove.
+const benchTwice = `{ campaigns(first: 20) { ` + benchList + ` } again: campaigns(first: 20) { ` + benchList + ` } }`
 
 // BenchmarkNestedCampaignList runs the nested campaign list through the whole handler over a
 // generated data set (200 campaigns, 20,000 events), one request at a time and from
@@ -32,22 +40,21 @@ func BenchmarkNestedCampaignList(b *testing.B) {
 	}
 	h := api.New(st, api.Options{})
 	body, _ := json.Marshal(map[string]string{"query": benchQuery})
-	do := func(b *testing.B) int64 {
-		req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		ctx := store.WithStatementCounter(req.Context())
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req.WithContext(ctx))
-		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
-			b.Fatalf("status %d: %.500s", rec.Code, rec.Body.String())
-		}
-		return store.StatementCount(ctx)
-	}
+	twice, _ := json.Marshal(map[string]string{"query": benchTwice})
+	do := func(b *testing.B) int64 { return post(b, h, body) }
 	b.Run("serial", func(b *testing.B) {
 		var stmts int64
 		b.ReportAllocs()
 		for b.Loop() {
 			stmts += do(b)
+		}
+		b.ReportMetric(float64(stmts)/float64(b.N), "statements/op")
+	})
+	b.Run("serial-twice", func(b *testing.B) {
+		var stmts int64
+		b.ReportAllocs()
+		for b.Loop() {
+			stmts += post(b, h, twice)
 		}
 		b.ReportMetric(float64(stmts)/float64(b.N), "statements/op")
 	})
@@ -72,4 +79,17 @@ func BenchmarkNestedCampaignList(b *testing.B) {
 		<-done
 		b.ReportMetric(float64(stmts)/float64(b.N), "statements/op")
 	})
+}
+
+// post sends one query to h and returns the SQL statements it ran.
+func post(b *testing.B, h http.Handler, body []byte) int64 {
+	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	ctx := store.WithStatementCounter(req.Context())
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req.WithContext(ctx))
+	if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+		b.Fatalf("status %d: %.500s", rec.Code, rec.Body.String())
+	}
+	return store.StatementCount(ctx)
 }
