@@ -73,7 +73,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	addStreamTransports(gql, st, opt, present)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(post{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	protection := protect(gql, opt)
 	if opt.Introspection {
