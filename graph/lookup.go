@@ -28,6 +28,9 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]models.Node, erro
 // nodesOf loads the entities of ids, as node(id) would for the caller, all at once so that
 // the loaders batch them.
 func (r *Resolver) nodesOf(ctx context.Context, ids []string) ([]models.Node, error) {
+	if err := primeNodes(ctx, ids); err != nil {
+		return nil, err
+	}
 	out := make([]models.Node, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
@@ -39,6 +42,29 @@ func (r *Resolver) nodesOf(ctx context.Context, ids []string) ([]models.Node, er
 		return nil, err
 	}
 	return out, nil
+}
+
+// primeNodes loads the campaigns, organizations and youth networks among ids in one
+// statement before they are resolved one by one: through their loaders alone they would
+// take a statement per type. IDs that do not decode are left to node, which reports them.
+func primeNodes(ctx context.Context, ids []string) error {
+	want := map[string][]int64{}
+	for _, id := range ids {
+		d, err := relay.Decode(id)
+		if err != nil {
+			continue
+		}
+		switch d.Type {
+		case relay.TypeCampaign, relay.TypeOrganization, relay.TypeYouthNetwork:
+			if k, err := relay.DecodeInt(d.Type, id); err == nil {
+				want[d.Type] = append(want[d.Type], k)
+			}
+		}
+	}
+	if len(want) < 2 { // one type is one statement through its loader anyway
+		return nil
+	}
+	return loader.For(ctx).PrimeRecords(ctx, want[relay.TypeCampaign], want[relay.TypeOrganization], want[relay.TypeYouthNetwork])
 }
 
 // exactlyOne checks that a lookup was given an ID or a slug, not both and not neither.

@@ -39,6 +39,24 @@ const (
 	sqlCountries     = `SELECT * FROM "countries" WHERE code = ANY($1::text[])`
 	sqlEvents        = `SELECT e.*, ` + sqlEventJoinCols + ` FROM events e` + sqlEventJoins + ` WHERE e.id = ANY($1::bigint[])`
 	sqlCampaigns     = `SELECT * FROM "campaigns" WHERE id = ANY($1::bigint[])`
+	sqlRecords       = `SELECT k.kind,
+		c.id AS c_id, c.slug AS c_slug, c.name AS c_name, c.summary AS c_summary, c.description AS c_description,
+		c.status AS c_status, c.focus AS c_focus, c.themes AS c_themes, c.audiences AS c_audiences,
+		c.objectives AS c_objectives, c.starts_on AS c_starts_on, c.starts_on_precision AS c_starts_on_precision,
+		c.ends_on AS c_ends_on, c.ends_on_precision AS c_ends_on_precision, c.parent_id AS c_parent_id,
+		c.owner_id AS c_owner_id, c.source AS c_source, c.version AS c_version, c.created_at AS c_created_at,
+		c.updated_at AS c_updated_at, c.original_language AS c_original_language,
+		o.id AS o_id, o.slug AS o_slug, o.name AS o_name, o.kind AS o_kind, o.country_code AS o_country_code,
+		o.website AS o_website, o.description AS o_description, o.source AS o_source, o.created_at AS o_created_at,
+		o.updated_at AS o_updated_at,
+		n.id AS n_id, n.slug AS n_slug, n.name AS n_name, n.description AS n_description, n.scope AS n_scope,
+		n.country_code AS n_country_code, n.parent_id AS n_parent_id, n.founded_at_id AS n_founded_at_id,
+		n.owner_id AS n_owner_id, n.source AS n_source, n.version AS n_version, n.created_at AS n_created_at,
+		n.updated_at AS n_updated_at, n.original_language AS n_original_language
+		FROM unnest($1::text[], $2::bigint[]) AS k(kind, id)
+		LEFT JOIN campaigns c ON k.kind = 'c' AND c.id = k.id
+		LEFT JOIN organizations o ON k.kind = 'o' AND o.id = k.id
+		LEFT JOIN youth_networks n ON k.kind = 'n' AND n.id = k.id`
 	sqlNetworks      = `SELECT * FROM "youth_networks" WHERE id = ANY($1::bigint[])`
 	sqlCoHosts       = `SELECT o.*, ec.event_id FROM event_cohosts ec JOIN organizations o ON o.id = ec.organization_id WHERE ec.event_id = ANY($1::bigint[]) ORDER BY o.name, o.id`
 	sqlCoordinators  = `SELECT o.*, nc.network_id FROM network_coordinators nc JOIN organizations o ON o.id = nc.organization_id WHERE nc.network_id = ANY($1::bigint[]) ORDER BY o.name, o.id`
@@ -194,7 +212,7 @@ func eventColumns(r *eventRow) map[string]any {
 		"capacity": &e.Capacity, "registration_enabled": &e.RegistrationEnabled,
 		"registration_opens_at": &e.RegistrationOpensAt, "registration_closes_at": &e.RegistrationClosesAt,
 		"waitlist_enabled": &e.WaitlistEnabled, "visibility": &e.Visibility, "organizer_id": &e.OrganizerID,
-		"attendance": &e.Attendance, "media_reach": &e.Reach,
+		"attendance": &e.Attendance, "media_reach": &e.Reach, "listed": &e.Listed,
 		"v_id": &r.v.id, "v_name": &r.v.name, "v_city": &r.v.city, "v_address": &r.v.address, "v_private": &r.v.private,
 		"v_lat": &r.v.lat, "v_lon": &r.v.lon, "v_country": &r.v.country, "c_name": &r.v.countryNm,
 		"o_id": &r.organizer.id, "o_name": &r.organizer.name, "o_kind": &r.organizer.kind, "o_website": &r.organizer.website,
@@ -630,8 +648,8 @@ func (f *floor) eventList(q request) error {
 	return nil
 }
 
-// nodes: the events, then the campaigns asked for and the events' campaigns (for the
-// visibility rule) together, the organizations and the networks.
+// nodes: the events (listed ones need no campaign for the visibility rule), then the
+// campaigns, organizations and networks asked for, together in one statement.
 func (f *floor) nodes(q request) error {
 	ids := map[string][]int64{}
 	for _, n := range q.nodes {
@@ -645,29 +663,35 @@ func (f *floor) nodes(q request) error {
 		}
 		for i := range rows {
 			events[rows[i].e.ID] = &rows[i].e
-			ids[relay.TypeCampaign] = append(ids[relay.TypeCampaign], rows[i].e.CampaignID)
+		}
+	}
+	var kinds []string
+	var keys []int64
+	for _, k := range []struct{ typ, kind string }{{relay.TypeCampaign, "c"}, {relay.TypeOrganization, "o"}, {relay.TypeYouthNetwork, "n"}} {
+		for _, id := range ids[k.typ] {
+			kinds, keys = append(kinds, k.kind), append(keys, id)
 		}
 	}
 	campaigns := map[int64]*models.Campaign{}
-	if len(ids[relay.TypeCampaign]) > 0 {
-		var c models.Campaign
-		if err := f.query(sqlCampaigns, []any{distinct(ids[relay.TypeCampaign])}, map[string]any{"id": &c.ID, "name": &c.Name, "status": &c.Status},
-			func() { cc := c; campaigns[c.ID] = &cc }); err != nil {
-			return err
-		}
-	}
 	orgs := map[int64]*org{}
-	if len(ids[relay.TypeOrganization]) > 0 {
-		var err error
-		if orgs, err = f.organizations(distinct(ids[relay.TypeOrganization])); err != nil {
-			return err
-		}
-	}
 	networks := map[int64]*network{}
-	if len(ids[relay.TypeYouthNetwork]) > 0 {
-		var n network
-		if err := f.query(sqlNetworks, []any{distinct(ids[relay.TypeYouthNetwork])}, map[string]any{"id": &n.id, "name": &n.name, "scope": &n.scope},
-			func() { c := n; networks[n.id] = &c }); err != nil {
+	if len(keys) > 0 {
+		var kind string
+		var cID, oID, nID *int64
+		var cName, cStatus, oName, oKind, nName, nScope *string
+		err := f.query(sqlRecords, []any{kinds, keys}, map[string]any{"kind": &kind,
+			"c_id": &cID, "c_name": &cName, "c_status": &cStatus, "o_id": &oID, "o_name": &oName, "o_kind": &oKind,
+			"n_id": &nID, "n_name": &nName, "n_scope": &nScope}, func() {
+			switch {
+			case kind == "c" && cID != nil:
+				campaigns[*cID] = &models.Campaign{ID: *cID, Name: *cName, Status: *cStatus}
+			case kind == "o" && oID != nil:
+				orgs[*oID] = &org{id: *oID, name: *oName, kind: *oKind}
+			case kind == "n" && nID != nil:
+				networks[*nID] = &network{id: *nID, name: *nName, scope: *nScope}
+			}
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -681,7 +705,7 @@ func (f *floor) nodes(q request) error {
 		switch n.typ {
 		case relay.TypeEvent:
 			e := events[n.id]
-			if e == nil || e.Status == "DRAFT" || e.Visibility != "PUBLIC" || campaigns[e.CampaignID] == nil || campaigns[e.CampaignID].Status == "DRAFT" {
+			if e == nil || !e.Listed {
 				w.raw("null")
 				continue
 			}

@@ -268,3 +268,47 @@ func TestEventPageStatements(t *testing.T) {
 	}
 	t.Logf("%d statements", res.Statements)
 }
+
+// TestNodesOfSeveralTypesStatements runs the load harness's nodes(ids:) of four types: the
+// events in one statement, the campaigns, organizations and networks together in another,
+// within depth + 1, each ID answered by its own record in the order asked.
+func TestNodesOfSeveralTypesStatements(t *testing.T) {
+	c := apitest.New(dbtest.Seeded(t))
+	var lists struct {
+		Events, Campaigns, Organizations, YouthNetworks struct{ Nodes []struct{ ID string } }
+	}
+	c.Query(t, `{ events(first: 4) { nodes { id } } campaigns(first: 2) { nodes { id } }
+		organizations(first: 2) { nodes { id } } youthNetworks(first: 2) { nodes { id } } }`, nil).MustData(t, &lists)
+	var ids []string
+	for _, l := range [][]struct{ ID string }{lists.Events.Nodes, lists.Campaigns.Nodes, lists.Organizations.Nodes, lists.YouthNetworks.Nodes} {
+		if len(l) == 0 {
+			t.Fatalf("the seed lacks a type: %+v", lists)
+		}
+		for _, n := range l {
+			ids = append(ids, n.ID)
+		}
+	}
+	const q = `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename
+		... on Event { title } ... on Campaign { name } ... on Organization { name } ... on YouthNetwork { name } } }`
+	res := c.Query(t, q, map[string]any{"ids": ids})
+	var got struct {
+		Nodes []*struct {
+			ID          string
+			Typename    string `json:"__typename"`
+			Title, Name string
+		}
+	}
+	res.MustData(t, &got)
+	if len(got.Nodes) != len(ids) {
+		t.Fatalf("%d nodes for %d IDs", len(got.Nodes), len(ids))
+	}
+	for i, n := range got.Nodes {
+		if n == nil || n.ID != ids[i] || n.Typename == "" || n.Title+n.Name == "" {
+			t.Errorf("node %d: %+v, want the record of %s", i, n, ids[i])
+		}
+	}
+	if bound := depthOf(t, q) + 1; res.Statements > bound {
+		t.Errorf("%d statements, want at most depth + 1 = %d", res.Statements, bound)
+	}
+	t.Logf("%d statements", res.Statements)
+}

@@ -291,3 +291,30 @@ func (l *Loaders) NetworkPage(ctx context.Context, by store.Parent, key string, 
 func (l *Loaders) NetworkCount(ctx context.Context, by store.Parent, key string, f store.NetworkFilter) (int, error) {
 	return load(ctx, l.get().tree, l.get().networkCount, newPageKey(by, key, f))
 }
+
+// PrimeRecords loads, in one statement, the campaigns, organizations and youth networks
+// with the given IDs that are not loaded yet, and primes their loaders: nodes(ids:) asks for
+// several types at once, and a statement per type would pass the depth + 1 bound.
+func (l *Loaders) PrimeRecords(ctx context.Context, campaigns, organizations, networks []int64) error {
+	s := l.get()
+	campaigns = s.campaigns.missing(campaigns)
+	organizations = s.organizations.missing(organizations)
+	networks = s.networks.missing(networks)
+	if len(campaigns)+len(organizations)+len(networks) == 0 {
+		return nil
+	}
+	recs, err := l.store.RecordsByID(ctx, campaigns, organizations, networks)
+	if err != nil {
+		return err
+	}
+	for id, c := range recs.Campaigns {
+		s.campaigns.prime(id, c)
+	}
+	for id, o := range recs.Organizations {
+		s.organizations.prime(id, o)
+	}
+	for id, n := range recs.Networks {
+		s.networks.prime(id, n)
+	}
+	return nil
+}
