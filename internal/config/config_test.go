@@ -4,6 +4,23 @@ import "testing"
 
 func env(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
 
+// loaded runs Load over kv and checks that it refuses kv exactly when bad; it returns the
+// configuration of a good kv, and reports ok false for a bad one, which needs no more checks.
+func loaded(t *testing.T, kv map[string]string, bad bool) (c Config, ok bool) {
+	t.Helper()
+	c, err := Load(env(kv))
+	if bad {
+		if err == nil {
+			t.Fatalf("Load accepted %v", kv)
+		}
+		return c, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, true
+}
+
 func TestProfilingAndStatsSettings(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -24,15 +41,9 @@ func TestProfilingAndStatsSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Load(env(tt.env))
-			if tt.bad {
-				if err == nil {
-					t.Fatalf("Load accepted %v", tt.env)
-				}
+			c, ok := loaded(t, tt.env, tt.bad)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if c.PprofAddr != tt.pprof || c.StatsExtension != tt.stats {
 				t.Errorf("got PprofAddr %q, StatsExtension %t; want %q, %t", c.PprofAddr, c.StatsExtension, tt.pprof, tt.stats)

@@ -21,15 +21,9 @@ func TestFaultSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Load(func(k string) string { return tt.env[k] })
-			if tt.bad {
-				if err == nil {
-					t.Fatalf("Load accepted %v", tt.env)
-				}
+			c, ok := loaded(t, tt.env, tt.bad)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if c.StatementTimeout != tt.statement || c.ShutdownDelay != tt.delay {
 				t.Errorf("got StatementTimeout %s, ShutdownDelay %s; want %s, %s", c.StatementTimeout, c.ShutdownDelay, tt.statement, tt.delay)

@@ -9,13 +9,9 @@ import (
 	"campaigns/internal/limits"
 )
 
-func limitsEnv(kv map[string]string) func(string) string {
-	return func(k string) string { return kv[k] }
-}
-
 // TestLimitDefaultsAreTheLimitsPackages: the documented defaults and limits.Defaults agree.
 func TestLimitDefaultsAreTheLimitsPackages(t *testing.T) {
-	c, err := Load(limitsEnv(nil))
+	c, err := Load(env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,15 +66,9 @@ func TestLimitSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Load(limitsEnv(tt.env))
-			if tt.bad {
-				if err == nil {
-					t.Fatalf("Load accepted %v", tt.env)
-				}
+			c, ok := loaded(t, tt.env, tt.bad)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !tt.check(c) {
 				t.Errorf("Load(%v) = %+v %+v", tt.env, c.Limits, c.Protocol)

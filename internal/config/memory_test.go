@@ -24,15 +24,9 @@ func TestMemorySettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Load(func(k string) string { return tt.env[k] })
-			if tt.bad {
-				if err == nil {
-					t.Fatalf("Load accepted %v", tt.env)
-				}
+			c, ok := loaded(t, tt.env, tt.bad)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if c.GCPercent != tt.percent || c.MemoryLimit != tt.limit {
 				t.Errorf("GCPercent %d, MemoryLimit %d; want %d, %d", c.GCPercent, c.MemoryLimit, tt.percent, tt.limit)

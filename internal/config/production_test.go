@@ -57,15 +57,9 @@ func TestTelemetrySettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Load(env(tt.env))
-			if tt.bad {
-				if err == nil {
-					t.Fatalf("Load accepted %v", tt.env)
-				}
+			c, ok := loaded(t, tt.env, tt.bad)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if c.TraceExporter != tt.exporter || c.MetricsAddr != tt.metrics {
 				t.Errorf("got exporter %q, metrics %q; want %q, %q", c.TraceExporter, c.MetricsAddr, tt.exporter, tt.metrics)

@@ -25,12 +25,7 @@ func queryRows(ctx context.Context, db *gorm.DB, query string, args []any, each 
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return eachRow(rows, each)
 	}
 	conn, err := pool.Conn(ctx)
 	if err != nil {
@@ -43,13 +38,22 @@ func queryRows(ctx context.Context, db *gorm.DB, query string, args []any, each 
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return eachRow(rows, each)
 	})
+}
+
+// eachRow calls each for every row of database/sql's rows or pgx's.
+func eachRow(rows interface {
+	rowScanner
+	Next() bool
+	Err() error
+}, each func(rowScanner) error) error {
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // numbered turns GORM's ? placeholders into PostgreSQL's $1, $2…, leaving quoted text
