@@ -35,7 +35,6 @@ const (
 	sqlCampaignCount = `SELECT count(*) FROM campaigns c WHERE (c.status <> 'DRAFT')`
 	sqlEventPages    = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE (e.campaign_id = par.key::bigint) AND ` + eventPublic + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 11) x ORDER BY par.ord`
 	sqlPartners      = `SELECT cp.campaign_id, cp.organization_id, cp.role, cp.note, cp.can_edit, eo.id, eo.slug, eo.name, eo.kind, eo.country_code, eo.website, eo.description, eo.source, eo.created_at, eo.updated_at FROM campaign_partners cp JOIN organizations eo ON eo.id = cp.organization_id WHERE cp.campaign_id = ANY($1::bigint[]) ORDER BY cp.role, eo.name, eo.id`
-	sqlOrganizations = `SELECT * FROM "organizations" WHERE id = ANY($1::bigint[])`
 	sqlCountries     = `SELECT * FROM "countries" WHERE code = ANY($1::text[])`
 	sqlEvents        = `SELECT e.*, ` + sqlEventJoinCols + ` FROM events e` + sqlEventJoins + ` WHERE e.id = ANY($1::bigint[])`
 	sqlCampaigns     = `SELECT * FROM "campaigns" WHERE id = ANY($1::bigint[])`
@@ -185,14 +184,6 @@ func (r *eventRow) venue() *venueRow {
 	}
 	return &venueRow{id: *v.id, name: *v.name, city: v.city, address: v.address, private: *v.private,
 		lat: v.lat, lon: v.lon, country: *v.country}
-}
-
-func (f *floor) organizations(ids []int64) (map[int64]*org, error) {
-	out := make(map[int64]*org, len(ids))
-	var o org
-	err := f.query(sqlOrganizations, []any{ids}, map[string]any{"id": &o.id, "name": &o.name, "kind": &o.kind, "website": &o.website},
-		func() { c := o; out[o.id] = &c })
-	return out, err
 }
 
 func (f *floor) countries(codes []string) (map[string]string, error) {
