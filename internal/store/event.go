@@ -23,7 +23,7 @@ const eventVisible = `(` + eventPublic + `)
 	OR EXISTS (SELECT 1 FROM campaigns vc WHERE vc.id = e.campaign_id AND vc.owner_id = @org)
 	OR EXISTS (SELECT 1 FROM campaign_partners vp WHERE vp.campaign_id = e.campaign_id AND vp.organization_id = @org)`
 
-// eventCols are the columns of an event in the order scanEvent reads them, followed by those
+// eventCols are the columns of an event in the order eventScan reads them, followed by those
 // of its venue, the venue's country and its organizer, which eventJoins brings in: a list
 // shows an event with them nearly always, and reading them in the event's own statement
 // spares a statement per level and, in gqlgen, a resolver per field and item.

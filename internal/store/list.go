@@ -108,7 +108,8 @@ func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, a
 	if parent {
 		dest = append(dest, &r.ParentKey)
 	}
-	out := make([]row[T], 0, most)
+	// Sized for a full page, up to a bound: a nested list of many parents is often sparse.
+	out := make([]row[T], 0, min(most, 256))
 	err := queryRows(ctx, db, sql, args, func(rows rowScanner) error {
 		r = row[T]{} // pointers the scan fills are allocated afresh, not shared with the last row
 		if err := rows.Scan(dest...); err != nil {
