@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -311,4 +312,51 @@ func TestNodesOfSeveralTypesStatements(t *testing.T) {
 		t.Errorf("%d statements, want at most depth + 1 = %d", res.Statements, bound)
 	}
 	t.Logf("%d statements", res.Statements)
+}
+
+// TestFieldsUnderAttachedRecordsLoadAtOnce asks for lists below records that the store
+// reads with their parents (an event's organizer, a partner's organization), which no batch
+// registers: look-ahead finds their cousins through their parents, so each level is still one
+// statement, one request at a time and 32 at once, where a loader's time window would split.
+func TestFieldsUnderAttachedRecordsLoadAtOnce(t *testing.T) {
+	st := dbtest.New(t)
+	fill(t, st, "attached", 25, 15)
+	c := apitest.New(st)
+	const q = `{ campaigns(first: 20) { nodes {
+		partners { organization { campaigns(first: 2) { nodes { id } } } }
+		events(first: 5) { nodes { organizer { events(first: 2) { nodes { id } } } } } } } }`
+	// the campaign page, the partners, the events, the organizers' events, the partners' campaigns
+	const want = 5
+	check := func(res *apitest.Response) error {
+		if len(res.Errors) > 0 {
+			return fmt.Errorf("errors: %+v", res.Errors)
+		}
+		if !bytes.Contains(res.Data, []byte(`"organizer":{"events":{"nodes":[{"id":`)) {
+			return fmt.Errorf("no organizer's events in %.300s", res.Data)
+		}
+		if res.Statements != want {
+			return fmt.Errorf("%d statements, want %d", res.Statements, want)
+		}
+		return nil
+	}
+	if err := check(c.Query(t, q, nil)); err != nil {
+		t.Fatalf("one at a time: %v", err)
+	}
+	const clients, each = 32, 3
+	errs := make(chan error, clients*each)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for range each {
+				errs <- check(c.Query(t, q, nil))
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("%d at once: %v", clients, err)
+		}
+	}
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
+
+	"campaigns/models"
 )
 
 // Look-ahead loading. A time window cannot promise one statement per level: under load
@@ -88,6 +90,7 @@ type tree struct {
 	records map[string][]any
 	batches map[batchKey]*sync.Once
 	paths   map[*graphql.FieldContext]string
+	derived map[string]*sync.Once // paths where attachedAt registers attached records
 }
 
 // batchKey names one batch: a field at a path, on a type, through a loader.
@@ -96,7 +99,8 @@ type batchKey struct {
 }
 
 func newTree() *tree {
-	return &tree{records: map[string][]any{}, batches: map[batchKey]*sync.Once{}, paths: map[*graphql.FieldContext]string{}}
+	return &tree{records: map[string][]any{}, batches: map[batchKey]*sync.Once{}, paths: map[*graphql.FieldContext]string{},
+		derived: map[string]*sync.Once{}}
 }
 
 func (t *tree) add(path string, recs []any) {
@@ -176,7 +180,7 @@ func ahead[K comparable, V any](ctx context.Context, t *tree, src *source[K, V],
 	parent := t.pathOf(fc)
 	t.once(batchKey{parent, fc.Field.Alias, fc.Object, src.name}).Do(func() {
 		field := fieldPath(parent, fc)
-		cousins := t.at(parent)
+		cousins := t.attachedAt(fc, parent)
 		keys := make([]K, 0, len(cousins)+1)
 		seen := make(map[K]bool, len(cousins)+1)
 		for _, o := range cousins {
@@ -220,6 +224,62 @@ func ahead[K comparable, V any](ctx context.Context, t *tree, src *source[K, V],
 			t.add(field+p, next)
 		}
 	})
+}
+
+// attached gives, by the field that holds it ("Event.organizer"), the record that the store
+// read with its parent and the schema binds without a resolver (store.eventCols): no batch
+// registers those records, so their cousins are found from their parents' instead.
+var attached = map[string]func(any) any{
+	"Event.venue":                  func(o any) any { return orNil(o.(*models.Event).Venue) },
+	"Event.organizer":              func(o any) any { return orNil(o.(*models.Event).Organizer) },
+	"Venue.country":                func(o any) any { return orNil(o.(*models.Venue).Country) },
+	"CampaignPartner.organization": func(o any) any { return orNil(o.(*models.CampaignPartner).Organization) },
+}
+
+// orNil keeps a nil pointer from becoming a non-nil interface.
+func orNil[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return p
+}
+
+// attachedAt returns the records registered at path, the parent path of fc; where none are
+// and fc's record was attached to its own parent, it registers the attached records of the
+// parent's cousins there first, so that the fields below attached records load for all of
+// them at once too.
+func (t *tree) attachedAt(fc *graphql.FieldContext, path string) []any {
+	if recs := t.at(path); len(recs) > 0 {
+		return recs
+	}
+	holder := fc.Parent // the field whose value fc's record is
+	for holder != nil && holder.Index != nil {
+		holder = holder.Parent
+	}
+	if holder == nil || holder.Field.Field == nil {
+		return nil
+	}
+	get := attached[holder.Object+"."+holder.Field.Name]
+	if get == nil {
+		return nil
+	}
+	t.mu.Lock()
+	once := t.derived[path]
+	if once == nil {
+		once = new(sync.Once)
+		t.derived[path] = once
+	}
+	t.mu.Unlock()
+	once.Do(func() {
+		var recs []any
+		for _, o := range t.attachedAt(holder, t.pathOf(holder)) {
+			if r := get(o); r != nil {
+				recs = append(recs, r)
+			}
+		}
+		t.add(path, recs)
+	})
+	return t.at(path)
 }
 
 // load is Load with look-ahead.
