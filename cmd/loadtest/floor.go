@@ -59,9 +59,9 @@ const (
 	sqlNetworks      = `SELECT * FROM "youth_networks" WHERE id = ANY($1::bigint[])`
 	sqlCoHosts       = `SELECT o.*, ec.event_id FROM event_cohosts ec JOIN organizations o ON o.id = ec.organization_id WHERE ec.event_id = ANY($1::bigint[]) ORDER BY o.name, o.id`
 	sqlCoordinators  = `SELECT o.*, nc.network_id FROM network_coordinators nc JOIN organizations o ON o.id = nc.organization_id WHERE nc.network_id = ANY($1::bigint[]) ORDER BY o.name, o.id`
-	sqlChapterPages  = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT n.*, to_json(n.name)#>>'{}' AS sort_value, (n.id)::text AS sort_key FROM youth_networks n WHERE (n.parent_id = par.key::bigint) ORDER BY n.name ASC, n.id ASC LIMIT 11) x ORDER BY par.ord`
+	sqlChapterPages  = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT n.id, n.slug, n.name, n.description, n.scope, n.country_code, n.parent_id, n.founded_at_id, n.owner_id, n.source, n.version, n.created_at, n.updated_at, n.original_language, to_json(n.name)#>>'{}' AS sort_value, (n.id)::text AS sort_key FROM youth_networks n WHERE (n.parent_id = par.key::bigint) ORDER BY n.name ASC, n.id ASC LIMIT 11) x ORDER BY par.ord`
 	sqlChapterCounts = `SELECT par.key AS parent_key, (SELECT count(*) FROM youth_networks n WHERE (n.parent_id = par.key::bigint)) AS n FROM unnest($1::text[]) AS par(key)`
-	sqlChannels      = `SELECT * FROM "network_channels" WHERE network_id = ANY($1::bigint[]) ORDER BY id`
+	sqlChannels      = `SELECT id, network_id, platform, url, handle FROM network_channels WHERE network_id = ANY($1::bigint[]) ORDER BY id`
 	sqlFindCountry   = `SELECT * FROM "countries" WHERE lower(code) = lower($1) OR lower(name) = lower($2) OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($3)) ORDER BY code LIMIT $4`
 	sqlCountryFilter = `(e.country_code = $1) AND (e.starts_at >= $2) AND (e.starts_at < $3)`
 	sqlCountryPage   = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
