@@ -239,7 +239,7 @@ func listPage[T any](ctx context.Context, db *gorm.DB, l listSpec, conds []cond,
 func listCount(ctx context.Context, db *gorm.DB, l listSpec, conds []cond, limit int) (int, error) {
 	sql, args := countSQL(l, conds, limit)
 	var n int
-	err := db.WithContext(ctx).Raw(sql, args...).Scan(&n).Error
+	err := queryRows(ctx, db, sql, args, func(r rowScanner) error { return r.Scan(&n) })
 	return n, translate(err)
 }
 
@@ -296,16 +296,18 @@ func listPages[T any](ctx context.Context, db *gorm.DB, l listSpec, parent Paren
 func listCounts(ctx context.Context, db *gorm.DB, l listSpec, parent Parent, keys []string, conds []cond, limit int) (map[string]int, error) {
 	count, args := countSQL(l, append([]cond{{sql: string(parent)}}, conds...), limit)
 	sql := fmt.Sprintf("SELECT par.key AS parent_key, (%s) AS n FROM unnest(?::text[]) AS par(key)", count)
-	var rows []struct {
-		ParentKey string
-		N         int
-	}
-	if err := db.WithContext(ctx).Raw(sql, append(args, models.StringList(keys))...).Scan(&rows).Error; err != nil {
+	out := make(map[string]int, len(keys))
+	err := queryRows(ctx, db, sql, append(args, models.StringList(keys)), func(r rowScanner) error {
+		var key string
+		var n int
+		if err := r.Scan(&key, &n); err != nil {
+			return err
+		}
+		out[key] = n
+		return nil
+	})
+	if err != nil {
 		return nil, translate(err)
-	}
-	out := make(map[string]int, len(rows))
-	for _, r := range rows {
-		out[r.ParentKey] = r.N
 	}
 	return out, nil
 }
