@@ -145,7 +145,11 @@ func (s *Store) CountCampaignPages(ctx context.Context, by Parent, keys []string
 // CampaignsByID returns the campaigns with the given IDs, drafts included: a relation such
 // as an event's campaign must resolve; the caller decides what it may show.
 func (s *Store) CampaignsByID(ctx context.Context, ids []int64) (map[int64]*models.Campaign, error) {
-	return byIDs(ctx, s.db, "campaigns", ids, func(c *models.Campaign) int64 { return c.ID })
+	cs, err := scanAll[models.Campaign](ctx, s.db, new(campaignScan), "SELECT "+campaignCols+" FROM campaigns c WHERE c.id = ANY(?::bigint[])", idList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("campaigns by id: %w", translate(err))
+	}
+	return keyed(cs, func(c *models.Campaign) int64 { return c.ID }), nil
 }
 
 // CampaignBySlug returns the campaign with the given slug, or ErrNotFound.

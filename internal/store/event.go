@@ -186,27 +186,11 @@ func (s *Store) CountEventPagesUpTo(ctx context.Context, by Parent, keys []strin
 
 // EventsByID returns the events with the given IDs, drafts included.
 func (s *Store) EventsByID(ctx context.Context, ids []int64) (map[int64]*models.Event, error) {
-	out := make(map[int64]*models.Event, len(ids))
-	sc := new(eventScan)
-	var scratch models.Event
-	dest := sc.dest(&scratch)
-	err := queryRows(ctx, s.db, "SELECT "+eventCols+" FROM events e"+eventJoins+" WHERE e.id = ANY(?::bigint[])", []any{idList(ids)},
-		func(rows rowScanner) error {
-			scratch = models.Event{}
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			if err := sc.done(&scratch); err != nil {
-				return err
-			}
-			e := scratch
-			out[e.ID] = &e
-			return nil
-		})
+	evs, err := scanAll[models.Event](ctx, s.db, new(eventScan), "SELECT "+eventCols+" FROM events e"+eventJoins+" WHERE e.id = ANY(?::bigint[])", idList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("events by id: %w", translate(err))
 	}
-	return out, nil
+	return keyed(evs, func(e *models.Event) int64 { return e.ID }), nil
 }
 
 // VenuesByID returns the venues with the given IDs, each with its country, with which a
@@ -236,22 +220,10 @@ func (s *Store) VenuesByID(ctx context.Context, ids []int64) (map[int64]*models.
 
 // EventCoHosts returns the co-hosting organizations of each event, by name.
 func (s *Store) EventCoHosts(ctx context.Context, ids []int64) (map[int64][]*models.Organization, error) {
-	var rows []*struct {
-		models.Organization `gorm:"embedded"`
-		EventID             int64
-	}
-	err := s.db.WithContext(ctx).Table("event_cohosts ec").Select("o.*, ec.event_id").
-		Joins("JOIN organizations o ON o.id = ec.organization_id").
-		Where("ec.event_id = ANY(?::bigint[])", idList(ids)).Order("o.name, o.id").Find(&rows).Error
+	out, err := organizationsOf(ctx, s.db, `SELECT `+organizationCols+`, ec.event_id FROM event_cohosts ec
+		JOIN organizations eo ON eo.id = ec.organization_id WHERE ec.event_id = ANY(?::bigint[]) ORDER BY eo.name, eo.id`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("co-hosts of %d events: %w", len(ids), translate(err))
-	}
-	out := make(map[int64][]*models.Organization, len(ids))
-	for _, id := range ids {
-		out[id] = []*models.Organization{}
-	}
-	for _, r := range rows {
-		out[r.EventID] = append(out[r.EventID], &r.Organization)
 	}
 	return out, nil
 }

@@ -124,6 +124,28 @@ func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, a
 	return out, err
 }
 
+// scanAll reads every row of query into a record of its own through sc, with one scratch
+// record and one slice of destinations for the statement, as scanRows does for a list.
+func scanAll[T any](ctx context.Context, db *gorm.DB, sc rowScan[T], query string, args ...any) ([]*T, error) {
+	var scratch T
+	dest := sc.dest(&scratch)
+	var out []*T
+	err := queryRows(ctx, db, query, args, func(rows rowScanner) error {
+		var zero T
+		scratch = zero
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := sc.done(&scratch); err != nil {
+			return err
+		}
+		rec := scratch
+		out = append(out, &rec)
+		return nil
+	})
+	return out, err
+}
+
 // cond is one WHERE condition with its arguments.
 type cond struct {
 	sql  string

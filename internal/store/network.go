@@ -105,7 +105,11 @@ func (s *Store) CountNetworkPages(ctx context.Context, by Parent, keys []string,
 
 // NetworksByID returns the youth networks with the given IDs.
 func (s *Store) NetworksByID(ctx context.Context, ids []int64) (map[int64]*models.YouthNetwork, error) {
-	return byIDs(ctx, s.db, "youth_networks", ids, func(n *models.YouthNetwork) int64 { return n.ID })
+	ns, err := scanAll[models.YouthNetwork](ctx, s.db, networkScan{}, "SELECT "+networkCols+" FROM youth_networks n WHERE n.id = ANY(?::bigint[])", idList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("youth networks by id: %w", translate(err))
+	}
+	return keyed(ns, func(n *models.YouthNetwork) int64 { return n.ID }), nil
 }
 
 // NetworkBySlug returns the youth network with the given slug, or ErrNotFound.
@@ -119,22 +123,10 @@ func (s *Store) NetworkBySlug(ctx context.Context, slug string) (*models.YouthNe
 
 // NetworkCoordinators returns the coordinating organizations of each network, by name.
 func (s *Store) NetworkCoordinators(ctx context.Context, ids []int64) (map[int64][]*models.Organization, error) {
-	var rows []*struct {
-		models.Organization `gorm:"embedded"`
-		NetworkID           int64
-	}
-	err := s.db.WithContext(ctx).Table("network_coordinators nc").Select("o.*, nc.network_id").
-		Joins("JOIN organizations o ON o.id = nc.organization_id").
-		Where("nc.network_id = ANY(?::bigint[])", idList(ids)).Order("o.name, o.id").Find(&rows).Error
+	out, err := organizationsOf(ctx, s.db, `SELECT `+organizationCols+`, nc.network_id FROM network_coordinators nc
+		JOIN organizations eo ON eo.id = nc.organization_id WHERE nc.network_id = ANY(?::bigint[]) ORDER BY eo.name, eo.id`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("coordinators of %d networks: %w", len(ids), translate(err))
-	}
-	out := make(map[int64][]*models.Organization, len(ids))
-	for _, id := range ids {
-		out[id] = []*models.Organization{}
-	}
-	for _, r := range rows {
-		out[r.NetworkID] = append(out[r.NetworkID], &r.Organization)
 	}
 	return out, nil
 }

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+
 	"github.com/jackc/pgx/v5/pgtype"
+	"gorm.io/gorm"
 
 	"campaigns/models"
 )
@@ -120,6 +123,35 @@ func (r *relatedScan) organization() *models.Organization {
 		r.organizations = map[int64]*models.Organization{}
 	}
 	r.organizations[out.ID] = out
+	return out
+}
+
+// organizationsOf reads rows of organizationCols followed by a key (an event's or a
+// network's ID) and groups the organizations by key, with an empty list for every key asked.
+func organizationsOf(ctx context.Context, db *gorm.DB, query string, keys []int64) (map[int64][]*models.Organization, error) {
+	out := make(map[int64][]*models.Organization, len(keys))
+	for _, k := range keys {
+		out[k] = []*models.Organization{}
+	}
+	var r relatedScan
+	var key int64
+	dest := append(r.organizationDest(), &key)
+	err := queryRows(ctx, db, query, []any{idList(keys)}, func(rows rowScanner) error {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		out[key] = append(out[key], r.organization())
+		return nil
+	})
+	return out, err
+}
+
+// keyed makes a map of records by their key.
+func keyed[K comparable, T any](recs []*T, key func(*T) K) map[K]*T {
+	out := make(map[K]*T, len(recs))
+	for _, r := range recs {
+		out[key(r)] = r
+	}
 	return out
 }
 
