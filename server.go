@@ -94,8 +94,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "healthcheck" {
 		return healthcheck(ctx, cfg, stderr)
 	}
-	debug.SetGCPercent(cfg.GCPercent)
-	debug.SetMemoryLimit(cfg.MemoryLimit)
 	log := newLogger(cfg, stderr)
 	if !cfg.DatabaseURLSet && cfg.DevPostgres == "auto" && !devdb.Answers(cfg.DatabaseURL) {
 		dev, err := startDevPostgres(ctx, cfg, log)
@@ -125,6 +123,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// statements on purpose (and migrations run without it, see store.MigrateUp).
 		opts.StatementTimeout = cfg.StatementTimeout
 		opts.TracerProvider = tp
+		// The collector's settings are tuned for serving (internal/config/memory.go); a
+		// one-off command such as generate keeps Go's own unless GOGC/GOMEMLIMIT say otherwise.
+		debug.SetGCPercent(cfg.GCPercent)
+		debug.SetMemoryLimit(cfg.MemoryLimit)
 	}
 	st, err := store.Open(openCtx, cfg.DatabaseURL, opts)
 	cancel()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,10 @@ func TestHelpListsEverySetting(t *testing.T) {
 func TestServeCreatesMigratesSeedsOnceAndServes(t *testing.T) {
 	name := "campaigns_serve_" + reqid.New()[:12]
 	t.Cleanup(func() { dbtest.Drop(t, name) })
-	vars := map[string]string{"DATABASE_URL": dbtest.DatabaseURL(t, name), "ADDR": freeAddr(t)}
+	// Collector settings of its own, which only the server's wiring can have set.
+	vars := map[string]string{"DATABASE_URL": dbtest.DatabaseURL(t, name), "ADDR": freeAddr(t), "GOGC": "321", "GOMEMLIMIT": "123MiB"}
+	gc, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetGCPercent(gc); debug.SetMemoryLimit(limit) })
 
 	first := serveOnce(t, vars, `{ campaigns(first: 100) { totalCount } events { totalCount } organizations { totalCount } }`)
 	if !strings.Contains(first.log, "seed data loaded") {
@@ -77,6 +81,12 @@ func TestServeCreatesMigratesSeedsOnceAndServes(t *testing.T) {
 	}
 	if !strings.Contains(first.body, `"totalCount":8`) {
 		t.Fatalf("unexpected counts: %s", first.body)
+	}
+	if got := debug.SetGCPercent(gc); got != 321 {
+		t.Errorf("serving with GOGC=321 left the GC percent at %d", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 123<<20 {
+		t.Errorf("serving with GOMEMLIMIT=123MiB left the memory limit at %d", got)
 	}
 
 	var out, errOut bytes.Buffer
