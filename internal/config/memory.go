@@ -14,7 +14,7 @@ import (
 // at GOGC=100, and GOGC=200 under a 150 MiB soft limit keeps the process under the 200 MB
 // the load run allows (BENCHMARKS.md).
 var memorySettings = []setting{
-	{"GOGC", "200", "garbage collection target: the heap grows by this percentage of the live heap before a collection; off to collect only at GOMEMLIMIT",
+	{"GOGC", "200", "the server's garbage collection target: the heap grows by this percentage of the live heap before a collection; off to collect only at GOMEMLIMIT",
 		func(c *Config, v string) error {
 			if v == "off" {
 				c.GCPercent = -1
@@ -27,7 +27,7 @@ var memorySettings = []setting{
 			c.GCPercent = n
 			return nil
 		}},
-	{"GOMEMLIMIT", "150MiB", "soft limit on the Go runtime's memory, in bytes or with a unit (KiB, MiB, GiB), or off: the collector runs harder as the process nears it",
+	{"GOMEMLIMIT", "150MiB", "soft limit on the server's Go memory, in bytes or with a unit (KiB, MiB, GiB), or off: the collector runs harder as the process nears it",
 		func(c *Config, v string) error { return memLimit(v, &c.MemoryLimit) }},
 }
 
