@@ -160,22 +160,8 @@ func TestNestedQueryStatementsGrowWithDepthNotRows(t *testing.T) {
 		}
 		t.Logf("%s: %d statements (bound %d)", size.name, res.Statements, bound)
 
-		const clients, each = 32, 3
-		errs := make(chan error, clients*each)
-		var wg sync.WaitGroup
-		for range clients {
-			wg.Go(func() {
-				for range each {
-					errs <- check(c.Query(t, nestedQuery, nil))
-				}
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Errorf("%s, %d at once: %v", size.name, clients, err)
-			}
+		for _, err := range atOnce(t, c, nestedQuery, check) {
+			t.Errorf("%s, %d at once: %v", size.name, clients, err)
 		}
 	}
 }
@@ -342,7 +328,18 @@ func TestFieldsUnderAttachedRecordsLoadAtOnce(t *testing.T) {
 	if err := check(c.Query(t, q, nil)); err != nil {
 		t.Fatalf("one at a time: %v", err)
 	}
-	const clients, each = 32, 3
+	for _, err := range atOnce(t, c, q, check) {
+		t.Errorf("%d at once: %v", clients, err)
+	}
+}
+
+// clients is how many requests atOnce sends together, as the load harness does.
+const clients = 32
+
+// atOnce sends q from clients at once, three times each, and returns what check says of
+// the answers that fail it.
+func atOnce(t *testing.T, c *apitest.Client, q string, check func(*apitest.Response) error) []error {
+	const each = 3
 	errs := make(chan error, clients*each)
 	var wg sync.WaitGroup
 	for range clients {
@@ -354,9 +351,11 @@ func TestFieldsUnderAttachedRecordsLoadAtOnce(t *testing.T) {
 	}
 	wg.Wait()
 	close(errs)
+	var out []error
 	for err := range errs {
 		if err != nil {
-			t.Errorf("%d at once: %v", clients, err)
+			out = append(out, err)
 		}
 	}
+	return out
 }
