@@ -9,11 +9,11 @@ import (
 	"campaigns/models"
 )
 
-// relatedScan reads the venue, country and organization columns joined to the rows of one
-// statement (venueCols, countryCols, organizationCols) into nullable scratch values, since a
-// left join gives NULLs where there is no venue, and makes each distinct record once: the
-// rows of a page share a few organizers, venues and countries, and the records are read
-// only after the statement.
+// relatedScan reads the columns of venues, countries and organizations (venueCols,
+// countryCols, organizationCols), joined to other rows or read on their own, into nullable
+// scratch values, since a left join gives NULLs where there is no venue, and makes each
+// distinct record of a statement once: the rows of a page share a few organizers, venues
+// and countries, and the records are only read after the statement.
 type relatedScan struct {
 	v struct {
 		id                             pgtype.Int8
