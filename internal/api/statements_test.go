@@ -219,10 +219,7 @@ func TestLookAheadKeepsAliasesApart(t *testing.T) {
 			t.Errorf("alias b (first 3 by title, descending) (-want +got):\n%s", diff)
 		}
 	}
-	if bound := depthOf(t, aliasQuery) + 1; res.Statements > bound {
-		t.Errorf("%d statements, want at most depth + 1 = %d", res.Statements, bound)
-	}
-	t.Logf("%d statements", res.Statements)
+	withinDepth(t, aliasQuery, res)
 }
 
 // TestEventPageStatements runs the load harness's event page: the event, then its venue
@@ -250,10 +247,7 @@ func TestEventPageStatements(t *testing.T) {
 	if e := got.Event; e.Venue.Country.Name == "" || e.Campaign.Name == "" || e.Organizer.Name == "" {
 		t.Fatalf("event page without its relations: %+v", e)
 	}
-	if bound := depthOf(t, q) + 1; res.Statements > bound {
-		t.Errorf("%d statements, want at most depth + 1 = %d", res.Statements, bound)
-	}
-	t.Logf("%d statements", res.Statements)
+	withinDepth(t, q, res)
 }
 
 // TestNodesOfSeveralTypesStatements runs the load harness's nodes(ids:) of four types: the
@@ -294,10 +288,7 @@ func TestNodesOfSeveralTypesStatements(t *testing.T) {
 			t.Errorf("node %d: %+v, want the record of %s", i, n, ids[i])
 		}
 	}
-	if bound := depthOf(t, q) + 1; res.Statements > bound {
-		t.Errorf("%d statements, want at most depth + 1 = %d", res.Statements, bound)
-	}
-	t.Logf("%d statements", res.Statements)
+	withinDepth(t, q, res)
 }
 
 // TestFieldsUnderAttachedRecordsLoadAtOnce asks for lists below records that the store
@@ -358,4 +349,13 @@ func atOnce(t *testing.T, c *apitest.Client, q string, check func(*apitest.Respo
 		}
 	}
 	return out
+}
+
+// withinDepth checks that res ran at most the depth of q + 1 statements, the bound.
+func withinDepth(t *testing.T, q string, res *apitest.Response) {
+	t.Helper()
+	if bound := depthOf(t, q) + 1; res.Statements > bound {
+		t.Errorf("%d statements, want at most depth + 1 = %d", res.Statements, bound)
+	}
+	t.Logf("%d statements", res.Statements)
 }

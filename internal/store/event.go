@@ -198,20 +198,9 @@ func (s *Store) EventsByID(ctx context.Context, ids []int64) (map[int64]*models.
 // its own.
 func (s *Store) VenuesByID(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
 	var r relatedScan
-	dest := append(r.venueDest(), r.countryDest()...)
-	out := make(map[int64]*models.Venue, len(ids))
-	err := queryRows(ctx, s.db, `SELECT `+venueCols+`, `+countryCols+`
-		FROM venues ev JOIN countries evc ON evc.code = ev.country_code WHERE ev.id = ANY(?::bigint[])`, []any{idList(ids)},
-		func(rows rowScanner) error {
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			v, err := r.venue()
-			if v != nil {
-				out[v.ID] = v
-			}
-			return err
-		})
+	out, err := relatedByKey(ctx, s.db, `SELECT `+venueCols+`, `+countryCols+`
+		FROM venues ev JOIN countries evc ON evc.code = ev.country_code WHERE ev.id = ANY(?::bigint[])`, idList(ids),
+		append(r.venueDest(), r.countryDest()...), r.venue, func(v *models.Venue) int64 { return v.ID })
 	if err != nil {
 		return nil, fmt.Errorf("venues by id: %w", translate(err))
 	}

@@ -58,17 +58,9 @@ func (s *Store) CountOrganizations(ctx context.Context, f OrganizationFilter) (i
 // OrganizationsByID returns the organizations with the given IDs.
 func (s *Store) OrganizationsByID(ctx context.Context, ids []int64) (map[int64]*models.Organization, error) {
 	var r relatedScan
-	dest := r.organizationDest()
-	out := make(map[int64]*models.Organization, len(ids))
-	err := queryRows(ctx, s.db, "SELECT "+organizationCols+" FROM organizations eo WHERE eo.id = ANY(?::bigint[])", []any{idList(ids)},
-		func(rows rowScanner) error {
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			o := r.organization()
-			out[o.ID] = o
-			return nil
-		})
+	out, err := relatedByKey(ctx, s.db, "SELECT "+organizationCols+" FROM organizations eo WHERE eo.id = ANY(?::bigint[])", idList(ids),
+		r.organizationDest(), func() (*models.Organization, error) { return r.organization(), nil },
+		func(o *models.Organization) int64 { return o.ID })
 	if err != nil {
 		return nil, fmt.Errorf("organizations by id: %w", translate(err))
 	}
@@ -138,19 +130,8 @@ func (s *Store) CountCountries(ctx context.Context, f CountryFilter) (int, error
 // CountriesByCode returns the countries with the given ISO codes.
 func (s *Store) CountriesByCode(ctx context.Context, codes []string) (map[string]*models.Country, error) {
 	var r relatedScan
-	dest := r.countryDest()
-	out := make(map[string]*models.Country, len(codes))
-	err := queryRows(ctx, s.db, "SELECT "+countryCols+" FROM countries evc WHERE evc.code = ANY(?::text[])", []any{models.StringList(codes)},
-		func(rows rowScanner) error {
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			c, err := r.country()
-			if c != nil {
-				out[c.Code] = c
-			}
-			return err
-		})
+	out, err := relatedByKey(ctx, s.db, "SELECT "+countryCols+" FROM countries evc WHERE evc.code = ANY(?::text[])", models.StringList(codes),
+		r.countryDest(), r.country, func(c *models.Country) string { return c.Code })
 	if err != nil {
 		return nil, fmt.Errorf("countries %v: %w", codes, translate(err))
 	}

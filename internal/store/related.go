@@ -146,6 +146,25 @@ func organizationsOf(ctx context.Context, db *gorm.DB, query string, keys []int6
 	return out, err
 }
 
+// relatedByKey reads one record per row of query into r's scratch values through dest, and
+// keeps what rec makes of each row by key: the lookups by ID of venues, organizations and
+// countries, which share relatedScan with the joins.
+func relatedByKey[K comparable, T any](ctx context.Context, db *gorm.DB, query string, arg any, dest []any,
+	rec func() (*T, error), key func(*T) K) (map[K]*T, error) {
+	out := map[K]*T{}
+	err := queryRows(ctx, db, query, []any{arg}, func(rows rowScanner) error {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		v, err := rec()
+		if v != nil {
+			out[key(v)] = v
+		}
+		return err
+	})
+	return out, err
+}
+
 // keyed makes a map of records by their key.
 func keyed[K comparable, T any](recs []*T, key func(*T) K) map[K]*T {
 	out := make(map[K]*T, len(recs))
