@@ -16,11 +16,12 @@ import (
 	"campaigns/models"
 )
 
-// Members are young people, many of them minors. The rule of who may see a member's name,
-// contact details and guardian's consent lives in one store statement (store.MemberAccess):
-// the coordinators of a network the member is in now, and the organizer of an event the
-// member holds a live registration for. Every field that shows such data goes through
-// personalData, which checks the rule and logs the read before anything is returned.
+// Members are young people, many of them minors. The rule of who may reach a member and see
+// its name, contact details and guardian's consent lives in one store statement
+// (store.MemberAccess): the organization that recorded it, and an organization it shared
+// the member with while that one coordinates a network the member is in now or organizes an
+// event the member holds a live registration for. Every field that shows such data goes
+// through personalData, which checks the rule and logs the read before anything is returned.
 
 // suppressBelow is the smallest count of members shown exactly to those who may not see
 // the members themselves: smaller counts could single someone out.
@@ -45,7 +46,7 @@ func personalData(ctx context.Context, m *models.Member) (bool, error) {
 	c := auth.FromContext(ctx)
 	l := loader.For(ctx)
 	reason, err := l.MemberAccess(ctx, c, m.ID)
-	if err != nil || reason == "" {
+	if err != nil || !store.SeesPersonalData(reason) {
 		return false, err
 	}
 	if err := l.LogMemberRead(ctx, c, reqid.From(ctx), m.ID, reason); err != nil {
@@ -55,7 +56,7 @@ func personalData(ctx context.Context, m *models.Member) (bool, error) {
 }
 
 // mayReachMember reports whether the caller may reach the member at all, by node(id) or
-// through a registration: the same rule as for its personal data.
+// through a registration or a list: its owner and the holders of a share may.
 func mayReachMember(ctx context.Context, m *models.Member) (bool, error) {
 	reason, err := loader.For(ctx).MemberAccess(ctx, auth.FromContext(ctx), m.ID)
 	return reason != "", err
@@ -86,6 +87,16 @@ func memberGuardianConsent(ctx context.Context, m *models.Member) (*models.Guard
 		return nil, err
 	}
 	return loader.For(ctx).GuardianConsent(ctx, m.ID)
+}
+
+// memberSharedWith shows who holds a member to the admins of the organization that recorded
+// it, and to no one else: the list says where a child's data has gone.
+func memberSharedWith(ctx context.Context, m *models.Member) ([]*models.MemberShare, error) {
+	c := auth.FromContext(ctx)
+	if c.OrgID != m.OrganizationID || !c.AtLeast(auth.RoleAdmin) {
+		return nil, nil
+	}
+	return loader.For(ctx).MemberShares(ctx, m.ID)
 }
 
 func memberCountry(ctx context.Context, m *models.Member) (*models.Country, error) {
@@ -146,13 +157,13 @@ func isCoordinator(ctx context.Context, networkID int64) (bool, error) {
 }
 
 // requireMemberList refuses a list of members or registrations to anyone but who may see
-// them; everyone else gets the counts.
-func requireMemberList(ctx context.Context, allowed bool, what string) error {
+// them; everyone else gets the counts. what names the list, who those who may see it.
+func requireMemberList(ctx context.Context, allowed bool, what, who string) error {
 	if auth.FromContext(ctx).Anonymous() {
-		return fmt.Errorf("%w: send an API key to list %s", auth.ErrUnauthenticated, what)
+		return fmt.Errorf("%w: %s are listed only to %s; send an API key of one of them", auth.ErrUnauthenticated, what, who)
 	}
 	if !allowed {
-		return fmt.Errorf("%w: only %s; others see the counts", auth.ErrForbidden, what)
+		return fmt.Errorf("%w: %s are listed only to %s; others see the counts", auth.ErrForbidden, what, who)
 	}
 	return nil
 }
@@ -192,7 +203,7 @@ func networkMemberCount(ctx context.Context, n *models.YouthNetwork) (*model.Mem
 }
 
 func eventRegistrations(ctx context.Context, e *models.Event, args page.Args, status []string) (*model.RegistrationConnection, error) {
-	if err := requireMemberList(ctx, isOrganizer(ctx, e), "the event's organizer sees its registrations"); err != nil {
+	if err := requireMemberList(ctx, isOrganizer(ctx, e), "an event's registrations", "the event's organizer"); err != nil {
 		return nil, err
 	}
 	ord := store.Order{Field: "STATUS"}
@@ -217,7 +228,7 @@ func networkMembers(ctx context.Context, n *models.YouthNetwork, args page.Args)
 	if err != nil {
 		return nil, err
 	}
-	if err := requireMemberList(ctx, ok, "the network's coordinators see its members"); err != nil {
+	if err := requireMemberList(ctx, ok, "a network's members", "the network's coordinators"); err != nil {
 		return nil, err
 	}
 	ord := store.Order{Field: "JOINED_AT"}
@@ -226,13 +237,14 @@ func networkMembers(ctx context.Context, n *models.YouthNetwork, args page.Args)
 		return nil, err
 	}
 	key := strconv.FormatInt(n.ID, 10)
+	f := store.MemberFilter{Viewer: auth.FromContext(ctx).OrgID}
 	l := loader.For(ctx)
-	p, err := l.MemberPage(ctx, store.MembersOfNetwork, key, ord, req)
+	p, err := l.MemberPage(ctx, store.MembersOfNetwork, key, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(p, func(ctx context.Context) (int, error) {
-		return l.MemberCount(ctx, store.MembersOfNetwork, key)
+		return l.MemberCount(ctx, store.MembersOfNetwork, key, f)
 	}), nil
 }
 
@@ -249,7 +261,8 @@ func registrationMember(ctx context.Context, r *models.Registration) (*models.Me
 }
 
 // memberPayload loads the member a write returned. The member itself is shown to the
-// caller who wrote it; its personal fields follow the visibility rule like anywhere else.
+// caller who wrote it, which reaches it (a write to a member it does not reach is refused);
+// its personal fields follow the visibility rule like anywhere else.
 func memberPayload(ctx context.Context, id string, errs []*model.UserError, clientID *string) (*model.MemberPayload, error) {
 	p := &model.MemberPayload{UserErrors: errs, ClientMutationID: clientID}
 	if id == "" {
@@ -413,16 +426,43 @@ func memberAreaNode(ctx context.Context, typ string, id int64) (models.Node, err
 	return registrationNode(ctx, id)
 }
 
-func (r *Resolver) shareMember(ctx context.Context, in model.ShareMemberInput) (*model.MemberPayload, error) {
-	m, err := memberInputID(relay.TypeMember, "member", in.Member)
+// memberAndOrganization decodes the IDs of a share or its withdrawal.
+func memberAndOrganization(member, org string) (int64, int64, error) {
+	m, err := memberInputID(relay.TypeMember, "member", member)
 	if err != nil {
-		return nil, err
+		return 0, 0, err
 	}
-	org, err := relay.DecodeInt(relay.TypeOrganization, in.Organization)
+	o, err := memberInputID(relay.TypeOrganization, "organization", org)
+	return m, o, err
+}
+
+func (r *Resolver) shareMember(ctx context.Context, in model.ShareMemberInput) (*model.MemberPayload, error) {
+	m, org, err := memberAndOrganization(in.Member, in.Organization)
 	if err != nil {
 		return nil, err
 	}
 	return r.memberWrite(ctx, "shareMember", in, in.IdempotencyKey, in.ClientMutationID, func(tx *store.Tx) (*models.Member, error) {
 		return tx.ShareMember(m, org)
+	})
+}
+
+func (r *Resolver) unshareMember(ctx context.Context, in model.UnshareMemberInput) (*model.MemberPayload, error) {
+	m, org, err := memberAndOrganization(in.Member, in.Organization)
+	if err != nil {
+		return nil, err
+	}
+	return r.memberWrite(ctx, "unshareMember", in, in.IdempotencyKey, in.ClientMutationID, func(tx *store.Tx) (*models.Member, error) {
+		return tx.UnshareMember(m, org)
+	})
+}
+
+func (r *Resolver) updateMember(ctx context.Context, in model.UpdateMemberInput) (*model.MemberPayload, error) {
+	k, err := memberInputID(relay.TypeMember, "member", in.Member)
+	if err != nil {
+		return nil, err
+	}
+	change := store.MemberChange{DisplayName: in.DisplayName, AgeBand: in.AgeBand, Country: opt(in.Country), Email: opt(in.Email), Phone: opt(in.Phone)}
+	return r.memberWrite(ctx, "updateMember", in, in.IdempotencyKey, in.ClientMutationID, func(tx *store.Tx) (*models.Member, error) {
+		return tx.UpdateMember(k, int32(in.ExpectedVersion), change)
 	})
 }

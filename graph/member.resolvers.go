@@ -38,8 +38,24 @@ func (r *memberResolver) GuardianConsent(ctx context.Context, obj *models.Member
 	return memberGuardianConsent(ctx, obj)
 }
 
+func (r *memberResolver) RecordedBy(ctx context.Context, obj *models.Member) (*models.Organization, error) {
+	return loader.For(ctx).Organization(ctx, obj.OrganizationID)
+}
+
+func (r *memberResolver) SharedWith(ctx context.Context, obj *models.Member) ([]*models.MemberShare, error) {
+	return memberSharedWith(ctx, obj)
+}
+
+func (r *memberShareResolver) Organization(ctx context.Context, obj *models.MemberShare) (*models.Organization, error) {
+	return loader.For(ctx).Organization(ctx, obj.OrganizationID)
+}
+
 func (r *mutationResolver) CreateMember(ctx context.Context, input model.CreateMemberInput) (*model.MemberPayload, error) {
 	return r.createMember(ctx, input)
+}
+
+func (r *mutationResolver) UpdateMember(ctx context.Context, input model.UpdateMemberInput) (*model.MemberPayload, error) {
+	return r.updateMember(ctx, input)
 }
 
 func (r *mutationResolver) RecordGuardianConsent(ctx context.Context, input model.RecordGuardianConsentInput) (*model.MemberPayload, error) {
@@ -48,6 +64,10 @@ func (r *mutationResolver) RecordGuardianConsent(ctx context.Context, input mode
 
 func (r *mutationResolver) ShareMember(ctx context.Context, input model.ShareMemberInput) (*model.MemberPayload, error) {
 	return r.shareMember(ctx, input)
+}
+
+func (r *mutationResolver) UnshareMember(ctx context.Context, input model.UnshareMemberInput) (*model.MemberPayload, error) {
+	return r.unshareMember(ctx, input)
 }
 
 func (r *mutationResolver) JoinNetwork(ctx context.Context, input model.JoinNetworkInput) (*model.MemberPayload, error) {
@@ -92,9 +112,12 @@ func (r *youthNetworkResolver) Members(ctx context.Context, obj *models.YouthNet
 
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
 
+func (r *Resolver) MemberShare() generated.MemberShareResolver { return &memberShareResolver{r} }
+
 func (r *Resolver) Registration() generated.RegistrationResolver { return &registrationResolver{r} }
 
 type (
 	memberResolver       struct{ *Resolver }
+	memberShareResolver  struct{ *Resolver }
 	registrationResolver struct{ *Resolver }
 )

@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	IndicatorBreakdown() IndicatorBreakdownResolver
 	IndicatorPeriod() IndicatorPeriodResolver
 	Member() MemberResolver
+	MemberShare() MemberShareResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
@@ -411,6 +412,8 @@ type ComplexityRoot struct {
 		GlobalID        func(childComplexity int) int
 		GuardianConsent func(childComplexity int) int
 		Minor           func(childComplexity int) int
+		RecordedBy      func(childComplexity int) int
+		SharedWith      func(childComplexity int) int
 		Version         func(childComplexity int) int
 	}
 
@@ -443,6 +446,11 @@ type ComplexityRoot struct {
 		UserErrors       func(childComplexity int) int
 	}
 
+	MemberShare struct {
+		Organization func(childComplexity int) int
+		SharedAt     func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddCampaignPartner      func(childComplexity int, input model.AddCampaignPartnerInput) int
 		ArchiveCampaign         func(childComplexity int, input model.ArchiveCampaignInput) int
@@ -468,8 +476,10 @@ type ComplexityRoot struct {
 		RevokeAPIKey            func(childComplexity int, input model.RevokeAPIKeyInput) int
 		SetTranslations         func(childComplexity int, input model.SetTranslationsInput) int
 		ShareMember             func(childComplexity int, input model.ShareMemberInput) int
+		UnshareMember           func(childComplexity int, input model.UnshareMemberInput) int
 		UpdateCampaign          func(childComplexity int, input model.UpdateCampaignInput) int
 		UpdateEvent             func(childComplexity int, input model.UpdateEventInput) int
+		UpdateMember            func(childComplexity int, input model.UpdateMemberInput) int
 		UpdateOrganization      func(childComplexity int, input model.UpdateOrganizationInput) int
 		UpdateYouthNetwork      func(childComplexity int, input model.UpdateYouthNetworkInput) int
 		UpsertCountry           func(childComplexity int, input model.UpsertCountryInput) int
@@ -802,6 +812,12 @@ type MemberResolver interface {
 	Country(ctx context.Context, obj *models.Member) (*models.Country, error)
 	Contact(ctx context.Context, obj *models.Member) (*model.MemberContact, error)
 	GuardianConsent(ctx context.Context, obj *models.Member) (*models.GuardianConsent, error)
+
+	RecordedBy(ctx context.Context, obj *models.Member) (*models.Organization, error)
+	SharedWith(ctx context.Context, obj *models.Member) ([]*models.MemberShare, error)
+}
+type MemberShareResolver interface {
+	Organization(ctx context.Context, obj *models.MemberShare) (*models.Organization, error)
 }
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
@@ -822,8 +838,10 @@ type MutationResolver interface {
 	RescheduleEvent(ctx context.Context, input model.RescheduleEventInput) (*model.EventPayload, error)
 	SetTranslations(ctx context.Context, input model.SetTranslationsInput) (*model.SetTranslationsPayload, error)
 	CreateMember(ctx context.Context, input model.CreateMemberInput) (*model.MemberPayload, error)
+	UpdateMember(ctx context.Context, input model.UpdateMemberInput) (*model.MemberPayload, error)
 	RecordGuardianConsent(ctx context.Context, input model.RecordGuardianConsentInput) (*model.MemberPayload, error)
 	ShareMember(ctx context.Context, input model.ShareMemberInput) (*model.MemberPayload, error)
+	UnshareMember(ctx context.Context, input model.UnshareMemberInput) (*model.MemberPayload, error)
 	JoinNetwork(ctx context.Context, input model.JoinNetworkInput) (*model.MemberPayload, error)
 	LeaveNetwork(ctx context.Context, input model.LeaveNetworkInput) (*model.MemberPayload, error)
 	EraseMember(ctx context.Context, input model.EraseMemberInput) (*model.EraseMemberPayload, error)
@@ -2489,6 +2507,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Minor(childComplexity), true
+	case "Member.recordedBy":
+		if e.ComplexityRoot.Member.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.RecordedBy(childComplexity), true
+	case "Member.sharedWith":
+		if e.ComplexityRoot.Member.SharedWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.SharedWith(childComplexity), true
 	case "Member.version":
 		if e.ComplexityRoot.Member.Version == nil {
 			break
@@ -2584,6 +2614,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberPayload.UserErrors(childComplexity), true
+
+	case "MemberShare.organization":
+		if e.ComplexityRoot.MemberShare.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberShare.Organization(childComplexity), true
+	case "MemberShare.sharedAt":
+		if e.ComplexityRoot.MemberShare.SharedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberShare.SharedAt(childComplexity), true
 
 	case "Mutation.addCampaignPartner":
 		if e.ComplexityRoot.Mutation.AddCampaignPartner == nil {
@@ -2849,6 +2892,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ShareMember(childComplexity, args["input"].(model.ShareMemberInput)), true
+	case "Mutation.unshareMember":
+		if e.ComplexityRoot.Mutation.UnshareMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unshareMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnshareMember(childComplexity, args["input"].(model.UnshareMemberInput)), true
 	case "Mutation.updateCampaign":
 		if e.ComplexityRoot.Mutation.UpdateCampaign == nil {
 			break
@@ -2871,6 +2925,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateEvent(childComplexity, args["input"].(model.UpdateEventInput)), true
+	case "Mutation.updateMember":
+		if e.ComplexityRoot.Mutation.UpdateMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMember(childComplexity, args["input"].(model.UpdateMemberInput)), true
 	case "Mutation.updateOrganization":
 		if e.ComplexityRoot.Mutation.UpdateOrganization == nil {
 			break
@@ -4066,8 +4131,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SetTranslationsInput", ec.unmarshalInputSetTranslationsInput),
 			graphql.NewInputUnmarshaler("ShareMemberInput", ec.unmarshalInputShareMemberInput),
 			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
+			graphql.NewInputUnmarshaler("UnshareMemberInput", ec.unmarshalInputUnshareMemberInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateEventInput", ec.unmarshalInputUpdateEventInput),
+			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 			graphql.NewInputUnmarshaler("UpdateYouthNetworkInput", ec.unmarshalInputUpdateYouthNetworkInput),
 			graphql.NewInputUnmarshaler("UpsertCountryInput", ec.unmarshalInputUpsertCountryInput),
@@ -5766,9 +5833,16 @@ extend type Mutation {
 	{Name: "../schema/member.graphqls", Input: `"""
 A young person in a network or registered for an event. Many are minors in a
 trafficking-prevention context, so the API keeps the least that serves: a name to greet them
-by, an age band (never a birth date), a country and, only if given, contact details. Names
-and contact details are shown only to the coordinators of the member's networks and the
-organizers of the member's events, and every such read is logged; everyone else sees counts.
+by, an age band (never a birth date), a country and, only if given, contact details.
+
+A member belongs to the organization that recorded it, which alone shares it with other
+organizations, corrects its data, records its guardian's consent and erases it. The member
+is reached only by that organization and by those it shared the member with (for anyone
+else, its ID is unknown: ` + "`" + `node` + "`" + ` answers null and mutations NOT_FOUND). Names, contact
+details and consent are shown to the recording organization, and to an organization it
+shared the member with while that organization coordinates a network the member is in or
+organizes an event the member is registered for; every such read is logged. Everyone else
+sees counts.
 """
 type Member implements Node {
   "The global ID."
@@ -5787,8 +5861,20 @@ type Member implements Node {
   guardianConsent: GuardianConsent
   "Whether the member's personal data has been erased."
   erased: Boolean!
-  "Goes up by one with every change."
+  "Goes up by one with every change, sharing and withdrawing a share included."
   version: Int!
+  "The organization that recorded the member and answers for it: ask it to correct, share or erase the member."
+  recordedBy: Organization!
+  "The organizations the member is shared with, oldest share first; null unless the caller holds an admin key of the organization that recorded the member."
+  sharedWith: [MemberShare!]
+}
+
+"A member's share with another organization, which may then register and enrol the member."
+type MemberShare {
+  "The organization the member is shared with."
+  organization: Organization!
+  "When the member was shared."
+  sharedAt: DateTime!
 }
 
 "An age band; the API never asks for a birth date."
@@ -5968,19 +6054,23 @@ extend type YouthNetwork {
 }
 
 extend type Mutation {
-  "Records a member. Editors and admins of any partner organization."
+  "Records a member, owned from then on by the caller's organization. Editors and admins of any partner organization."
   createMember("The member." input: CreateMemberInput!): MemberPayload!
-  "Records a guardian's consent for a minor."
+  "Corrects a member's name, age band, country or contact details. Editors and admins of the organization that recorded the member."
+  updateMember("The changes." input: UpdateMemberInput!): MemberPayload!
+  "Records a guardian's consent for a minor; the latest one is the member's. Editors and admins of the organization that recorded the member."
   recordGuardianConsent("The consent." input: RecordGuardianConsentInput!): MemberPayload!
-  "Lets another organization register the member for its events and add it to its networks; until then it cannot, so that no one reaches a member's name by guessing an ID. The organization that recorded the member, or one that may see it."
+  "Lets another organization register the member for its events and add it to its networks; until then it cannot, so that no one reaches a member's name by guessing an ID. Editors and admins of the organization that recorded the member: an organization the member is shared with never passes it on."
   shareMember("The member and organization." input: ShareMemberInput!): MemberPayload!
-  "Adds a member to a network; a minor needs a guardian's consent first. The network's coordinators, for a member they recorded, see or were shared."
+  "Withdraws a share: from then on the organization reaches the member no more (its registrations and memberships stay, as counts). Editors and admins of the organization that recorded the member."
+  unshareMember("The member and organization." input: UnshareMemberInput!): MemberPayload!
+  "Adds a member to a network; a minor needs a guardian's consent first. The network's coordinators, for a member they recorded or were shared."
   joinNetwork("The member and network." input: JoinNetworkInput!): MemberPayload!
-  "Takes a member out of a network."
+  "Takes a member out of a network. The network's coordinators, for a member they recorded or were shared."
   leaveNetwork("The member and network." input: LeaveNetworkInput!): MemberPayload!
-  "Removes a member's personal data for good, keeping only anonymous counts. The coordinators of the member's networks, the organizers of the member's events, or the organization that recorded the member."
+  "Removes a member's personal data for good, keeping only anonymous counts. Editors and admins of the organization that recorded the member."
   eraseMember("The member." input: EraseMemberInput!): EraseMemberPayload!
-  "Registers a member for an event: a confirmed seat while there is one, the waitlist after. A minor needs a guardian's consent first. The event's organizer, for a member it recorded, sees or was shared."
+  "Registers a member for an event: a confirmed seat while there is one, the waitlist after. A minor needs a guardian's consent first. The event's organizer, for a member it recorded or was shared."
   registerForEvent("The member and event." input: RegisterForEventInput!): RegistrationPayload!
   "Cancels a registration; a freed seat goes to the first on the waitlist."
   cancelRegistration("The registration." input: CancelRegistrationInput!): RegistrationPayload!
@@ -6006,6 +6096,28 @@ input CreateMemberInput {
   clientMutationId: String
 }
 
+"Corrects a member's data; fields left out stay as they are."
+input UpdateMemberInput {
+  "The member's global ID."
+  member: ID!
+  "The version last read; a member changed since then is not overwritten (CONFLICT)."
+  expectedVersion: Int!
+  "The name the member goes by, 1 to 100 characters."
+  displayName: String
+  "The member's age band."
+  ageBand: AgeBand
+  "The member's country: ISO code, name or alias; null to remove it."
+  country: String @goField(omittable: true)
+  "An email address; null to remove it."
+  email: String @goField(omittable: true)
+  "A phone number; null to remove it."
+  phone: String @goField(omittable: true)
+  "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
+  idempotencyKey: String
+  "Returned unchanged in the payload."
+  clientMutationId: String
+}
+
 "Records a guardian's consent."
 input RecordGuardianConsentInput {
   "The member's global ID."
@@ -6016,7 +6128,7 @@ input RecordGuardianConsentInput {
   relationship: GuardianRelationship!
   "How consent was given."
   method: ConsentMethod!
-  "When consent was given; not in the future."
+  "When consent was given: not in the future, and not before the member can have been born by its age band."
   givenAt: DateTime!
   "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
   idempotencyKey: String
@@ -6029,6 +6141,18 @@ input ShareMemberInput {
   "The member's global ID."
   member: ID!
   "The organization's global ID."
+  organization: ID!
+  "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
+  idempotencyKey: String
+  "Returned unchanged in the payload."
+  clientMutationId: String
+}
+
+"Withdraws a member's share with another organization."
+input UnshareMemberInput {
+  "The member's global ID."
+  member: ID!
+  "The global ID of the organization the member is shared with."
   organization: ID!
   "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
   idempotencyKey: String
@@ -7742,6 +7866,10 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_erased(ctx, field)
 	case "version":
 		return ec.fieldContext_Member_version(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_Member_recordedBy(ctx, field)
+	case "sharedWith":
+		return ec.fieldContext_Member_sharedWith(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -7802,6 +7930,16 @@ func (ec *executionContext) childFields_MemberPayload(ctx context.Context, field
 		return ec.fieldContext_MemberPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_MemberShare_organization(ctx, field)
+	case "sharedAt":
+		return ec.fieldContext_MemberShare_sharedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberShare", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkCountChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9194,6 +9332,20 @@ func (ec *executionContext) field_Mutation_shareMember_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unshareMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnshareMemberInput, error) {
+			return ec.unmarshalNUnshareMemberInput2campaignsᚋgraphᚋmodelᚐUnshareMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9214,6 +9366,20 @@ func (ec *executionContext) field_Mutation_updateEvent_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateEventInput, error) {
 			return ec.unmarshalNUpdateEventInput2campaignsᚋgraphᚋmodelᚐUpdateEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateMemberInput, error) {
+			return ec.unmarshalNUpdateMemberInput2campaignsᚋgraphᚋmodelᚐUpdateMemberInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16897,6 +17063,70 @@ func (ec *executionContext) fieldContext_Member_version(_ context.Context, field
 	return graphql.NewScalarFieldContext("Member", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Member_recordedBy(ctx context.Context, field graphql.CollectedField, obj *models.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().RecordedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖcampaignsᚋmodelsᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_sharedWith(ctx context.Context, field graphql.CollectedField, obj *models.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_sharedWith(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().SharedWith(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.MemberShare) graphql.Marshaler {
+			return ec.marshalOMemberShare2ᚕᚖcampaignsᚋmodelsᚐMemberShareᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_sharedWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*models.Member]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17271,6 +17501,61 @@ func (ec *executionContext) _MemberPayload_clientMutationId(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_MemberPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberShare_organization(ctx context.Context, field graphql.CollectedField, obj *models.MemberShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberShare_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberShare().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖcampaignsᚋmodelsᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberShare_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberShare",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberShare_sharedAt(ctx context.Context, field graphql.CollectedField, obj *models.MemberShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberShare_sharedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberShare_sharedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberShare", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -18065,6 +18350,50 @@ func (ec *executionContext) fieldContext_Mutation_createMember(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMember(ctx, fc.Args["input"].(model.UpdateMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberPayload) graphql.Marshaler {
+			return ec.marshalNMemberPayload2ᚖcampaignsᚋgraphᚋmodelᚐMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_recordGuardianConsent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18147,6 +18476,50 @@ func (ec *executionContext) fieldContext_Mutation_shareMember(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_shareMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unshareMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unshareMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnshareMember(ctx, fc.Args["input"].(model.UnshareMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberPayload) graphql.Marshaler {
+			return ec.marshalNMemberPayload2ᚖcampaignsᚋgraphᚋmodelᚐMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unshareMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unshareMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27149,6 +27522,69 @@ func UnmarshalTranslationInput(ctx context.Context, raw any) (model.TranslationI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnshareMemberInput(ctx context.Context, obj any) (model.UnshareMemberInput, error) {
+	var it model.UnshareMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"member", "organization", "idempotencyKey", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnshareMemberInput unmarshals raw into the UnshareMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnshareMemberInput(ctx context.Context, raw any) (model.UnshareMemberInput, error) {
+	var out model.UnshareMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnshareMemberInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Context, obj any) (model.UpdateCampaignInput, error) {
 	var it model.UpdateCampaignInput
 	if obj == nil {
@@ -27426,6 +27862,104 @@ func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, 
 func UnmarshalUpdateEventInput(ctx context.Context, raw any) (model.UpdateEventInput, error) {
 	var out model.UpdateEventInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMemberInput(ctx context.Context, obj any) (model.UpdateMemberInput, error) {
+	var it model.UpdateMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"member", "expectedVersion", "displayName", "ageBand", "country", "email", "phone", "idempotencyKey", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "displayName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("displayName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisplayName = data
+		case "ageBand":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ageBand"))
+			data, err := ec.unmarshalOAgeBand2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgeBand = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = graphql.OmittableOf(data)
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = graphql.OmittableOf(data)
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMemberInput unmarshals raw into the UpdateMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMemberInput(ctx context.Context, raw any) (model.UpdateMemberInput, error) {
+	var out model.UpdateMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMemberInput", raw, &out)
 	return out, err
 }
 
@@ -30411,6 +30945,18 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "recordedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_recordedBy(ctx, field, obj)
+				})
+		case "sharedWith":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_sharedWith(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30639,6 +31185,45 @@ func (ec *executionContext) _MemberPayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var memberShareImplementors = []string{"MemberShare"}
+
+func (ec *executionContext) _MemberShare(ctx context.Context, sel ast.SelectionSet, obj *models.MemberShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberShare")
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberShare_organization(ctx, field, obj)
+				})
+		case "sharedAt":
+			out.Values[i] = ec._MemberShare_sharedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -30784,6 +31369,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "recordGuardianConsent":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordGuardianConsent(ctx, field)
@@ -30794,6 +31386,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "shareMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_shareMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unshareMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unshareMember(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -34099,6 +34698,14 @@ func (ec *executionContext) marshalNMemberPayload2ᚖcampaignsᚋgraphᚋmodel�
 	return ec._MemberPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMemberShare2ᚖcampaignsᚋmodelsᚐMemberShare(ctx context.Context, sel ast.SelectionSet, v *models.MemberShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberShare!")
+		return graphql.Null
+	}
+	return ec._MemberShare(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNetworkCountChange2ᚖcampaignsᚋgraphᚋmodelᚐNetworkCountChange(ctx context.Context, sel ast.SelectionSet, v *model.NetworkCountChange) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkCountChange!")
@@ -34651,6 +35258,11 @@ func (ec *executionContext) unmarshalNTranslationInput2ᚖcampaignsᚋgraphᚋmo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUnshareMemberInput2campaignsᚋgraphᚋmodelᚐUnshareMemberInput(ctx context.Context, v any) (model.UnshareMemberInput, error) {
+	res, err := ec.unmarshalInputUnshareMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateCampaignInput2campaignsᚋgraphᚋmodelᚐUpdateCampaignInput(ctx context.Context, v any) (model.UpdateCampaignInput, error) {
 	res, err := ec.unmarshalInputUpdateCampaignInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34658,6 +35270,11 @@ func (ec *executionContext) unmarshalNUpdateCampaignInput2campaignsᚋgraphᚋmo
 
 func (ec *executionContext) unmarshalNUpdateEventInput2campaignsᚋgraphᚋmodelᚐUpdateEventInput(ctx context.Context, v any) (model.UpdateEventInput, error) {
 	res, err := ec.unmarshalInputUpdateEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMemberInput2campaignsᚋgraphᚋmodelᚐUpdateMemberInput(ctx context.Context, v any) (model.UpdateMemberInput, error) {
+	res, err := ec.unmarshalInputUpdateMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -35684,6 +36301,25 @@ func (ec *executionContext) marshalOMemberContact2ᚖcampaignsᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._MemberContact(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMemberShare2ᚕᚖcampaignsᚋmodelsᚐMemberShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.MemberShare) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberShare2ᚖcampaignsᚋmodelsᚐMemberShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalONetworkScope2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -663,7 +663,7 @@ type RecordGuardianConsentInput struct {
 	Relationship string `json:"relationship"`
 	// How consent was given.
 	Method string `json:"method"`
-	// When consent was given; not in the future.
+	// When consent was given: not in the future, and not before the member can have been born by its age band.
 	GivenAt time.Time `json:"givenAt"`
 	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
@@ -868,6 +868,18 @@ type TranslationInput struct {
 	Text *string `json:"text,omitempty"`
 }
 
+// Withdraws a member's share with another organization.
+type UnshareMemberInput struct {
+	// The member's global ID.
+	Member string `json:"member"`
+	// The global ID of the organization the member is shared with.
+	Organization string `json:"organization"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // Changes a campaign; only the fields given change, and null clears a field that may be empty.
 type UpdateCampaignInput struct {
 	// The campaign's global ID.
@@ -930,6 +942,28 @@ type UpdateEventInput struct {
 	Capacity graphql.Omittable[*int] `json:"capacity,omitempty"`
 	// New registration settings.
 	Registration graphql.Omittable[*RegistrationInput] `json:"registration,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Corrects a member's data; fields left out stay as they are.
+type UpdateMemberInput struct {
+	// The member's global ID.
+	Member string `json:"member"`
+	// The version last read; a member changed since then is not overwritten (CONFLICT).
+	ExpectedVersion int `json:"expectedVersion"`
+	// The name the member goes by, 1 to 100 characters.
+	DisplayName *string `json:"displayName,omitempty"`
+	// The member's age band.
+	AgeBand *string `json:"ageBand,omitempty"`
+	// The member's country: ISO code, name or alias; null to remove it.
+	Country graphql.Omittable[*string] `json:"country,omitempty"`
+	// An email address; null to remove it.
+	Email graphql.Omittable[*string] `json:"email,omitempty"`
+	// A phone number; null to remove it.
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
 	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 	// Returned unchanged in the payload.

@@ -119,7 +119,7 @@ var leakRoles = [][2]string{
 }
 
 // reasons says why each organization may see the member; the others may not.
-var leakReasons = map[string]string{"organizer": "event-organizer", "coordinator": "network-coordinator"}
+var leakReasons = map[string]string{"creator": "recording-organization", "organizer": "event-organizer", "coordinator": "network-coordinator"}
 
 // leakPath is a request that can reach the member's data, and which organizations it
 // must show the name to: any of their keys, or for a mutation their editors and admins.
@@ -137,13 +137,13 @@ func (p leakPath) showsTo(org, role string) bool {
 var leakPaths = []leakPath{
 	{"node", `query($id: ID!) { node(id: $id) { id ... on Member { displayName ageBand contact { email phone } guardianConsent { relationship } } } }`,
 		func(w *leakWorld) map[string]any { return map[string]any{"id": w.member} },
-		map[string]bool{"organizer": true, "coordinator": true}},
+		map[string]bool{"creator": true, "organizer": true, "coordinator": true}},
 	{"nodes", `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Member { displayName contact { email phone } }
 		... on Registration { status member { displayName contact { email } } } } }`,
 		func(w *leakWorld) map[string]any {
 			return map[string]any{"ids": []string{w.member, w.registration, w.member}}
 		},
-		map[string]bool{"organizer": true, "coordinator": true}},
+		map[string]bool{"creator": true, "organizer": true, "coordinator": true}},
 	{"event registrations", `query($e: ID!) { event(id: $e) { title registrationCounts { confirmed { value label } }
 		registrations { totalCount nodes { status member { displayName contact { email phone } } } } } }`,
 		func(w *leakWorld) map[string]any { return map[string]any{"e": w.event} },
@@ -169,7 +169,7 @@ var leakPaths = []leakPath{
 		relationship: PARENT, method: DIGITAL, givenAt: "2012-11-20T10:00:00+06:30"}) {
 		member { displayName contact { email } guardianConsent { method } } userErrors { field message code } } }`,
 		func(w *leakWorld) map[string]any { return map[string]any{"m": w.member, "g": "Another Guardian"} },
-		map[string]bool{"organizer": true, "coordinator": true}},
+		map[string]bool{"creator": true}},
 	{"bad member input", `mutation($in: CreateMemberInput!) { m: createMember(input: $in) { member { id displayName } userErrors { field message code } } }`,
 		func(w *leakWorld) map[string]any {
 			return map[string]any{"in": map[string]any{"displayName": leakName + strings.Repeat(" x", 50), "ageBand": "AGE_18_24",
@@ -186,8 +186,8 @@ var leakPaths = []leakPath{
 }
 
 // TestMemberDataDoesNotLeak sends every path that can reach the member's data as every
-// kind of caller. Only the organizer's and coordinator's keys may see the name and contact
-// details, each read of them adds a row to the access log, and no answer to anyone else,
+// kind of caller. Only the keys of the organization that recorded the member, and of the
+// organizer and coordinator it shared the member with, may see the name and contact details, each read of them adds a row to the access log, and no answer to anyone else,
 // no log line and no table other than the member's own ever holds them.
 func TestMemberDataDoesNotLeak(t *testing.T) {
 	t.Parallel()
@@ -292,7 +292,7 @@ func TestMemberDataDoesNotLeak(t *testing.T) {
 		if p.vars != nil {
 			vars = p.vars(w)
 		}
-		for _, org := range []string{"organizer", "coordinator"} {
+		for _, org := range []string{"creator", "organizer", "coordinator"} {
 			if l := leaked(w.post(t, org, "ADMIN", p.query, vars)); len(l) > 0 && p.name != "bad member input" && p.name != "bad IDs" && p.name != "bad consent input" {
 				t.Errorf("after erasure, %s sees %q through %s", org, l, p.name)
 			}

@@ -23,6 +23,7 @@ type memberSet struct {
 	members       *dataloadgen.Loader[int64, *models.Member]
 	registrations *dataloadgen.Loader[int64, *models.Registration]
 	consents      *dataloadgen.Loader[int64, *models.GuardianConsent]
+	shares        *dataloadgen.Loader[int64, []*models.MemberShare]
 	access        *dataloadgen.Loader[accessKey, string]
 	reads         *dataloadgen.Loader[readKey, struct{}]
 	regCounts     *dataloadgen.Loader[int64, store.RegistrationCount]
@@ -58,6 +59,7 @@ func newMemberSet(s *store.Store) *memberSet {
 		members:       dataloadgen.NewMappedLoader(s.MembersByID, opt),
 		registrations: dataloadgen.NewMappedLoader(s.RegistrationsByID, opt),
 		consents:      dataloadgen.NewMappedLoader(s.GuardianConsents, opt),
+		shares:        dataloadgen.NewMappedLoader(s.MemberShares, opt),
 		access:        dataloadgen.NewMappedLoader(accessFetch(s), opt),
 		reads:         dataloadgen.NewLoader(readsFetch(s), opt),
 		regCounts:     dataloadgen.NewMappedLoader(s.RegistrationCounts, opt),
@@ -150,6 +152,15 @@ func (l *Loaders) GuardianConsent(ctx context.Context, memberID int64) (*models.
 	return optional(ctx, l.memberLoaders().consents, memberID)
 }
 
+// MemberShares loads the shares of a member, oldest first; none is an empty list.
+func (l *Loaders) MemberShares(ctx context.Context, memberID int64) ([]*models.MemberShare, error) {
+	shares, err := l.memberLoaders().shares.Load(ctx, memberID)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return []*models.MemberShare{}, nil
+	}
+	return shares, err
+}
+
 // MemberAccess returns why the caller may see a member's name and contact details, or ""
 // when it may not; an anonymous caller never may.
 func (l *Loaders) MemberAccess(ctx context.Context, c auth.Caller, memberID int64) (string, error) {
@@ -191,12 +202,12 @@ func (l *Loaders) RegistrationCount(ctx context.Context, by store.Parent, key st
 	return l.memberLoaders().registrationCount.Load(ctx, newPageKey(by, key, f))
 }
 
-// MemberPage loads a page of the members under one parent.
-func (l *Loaders) MemberPage(ctx context.Context, by store.Parent, key string, o store.Order, req page.Request) (page.Page[*models.Member], error) {
-	return l.memberLoaders().memberPages.Load(ctx, newPageKey(by, key, query[struct{}]{struct{}{}, o, req}))
+// MemberPage loads a page of the members under one parent that the filter's viewer reaches.
+func (l *Loaders) MemberPage(ctx context.Context, by store.Parent, key string, f store.MemberFilter, o store.Order, req page.Request) (page.Page[*models.Member], error) {
+	return l.memberLoaders().memberPages.Load(ctx, newPageKey(by, key, query[store.MemberFilter]{f, o, req}))
 }
 
-// MemberCount counts the members under one parent.
-func (l *Loaders) MemberCount(ctx context.Context, by store.Parent, key string) (int, error) {
-	return l.memberLoaders().memberCount.Load(ctx, newPageKey(by, key, struct{}{}))
+// MemberCount counts the members under one parent that the filter's viewer reaches.
+func (l *Loaders) MemberCount(ctx context.Context, by store.Parent, key string, f store.MemberFilter) (int, error) {
+	return l.memberLoaders().memberCount.Load(ctx, newPageKey(by, key, f))
 }

@@ -113,20 +113,31 @@ func (t *Tx) memberCountry(name *string, p *validate.Problems) *string {
 	return &code
 }
 
-// CreateMember records a member for the caller's organization. Editors and admins of any
-// partner may record one; who may then see the member's name is decided by the networks
-// and events the member joins, not by who recorded it.
-func (t *Tx) CreateMember(in MemberInput) (*models.Member, error) {
-	if err := auth.RequireRole(t.caller, auth.RoleEditor, "record a member"); err != nil {
-		return nil, err
-	}
-	var p validate.Problems
-	name := strings.TrimSpace(in.DisplayName)
+// MemberChange corrects a member's data: only the fields set change; a contact detail or
+// the country set to nil is removed.
+type MemberChange struct {
+	DisplayName, AgeBand *string
+	Country, Email       Opt[string]
+	Phone                Opt[string]
+}
+
+// checkMemberName trims and checks a member's name.
+func checkMemberName(name string, p *validate.Problems) string {
+	name = strings.TrimSpace(name)
 	p.Text("displayName", name, 1, 100)
-	if !memberAgeBands[in.AgeBand] {
+	return name
+}
+
+// checkAgeBand checks an age band.
+func checkAgeBand(band string, p *validate.Problems) {
+	if !memberAgeBands[band] {
 		p.Add("ageBand", validate.Invalid, "ageBand must be one of UNDER_13, AGE_13_15, AGE_16_17, AGE_18_24, AGE_25_PLUS")
 	}
-	email, phone := givenContact(in.Email), givenContact(in.Phone)
+}
+
+// checkContact trims and checks a member's email and phone, either of which may be nil.
+func checkContact(email, phone *string, p *validate.Problems) (*string, *string) {
+	email, phone = givenContact(email), givenContact(phone)
 	if email != nil {
 		switch {
 		case len(*email) > 254:
@@ -143,6 +154,20 @@ func (t *Tx) CreateMember(in MemberInput) (*models.Member, error) {
 			p.Add("phone", validate.Invalid, "phone must be digits, spaces and +, such as +95 1 234 567")
 		}
 	}
+	return email, phone
+}
+
+// CreateMember records a member for the caller's organization, which owns it from then on:
+// it alone decides with whom the member is shared, corrects its data and erases it. Editors
+// and admins of any partner may record one.
+func (t *Tx) CreateMember(in MemberInput) (*models.Member, error) {
+	if err := auth.RequireRole(t.caller, auth.RoleEditor, "record a member"); err != nil {
+		return nil, err
+	}
+	var p validate.Problems
+	name := checkMemberName(in.DisplayName, &p)
+	checkAgeBand(in.AgeBand, &p)
+	email, phone := checkContact(in.Email, in.Phone, &p)
 	country := t.memberCountry(in.Country, &p)
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -158,80 +183,162 @@ func (t *Tx) CreateMember(in MemberInput) (*models.Member, error) {
 	return m, t.Audit("createMember", relay.TypeMember, m.GlobalID(), nil, auditMember(m))
 }
 
-// lockMember loads and locks a member, answering an unknown one as a user error on field.
-func (t *Tx) lockMember(field string, id int64, p *validate.Problems) (*models.Member, error) {
-	m, err := lockRow[models.Member](t, "members", id)
-	if err == nil {
-		return m, nil
-	}
-	if errors.Is(err, ErrNotFound) {
-		p.Add(field, validate.NotFound, "no member has that ID")
-		return nil, *p
-	}
-	return nil, err
-}
-
-// lockCustodiedMember is lockMember for a member the caller's organization answers for: one
-// it recorded, or one it may already see. Registering or joining a member shows the member's
-// name to the organizer or coordinator, so an organization may not do it to any member whose
-// ID it can guess; to it, such a member does not exist, just like an unknown ID.
-func (t *Tx) lockCustodiedMember(field string, id int64, p *validate.Problems) (*models.Member, error) {
-	m, err := t.lockMember(field, id, p)
+// UpdateMember corrects a member's data at the expected version, by the organization that
+// recorded it alone. An erased member has nothing left to correct.
+func (t *Tx) UpdateMember(memberID int64, expectedVersion int32, in MemberChange) (*models.Member, error) {
+	var p validate.Problems
+	m, err := t.lockOwnMember(memberID, "change the member's data", &p)
 	if err != nil {
 		return nil, err
 	}
-	if m.OrganizationID == t.caller.OrgID {
-		return m, nil
-	}
-	var shared bool
-	err = t.db.Raw(`SELECT EXISTS (SELECT 1 FROM member_shares WHERE member_id = ? AND organization_id = ?)`, m.ID, t.caller.OrgID).Scan(&shared).Error
-	if err != nil {
-		return nil, fmt.Errorf("shares of member %d: %w", m.ID, translate(err))
-	}
-	if shared {
-		return m, nil
-	}
-	reason, err := t.memberReason(m.ID)
-	if err != nil {
+	if err := checkVersion("member", m.Version, expectedVersion); err != nil {
 		return nil, err
 	}
-	if reason == "" {
-		p.Add(field, validate.NotFound, "no member has that ID")
-		return nil, *p
+	if m.Erased() {
+		p.Add("member", validate.InvalidState, "the member's data has been erased")
+		return nil, p
 	}
-	return m, nil
+	before := auditMember(m)
+	if in.DisplayName != nil {
+		name := checkMemberName(*in.DisplayName, &p)
+		m.DisplayName = &name
+	}
+	if in.AgeBand != nil {
+		checkAgeBand(*in.AgeBand, &p)
+		m.AgeBand = *in.AgeBand
+	}
+	if in.Country.Set {
+		m.CountryCode = t.memberCountry(in.Country.Value, &p)
+	}
+	email, phone := checkContact(in.Email.Value, in.Phone.Value, &p)
+	if in.Email.Set {
+		m.Email = email
+	}
+	if in.Phone.Set {
+		m.Phone = phone
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	m.Version++
+	m.UpdatedAt = time.Now()
+	err = t.db.Exec(`UPDATE members SET display_name = ?, age_band = ?, country_code = ?, email = ?, phone = ?, version = ?, updated_at = ? WHERE id = ?`,
+		m.DisplayName, m.AgeBand, m.CountryCode, m.Email, m.Phone, m.Version, m.UpdatedAt, m.ID).Error
+	if err != nil {
+		return nil, fmt.Errorf("update member %d: %w", m.ID, translate(err))
+	}
+	return m, t.Audit("updateMember", relay.TypeMember, m.GlobalID(), before, auditMember(m))
 }
 
-// ShareMember lets another organization register or enrol a member; the caller must answer
-// for the member (requireMemberCustodian). Sharing shows nothing personal by itself.
+// ShareMember lets another organization register or enrol a member, by the member's owner
+// alone (lockOwnMember): a holder never passes a member on. Sharing shows nothing personal by
+// itself; the holder sees the member's name only while it organizes an event the member is
+// registered for or coordinates a network the member is in. The member's version goes up,
+// so that the change reaches the holder's sync.
 func (t *Tx) ShareMember(memberID, orgID int64) (*models.Member, error) {
 	var p validate.Problems
-	m, err := t.lockMember("member", memberID, &p)
+	m, err := t.lockOwnMember(memberID, "share the member", &p)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.requireMemberCustodian(m, "share the member"); err != nil {
+	if err := t.shareTarget(orgID, &p); err != nil {
 		return nil, err
+	}
+	share := &models.MemberShare{MemberID: m.ID, OrganizationID: orgID, SharedBy: &t.caller.KeyID, SharedAt: time.Now()}
+	res := t.db.Clauses(clause.OnConflict{DoNothing: true}).Create(share)
+	if res.Error != nil {
+		return nil, fmt.Errorf("share member %d: %w", m.ID, translate(res.Error))
+	}
+	if res.RowsAffected == 0 {
+		return m, nil // shared already: a retry changes nothing
+	}
+	before := auditMember(m)
+	if err := t.bumpMember(m, share.SharedAt); err != nil {
+		return nil, err
+	}
+	return m, t.Audit("shareMember", relay.TypeMember, m.GlobalID(), before, shareAudit{auditMember(m), auditShare(share)})
+}
+
+// UnshareMember withdraws a share, by the member's owner. From the commit on, the former
+// holder reaches the member no more: its registrations and memberships stay, and count, but
+// show it no name, and the member leaves its lists, node and sync.
+func (t *Tx) UnshareMember(memberID, orgID int64) (*models.Member, error) {
+	var p validate.Problems
+	m, err := t.lockOwnMember(memberID, "withdraw a share of the member", &p)
+	if err != nil {
+		return nil, err
+	}
+	var share models.MemberShare
+	err = t.db.Raw(`DELETE FROM member_shares WHERE member_id = ? AND organization_id = ? RETURNING *`, m.ID, orgID).Scan(&share).Error
+	if err != nil {
+		return nil, fmt.Errorf("withdraw share of member %d: %w", m.ID, translate(err))
+	}
+	if share.MemberID == 0 {
+		p.Add("organization", validate.NotFound, "the member is not shared with that organization")
+		return nil, p
+	}
+	before := shareAudit{auditMember(m), auditShare(&share)}
+	if err := t.bumpMember(m, time.Now()); err != nil {
+		return nil, err
+	}
+	return m, t.Audit("unshareMember", relay.TypeMember, m.GlobalID(), before, auditMember(m))
+}
+
+// shareTarget checks the organization a member is shared with: one that exists and is not
+// the owner itself.
+func (t *Tx) shareTarget(orgID int64, p *validate.Problems) error {
+	if orgID == t.caller.OrgID {
+		p.Add("organization", validate.Invalid, "the member is your organization's own; share it with another organization")
+		return *p
 	}
 	var exists bool
 	if err := t.db.Raw(`SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?)`, orgID).Scan(&exists).Error; err != nil {
-		return nil, fmt.Errorf("organization %d: %w", orgID, translate(err))
+		return fmt.Errorf("organization %d: %w", orgID, translate(err))
 	}
 	if !exists {
 		p.Add("organization", validate.NotFound, "no organization has that ID")
-		return nil, p
+		return *p
 	}
-	share := &models.MemberShare{MemberID: m.ID, OrganizationID: orgID, SharedBy: &t.caller.KeyID, SharedAt: time.Now()}
-	if err := t.db.Clauses(clause.OnConflict{DoNothing: true}).Create(share).Error; err != nil {
-		return nil, fmt.Errorf("share member %d: %w", m.ID, translate(err))
+	return nil
+}
+
+// shareAudit is what the audit log keeps of a share or its withdrawal: the member as
+// memberAudit keeps it, and who holds it since when.
+type shareAudit struct {
+	memberAudit
+	Share shareAuditEntry `json:"share"`
+}
+
+type shareAuditEntry struct {
+	Organization string    `json:"organization"`
+	SharedAt     time.Time `json:"sharedAt"`
+}
+
+func auditShare(s *models.MemberShare) shareAuditEntry {
+	return shareAuditEntry{Organization: relay.EncodeInt(relay.TypeOrganization, s.OrganizationID), SharedAt: s.SharedAt}
+}
+
+// MemberShares returns the shares of each member, oldest first.
+func (s *Store) MemberShares(ctx context.Context, memberIDs []int64) (map[int64][]*models.MemberShare, error) {
+	var rows []*models.MemberShare
+	err := s.db.WithContext(ctx).Raw(`SELECT * FROM member_shares WHERE member_id = ANY(?::bigint[])
+		ORDER BY member_id, shared_at, organization_id`, idList(memberIDs)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("shares of %d members: %w", len(memberIDs), translate(err))
 	}
-	return m, t.Audit("shareMember", relay.TypeMember, m.GlobalID(), nil, share)
+	out := make(map[int64][]*models.MemberShare, len(memberIDs))
+	for _, sh := range rows {
+		out[sh.MemberID] = append(out[sh.MemberID], sh)
+	}
+	return out, nil
 }
 
 // memberForPlace locks a member about to be given a place in a network or at an event: one
-// the caller's organization answers for, not erased, and with a guardian's consent if a minor.
+// the caller's organization recorded or was shared (lockMember), not erased, and with a
+// guardian's consent if a minor. Giving a member a place shows its name to the organizer or
+// coordinator, so an organization may not do it to a member whose ID it merely guessed.
 func (t *Tx) memberForPlace(memberID int64, p *validate.Problems) (*models.Member, error) {
-	m, err := t.lockCustodiedMember("member", memberID, p)
+	m, _, err := t.lockMember("member", memberID, p)
 	if err != nil {
 		return nil, err
 	}
@@ -275,24 +382,32 @@ var (
 	consentMethods        = map[string]bool{"WRITTEN": true, "VERBAL": true, "DIGITAL": true}
 )
 
+// oldestAge is the age a member of each band is younger than; AGE_25_PLUS has none.
+var oldestAge = map[string]int{"UNDER_13": 13, "AGE_13_15": 16, "AGE_16_17": 18, "AGE_18_24": 25}
+
+// earliestBirth is the earliest day a member of the age band can have been born, as of now:
+// no consent for the member can be older. The band 25 and over goes back to 1900, the start
+// of every date window of the API.
+func earliestBirth(ageBand string, now time.Time) time.Time {
+	age, ok := oldestAge[ageBand]
+	if !ok {
+		return time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return now.AddDate(-age, 0, 0)
+}
+
 // consentClockSkew forgives a client clock slightly ahead of ours: a consent taken on a
 // phone a moment ago is not in the future.
 const consentClockSkew = 5 * time.Minute
 
 // RecordGuardianConsent records a guardian's consent, by the organization that recorded the
-// member or one that may see the member. It is needed for a minor; an age band can be given
-// wrongly, so a consent for an adult is kept too. A later consent does not replace an
-// earlier one; the member shows the latest.
+// member alone. It is needed for a minor; an age band can be given wrongly, so a consent for
+// an adult is kept too. A later consent does not replace an earlier one in the table; the
+// member shows the latest, and the audit log keeps every one.
 func (t *Tx) RecordGuardianConsent(memberID int64, in ConsentInput) (*models.Member, error) {
-	if err := auth.RequireRole(t.caller, auth.RoleEditor, "record a guardian's consent"); err != nil {
-		return nil, err
-	}
 	var p validate.Problems
-	m, err := t.lockMember("member", memberID, &p)
+	m, err := t.lockOwnMember(memberID, "record a guardian's consent for the member", &p)
 	if err != nil {
-		return nil, err
-	}
-	if err := t.requireMemberCustodian(m, "record a guardian's consent for the member"); err != nil {
 		return nil, err
 	}
 	guardian := strings.TrimSpace(in.GuardianName)
@@ -304,8 +419,11 @@ func (t *Tx) RecordGuardianConsent(memberID int64, in ConsentInput) (*models.Mem
 		p.Add("method", validate.Invalid, "method must be WRITTEN, VERBAL or DIGITAL")
 	}
 	now := time.Now()
-	if in.GivenAt.After(now.Add(consentClockSkew)) {
+	switch earliest := earliestBirth(m.AgeBand, now); {
+	case in.GivenAt.After(now.Add(consentClockSkew)):
 		p.Add("givenAt", validate.OutOfRange, "givenAt must not be in the future")
+	case in.GivenAt.Before(earliest):
+		p.Add("givenAt", validate.OutOfRange, "givenAt must not be before %s: a member in age band %s was not born earlier", earliest.Format(time.DateOnly), m.AgeBand)
 	}
 	if m.Erased() {
 		p.Add("member", validate.InvalidState, "the member's data has been erased")
@@ -422,7 +540,7 @@ func (t *Tx) LeaveNetwork(memberID, networkID int64) (*models.Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := t.lockMember("member", memberID, &p)
+	m, _, err := t.lockMember("member", memberID, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -445,7 +563,8 @@ func (t *Tx) LeaveNetwork(memberID, networkID int64) (*models.Member, error) {
 }
 
 // erasedRequestHash replaces the request hash of the idempotency records of the writes whose
-// input held an erased member's personal data (its creation and its guardians' consents):
+// input held an erased member's personal data (its creation, its corrections and its
+// guardians' consents):
 // the hash was taken over that data, so it goes, and a retry of such a write gets
 // IDEMPOTENCY_KEY_REUSED rather than recreating what was erased.
 var erasedRequestHash = make([]byte, 32)
@@ -453,16 +572,12 @@ var erasedRequestHash = make([]byte, 32)
 // EraseMember removes a member's personal data for good: name, contact details and the
 // names of guardians. The rows stay, so that counts of members and registrations stay true.
 // Erasing an erased member changes nothing and succeeds, so that a retried erasure is safe.
+// Only the organization that recorded the member erases it: a request to erase reaches the
+// holders of a share through that organization, which answers for the member.
 func (t *Tx) EraseMember(memberID int64) (*models.Member, error) {
-	if err := auth.RequireRole(t.caller, auth.RoleEditor, "erase a member"); err != nil {
-		return nil, err
-	}
 	var p validate.Problems
-	m, err := t.lockMember("member", memberID, &p)
+	m, err := t.lockOwnMember(memberID, "erase the member", &p)
 	if err != nil {
-		return nil, err
-	}
-	if err := t.requireMemberCustodian(m, "erase the member"); err != nil {
 		return nil, err
 	}
 	before := auditMember(m)
@@ -481,7 +596,7 @@ func (t *Tx) EraseMember(memberID int64) (*models.Member, error) {
 		return nil, fmt.Errorf("erase guardians of member %d: %w", m.ID, translate(err))
 	}
 	err = t.db.Exec(`UPDATE idempotency_keys SET request_hash = ?
-		WHERE operation IN ('createMember', 'recordGuardianConsent') AND result->>'id' = ? AND request_hash <> ?`,
+		WHERE operation IN ('createMember', 'updateMember', 'recordGuardianConsent') AND result->>'id' = ? AND request_hash <> ?`,
 		erasedRequestHash, m.GlobalID(), erasedRequestHash).Error
 	if err != nil {
 		return nil, fmt.Errorf("forget requests of member %d: %w", m.ID, translate(err))

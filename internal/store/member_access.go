@@ -2,45 +2,74 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/validate"
 	"campaigns/models"
 )
 
-// The reasons an organization may read a member's name and contact details, as the access
-// log records them. Anyone without one sees counts only.
+// A member belongs to the organization that recorded it (its owner). Only the owner decides
+// where the member's data goes: it shares the member with another organization, and only an
+// organization it shared the member with (a holder) may register or enrol it. A holder reads
+// the member's name and contact details only while its role needs them (it organizes an event
+// the member is registered for, or coordinates a network the member is in), and it never
+// passes the member on: a network it coordinates with others, or an event it organizes, shows
+// the member to no one the owner did not share it with.
+
+// The reasons an organization may reach a member, as the access log records them. Anyone
+// without one learns nothing of the member, not even that its ID exists.
 const (
-	// ReasonCoordinator is an organization coordinating a network the member belongs to now.
+	// ReasonOwner is the organization that recorded the member.
+	ReasonOwner = "recording-organization"
+	// ReasonCoordinator is a holder of a share coordinating a network the member belongs to now.
 	ReasonCoordinator = "network-coordinator"
-	// ReasonOrganizer is the organizer of an event the member holds a live registration for.
+	// ReasonOrganizer is a holder of a share organizing an event the member holds a live
+	// registration for.
 	ReasonOrganizer = "event-organizer"
+	// ReasonHolder is a holder of a share with no such role yet: it may register or enrol the
+	// member and sees its age band and country, but not its name or contact details.
+	ReasonHolder = "share-holder"
 )
 
-// memberReasonsSQL gives, for each member ID of the array, why the organization may see the
-// member's personal data, or an empty text when it may not. The rule is in this one
-// statement so that reads and writes cannot disagree about it. Arguments: org, org, IDs.
+// SeesPersonalData reports whether an organization reaching a member for reason may see its
+// name, contact details and guardian's consent.
+func SeesPersonalData(reason string) bool {
+	return reason != "" && reason != ReasonHolder
+}
+
+// memberReasonsSQL gives, for each member ID of the array, why the organization may reach
+// the member, or an empty text when it may not. The rule is in this one statement so that
+// reads and writes cannot disagree about it. Arguments: org, org, org, org, IDs.
 const memberReasonsSQL = `
 SELECT m.id AS member_id,
 	CASE
+		WHEN m.organization_id = ? THEN '` + ReasonOwner + `'
+		WHEN NOT EXISTS (SELECT 1 FROM member_shares s WHERE s.member_id = m.id AND s.organization_id = ?) THEN ''
 		WHEN EXISTS (SELECT 1 FROM memberships ms
 			JOIN network_coordinators nc ON nc.network_id = ms.network_id
 			WHERE ms.member_id = m.id AND ms.left_at IS NULL AND nc.organization_id = ?) THEN '` + ReasonCoordinator + `'
 		WHEN EXISTS (SELECT 1 FROM registrations r
 			JOIN events e ON e.id = r.event_id
 			WHERE r.member_id = m.id AND r.status <> 'CANCELLED' AND e.organizer_id = ?) THEN '` + ReasonOrganizer + `'
-		ELSE ''
+		ELSE '` + ReasonHolder + `'
 	END AS reason
-FROM unnest(?::bigint[]) AS m(id)`
+FROM members m WHERE m.id = ANY(?::bigint[])`
+
+// memberReachSQL is the condition, on a members row m, that organization ? reaches it: the
+// rows memberReasonsSQL gives a reason. Lists of members use it. Arguments: org, org.
+const memberReachSQL = `(m.organization_id = ? OR EXISTS (SELECT 1 FROM member_shares s
+	WHERE s.member_id = m.id AND s.organization_id = ?))`
 
 func memberReasons(db *gorm.DB, orgID int64, memberIDs []int64) (map[int64]string, error) {
 	var rows []struct {
 		MemberID int64
 		Reason   string
 	}
-	if err := db.Raw(memberReasonsSQL, orgID, orgID, idList(memberIDs)).Scan(&rows).Error; err != nil {
+	if err := db.Raw(memberReasonsSQL, orgID, orgID, orgID, orgID, idList(memberIDs)).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make(map[int64]string, len(rows))
@@ -50,8 +79,8 @@ func memberReasons(db *gorm.DB, orgID int64, memberIDs []int64) (map[int64]strin
 	return out, nil
 }
 
-// MemberAccess returns, for each member ID, why the organization orgID may see the member's
-// name and contact details ("" when it may not). Loaders call it once per level of a query.
+// MemberAccess returns, for each member ID, why the organization orgID may reach the member
+// ("" when it may not). Loaders call it once per level of a query.
 func (s *Store) MemberAccess(ctx context.Context, orgID int64, memberIDs []int64) (map[int64]string, error) {
 	out, err := memberReasons(s.db.WithContext(ctx), orgID, memberIDs)
 	if err != nil {
@@ -106,22 +135,46 @@ func (t *Tx) memberReason(memberID int64) (string, error) {
 	return reasons[memberID], nil
 }
 
-// requireMemberCustodian lets through an editor or admin of the organization that recorded
-// the member, or of one that may see the member's personal data: those are the ones who
-// answer for the member, record a guardian's consent and carry out an erasure.
-func (t *Tx) requireMemberCustodian(m *models.Member, action string) error {
-	if err := auth.RequireRole(t.caller, auth.RoleEditor, action); err != nil {
-		return err
+// noMember is the answer to a member ID the caller cannot reach, the same as to an ID that
+// no member has, so that a refusal tells nothing of who exists.
+func noMember(field string, p *validate.Problems) error {
+	p.Add(field, validate.NotFound, "no member has that ID")
+	return *p
+}
+
+// lockMember loads and locks a member the caller's organization reaches (memberReasonsSQL),
+// with the reason; to anyone else the member does not exist, just like an unknown ID.
+func (t *Tx) lockMember(field string, id int64, p *validate.Problems) (*models.Member, string, error) {
+	m, err := lockRow[models.Member](t, "members", id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, "", noMember(field, p)
 	}
-	if m.OrganizationID == t.caller.OrgID {
-		return nil
+	if err != nil {
+		return nil, "", err
 	}
 	reason, err := t.memberReason(m.ID)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	if reason == "" {
-		return fmt.Errorf("%w: only the organization that recorded the member, the coordinators of its networks or the organizers of its events may %s", auth.ErrForbidden, action)
+		return nil, "", noMember(field, p)
 	}
-	return nil
+	return m, reason, nil
+}
+
+// lockOwnMember is lockMember for a decision that is the owner's alone: sharing, consent,
+// personal data, erasure. An editor or admin of the owner passes; a holder, which reaches the
+// member, is refused FORBIDDEN; anyone else gets NOT_FOUND as for an unknown ID.
+func (t *Tx) lockOwnMember(id int64, action string, p *validate.Problems) (*models.Member, error) {
+	if err := auth.RequireRole(t.caller, auth.RoleEditor, action); err != nil {
+		return nil, err
+	}
+	m, reason, err := t.lockMember("member", id, p)
+	if err != nil {
+		return nil, err
+	}
+	if reason != ReasonOwner {
+		return nil, fmt.Errorf("%w: only the organization that recorded the member may %s; ask it to", auth.ErrForbidden, action)
+	}
+	return m, nil
 }

@@ -73,7 +73,16 @@ var memberList = listSpec{
 // MembersOfNetwork are a network's members; keys are network IDs.
 const MembersOfNetwork = Parent("ms.network_id = par.key::bigint")
 
-var currentMembers = []cond{{sql: "ms.left_at IS NULL"}}
+// MemberFilter narrows a network's members to those the viewing organization reaches
+// (memberReachSQL): a coordinator lists only the members recorded by or shared with its
+// organization, though its network may hold others.
+type MemberFilter struct {
+	Viewer int64
+}
+
+func (f MemberFilter) conds() []cond {
+	return []cond{{sql: "ms.left_at IS NULL"}, {memberReachSQL, []any{f.Viewer, f.Viewer}}}
+}
 
 // RegistrationCount is how many registrations an event has of each kind.
 type RegistrationCount struct {
@@ -360,19 +369,20 @@ func (s *Store) CountRegistrationPages(ctx context.Context, by Parent, keys []st
 	return out, nil
 }
 
-// MemberPages returns, in one statement, a page of current members for each network key.
-// The filter is unused; it keeps the shape the loaders expect of a nested list.
-func (s *Store) MemberPages(ctx context.Context, by Parent, keys []string, _ struct{}, o Order, req page.Request) (map[string]page.Page[*models.Member], error) {
-	out, err := listPages[models.Member](ctx, s.db, memberList, by, keys, currentMembers, o, req)
+// MemberPages returns, in one statement, a page of the current members the filter's viewer
+// reaches for each network key.
+func (s *Store) MemberPages(ctx context.Context, by Parent, keys []string, f MemberFilter, o Order, req page.Request) (map[string]page.Page[*models.Member], error) {
+	out, err := listPages[models.Member](ctx, s.db, memberList, by, keys, f.conds(), o, req)
 	if err != nil {
 		return nil, fmt.Errorf("member pages of %d networks: %w", len(keys), err)
 	}
 	return out, nil
 }
 
-// CountMemberPages counts, in one statement, the current members of each network key.
-func (s *Store) CountMemberPages(ctx context.Context, by Parent, keys []string, _ struct{}) (map[string]int, error) {
-	out, err := listCounts(ctx, s.db, memberList, by, keys, currentMembers, 0)
+// CountMemberPages counts, in one statement, the current members the filter's viewer
+// reaches of each network key.
+func (s *Store) CountMemberPages(ctx context.Context, by Parent, keys []string, f MemberFilter) (map[string]int, error) {
+	out, err := listCounts(ctx, s.db, memberList, by, keys, f.conds(), 0)
 	if err != nil {
 		return nil, fmt.Errorf("count member pages of %d networks: %w", len(keys), err)
 	}
