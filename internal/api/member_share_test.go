@@ -48,7 +48,9 @@ type memberCase struct {
 	vars        func(w *memberWorld, member string) map[string]any
 }
 
-func (w *memberWorld) org(name string) string { return relay.EncodeInt(relay.TypeOrganization, w.orgs[name]) }
+func (w *memberWorld) org(name string) string {
+	return relay.EncodeInt(relay.TypeOrganization, w.orgs[name])
+}
 
 // memberCases are every mutation that takes a member's ID.
 var memberCases = []memberCase{
