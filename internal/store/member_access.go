@@ -144,19 +144,20 @@ func noMember(field string, p *validate.Problems) error {
 
 // lockMember loads and locks a member the caller's organization reaches (memberReasonsSQL),
 // with the reason; to anyone else the member does not exist, just like an unknown ID.
+//
+// The member is locked before the reason is read: a withdrawal of a share locks the member
+// too, so a write that waited for one sees the share gone. An unknown ID runs the same two
+// statements as a hidden member, so that neither answers sooner than the other.
 func (t *Tx) lockMember(field string, id int64, p *validate.Problems) (*models.Member, string, error) {
 	m, err := lockRow[models.Member](t, "members", id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, "", noMember(field, p)
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, "", err
 	}
-	reason, err := t.memberReason(m.ID)
-	if err != nil {
-		return nil, "", err
+	reason, rerr := t.memberReason(id)
+	if rerr != nil {
+		return nil, "", rerr
 	}
-	if reason == "" {
+	if m == nil || reason == "" {
 		return nil, "", noMember(field, p)
 	}
 	return m, reason, nil
