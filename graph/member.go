@@ -89,14 +89,28 @@ func memberGuardianConsent(ctx context.Context, m *models.Member) (*models.Guard
 	return loader.For(ctx).GuardianConsent(ctx, m.ID)
 }
 
-// memberSharedWith shows who holds a member to the admins of the organization that recorded
-// it, and to no one else: the list says where a child's data has gone.
-func memberSharedWith(ctx context.Context, m *models.Member) ([]*models.MemberShare, error) {
+// ownerAdmin reports whether the caller holds an admin key of the organization that recorded
+// the member: only such a caller learns where the member's data has gone.
+func ownerAdmin(ctx context.Context, m *models.Member) bool {
 	c := auth.FromContext(ctx)
-	if c.OrgID != m.OrganizationID || !c.AtLeast(auth.RoleAdmin) {
+	return c.OrgID == m.OrganizationID && c.AtLeast(auth.RoleAdmin)
+}
+
+// memberSharedWith shows who holds a member to the owner's admins, and to no one else.
+func memberSharedWith(ctx context.Context, m *models.Member) ([]*models.MemberShare, error) {
+	if !ownerAdmin(ctx, m) {
 		return nil, nil
 	}
 	return loader.For(ctx).MemberShares(ctx, m.ID)
+}
+
+// memberReaders shows who has read the member's personal data to the owner's admins, and to
+// no one else.
+func memberReaders(ctx context.Context, m *models.Member) ([]*models.MemberReader, error) {
+	if !ownerAdmin(ctx, m) {
+		return nil, nil
+	}
+	return loader.For(ctx).MemberReaders(ctx, m.ID)
 }
 
 func memberCountry(ctx context.Context, m *models.Member) (*models.Country, error) {

@@ -46,6 +46,18 @@ func (r *memberResolver) SharedWith(ctx context.Context, obj *models.Member) ([]
 	return memberSharedWith(ctx, obj)
 }
 
+func (r *memberResolver) Readers(ctx context.Context, obj *models.Member) ([]*models.MemberReader, error) {
+	return memberReaders(ctx, obj)
+}
+
+func (r *memberReaderResolver) Organization(ctx context.Context, obj *models.MemberReader) (*models.Organization, error) {
+	return loader.For(ctx).Organization(ctx, obj.OrganizationID)
+}
+
+func (r *memberReaderResolver) Reasons(ctx context.Context, obj *models.MemberReader) ([]string, error) {
+	return obj.Reasons, nil
+}
+
 func (r *memberShareResolver) Organization(ctx context.Context, obj *models.MemberShare) (*models.Organization, error) {
 	return loader.For(ctx).Organization(ctx, obj.OrganizationID)
 }
@@ -112,12 +124,15 @@ func (r *youthNetworkResolver) Members(ctx context.Context, obj *models.YouthNet
 
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
 
+func (r *Resolver) MemberReader() generated.MemberReaderResolver { return &memberReaderResolver{r} }
+
 func (r *Resolver) MemberShare() generated.MemberShareResolver { return &memberShareResolver{r} }
 
 func (r *Resolver) Registration() generated.RegistrationResolver { return &registrationResolver{r} }
 
 type (
 	memberResolver       struct{ *Resolver }
+	memberReaderResolver struct{ *Resolver }
 	memberShareResolver  struct{ *Resolver }
 	registrationResolver struct{ *Resolver }
 )

@@ -102,3 +102,13 @@ type MemberShare struct {
 	SharedBy       *int64
 	SharedAt       time.Time `gorm:"type:timestamptz;not null"`
 }
+
+// MemberReader sums up an organization's reads of a member's personal data from the access
+// log, for the organization that recorded the member: where the child's data has gone.
+type MemberReader struct {
+	MemberID       int64
+	OrganizationID int64
+	Reads          int
+	LastReadAt     time.Time
+	Reasons        StringList `gorm:"type:text[]"`
+}

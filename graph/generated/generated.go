@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	IndicatorBreakdown() IndicatorBreakdownResolver
 	IndicatorPeriod() IndicatorPeriodResolver
 	Member() MemberResolver
+	MemberReader() MemberReaderResolver
 	MemberShare() MemberShareResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
@@ -412,6 +413,7 @@ type ComplexityRoot struct {
 		GlobalID        func(childComplexity int) int
 		GuardianConsent func(childComplexity int) int
 		Minor           func(childComplexity int) int
+		Readers         func(childComplexity int) int
 		RecordedBy      func(childComplexity int) int
 		SharedWith      func(childComplexity int) int
 		Version         func(childComplexity int) int
@@ -444,6 +446,13 @@ type ComplexityRoot struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
 		UserErrors       func(childComplexity int) int
+	}
+
+	MemberReader struct {
+		LastReadAt   func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Reads        func(childComplexity int) int
+		Reasons      func(childComplexity int) int
 	}
 
 	MemberShare struct {
@@ -815,6 +824,12 @@ type MemberResolver interface {
 
 	RecordedBy(ctx context.Context, obj *models.Member) (*models.Organization, error)
 	SharedWith(ctx context.Context, obj *models.Member) ([]*models.MemberShare, error)
+	Readers(ctx context.Context, obj *models.Member) ([]*models.MemberReader, error)
+}
+type MemberReaderResolver interface {
+	Organization(ctx context.Context, obj *models.MemberReader) (*models.Organization, error)
+
+	Reasons(ctx context.Context, obj *models.MemberReader) ([]string, error)
 }
 type MemberShareResolver interface {
 	Organization(ctx context.Context, obj *models.MemberShare) (*models.Organization, error)
@@ -2507,6 +2522,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Minor(childComplexity), true
+	case "Member.readers":
+		if e.ComplexityRoot.Member.Readers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Readers(childComplexity), true
 	case "Member.recordedBy":
 		if e.ComplexityRoot.Member.RecordedBy == nil {
 			break
@@ -2614,6 +2635,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberPayload.UserErrors(childComplexity), true
+
+	case "MemberReader.lastReadAt":
+		if e.ComplexityRoot.MemberReader.LastReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberReader.LastReadAt(childComplexity), true
+	case "MemberReader.organization":
+		if e.ComplexityRoot.MemberReader.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberReader.Organization(childComplexity), true
+	case "MemberReader.reads":
+		if e.ComplexityRoot.MemberReader.Reads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberReader.Reads(childComplexity), true
+	case "MemberReader.reasons":
+		if e.ComplexityRoot.MemberReader.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberReader.Reasons(childComplexity), true
 
 	case "MemberShare.organization":
 		if e.ComplexityRoot.MemberShare.Organization == nil {
@@ -5867,6 +5913,20 @@ type Member implements Node {
   recordedBy: Organization!
   "The organizations the member is shared with, oldest share first; null unless the caller holds an admin key of the organization that recorded the member."
   sharedWith: [MemberShare!]
+  "Who has read the member's name, contact details or consent, by organization, the latest reader first, from the access log; null unless the caller holds an admin key of the organization that recorded the member."
+  readers: [MemberReader!]
+}
+
+"An organization's reads of a member's personal data."
+type MemberReader {
+  "The organization whose keys read it."
+  organization: Organization!
+  "How many requests read it."
+  reads: Int!
+  "When it was last read."
+  lastReadAt: DateTime!
+  "Why the organization could read it: ` + "`" + `recording-organization` + "`" + `, ` + "`" + `network-coordinator` + "`" + ` or ` + "`" + `event-organizer` + "`" + `."
+  reasons: [String!]!
 }
 
 "A member's share with another organization, which may then register and enrol the member."
@@ -7870,6 +7930,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_recordedBy(ctx, field)
 	case "sharedWith":
 		return ec.fieldContext_Member_sharedWith(ctx, field)
+	case "readers":
+		return ec.fieldContext_Member_readers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -7930,6 +7992,20 @@ func (ec *executionContext) childFields_MemberPayload(ctx context.Context, field
 		return ec.fieldContext_MemberPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberReader(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_MemberReader_organization(ctx, field)
+	case "reads":
+		return ec.fieldContext_MemberReader_reads(ctx, field)
+	case "lastReadAt":
+		return ec.fieldContext_MemberReader_lastReadAt(ctx, field)
+	case "reasons":
+		return ec.fieldContext_MemberReader_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberReader", field.Name)
 }
 
 func (ec *executionContext) childFields_MemberShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17127,6 +17203,38 @@ func (ec *executionContext) fieldContext_Member_sharedWith(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Member_readers(ctx context.Context, field graphql.CollectedField, obj *models.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_readers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().Readers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.MemberReader) graphql.Marshaler {
+			return ec.marshalOMemberReader2ᚕᚖcampaignsᚋmodelsᚐMemberReaderᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_readers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberReader(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*models.Member]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17501,6 +17609,107 @@ func (ec *executionContext) _MemberPayload_clientMutationId(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_MemberPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberReader_organization(ctx context.Context, field graphql.CollectedField, obj *models.MemberReader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberReader_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberReader().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖcampaignsᚋmodelsᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberReader_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberReader",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberReader_reads(ctx context.Context, field graphql.CollectedField, obj *models.MemberReader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberReader_reads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reads, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberReader_reads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberReader", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberReader_lastReadAt(ctx context.Context, field graphql.CollectedField, obj *models.MemberReader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberReader_lastReadAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberReader_lastReadAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberReader", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MemberReader_reasons(ctx context.Context, field graphql.CollectedField, obj *models.MemberReader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberReader_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberReader().Reasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberReader_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberReader", field, true, true, "String")
 }
 
 func (ec *executionContext) _MemberShare_organization(ctx context.Context, field graphql.CollectedField, obj *models.MemberShare) (ret graphql.Marshaler) {
@@ -30957,6 +31166,12 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_sharedWith(ctx, field, obj)
 				})
+		case "readers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_readers(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31168,6 +31383,56 @@ func (ec *executionContext) _MemberPayload(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberReaderImplementors = []string{"MemberReader"}
+
+func (ec *executionContext) _MemberReader(ctx context.Context, sel ast.SelectionSet, obj *models.MemberReader) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberReaderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberReader")
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberReader_organization(ctx, field, obj)
+				})
+		case "reads":
+			out.Values[i] = ec._MemberReader_reads(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastReadAt":
+			out.Values[i] = ec._MemberReader_lastReadAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberReader_reasons(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34698,6 +34963,14 @@ func (ec *executionContext) marshalNMemberPayload2ᚖcampaignsᚋgraphᚋmodel�
 	return ec._MemberPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMemberReader2ᚖcampaignsᚋmodelsᚐMemberReader(ctx context.Context, sel ast.SelectionSet, v *models.MemberReader) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberReader!")
+		return graphql.Null
+	}
+	return ec._MemberReader(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMemberShare2ᚖcampaignsᚋmodelsᚐMemberShare(ctx context.Context, sel ast.SelectionSet, v *models.MemberShare) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MemberShare!")
@@ -36301,6 +36574,25 @@ func (ec *executionContext) marshalOMemberContact2ᚖcampaignsᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._MemberContact(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMemberReader2ᚕᚖcampaignsᚋmodelsᚐMemberReaderᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.MemberReader) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberReader2ᚖcampaignsᚋmodelsᚐMemberReader(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOMemberShare2ᚕᚖcampaignsᚋmodelsᚐMemberShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.MemberShare) graphql.Marshaler {

@@ -295,6 +295,32 @@ func TestUnshareMember(t *testing.T) {
 	if s.Node == nil || s.Node.SharedWith == nil || len(*s.Node.SharedWith) != 1 || (*s.Node.SharedWith)[0].Organization.Slug != "mem-coordinator" {
 		t.Errorf("after the withdrawal the owner's admin sees %+v", s.Node)
 	}
+	// The owner's admin learns who read the member (the coordinator read its name in the
+	// payload of its join); nobody else does.
+	const readersQuery = `query($id: ID!) { node(id: $id) { ... on Member { readers { organization { slug } reads reasons lastReadAt } } } }`
+	var r struct {
+		Node *struct {
+			Readers *[]struct {
+				Organization struct{ Slug string }
+				Reads        int
+				Reasons      []string
+			}
+		}
+	}
+	w.as("creator", "ADMIN").Query(t, readersQuery, map[string]any{"id": m}).MustData(t, &r)
+	readers := map[string]int{}
+	if r.Node != nil && r.Node.Readers != nil {
+		for _, rd := range *r.Node.Readers {
+			readers[rd.Organization.Slug+" "+strings.Join(rd.Reasons, ",")] = rd.Reads
+		}
+	}
+	if readers["mem-organizer event-organizer"] < 1 || readers["mem-creator recording-organization"] < 1 || readers["mem-coordinator network-coordinator"] < 1 {
+		t.Errorf("the owner's admin sees the readers %v", readers)
+	}
+	w.as("coordinator", "ADMIN").Query(t, readersQuery, map[string]any{"id": m}).MustData(t, &r)
+	if r.Node == nil || r.Node.Readers != nil {
+		t.Errorf("a holder sees the readers: %+v", r.Node)
+	}
 	var audit string
 	memberQueryValue(t, w.url, `SELECT before::text FROM audit_log WHERE action = 'unshareMember'`, nil, &audit)
 	if !strings.Contains(audit, w.org("organizer")) || strings.Contains(audit, "Su Su") || strings.Contains(audit, "susu@") {

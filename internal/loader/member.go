@@ -24,6 +24,7 @@ type memberSet struct {
 	registrations *dataloadgen.Loader[int64, *models.Registration]
 	consents      *dataloadgen.Loader[int64, *models.GuardianConsent]
 	shares        *dataloadgen.Loader[int64, []*models.MemberShare]
+	readers       *dataloadgen.Loader[int64, []*models.MemberReader]
 	access        *dataloadgen.Loader[accessKey, string]
 	reads         *dataloadgen.Loader[readKey, struct{}]
 	regCounts     *dataloadgen.Loader[int64, store.RegistrationCount]
@@ -60,6 +61,7 @@ func newMemberSet(s *store.Store) *memberSet {
 		registrations: dataloadgen.NewMappedLoader(s.RegistrationsByID, opt),
 		consents:      dataloadgen.NewMappedLoader(s.GuardianConsents, opt),
 		shares:        dataloadgen.NewMappedLoader(s.MemberShares, opt),
+		readers:       dataloadgen.NewMappedLoader(s.MemberReaders, opt),
 		access:        dataloadgen.NewMappedLoader(accessFetch(s), opt),
 		reads:         dataloadgen.NewLoader(readsFetch(s), opt),
 		regCounts:     dataloadgen.NewMappedLoader(s.RegistrationCounts, opt),
@@ -159,6 +161,15 @@ func (l *Loaders) MemberShares(ctx context.Context, memberID int64) ([]*models.M
 		return []*models.MemberShare{}, nil
 	}
 	return shares, err
+}
+
+// MemberReaders loads who has read a member's personal data; nobody is an empty list.
+func (l *Loaders) MemberReaders(ctx context.Context, memberID int64) ([]*models.MemberReader, error) {
+	readers, err := l.memberLoaders().readers.Load(ctx, memberID)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return []*models.MemberReader{}, nil
+	}
+	return readers, err
 }
 
 // MemberAccess returns why the caller may see a member's name and contact details, or ""

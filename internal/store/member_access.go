@@ -123,6 +123,24 @@ func (s *Store) LogMemberReads(ctx context.Context, caller auth.Caller, requestI
 	return nil
 }
 
+// MemberReaders sums up, for each member, the reads of its personal data by organization,
+// the latest reader first.
+func (s *Store) MemberReaders(ctx context.Context, memberIDs []int64) (map[int64][]*models.MemberReader, error) {
+	var rows []*models.MemberReader
+	err := s.db.WithContext(ctx).Raw(`SELECT member_id, organization_id, count(*) AS reads, max(at) AS last_read_at,
+		array_agg(DISTINCT reason ORDER BY reason) AS reasons
+		FROM member_access_log WHERE member_id = ANY(?::bigint[])
+		GROUP BY member_id, organization_id ORDER BY member_id, last_read_at DESC, organization_id`, idList(memberIDs)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("readers of %d members: %w", len(memberIDs), translate(err))
+	}
+	out := make(map[int64][]*models.MemberReader, len(memberIDs))
+	for _, r := range rows {
+		out[r.MemberID] = append(out[r.MemberID], r)
+	}
+	return out, nil
+}
+
 // memberReason is memberReasons for one member inside a write, for the caller's organization.
 func (t *Tx) memberReason(memberID int64) (string, error) {
 	if t.caller.Anonymous() {
