@@ -216,7 +216,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				case caller == anonymous:
 					want = "UNAUTHENTICATED"
 				case hiddenFromOthers[mc.name] && (caller == editorOther || caller == platform):
-					var got struct{ M struct{ UserErrors []struct{ Code string } } }
+					var got struct {
+						M struct{ UserErrors []struct{ Code string } }
+					}
 					res.MustData(t, &got)
 					if len(got.M.UserErrors) != 1 || got.M.UserErrors[0].Code != "NOT_FOUND" {
 						t.Errorf("%s: user errors %+v, want NOT_FOUND as for an unknown ID", caller, got.M.UserErrors)
