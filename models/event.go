@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math"
 	"time"
 
 	"campaigns/internal/relay"
@@ -186,12 +187,24 @@ type Venue struct {
 // GlobalID returns the venue's global ID.
 func (v *Venue) GlobalID() string { return relay.EncodeInt(relay.TypeVenue, v.ID) }
 
-// Coordinates returns the venue's position, or nil when it is not known.
+// Coordinates returns the venue's public position (PublicPosition), or nil when it is not known.
 func (v *Venue) Coordinates() *Coordinates {
 	if v.Latitude == nil || v.Longitude == nil {
 		return nil
 	}
-	return &Coordinates{Latitude: *v.Latitude, Longitude: *v.Longitude}
+	lat, lon := PublicPosition(*v.Latitude, *v.Longitude, v.AddressPrivate)
+	return &Coordinates{Latitude: lat, Longitude: lon}
+}
+
+// PublicPosition is the position of a venue that anyone may read: for a venue whose address
+// is private, rounded to two decimals of a degree (about a kilometre), since exact
+// coordinates would locate the people the private address protects. The store's near-me
+// search and exports apply the same rule in SQL (store.publicLatitude).
+func PublicPosition(lat, lon float64, private bool) (float64, float64) {
+	if !private {
+		return lat, lon
+	}
+	return math.Round(lat*100) / 100, math.Round(lon*100) / 100
 }
 
 // Address returns the street address, or nil when it is private.

@@ -29,13 +29,13 @@ type ExportEvent struct {
 
 const exportEventsSQL = `SELECT e.id, e.campaign_id, e.title, e.summary, e.kind, e.status, e.visibility, e.starts_at, e.ends_at,
 	e.date_precision, e.date_qualifier, e.time_zone, e.country_code, e.online_url, e.attendance, e.media_reach,
-	e.version, e.updated_at, e.organizer_id, c.slug, c.name, co.name, v.name, v.city, v.latitude, v.longitude, o.slug, o.name
+	e.version, e.updated_at, e.organizer_id, c.slug, c.name, co.name, v.name, v.city, %[2]s, %[3]s, o.slug, o.name
 FROM events e
 JOIN campaigns c ON c.id = e.campaign_id
 JOIN organizations o ON o.id = e.organizer_id
 LEFT JOIN venues v ON v.id = e.venue_id
 LEFT JOIN countries co ON co.code = e.country_code
-WHERE %s ORDER BY e.starts_at, e.id`
+WHERE %[1]s ORDER BY e.starts_at, e.id`
 
 // ExportEvents calls fn with each event the caller (f.Viewer) can see that matches f, soonest
 // first, as PostgreSQL sends them: one statement whose rows are scanned one at a time into
@@ -48,7 +48,7 @@ func (s *Store) ExportEvents(ctx context.Context, f EventFilter, fn func(*Export
 		&e.DatePrecision, &e.DateQualifier, &e.TimeZone, &e.CountryCode, &e.OnlineURL, &e.Attendance, &e.Reach,
 		&e.Version, &e.UpdatedAt, &e.OrganizerID, &e.CampaignSlug, &e.CampaignName, &e.CountryName, &e.VenueName, &e.City,
 		&e.Latitude, &e.Longitude, &e.OrganizerSlug, &e.OrganizerName}
-	return s.stream(ctx, "export events", "export_events", fmt.Sprintf(exportEventsSQL, w), args, dest, func() error {
+	return s.stream(ctx, "export events", "export_events", fmt.Sprintf(exportEventsSQL, w, publicLatitude("v"), publicLongitude("v")), args, dest, func() error {
 		e.VenueID = nil
 		return fn(&e)
 	})

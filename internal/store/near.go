@@ -35,15 +35,30 @@ func (n Near) Check() error {
 	return nil
 }
 
-// cond keeps the events whose venue lies within the circle. earth_box is a cube around the
-// point that the GiST index venues_earth_idx searches; it holds a little more than the circle,
-// so earth_distance, the great-circle distance, then refines it exactly.
+// publicLatitude and publicLongitude are a venue's public position in SQL, for the venues
+// table under alias: for a venue whose address is private, rounded to two decimals of a
+// degree (about a kilometre), so that no reading of its position locates it better than
+// that; models.PublicPosition is the same rule in Go. Migration 00008 indexes this expression.
+func publicLatitude(alias string) string {
+	return "CASE WHEN " + alias + ".address_private THEN round(" + alias + ".latitude::numeric, 2)::double precision ELSE " + alias + ".latitude END"
+}
+
+func publicLongitude(alias string) string {
+	return "CASE WHEN " + alias + ".address_private THEN round(" + alias + ".longitude::numeric, 2)::double precision ELSE " + alias + ".longitude END"
+}
+
+// nearPosition is a venue's public position as the earth_distance functions take it.
+var nearPosition = "ll_to_earth(" + publicLatitude("nv") + ", " + publicLongitude("nv") + ")"
+
+// cond keeps the events whose venue's public position lies within the circle. earth_box is
+// a cube around the point that the GiST index venues_public_earth_idx searches; it holds a
+// little more than the circle, so earth_distance, the great-circle distance, then refines it.
 func (n Near) cond() cond {
 	m := n.RadiusKm * 1000
 	return cond{
 		sql: `e.venue_id IN (SELECT nv.id FROM venues nv
-			WHERE earth_box(ll_to_earth(?, ?), ?) @> ll_to_earth(nv.latitude, nv.longitude)
-			AND earth_distance(ll_to_earth(?, ?), ll_to_earth(nv.latitude, nv.longitude)) <= ?)`,
+			WHERE earth_box(ll_to_earth(?, ?), ?) @> ` + nearPosition + `
+			AND earth_distance(ll_to_earth(?, ?), ` + nearPosition + `) <= ?)`,
 		args: []any{n.Latitude, n.Longitude, m, n.Latitude, n.Longitude, m},
 	}
 }

@@ -19,8 +19,8 @@ func TestEventsNearUsesTheEarthIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plan, "venues_earth_idx") {
-		t.Errorf("the plan does not use venues_earth_idx:\n%s", plan)
+	if !strings.Contains(plan, "venues_public_earth_idx") {
+		t.Errorf("the plan does not use venues_public_earth_idx:\n%s", plan)
 	}
 }
 
