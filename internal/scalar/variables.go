@@ -3,6 +3,7 @@ package scalar
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -15,15 +16,21 @@ import (
 // package cannot import).
 const CodeBadUserInput = "BAD_USER_INPUT"
 
-// Variables is a gqlgen extension that checks the Int values among a request's variables
-// before gqlgen coerces them. gqlparser's coercion would answer 2.5 with "cannot use value 0
-// as Int" and let 4294967297 through to the resolvers; here every Int variable, at any depth
-// of an input object or list, is read as the Int scalar reads it. A value that is not a whole
-// number is refused as gqlparser refuses a variable of the wrong type (GRAPHQL_VALIDATION_FAILED),
-// a whole number outside 32 bits with BAD_USER_INPUT, and both with a sentence naming the
-// variable: "first must be a whole number between -2147483648 and 2147483647; got 2.5".
-// Whole numbers written as 2.0 or "2" are rewritten to integers for gqlparser, which takes
-// only those.
+// Variables is a gqlgen extension that checks the Int and enum values among a request's
+// variables before gqlgen coerces them, at any depth of an input object or list.
+//
+// gqlparser's coercion would answer 2.5 with "cannot use value 0 as Int" and let 4294967297
+// through to the resolvers; here every Int is read as the Int scalar reads it. A value that is
+// not a whole number is refused as gqlparser refuses a variable of the wrong type
+// (GRAPHQL_VALIDATION_FAILED), a whole number outside 32 bits with BAD_USER_INPUT, and both
+// with a sentence naming the variable: "first must be a whole number between -2147483648 and
+// 2147483647; got 2.5". Whole numbers written as 2.0 or "2" are rewritten to integers for
+// gqlparser, which takes only those.
+//
+// gqlparser also takes an enum variable in any case ("concert" for CONCERT), and the models
+// hold enums as plain strings, so "concert" would reach the database, whose CHECK
+// constraint refuses it with an internal error, and a filter on "active" would quietly match
+// nothing. An enum value must be one of the enum's own, as it must in a document.
 //
 // It must be used after any extension that fills in the query, such as persisted queries.
 type Variables struct {
@@ -31,8 +38,9 @@ type Variables struct {
 	// instead of being parsed again.
 	Documents graphql.Cache[*ast.QueryDocument]
 	schema    *ast.Schema
-	// ints names the input types that hold an Int at some depth.
-	ints map[string]bool
+	// checked names the types this reads: Int, the enums, and the input types that hold
+	// either at some depth.
+	checked map[string]bool
 }
 
 var _ interface {
@@ -46,10 +54,15 @@ func (v *Variables) ExtensionName() string { return "IntVariables" }
 // Validate keeps the schema, whose input types say where the Ints are.
 func (v *Variables) Validate(es graphql.ExecutableSchema) error {
 	v.schema = es.Schema()
-	v.ints = map[string]bool{"Int": true}
+	v.checked = map[string]bool{"Int": true}
 	for _, def := range v.schema.Types {
-		if def.Kind == ast.InputObject && v.reachesInt(def, map[string]bool{}) {
-			v.ints[def.Name] = true
+		if def.Kind == ast.Enum {
+			v.checked[def.Name] = true
+		}
+	}
+	for _, def := range v.schema.Types {
+		if def.Kind == ast.InputObject && v.reaches(def, map[string]bool{}) {
+			v.checked[def.Name] = true
 		}
 	}
 	return nil
@@ -67,7 +80,7 @@ func (v *Variables) MutateOperationParameters(ctx context.Context, raw *graphql.
 	}
 	for _, def := range op.VariableDefinitions {
 		val, ok := raw.Variables[def.Variable]
-		if !ok || !v.ints[def.Type.Name()] {
+		if !ok || !v.checked[def.Type.Name()] {
 			continue
 		}
 		c := checker{schema: v.schema, path: ast.Path{ast.PathName("variable"), ast.PathName(def.Variable)}, name: def.Variable}
@@ -99,15 +112,17 @@ func (v *Variables) operation(ctx context.Context, raw *graphql.RawParams) *ast.
 	return doc.Operations.ForName(raw.OperationName)
 }
 
-// reachesInt reports whether an input type holds an Int in any of its fields, at any depth.
-func (v *Variables) reachesInt(def *ast.Definition, seen map[string]bool) bool {
+// reaches reports whether an input type holds an Int or an enum in any of its fields, at any
+// depth.
+func (v *Variables) reaches(def *ast.Definition, seen map[string]bool) bool {
 	seen[def.Name] = true
 	for _, f := range def.Fields {
 		name := f.Type.Name()
-		if name == "Int" {
+		d := v.schema.Types[name]
+		switch {
+		case name == "Int", d != nil && d.Kind == ast.Enum:
 			return true
-		}
-		if d := v.schema.Types[name]; d != nil && d.Kind == ast.InputObject && !seen[name] && v.reachesInt(d, seen) {
+		case d != nil && d.Kind == ast.InputObject && !seen[name] && v.reaches(d, seen):
 			return true
 		}
 	}
@@ -148,6 +163,12 @@ func (c checker) check(t *ast.Type, val any) (any, *gqlerror.Error) {
 		return int64(n), nil
 	}
 	def := c.schema.Types[t.NamedType]
+	if def != nil && def.Kind == ast.Enum {
+		if s, ok := val.(string); !ok || def.EnumValues.ForName(s) == nil {
+			return nil, c.refuse(&Error{Problem: "must be one of " + enumValues(def) + "; got " + Show(val)})
+		}
+		return val, nil
+	}
 	obj, ok := val.(map[string]any)
 	if def == nil || def.Kind != ast.InputObject || !ok {
 		return val, nil // gqlparser says what is wrong with it
@@ -164,6 +185,15 @@ func (c checker) check(t *ast.Type, val any) (any, *gqlerror.Error) {
 		obj[f.Name] = fixed
 	}
 	return obj, nil
+}
+
+// enumValues lists an enum's values for a message.
+func enumValues(def *ast.Definition) string {
+	names := make([]string, len(def.EnumValues))
+	for i, e := range def.EnumValues {
+		names[i] = e.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func (c checker) at(elem ast.PathElement, suffix string) checker {
