@@ -117,7 +117,9 @@ func TestIntMessages(t *testing.T) {
 	}
 	for _, first := range []any{2.0, "2", json.Number("2.0"), 2} {
 		t.Run(fmt.Sprintf("%v (%T) is 2", first, first), func(t *testing.T) {
-			var got struct{ Campaigns struct{ Nodes []struct{ Slug string } } }
+			var got struct {
+				Campaigns struct{ Nodes []struct{ Slug string } }
+			}
 			c.Query(t, list, map[string]any{"first": first}).MustData(t, &got)
 			if len(got.Campaigns.Nodes) != 2 {
 				t.Errorf("%d campaigns, want 2", len(got.Campaigns.Nodes))
