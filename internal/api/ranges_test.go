@@ -282,3 +282,24 @@ func TestPersistedVariablesInRange(t *testing.T) {
 		})
 	}
 }
+
+// TestEnumVariablesExact: gqlparser takes an enum variable in any case, and the models hold
+// enums as plain strings, so "concert" reached the events table's CHECK constraint (an
+// internal error) and a filter on "active" quietly matched nothing. An enum variable must be
+// one of the enum's values as written, as it must in a document.
+func TestEnumVariablesExact(t *testing.T) {
+	t.Parallel()
+	w := newCampaignWriteWorld(t)
+	owner := w.c.As(w.owner)
+	refusedOutright(t, w.url, owner, `mutation($k: EventKind!, $c: ID!) { createEvent(input: {campaign: $c, title: "Concert", kind: $k, startsAt: "2013-01-01T00:00:00Z", timeZone: "Asia/Yangon"}) { event { kind } } }`,
+		map[string]any{"k": "concert", "c": w.campaign}, "GRAPHQL_VALIDATION_FAILED",
+		`k must be one of CONCERT, BROADCAST, ONLINE_PROGRAMME, OUTREACH, TRAINING, YOUTH_SESSION, MEETING; got "concert"`)
+	refusedOutright(t, w.url, owner, `query($f: CampaignFilter) { campaigns(filter: $f) { totalCount } }`,
+		map[string]any{"f": map[string]any{"status": []string{"ACTIVE", "active"}}}, "GRAPHQL_VALIDATION_FAILED",
+		`f.status[1] must be one of DRAFT, PLANNED, ACTIVE, COMPLETED, ARCHIVED; got "active"`)
+	var got struct{ Campaigns struct{ TotalCount int } }
+	owner.Query(t, `query($f: CampaignFilter) { campaigns(filter: $f) { totalCount } }`, map[string]any{"f": map[string]any{"status": "ACTIVE"}}).MustData(t, &got)
+	if got.Campaigns.TotalCount == 0 {
+		t.Errorf("no ACTIVE campaign found; the seed has some")
+	}
+}
