@@ -104,13 +104,16 @@ func fromText(s string) (number, bool) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if errors.Is(err, strconv.ErrRange) && !math.IsInf(f, 0) {
-		return number{}, false // a fraction too small to hold, such as 1e-400
+		return number{}, false // a fraction too small to hold
 	}
 	if errors.Is(err, strconv.ErrRange) {
 		return number{big: true}, true // beyond float64 itself, such as 1e400
 	}
 	if err != nil {
 		return number{}, false
+	}
+	if mantissa, _, _ := strings.Cut(strings.ToLower(s), "e"); f == 0 && strings.ContainsAny(mantissa, "123456789") {
+		return number{}, false // a fraction so small it reads as 0, such as 1e-400
 	}
 	return fromFloat(f)
 }
