@@ -150,7 +150,7 @@ const DateWindow = "between 1900-01-01 and 2200-12-31"
 // Date checks that an optional date or instant falls within the window.
 func (p *Problems) Date(field string, t *time.Time) {
 	if t != nil && (t.Before(EarliestDate) || !t.Before(AfterLatestDate)) {
-		p.Add(field, OutOfRange, "%s must be %s; got %s", last(field), DateWindow, t.Format("2006-01-02"))
+		p.Add(field, OutOfRange, "%s must be %s (UTC); got %s", last(field), DateWindow, t.UTC().Format("2006-01-02"))
 	}
 }
 

@@ -27,7 +27,7 @@ func TestDate(t *testing.T) {
 		"9999-12-31T23:59:59Z":      false,
 	} {
 		var p validate.Problems
-		p.Date("input.startsAt", at(s))
+		p.Date("startsAt", at(s))
 		if ok != (len(p) == 0) {
 			t.Errorf("%s: problems %v, want accepted %t", s, p, ok)
 		}
