@@ -239,6 +239,10 @@ func TestTextWithoutNUL(t *testing.T) {
 		refusedOutright(t, w.url, owner, `mutation($s: String!) { createCampaign(input: {slug: $s, name: "N"}) { campaign { id } } }`,
 			map[string]any{"s": "nul\u0000slug"}, "BAD_USER_INPUT", want("slug"))
 	})
+	t.Run("a member's name", func(t *testing.T) {
+		refusedOutright(t, w.url, owner, `mutation($in: CreateMemberInput!) { createMember(input: $in) { member { id } } }`,
+			map[string]any{"in": map[string]any{"displayName": "a\x00b", "ageBand": "AGE_18_24"}}, "BAD_USER_INPUT", want("displayName"))
+	})
 	t.Run("an Idempotency-Key that is not UTF-8", func(t *testing.T) {
 		refusedOutright(t, w.url, owner.WithHeader("Idempotency-Key", "key-\xff"),
 			`mutation { createCampaign(input: {slug: "with-key", name: "N"}) { campaign { id } } }`, nil,
