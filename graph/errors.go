@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"campaigns/internal/auth"
@@ -16,6 +17,7 @@ import (
 	"campaigns/internal/realtime"
 	"campaigns/internal/relay"
 	"campaigns/internal/reqid"
+	"campaigns/internal/scalar"
 	"campaigns/internal/store"
 	"campaigns/models"
 )
@@ -80,6 +82,12 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions["code"] = CodeBadRequest
 			return gqlErr
 		}
+		var refused *scalar.Error
+		if errors.As(err, &refused) {
+			gqlErr.Message = inputName(gqlErr.Path) + " " + refused.Problem
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			return gqlErr
+		}
 		for _, c := range coded {
 			if errors.Is(err, c.err) {
 				gqlErr.Message = clientMessage(err, c.err)
@@ -131,6 +139,21 @@ func clientMessage(err, sentinel error) string {
 		return rest
 	}
 	return msg
+}
+
+// inputName names the argument or input field a scalar refused: the last name on the
+// error's path, with the list positions after it ("expectedVersion", "ids[2]").
+func inputName(path ast.Path) string {
+	suffix := ""
+	for i := len(path) - 1; i >= 0; i-- {
+		switch p := path[i].(type) {
+		case ast.PathName:
+			return string(p) + suffix
+		case ast.PathIndex:
+			suffix = fmt.Sprintf("[%d]", int(p)) + suffix
+		}
+	}
+	return "the value"
 }
 
 // Recover turns a panic in a resolver into a logged internal error instead of a crash.

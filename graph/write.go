@@ -13,6 +13,7 @@ import (
 	"campaigns/internal/auth"
 	"campaigns/internal/loader"
 	"campaigns/internal/reqid"
+	"campaigns/internal/scalar"
 	"campaigns/internal/store"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -59,6 +60,10 @@ func idempotencyKey(ctx context.Context, inputKey *string) (string, error) {
 	}
 	if len(header) > 255 {
 		return "", fmt.Errorf("%w: an idempotency key is at most 255 characters", store.ErrInvalid)
+	}
+	if err := scalar.Text(header); err != nil {
+		// A header is bytes: the input's key was checked as a String already, this one not.
+		return "", fmt.Errorf("%w: the idempotency key %s", store.ErrInvalid, err)
 	}
 	return header, nil
 }

@@ -30,6 +30,7 @@ import (
 	"campaigns/internal/playground"
 	"campaigns/internal/realtime"
 	"campaigns/internal/reqid"
+	"campaigns/internal/scalar"
 	"campaigns/internal/store"
 )
 
@@ -74,8 +75,13 @@ func New(st *store.Store, opt Options) http.Handler {
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(post{})
-	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	documents := lru.New[*ast.QueryDocument](1000)
+	gql.SetQueryCache(documents)
 	protection := protect(gql, opt)
+	// Int variables and literals in range, in words a partner reads (internal/scalar); after
+	// protect, whose persisted queries fill in the document this reads.
+	gql.Use(&scalar.Variables{Documents: documents})
+	gql.SetValidationRulesFn(scalar.Rules)
 	if opt.Introspection {
 		gql.Use(extension.Introspection{})
 	}

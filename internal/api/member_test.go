@@ -330,7 +330,6 @@ func TestCreateMemberRefusesBadInput(t *testing.T) {
 	}{
 		{"empty name", map[string]any{"displayName": "  "}, "REQUIRED", "input.displayName"},
 		{"long name", map[string]any{"displayName": long}, "LENGTH", "input.displayName"},
-		{"name of 100 letters and NUL", map[string]any{"displayName": "a\x00b"}, "INVALID", "input.displayName"},
 		{"email without at", map[string]any{"email": "thida.example.org"}, "INVALID", "input.email"},
 		{"email with a name", map[string]any{"email": "Thida <thida@example.org>"}, "INVALID", "input.email"},
 		{"email too long", map[string]any{"email": strings.Repeat("a", 250) + "@x.org"}, "LENGTH", "input.email"},

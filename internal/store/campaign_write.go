@@ -43,6 +43,8 @@ func validateCampaign(c *models.Campaign, p *validate.Problems) {
 	if len(c.ObjectivesList) > 50 {
 		p.Add("objectives", validate.Length, "a campaign has at most 50 objectives")
 	}
+	p.Date("startsOn", c.StartDate)
+	p.Date("endsOn", c.EndDate)
 	// The database keeps the first day of each period, and so compares those: an end of
 	// "2013" cannot follow a start of "2013-06-01", but an end of "2013-12" can.
 	if c.StartDate != nil && c.EndDate != nil && c.EndDate.Before(*c.StartDate) {

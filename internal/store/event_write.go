@@ -139,6 +139,12 @@ func validateEvent(e *models.Event, in EventInput, p *validate.Problems) {
 	if in.TimeZone != nil {
 		p.TimeZone("timeZone", *in.TimeZone)
 	}
+	if in.StartsAt != nil {
+		p.Date("startsAt", in.StartsAt)
+	}
+	if in.EndsAt.Set {
+		p.Date("endsAt", in.EndsAt.Value)
+	}
 	if in.StartsAt != nil || in.EndsAt.Set {
 		start := e.StartBound
 		p.Order("endsAt", &start, e.EndBound)
@@ -150,6 +156,8 @@ func validateEvent(e *models.Event, in EventInput, p *validate.Problems) {
 		p.Range("capacity", in.Capacity.Value, 0, math.MaxInt32)
 	}
 	if in.Registration.Set {
+		p.Date("registration.opensAt", e.RegistrationOpensAt)
+		p.Date("registration.closesAt", e.RegistrationClosesAt)
 		p.Order("registration.closesAt", e.RegistrationOpensAt, e.RegistrationClosesAt)
 	}
 }

@@ -144,6 +144,8 @@ func (t *Tx) indicatorByCode(campaignID int64, code string) (*models.Indicator, 
 // first day of its period, as every partial date is, so an end whose period begins before
 // the start is refused too, asking for an end as precise as the start.
 func validatePeriod(r *models.IndicatorPeriod, unit string, p *validate.Problems) {
+	p.Date("start", &r.PeriodStart)
+	p.Date("end", &r.PeriodEnd)
 	switch {
 	case periodEnd(r.PeriodEnd, r.EndPrecision).Before(r.PeriodStart):
 		p.Add("end", validate.EndBeforeStart, "end must not be before start")

@@ -138,6 +138,9 @@ func (t *Tx) RecordFundingCommitment(in FundingInput) (*models.FundingCommitment
 	}
 	p.OptionalText("purpose", in.Purpose, 1000)
 	p.OptionalText("source", in.Source, 2000)
+	if in.CommittedOn != nil {
+		p.Date("committedOn", &in.CommittedOn.Date)
+	}
 	if err := t.organizationMissing("funder", in.FunderID, &p); err != nil {
 		return nil, err
 	}

@@ -187,8 +187,12 @@ func lockRow[T any](t *Tx, table string, id int64) (*T, error) {
 	return &v, nil
 }
 
-// checkVersion refuses a change made against an older version.
+// checkVersion refuses a change made against an older version, and an expected version no
+// record can have (versions start at 1) as the client's mistake rather than a conflict.
 func checkVersion(kind string, current, expected int32) error {
+	if expected < 1 {
+		return fmt.Errorf("%w: expectedVersion must be at least 1, the version of a new %s; got %d", ErrInvalid, kind, expected)
+	}
 	if current != expected {
 		return fmt.Errorf("%w: the %s is at version %d, not %d; read it again and reapply the change", ErrConflict, kind, current, expected)
 	}

@@ -134,6 +134,26 @@ func (p *Problems) Range(field string, n *int, min, max int) {
 	}
 }
 
+// The window of dates the API stores: every date a partner writes (an event's start, end
+// and registration window, a campaign's dates, a funding commitment, an indicator's period)
+// falls between 1900-01-01 and 2200-12-31, as an instant in UTC. A date outside it is a typing
+// mistake (0000, 9999, 20013), and it would otherwise be stored and shown to every partner.
+var (
+	EarliestDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	// AfterLatestDate is the first instant after the window.
+	AfterLatestDate = time.Date(2201, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// DateWindow is the window in words, for messages and documentation.
+const DateWindow = "between 1900-01-01 and 2200-12-31"
+
+// Date checks that an optional date or instant falls within the window.
+func (p *Problems) Date(field string, t *time.Time) {
+	if t != nil && (t.Before(EarliestDate) || !t.Before(AfterLatestDate)) {
+		p.Add(field, OutOfRange, "%s must be %s (UTC); got %s", last(field), DateWindow, t.UTC().Format("2006-01-02"))
+	}
+}
+
 // Order checks that an optional end is not before its start.
 func (p *Problems) Order(field string, start, end *time.Time) {
 	if start != nil && end != nil && end.Before(*start) {
