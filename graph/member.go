@@ -157,13 +157,10 @@ func requireMemberList(ctx context.Context, allowed bool, what string) error {
 	return nil
 }
 
-// countOfMembers shows a count exactly to who may see the members, and withholds one under
-// suppressBelow from everyone else.
+// countOfMembers shows one event's or network's count exactly to the organization whose
+// records it counts, and rounded by package disclosure's rule to everyone else.
 func countOfMembers(n int, exact bool) *model.MemberCount {
-	if !exact && n < suppressBelow {
-		return &model.MemberCount{Suppressed: true, Label: fmt.Sprintf("fewer than %d", suppressBelow)}
-	}
-	return &model.MemberCount{Value: &n, Label: strconv.Itoa(n)}
+	return oneCountOfMembers(n, exact)
 }
 
 func registrationCounts(ctx context.Context, e *models.Event) (*model.RegistrationCounts, error) {

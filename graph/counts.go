@@ -1,0 +1,26 @@
+package graph
+
+import (
+	"campaigns/graph/model"
+	"campaigns/internal/disclosure"
+)
+
+// Counts of people (registrations, attendance, members of a network) are published by one
+// rule, package disclosure's: exact to the organization whose records they count, rounded
+// to base 5 with 1 to 4 withheld for everyone else, and a total made from its parts'
+// published figures so that no subtraction between figures recovers a withheld count.
+
+// memberCount shows a figure as the schema's MemberCount.
+func memberCount(f disclosure.Figure) *model.MemberCount {
+	return &model.MemberCount{Value: f.Value, Suppressed: f.Suppressed, Exact: f.Exact, Label: f.Label}
+}
+
+// oneCountOfMembers shows the count of one event or network, exactly if it is the caller's own.
+func oneCountOfMembers(n int, own bool) *model.MemberCount {
+	return memberCount(disclosure.Of(n, own))
+}
+
+// totalOfMembers shows the sum of parts, each exact only if it is the caller's own.
+func totalOfMembers(p disclosure.Parts) *model.MemberCount {
+	return memberCount(disclosure.Total(p))
+}
