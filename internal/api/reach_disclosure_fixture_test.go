@@ -200,8 +200,12 @@ func (w *countWorld) aggregates() []countAggregate {
 	win := func(from, to time.Time) map[string]any {
 		return map[string]any{"startsAfter": from.Format(time.RFC3339), "startsBefore": to.Format(time.RFC3339)}
 	}
-	month := func(y int, m time.Month) map[string]any { return win(utcDay(y, m, 1).Truncate(24*time.Hour), utcDay(y, m+1, 1).Truncate(24*time.Hour)) }
-	year := func(y int) map[string]any { return win(utcDay(y, 1, 1).Truncate(24*time.Hour), utcDay(y+1, 1, 1).Truncate(24*time.Hour)) }
+	month := func(y int, m time.Month) map[string]any {
+		return win(utcDay(y, m, 1).Truncate(24*time.Hour), utcDay(y, m+1, 1).Truncate(24*time.Hour))
+	}
+	year := func(y int) map[string]any {
+		return win(utcDay(y, 1, 1).Truncate(24*time.Hour), utcDay(y+1, 1, 1).Truncate(24*time.Hour))
+	}
 	with := func(f map[string]any, k string, v any) map[string]any {
 		out := map[string]any{k: v}
 		for k, v := range f {

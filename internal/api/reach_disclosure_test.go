@@ -105,7 +105,9 @@ func (w *countWorld) readFigures(t *testing.T, c *apitest.Client, caller string)
 	for i, a := range aggs {
 		var r struct{ Registrations, Attended, NetworkMembers shownCount }
 		if a.campaign != "" {
-			var c struct{ Reach *struct{ Registrations, Attended, NetworkMembers shownCount } }
+			var c struct {
+				Reach *struct{ Registrations, Attended, NetworkMembers shownCount }
+			}
 			decode(fmt.Sprintf("a%d", i), &c)
 			r = *c.Reach
 		} else {
@@ -272,7 +274,8 @@ func TestCountsCannotBeRecoveredBySubtraction(t *testing.T) {
 		figs = append(figs, w.readFigures(t, anonymous, "anonymous")...)
 		figs = append(figs, w.readFigures(t, stranger, "stranger")...)
 	}
-	zerosShown := slices.ContainsFunc(figs, func(f countFigure) bool { return f.label == "0" })
+	// Where anonymous callers see 0 as 0, "fewer than 5" means 1 to 4.
+	zerosShown := slices.ContainsFunc(figs, func(f countFigure) bool { return f.caller == "anonymous" && f.label == "0" })
 	// The units whose own figure the API withholds or rounds for these callers.
 	protected := map[string]bool{}
 	for _, f := range figs {
