@@ -168,12 +168,7 @@ func registrationCounts(ctx context.Context, e *models.Event) (*model.Registrati
 	if err != nil {
 		return nil, err
 	}
-	exact := isOrganizer(ctx, e)
-	return &model.RegistrationCounts{
-		Confirmed:  countOfMembers(n.Confirmed, exact),
-		Waitlisted: countOfMembers(n.Waitlisted, exact),
-		Attended:   countOfMembers(n.Attended, exact),
-	}, nil
+	return eventCounts(n, e.Capacity, isOrganizer(ctx, e)), nil
 }
 
 func networkMemberCount(ctx context.Context, n *models.YouthNetwork) (*model.MemberCount, error) {

@@ -5857,21 +5857,23 @@ A count of people drawn from members: registrations, attendance, members of a ne
 It is exact only for the organization whose records it counts: an event's organizer for the
 event's registrations, a network's coordinators for its members. Everyone else gets it
 rounded to base 5, as official statisticians publish small counts: to the nearest multiple
-of 5, a count of 1 to 4 withheld ("fewer than 5"), and 0 shown as 0. A count that adds up
-several events or networks (` + "`" + `reach` + "`" + `) adds their figures as the caller sees them, a withheld
-one as 2.5, and rounds the sum again; it is exact only when every event or network with
-people in it is the caller's own. So no sum or difference of published counts tells more
-than the counts of single events and networks do: that a withheld one is from 1 to 4, and a
-rounded one within 2 of its value.
+of 5, a count of 1 to 4 withheld ("fewer than 5"), and 0 shown as 0. Where an event's
+capacity would leave a class a single count (room for 5 makes "about 5" exactly 5), that
+class is withheld together with the one below it ("1 to 5"), whatever the count. A count
+that adds up several events or networks (` + "`" + `reach` + "`" + `) is made from their figures as the caller
+sees them: its own exactly, a rounded one as its value, a withheld one as the middle of its
+range; the sum is rounded again, and exact only when every event or network with people in
+it is the caller's own. So no sum or difference of published counts tells more than the
+figures of single events and networks do.
 """
 type MemberCount {
   "The count, or its rounding to a multiple of 5 when ` + "`" + `exact` + "`" + ` is false; null when withheld."
   value: Int
-  "Whether the count is from 1 to 4 and withheld."
+  "Whether the count is withheld: from 1 to 4, or in the range the label gives."
   suppressed: Boolean!
   "Whether ` + "`" + `value` + "`" + ` is the count itself; false when it is rounded or withheld."
   exact: Boolean!
-  "The count for display: \"12\" when exact, \"about 10\" when rounded, \"fewer than 5\" when withheld."
+  "The count for display: \"12\" when exact, \"about 10\" when rounded, \"fewer than 5\" or a range such as \"1 to 5\" when withheld, \"withheld\" when not published at all."
   label: String!
 }
 
@@ -5947,7 +5949,7 @@ type MemberEdge {
 type RegistrationCounts {
   "Confirmed seats."
   confirmed: MemberCount!
-  "People on the waitlist."
+  "People on the waitlist. Not published (` + "`" + `withheld` + "`" + `) to anyone but the organizer for an event with a capacity: whether anyone waits would tell that the event is full, and so its confirmed seats exactly."
   waitlisted: MemberCount!
   "Confirmed seats whose member attended."
   attended: MemberCount!

@@ -21,6 +21,8 @@ import (
 // stranger adds one at a time. A regional network founded at P's first event has a chapter
 // founded at P's second (both coordinated by org-a) and one founded at Q's first
 // (coordinated by org-c). Every event is public, in Thailand or Myanmar, in 2013 or 2014.
+// Capacities are public too: P's events are full (the second with a waitlist of 3), Q's
+// second has room for 8 and its third for 1.
 type countWorld struct {
 	st        *store.Store
 	c         *apitest.Client
@@ -36,9 +38,9 @@ type countWorld struct {
 }
 
 type countEvent struct {
-	key, campaign, organizer, country string
-	at                                time.Time
-	confirmed, attended, waitlisted   int
+	key, campaign, organizer, country         string
+	at                                        time.Time
+	confirmed, attended, waitlisted, capacity int // capacity 0: none
 }
 
 type countNetwork struct {
@@ -51,12 +53,12 @@ func utcDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 10
 var (
 	countCampaigns = map[string]string{"P": "org-a", "Q": "org-c", "R": "org-b"}
 	countEvents    = []countEvent{
-		{"p1", "P", "org-a", "TH", utcDay(2013, 1, 10), 6, 4, 0},
-		{"p2", "P", "org-a", "TH", utcDay(2013, 2, 10), 2, 0, 3},
-		{"q1", "Q", "org-c", "MM", utcDay(2013, 1, 20), 3, 1, 0},
-		{"q2", "Q", "org-c", "TH", utcDay(2013, 3, 5), 7, 5, 0},
-		{"q3", "Q", "org-c", "MM", utcDay(2014, 5, 1), 1, 0, 0},
-		{"b1", "R", "org-b", "TH", utcDay(2013, 2, 20), 0, 0, 0},
+		{"p1", "P", "org-a", "TH", utcDay(2013, 1, 10), 6, 4, 0, 6},
+		{"p2", "P", "org-a", "TH", utcDay(2013, 2, 10), 2, 0, 3, 2},
+		{"q1", "Q", "org-c", "MM", utcDay(2013, 1, 20), 3, 1, 0, 0},
+		{"q2", "Q", "org-c", "TH", utcDay(2013, 3, 5), 7, 5, 0, 8},
+		{"q3", "Q", "org-c", "MM", utcDay(2014, 5, 1), 1, 0, 0, 1},
+		{"b1", "R", "org-b", "TH", utcDay(2013, 2, 20), 0, 0, 0, 0},
 	}
 	countNetworks = []countNetwork{
 		{"N", "p1", "org-a", "", "REGIONAL", "", 7},
@@ -103,6 +105,10 @@ func newCountWorld(t *testing.T) *countWorld {
 			v := venues[ce.country]
 			e := &models.Event{CampaignID: w.campaigns[ce.campaign].ID, Title: ce.key, Kind: "OUTREACH", Status: "SCHEDULED", Visibility: "PUBLIC",
 				StartBound: ce.at, DatePrecision: "MINUTE", TimeZone: s("UTC"), OrganizerID: w.orgs[ce.organizer], VenueID: &v.ID, CountryCode: &v.CountryCode}
+			if ce.capacity > 0 {
+				c := int32(ce.capacity)
+				e.Capacity, e.WaitlistEnabled = &c, true
+			}
 			if err := wr.Insert(e); err != nil {
 				return fmt.Errorf("event %s: %w", ce.key, err)
 			}

@@ -141,9 +141,9 @@ type reading int
 const (
 	// promised takes from a label only what it promises, for any method that keeps its
 	// labels' word: a plain number is the count; "fewer than 5" is 1 to 4 (0 to 4 where 0
-	// is not shown as 0); "about v" of one event or network is within 2 of v, and of a total
-	// within 2 of v for each unit it adds, plus 2.5 for rounding the sum. The API's figures
-	// must always hold under it.
+	// is not shown as 0); "lo to hi" and "0 or hi" are that range; "about v" of one event or
+	// network is within 2 of v, and of a total within 2 of v for each unit it adds, plus 2.5
+	// for rounding the sum. The API's figures must always hold under it.
 	promised reading = iota
 	// naive takes every "about v" as the sum rounded to base 5 (within 2 of v, and at least
 	// 5, or it would be withheld), as it would be if totals were rounded on their own. Where
@@ -159,6 +159,17 @@ func (f countFigure) bounds(r reading, zerosShown bool) (lo, hi int) {
 		return 1, 4
 	case f.label == "fewer than 5":
 		return 0, 4
+	case f.label == "withheld":
+		return 0, 1 << 20
+	case strings.Contains(f.label, " to ") || strings.HasPrefix(f.label, "0 or "):
+		var lo, hi int
+		if _, err := fmt.Sscanf(strings.Replace(f.label, "0 or ", "0 to ", 1), "%d to %d", &lo, &hi); err != nil {
+			panic(fmt.Sprintf("label %q of %s", f.label, f.what))
+		}
+		if f.total {
+			return 0, hi * len(f.units)
+		}
+		return lo, hi
 	case strings.HasPrefix(f.label, "about "):
 		v, _ := strconv.Atoi(strings.TrimPrefix(f.label, "about "))
 		if r == naive {
@@ -181,13 +192,16 @@ func (f countFigure) bounds(r reading, zerosShown bool) (lo, hi int) {
 // every figure's bounds: all the values that no sum or difference of published figures (of
 // any subsets against any totals, from any of the reads) can rule out. It tries every
 // combination of the units' values, each within what its own figure allows.
-func feasible(figs []countFigure, known map[string]int, r reading, zerosShown bool) map[string]map[int]bool {
+func feasible(figs []countFigure, known map[string]int, public map[string][2]int, r reading, zerosShown bool) map[string]map[int]bool {
 	domain := map[string][2]int{}
 	for _, f := range figs {
 		for _, u := range f.units {
 			if _, ok := known[u]; !ok {
 				if _, ok := domain[u]; !ok {
 					domain[u] = [2]int{0, 40}
+					if b, ok := public[u]; ok {
+						domain[u] = b
+					}
 				}
 			}
 		}
@@ -286,6 +300,20 @@ func TestCountsCannotBeRecoveredBySubtraction(t *testing.T) {
 	if len(protected) < 8 {
 		t.Fatalf("only %d counts are withheld or rounded: %v", len(protected), protected)
 	}
+	// What else is public: an event's capacity bounds its confirmed and attended counts, and
+	// a waitlist shown to hold anyone says the event is full.
+	public := map[string][2]int{}
+	for _, ce := range countEvents {
+		if ce.capacity == 0 {
+			continue
+		}
+		public["reg:"+ce.key], public["att:"+ce.key] = [2]int{0, ce.capacity}, [2]int{0, ce.capacity}
+		for _, f := range figs {
+			if lo, _ := f.bounds(promised, zerosShown); !f.total && f.units[0] == "wait:"+ce.key && lo > 0 {
+				public["reg:"+ce.key] = [2]int{ce.capacity, ce.capacity}
+			}
+		}
+	}
 	for _, measure := range []string{"reg", "att", "wait", "net"} {
 		var fs []countFigure
 		for _, f := range figs {
@@ -293,7 +321,7 @@ func TestCountsCannotBeRecoveredBySubtraction(t *testing.T) {
 				fs = append(fs, f)
 			}
 		}
-		for u, values := range feasible(fs, known, promised, zerosShown) {
+		for u, values := range feasible(fs, known, public, promised, zerosShown) {
 			truth := w.truthOf(u)
 			if !values[truth] {
 				t.Fatalf("%s is %d, but the figures' promises rule it out: %v", u, truth, slices.Sorted(maps.Keys(values)))
@@ -302,7 +330,7 @@ func TestCountsCannotBeRecoveredBySubtraction(t *testing.T) {
 				t.Errorf("the published figures give %s away: it can only be %v", u, slices.Sorted(maps.Keys(values)))
 			}
 		}
-		for u, values := range feasible(fs, known, naive, zerosShown) {
+		for u, values := range feasible(fs, known, public, naive, zerosShown) {
 			if protected[u] && len(values) == 1 && values[w.truthOf(u)] {
 				t.Errorf("taking totals as rounded on their own gives %s away: it can only be %d", u, w.truthOf(u))
 			}
@@ -311,27 +339,40 @@ func TestCountsCannotBeRecoveredBySubtraction(t *testing.T) {
 }
 
 // totalOfFigures is the documented rule of a total, from its parts' figures as the caller
-// sees them: exact parts added up; if any part is withheld or rounded, a withheld part
-// counts 2.5 and the sum is rounded to the nearest 5 with halves up, or withheld when it
-// may be under 5.
-func totalOfFigures(labels []string) string {
-	sum, twice, most, hidden := 0, 0, 0, false
-	for _, l := range labels {
+// sees them and the most each part may be (its capacity, or 0): exact parts added up; if
+// any part is withheld or rounded, a rounded part counts its value and a withheld one the
+// middle of its range, and the sum is rounded to the nearest 5 with halves up, or withheld
+// when it may be under 5; a single withheld or rounded part with nothing else shows as itself.
+func totalOfFigures(labels []string, most []int) string {
+	sum, twice, top, hidden, single := 0, 0, 0, 0, ""
+	for i, l := range labels {
+		var lo, hi int
 		switch {
 		case l == "fewer than 5":
-			twice, most, hidden = twice+5, most+4, true
+			lo, hi = 1, 4
+			if most[i] > 0 {
+				hi = min(hi, most[i])
+			}
+			twice, top = twice+lo+hi, top+hi
+		case strings.HasPrefix(l, "0 or "), strings.Contains(l, " to "):
+			fmt.Sscanf(strings.Replace(l, "0 or ", "0 to ", 1), "%d to %d", &lo, &hi)
+			twice, top = twice+lo+hi, top+hi
 		case strings.HasPrefix(l, "about "):
 			v, _ := strconv.Atoi(strings.TrimPrefix(l, "about "))
-			twice, most, hidden = twice+2*v, most+v+2, true
+			twice, top = twice+2*v, top+v+2
 		default:
 			n, _ := strconv.Atoi(l)
-			sum, twice, most = sum+n, twice+2*n, most+n
+			sum, twice, top = sum+n, twice+2*n, top+n
+			continue
 		}
+		hidden, single = hidden+1, l
 	}
 	switch {
-	case !hidden:
+	case hidden == 0:
 		return strconv.Itoa(sum)
-	case most < 5:
+	case hidden == 1 && sum == 0:
+		return single
+	case top < 5:
 		return "fewer than 5"
 	}
 	return "about " + strconv.Itoa((twice+5)/10*5)
@@ -365,10 +406,12 @@ func TestReachTotalsAreMadeOfTheirPartsFigures(t *testing.T) {
 				continue
 			}
 			var labels []string
+			var most []int
 			for _, u := range f.units {
 				labels = append(labels, part[u])
+				most = append(most, capacityOf(u))
 			}
-			if want := totalOfFigures(labels); f.label != want {
+			if want := totalOfFigures(labels, most); f.label != want {
 				t.Errorf("%s reads %s as %q, but its parts show %q, which make %q", caller, f.what, f.label, labels, want)
 			}
 			if f.what == "campaign P registrations" && caller != "org-a" && f.label == "8" {
@@ -394,6 +437,7 @@ func TestOwnersSeeTheirCountsExactly(t *testing.T) {
 	exact := func(n int) count { return count{Value: &n, Exact: true, Label: strconv.Itoa(n)} }
 	about := func(n int) count { return count{Value: &n, Label: "about " + strconv.Itoa(n)} }
 	fewer := count{Suppressed: true, Label: "fewer than 5"}
+	withheld := count{Suppressed: true, Label: "withheld"}
 	const fields = `{ value suppressed exact label }`
 	const query = `query($p2: ID!, $q1: ID!, $pc: ID!, $feb: EventFilter, $qmm: EventFilter) {
 		p2: event(id: $p2) { registrationCounts { confirmed ` + fields + ` waitlisted ` + fields + ` } }
@@ -438,8 +482,8 @@ func TestOwnersSeeTheirCountsExactly(t *testing.T) {
 		want   answer
 	}{
 		// org-a organizes P's events and coordinates N and N-TH: all of P is its own. Its total
-		// of every event also counts org-c's, so it is rounded: 6 + 2 exact, 3 and 1 withheld
-		// (2.5 each), 7 about 5: 18, about 20.
+		// of every event also counts org-c's, so it is rounded: 6 + 2 exact, 3 withheld (2.5),
+		// 7 as 5 to 8 (6.5, with room for 8), 1 as 0 or 1 (0.5, with room for 1): 17.5, about 20.
 		{"org-a", a(func(x *answer) {
 			x.P2.RegistrationCounts.Confirmed, x.P2.RegistrationCounts.Waitlisted = exact(2), exact(3)
 			x.Q1.RegistrationCounts.Confirmed = fewer
@@ -449,29 +493,44 @@ func TestOwnersSeeTheirCountsExactly(t *testing.T) {
 			x.Qmm.Registrations, x.Qmm.NetworkMembers = about(5), fewer
 			x.All.Registrations = about(20)
 		})},
-		// org-c organizes Q's events and coordinates N-MM.
+		// org-c organizes Q's events and coordinates N-MM. P's second event has a capacity,
+		// so its waitlist is withheld; P's total is its first event's about 5 and its second's
+		// 1 or 2 (1.5): about 5.
 		{"org-c", a(func(x *answer) {
-			x.P2.RegistrationCounts.Confirmed, x.P2.RegistrationCounts.Waitlisted = fewer, fewer
+			x.P2.RegistrationCounts.Confirmed, x.P2.RegistrationCounts.Waitlisted = fewer, withheld
 			x.Q1.RegistrationCounts.Confirmed = exact(3)
 			x.Nth.MemberCount, x.Nmm.MemberCount = fewer, exact(3)
-			x.P.Registrations, x.P.Attended, x.P.NetworkMembers = about(10), fewer, about(10)
-			x.PReach.Reach.Registrations, x.AFeb.Registrations = about(10), fewer
+			x.P.Registrations, x.P.Attended, x.P.NetworkMembers = about(5), fewer, about(10)
+			x.PReach.Reach.Registrations, x.AFeb.Registrations = about(5), fewer
 			x.Qmm.Registrations, x.Qmm.NetworkMembers = exact(4), exact(3)
 			x.All.Registrations = about(20)
 		})},
-		// org-b, a stranger to all of it (its own b1 has no registrations yet).
+		// org-b, a stranger to all of it (its own b1 has no registrations yet): of all events,
+		// 5 + 1.5 + 2.5 + 6.5 (Q's second, 5 to 8 with room for 8) + 0.5 (Q's third, 0 or 1
+		// with room for 1) is 16, about 15.
 		{"org-b", a(func(x *answer) {
-			x.P2.RegistrationCounts.Confirmed, x.P2.RegistrationCounts.Waitlisted = fewer, fewer
+			x.P2.RegistrationCounts.Confirmed, x.P2.RegistrationCounts.Waitlisted = fewer, withheld
 			x.Q1.RegistrationCounts.Confirmed = fewer
 			x.Nth.MemberCount, x.Nmm.MemberCount = fewer, fewer
-			x.P.Registrations, x.P.Attended, x.P.NetworkMembers = about(10), fewer, about(10)
-			x.PReach.Reach.Registrations, x.AFeb.Registrations = about(10), fewer
+			x.P.Registrations, x.P.Attended, x.P.NetworkMembers = about(5), fewer, about(10)
+			x.PReach.Reach.Registrations, x.AFeb.Registrations = about(5), fewer
 			x.Qmm.Registrations, x.Qmm.NetworkMembers = about(5), fewer
-			x.All.Registrations = about(20)
+			x.All.Registrations = about(15)
 		})},
 	} {
 		if diff := cmp.Diff(tt.want, read(tt.caller)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.caller, diff)
 		}
 	}
+}
+
+// capacityOf returns the capacity of a unit's event, 0 for none or for a network.
+func capacityOf(u string) int {
+	key := strings.SplitN(strings.SplitN(u, ":", 2)[1], "#", 2)[0]
+	for _, ce := range countEvents {
+		if ce.key == key && !strings.HasPrefix(u, "net:") {
+			return ce.capacity
+		}
+	}
+	return 0
 }

@@ -28,7 +28,8 @@ type Reach struct {
 	ByYear                      []ReachGroup
 	Attendance, MediaReach      *float64
 	// Registrations and Attended have a part per event, the viewer's own where it organizes
-	// the event: its confirmed registrations, and those of them marked attended.
+	// the event: its confirmed registrations, and those of them marked attended, each at
+	// most the event's capacity.
 	Registrations, Attended disclosure.Parts
 	// NetworkMembers has a part per youth network the events founded, the viewer's own where
 	// it coordinates the network: its members now.
@@ -41,15 +42,15 @@ type Reach struct {
 // the registrations there are rather than a lookup per event. The year is the event's own,
 // in its time zone, so an event on New Year's Eve in Yangon counts in the year it took place
 // there. A third part counts the members, now, of the youth networks these events founded;
-// it finds the viewer's coordination by a join rather than an EXISTS, whose cost estimate
-// (over jit_optimize_above_cost) made PostgreSQL spend seconds on JIT inlining and
-// optimization at 200,000 events.
-// Counts of people come per event and per network, and then as how many of the viewer's own
-// and of the others' parts have each count (rows with g = groupParts, %[3]d), so that what
-// travels is bounded by the counts there are rather than by the events. The filter (%[2]s)
-// appears in all three parts, with its arguments thrice, the viewer's organization before
-// the second and third; par is grouped by its position (1), since PostgreSQL takes no
-// constant such as an empty string in GROUP BY.
+// it finds the viewer's coordination by a join, since an EXISTS there raised the estimate
+// over jit_optimize_above_cost and cost about a second of JIT compiling at 200,000 events.
+//
+// Counts of people come per event and per network, with whether the viewer owns each and
+// the capacity that bounds it, and then as how many parts have each (own, count, capacity)
+// (rows with g = groupParts, %[3]d): what travels is bounded by the distinct counts rather
+// than by the events. The filter (%[2]s) appears in all three parts, with its arguments
+// thrice, the viewer's organization before the second and third; par is grouped by its
+// position (1), since PostgreSQL takes no constant such as an empty string in GROUP BY.
 const reachSQL = `WITH agg AS (
 	SELECT %[1]s AS par, e.kind, e.status, e.country_code,
 		extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int AS year,
@@ -59,7 +60,7 @@ const reachSQL = `WITH agg AS (
 	GROUP BY GROUPING SETS ((1), (1, e.kind), (1, e.status), (1, e.country_code),
 		(1, extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int))),
 reg AS (
-	SELECT %[1]s AS par, e.organizer_id = ? AS own,
+	SELECT %[1]s AS par, e.organizer_id = ? AS own, coalesce(e.capacity, 0) AS most,
 		count(*) FILTER (WHERE r.status = 'CONFIRMED') AS registrations,
 		count(*) FILTER (WHERE r.status = 'CONFIRMED' AND r.attended) AS attended
 	FROM registrations r JOIN events e ON e.id = r.event_id WHERE %[2]s GROUP BY e.id),
@@ -69,14 +70,14 @@ net AS (
 		LEFT JOIN network_coordinators c ON c.network_id = n.id AND c.organization_id = ?
 	WHERE m.left_at IS NULL AND %[2]s GROUP BY n.id, e.id, c.network_id),
 parts AS (
-	SELECT par, 'registrations' AS measure, own, registrations AS n, count(*) AS parts FROM reg GROUP BY 1, 3, 4
-	UNION ALL SELECT par, 'attended', own, attended, count(*) FROM reg GROUP BY 1, 3, 4
-	UNION ALL SELECT par, 'networkMembers', own, members, count(*) FROM net GROUP BY 1, 3, 4)
+	SELECT par, 'registrations' AS measure, own, registrations AS n, most, count(*) AS parts FROM reg GROUP BY 1, 3, 4, 5
+	UNION ALL SELECT par, 'attended', own, attended, most, count(*) FROM reg GROUP BY 1, 3, 4, 5
+	UNION ALL SELECT par, 'networkMembers', own, members, 0, count(*) FROM net GROUP BY 1, 3, 4)
 SELECT agg.par, coalesce(agg.kind, agg.status, agg.country_code, agg.year::text, '') AS key, agg.g, agg.events,
-	agg.attendance, agg.media_reach, false AS own, 0 AS n, 0 AS parts
+	agg.attendance, agg.media_reach, false AS own, 0 AS n, 0 AS most, 0 AS parts
 FROM agg
 UNION ALL
-SELECT par, measure, %[3]d, 0, NULL, NULL, own, n, parts FROM parts`
+SELECT par, measure, %[3]d, 0, NULL, NULL, own, n, most, parts FROM parts`
 
 // The GROUPING bits of each set of reachSQL: a set leaves its own column out of the mask.
 // groupParts, beyond every mask, marks a row of parts.
@@ -90,7 +91,8 @@ const (
 )
 
 // reachRow is a row of reachSQL: a group of events, or for g = groupParts how many parts of
-// the measure named by Key, own or not, count N people.
+// the measure named by Key, own or not, count N people out of at most Most (an event's
+// capacity, 0 for none).
 type reachRow struct {
 	Par        string
 	Key        string
@@ -100,6 +102,7 @@ type reachRow struct {
 	MediaReach *float64
 	Own        bool
 	N          int
+	Most       int
 	Parts      int
 }
 
@@ -154,7 +157,7 @@ func (s *Store) reach(ctx context.Context, par string, viewer int64, conds []con
 func (rc *Reach) addParts(r reachRow) {
 	p := map[string]*disclosure.Parts{"registrations": &rc.Registrations, "attended": &rc.Attended, "networkMembers": &rc.NetworkMembers}[r.Key]
 	for range r.Parts {
-		p.Add(r.N, r.Own)
+		p.AddAtMost(r.N, r.Most, r.Own)
 	}
 }
 

@@ -17,8 +17,9 @@ import (
 // TestReachCountsPartsByOwner checks the parts that reach figures are published from: one
 // per event (its confirmed registrations, and those attended) and one per network the events
 // founded (its members now), each the viewer's own where it organizes the event or
-// coordinates the network, for two campaigns in one statement. Waitlisted and cancelled
-// registrations, and members who left, are not counted.
+// coordinates the network, for two campaigns in one statement, with the capacity that bounds
+// an event's counts. Waitlisted and cancelled registrations, and members who left, are not
+// counted.
 func TestReachCountsPartsByOwner(t *testing.T) {
 	t.Parallel()
 	st := dbtest.New(t)
@@ -36,9 +37,12 @@ func TestReachCountsPartsByOwner(t *testing.T) {
 		if err := w.Insert(&p, &q); err != nil {
 			return err
 		}
-		event := func(campaign, org int64, regs ...string) (*models.Event, error) {
+		event := func(campaign, org int64, capacity int32, regs ...string) (*models.Event, error) {
 			e := &models.Event{CampaignID: campaign, Title: "e", Kind: "OUTREACH", Status: "SCHEDULED", Visibility: "PUBLIC",
 				StartBound: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC), DatePrecision: "DAY", OrganizerID: org}
+			if capacity > 0 {
+				e.Capacity, e.WaitlistEnabled = &capacity, true
+			}
 			if err := w.Insert(e); err != nil {
 				return nil, err
 			}
@@ -78,18 +82,18 @@ func TestReachCountsPartsByOwner(t *testing.T) {
 			}
 			return nil
 		}
-		p1, err := event(p.ID, a.ID, "A", "A", "A", "A", "C", "C", "W", "X")
+		p1, err := event(p.ID, a.ID, 0, "A", "A", "A", "A", "C", "C", "W", "X")
 		if err != nil {
 			return err
 		}
-		p2, err := event(p.ID, a.ID, "C", "C", "W", "W", "W")
+		p2, err := event(p.ID, a.ID, 2, "C", "C", "W", "W", "W")
 		if err != nil {
 			return err
 		}
-		if _, err := event(p.ID, c.ID, "X"); err != nil { // another's event in A's campaign, no live registration
+		if _, err := event(p.ID, c.ID, 0, "X"); err != nil { // another's event in A's campaign, no live registration
 			return err
 		}
-		q1, err := event(q.ID, c.ID, "A", "C", "C")
+		q1, err := event(q.ID, c.ID, 0, "A", "C", "C")
 		if err != nil {
 			return err
 		}
@@ -104,11 +108,16 @@ func TestReachCountsPartsByOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// others makes others' parts of counts ns; p2, the second event, has room for 2.
 	others := func(ns ...int) disclosure.Parts {
 		var p disclosure.Parts
 		for _, n := range ns {
 			p.Add(n, false)
 		}
+		return p
+	}
+	withP2 := func(p disclosure.Parts, n int) disclosure.Parts {
+		p.AddAtMost(n, 2, false)
 		return p
 	}
 	for _, tt := range []struct {
@@ -117,13 +126,13 @@ func TestReachCountsPartsByOwner(t *testing.T) {
 		p, q   parts
 	}{
 		{"anonymous", 0,
-			parts{others(6, 2), others(4), others(7, 2)},
+			parts{withP2(others(6), 2), others(4), others(7, 2)},
 			parts{others(3), others(1), others(3)}},
 		{"org-a", a.ID,
 			parts{disclosure.Parts{Own: 8}, disclosure.Parts{Own: 4}, disclosure.Parts{Own: 9}},
 			parts{others(3), others(1), others(3)}},
 		{"org-c", c.ID,
-			parts{others(6, 2), others(4), others(7, 2)},
+			parts{withP2(others(6), 2), others(4), others(7, 2)},
 			parts{disclosure.Parts{Own: 3}, disclosure.Parts{Own: 1}, disclosure.Parts{Own: 3}}},
 	} {
 		got, err := st.CampaignReach(ctx, tt.id, []int64{p.ID, q.ID})
@@ -152,10 +161,10 @@ type parts struct{ Registrations, Attended, NetworkMembers disclosure.Parts }
 // nonZero leaves out the parts of 0, which the store may or may not list: they add nothing.
 func nonZero(p disclosure.Parts) disclosure.Parts {
 	out := disclosure.Parts{Own: p.Own}
-	for n, k := range p.Others {
+	for part, k := range p.Others {
 		for range k {
-			if n != 0 {
-				out.Add(n, false)
+			if part.N != 0 {
+				out.AddAtMost(part.N, part.Most, false)
 			}
 		}
 	}
@@ -167,9 +176,9 @@ func sum(a, b parts) parts {
 	add := func(x, y disclosure.Parts) disclosure.Parts {
 		out := nonZero(x)
 		out.Own += y.Own
-		for n, k := range y.Others {
+		for part, k := range y.Others {
 			for range k {
-				out.Add(n, false)
+				out.AddAtMost(part.N, part.Most, false)
 			}
 		}
 		return out
