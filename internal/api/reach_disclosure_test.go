@@ -314,6 +314,7 @@ func TestCountsCannotBeRecoveredBySubtraction(t *testing.T) {
 			}
 		}
 	}
+	possible := map[string]map[int]bool{}
 	for _, measure := range []string{"reg", "att", "wait", "net"} {
 		var fs []countFigure
 		for _, f := range figs {
@@ -322,6 +323,7 @@ func TestCountsCannotBeRecoveredBySubtraction(t *testing.T) {
 			}
 		}
 		for u, values := range feasible(fs, known, public, promised, zerosShown) {
+			possible[u] = values
 			truth := w.truthOf(u)
 			if !values[truth] {
 				t.Fatalf("%s is %d, but the figures' promises rule it out: %v", u, truth, slices.Sorted(maps.Keys(values)))
@@ -334,6 +336,19 @@ func TestCountsCannotBeRecoveredBySubtraction(t *testing.T) {
 			if protected[u] && len(values) == 1 && values[w.truthOf(u)] {
 				t.Errorf("taking totals as rounded on their own gives %s away: it can only be %d", u, w.truthOf(u))
 			}
+		}
+	}
+	// Across measures: no more attended than confirmed at an event (the stranger's own aside).
+	for _, ce := range countEvents {
+		if ce.organizer == "org-b" {
+			continue
+		}
+		reg, att := possible["reg:"+ce.key], possible["att:"+ce.key]
+		fewestAttended, mostConfirmed := slices.Min(slices.Collect(maps.Keys(att))), slices.Max(slices.Collect(maps.Keys(reg)))
+		regLeft := slices.DeleteFunc(slices.Collect(maps.Keys(reg)), func(n int) bool { return n < fewestAttended })
+		attLeft := slices.DeleteFunc(slices.Collect(maps.Keys(att)), func(n int) bool { return n > mostConfirmed })
+		if protected["reg:"+ce.key] && len(regLeft) < 2 || protected["att:"+ce.key] && len(attLeft) < 2 {
+			t.Errorf("%s: with no more attended than confirmed, confirmed can only be %v and attended %v", ce.key, regLeft, attLeft)
 		}
 	}
 }
