@@ -182,13 +182,10 @@ func requireMemberList(ctx context.Context, allowed bool, what, who string) erro
 	return nil
 }
 
-// countOfMembers shows a count exactly to who may see the members, and withholds one under
-// suppressBelow from everyone else.
+// countOfMembers shows one event's or network's count exactly to the organization whose
+// records it counts, and rounded by package disclosure's rule to everyone else.
 func countOfMembers(n int, exact bool) *model.MemberCount {
-	if !exact && n < suppressBelow {
-		return &model.MemberCount{Suppressed: true, Label: fmt.Sprintf("fewer than %d", suppressBelow)}
-	}
-	return &model.MemberCount{Value: &n, Label: strconv.Itoa(n)}
+	return oneCountOfMembers(n, exact)
 }
 
 func registrationCounts(ctx context.Context, e *models.Event) (*model.RegistrationCounts, error) {
@@ -196,12 +193,7 @@ func registrationCounts(ctx context.Context, e *models.Event) (*model.Registrati
 	if err != nil {
 		return nil, err
 	}
-	exact := isOrganizer(ctx, e)
-	return &model.RegistrationCounts{
-		Confirmed:  countOfMembers(n.Confirmed, exact),
-		Waitlisted: countOfMembers(n.Waitlisted, exact),
-		Attended:   countOfMembers(n.Attended, exact),
-	}, nil
+	return eventCounts(n, e.Capacity, isOrganizer(ctx, e)), nil
 }
 
 func networkMemberCount(ctx context.Context, n *models.YouthNetwork) (*model.MemberCount, error) {

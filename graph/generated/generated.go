@@ -433,6 +433,7 @@ type ComplexityRoot struct {
 	}
 
 	MemberCount struct {
+		Exact      func(childComplexity int) int
 		Label      func(childComplexity int) int
 		Suppressed func(childComplexity int) int
 		Value      func(childComplexity int) int
@@ -2586,6 +2587,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberContact.Phone(childComplexity), true
 
+	case "MemberCount.exact":
+		if e.ComplexityRoot.MemberCount.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberCount.Exact(childComplexity), true
 	case "MemberCount.label":
 		if e.ComplexityRoot.MemberCount.Label == nil {
 			break
@@ -5992,13 +5999,28 @@ enum ConsentMethod {
   DIGITAL
 }
 
-"A count drawn from members. Counts under 5 are suppressed for anyone who may not see the members themselves, so that no one can be singled out."
+"""
+A count of people drawn from members: registrations, attendance, members of a network.
+It is exact only for the organization whose records it counts: an event's organizer for the
+event's registrations, a network's coordinators for its members. Everyone else gets it
+rounded to base 5, as official statisticians publish small counts: to the nearest multiple
+of 5, a count of 1 to 4 withheld ("fewer than 5"), and 0 shown as 0. Where an event's
+capacity would leave a class a single count (room for 5 makes "about 5" exactly 5), that
+class is withheld together with the one below it ("1 to 5"), whatever the count. A count
+that adds up several events or networks (` + "`" + `reach` + "`" + `) is made from their figures as the caller
+sees them: its own exactly, a rounded one as its value, a withheld one as the middle of its
+range; the sum is rounded again, and exact only when every event or network with people in
+it is the caller's own. So no sum or difference of published counts tells more than the
+figures of single events and networks do.
+"""
 type MemberCount {
-  "The count; null when suppressed."
+  "The count, or its rounding to a multiple of 5 when ` + "`" + `exact` + "`" + ` is false; null when withheld."
   value: Int
-  "Whether the count is under 5 and withheld."
+  "Whether the count is withheld: from 1 to 4, or in the range the label gives."
   suppressed: Boolean!
-  "The count for display, e.g. \"12\" or \"fewer than 5\"."
+  "Whether ` + "`" + `value` + "`" + ` is the count itself; false when it is rounded or withheld."
+  exact: Boolean!
+  "The count for display: \"12\" when exact, \"about 10\" when rounded, \"fewer than 5\" or a range such as \"1 to 5\" when withheld, \"withheld\" when not published at all."
   label: String!
 }
 
@@ -6070,13 +6092,13 @@ type MemberEdge {
   node: Member!
 }
 
-"How many people hold registrations of each kind."
+"How many people hold registrations of each kind: exact for the event's organizer, rounded to base 5 for everyone else (see ` + "`" + `MemberCount` + "`" + `)."
 type RegistrationCounts {
   "Confirmed seats."
   confirmed: MemberCount!
-  "People on the waitlist."
+  "People on the waitlist. Not published (` + "`" + `withheld` + "`" + `) to anyone but the organizer for an event with a capacity: whether anyone waits would tell that the event is full, and so its confirmed seats exactly."
   waitlisted: MemberCount!
-  "People who attended."
+  "Confirmed seats whose member attended."
   attended: MemberCount!
 }
 
@@ -6735,8 +6757,10 @@ extend type Campaign {
 
 """
 Figures drawn from a set of events: how many of each kind, status, country and year, and
-the attendance and media reach they reported. Counts of people drawn from members'
-registrations are suppressed under 5, as everywhere.
+the attendance and media reach they reported. The counts of people drawn from members add
+up the events' (or networks') own counts as the caller sees them, rounded to base 5 unless
+all are the caller's own (see ` + "`" + `MemberCount` + "`" + `), so that no total set against another tells
+more than the events' counts do.
 """
 type Reach {
   "How many events."
@@ -6753,11 +6777,11 @@ type Reach {
   attendance: Float
   "The media reach the events reported, added up; null when none reported any."
   mediaReach: Float
-  "Confirmed registrations of members for these events."
+  "Confirmed registrations of members for these events: the events' ` + "`" + `registrationCounts.confirmed` + "`" + ` added up."
   registrations: MemberCount!
-  "Registered members who attended these events."
+  "Confirmed registrations whose member attended these events: the events' ` + "`" + `registrationCounts.attended` + "`" + ` added up."
   attended: MemberCount!
-  "Members, now, of the youth networks these events founded (such as a Youth Session's network)."
+  "Members, now, of the youth networks these events founded (such as a Youth Session's network): the networks' ` + "`" + `memberCount` + "`" + ` added up, so a member of two of them counts twice."
   networkMembers: MemberCount!
 }
 
@@ -7967,6 +7991,8 @@ func (ec *executionContext) childFields_MemberCount(ctx context.Context, field g
 		return ec.fieldContext_MemberCount_value(ctx, field)
 	case "suppressed":
 		return ec.fieldContext_MemberCount_suppressed(ctx, field)
+	case "exact":
+		return ec.fieldContext_MemberCount_exact(ctx, field)
 	case "label":
 		return ec.fieldContext_MemberCount_label(ctx, field)
 	}
@@ -17444,6 +17470,29 @@ func (ec *executionContext) _MemberCount_suppressed(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MemberCount_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberCount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MemberCount_exact(ctx context.Context, field graphql.CollectedField, obj *model.MemberCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberCount_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberCount_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberCount", field, false, false, "Boolean")
 }
 
@@ -31295,6 +31344,11 @@ func (ec *executionContext) _MemberCount(ctx context.Context, sel ast.SelectionS
 			}
 		case "suppressed":
 			out.Values[i] = ec._MemberCount_suppressed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._MemberCount_exact(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

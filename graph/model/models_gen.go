@@ -514,13 +514,26 @@ type MemberContact struct {
 	Phone *string `json:"phone,omitempty"`
 }
 
-// A count drawn from members. Counts under 5 are suppressed for anyone who may not see the members themselves, so that no one can be singled out.
+// A count of people drawn from members: registrations, attendance, members of a network.
+// It is exact only for the organization whose records it counts: an event's organizer for the
+// event's registrations, a network's coordinators for its members. Everyone else gets it
+// rounded to base 5, as official statisticians publish small counts: to the nearest multiple
+// of 5, a count of 1 to 4 withheld ("fewer than 5"), and 0 shown as 0. Where an event's
+// capacity would leave a class a single count (room for 5 makes "about 5" exactly 5), that
+// class is withheld together with the one below it ("1 to 5"), whatever the count. A count
+// that adds up several events or networks (`reach`) is made from their figures as the caller
+// sees them: its own exactly, a rounded one as its value, a withheld one as the middle of its
+// range; the sum is rounded again, and exact only when every event or network with people in
+// it is the caller's own. So no sum or difference of published counts tells more than the
+// figures of single events and networks do.
 type MemberCount struct {
-	// The count; null when suppressed.
+	// The count, or its rounding to a multiple of 5 when `exact` is false; null when withheld.
 	Value *int `json:"value,omitempty"`
-	// Whether the count is under 5 and withheld.
+	// Whether the count is withheld: from 1 to 4, or in the range the label gives.
 	Suppressed bool `json:"suppressed"`
-	// The count for display, e.g. "12" or "fewer than 5".
+	// Whether `value` is the count itself; false when it is rounded or withheld.
+	Exact bool `json:"exact"`
+	// The count for display: "12" when exact, "about 10" when rounded, "fewer than 5" or a range such as "1 to 5" when withheld, "withheld" when not published at all.
 	Label string `json:"label"`
 }
 
@@ -582,8 +595,10 @@ type Query struct {
 }
 
 // Figures drawn from a set of events: how many of each kind, status, country and year, and
-// the attendance and media reach they reported. Counts of people drawn from members'
-// registrations are suppressed under 5, as everywhere.
+// the attendance and media reach they reported. The counts of people drawn from members add
+// up the events' (or networks') own counts as the caller sees them, rounded to base 5 unless
+// all are the caller's own (see `MemberCount`), so that no total set against another tells
+// more than the events' counts do.
 type Reach struct {
 	// How many events.
 	Events int `json:"events"`
@@ -599,11 +614,11 @@ type Reach struct {
 	Attendance *float64 `json:"attendance,omitempty"`
 	// The media reach the events reported, added up; null when none reported any.
 	MediaReach *float64 `json:"mediaReach,omitempty"`
-	// Confirmed registrations of members for these events.
+	// Confirmed registrations of members for these events: the events' `registrationCounts.confirmed` added up.
 	Registrations *MemberCount `json:"registrations"`
-	// Registered members who attended these events.
+	// Confirmed registrations whose member attended these events: the events' `registrationCounts.attended` added up.
 	Attended *MemberCount `json:"attended"`
-	// Members, now, of the youth networks these events founded (such as a Youth Session's network).
+	// Members, now, of the youth networks these events founded (such as a Youth Session's network): the networks' `memberCount` added up, so a member of two of them counts twice.
 	NetworkMembers *MemberCount `json:"networkMembers"`
 }
 
@@ -729,13 +744,13 @@ type RegisterForEventInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
-// How many people hold registrations of each kind.
+// How many people hold registrations of each kind: exact for the event's organizer, rounded to base 5 for everyone else (see `MemberCount`).
 type RegistrationCounts struct {
 	// Confirmed seats.
 	Confirmed *MemberCount `json:"confirmed"`
-	// People on the waitlist.
+	// People on the waitlist. Not published (`withheld`) to anyone but the organizer for an event with a capacity: whether anyone waits would tell that the event is full, and so its confirmed seats exactly.
 	Waitlisted *MemberCount `json:"waitlisted"`
-	// People who attended.
+	// Confirmed seats whose member attended.
 	Attended *MemberCount `json:"attended"`
 }
 

@@ -608,8 +608,8 @@ func TestMemberCountsAreBatched(t *testing.T) {
 			t.Fatalf("%d events and %d networks, want %d", len(got.Events.Nodes), len(got.YouthNetworks.Nodes), n+1)
 		}
 		for _, e := range got.Events.Nodes {
-			if !e.RegistrationCounts.Confirmed.Suppressed {
-				t.Errorf("an empty event's count is not suppressed for an outsider")
+			if e.RegistrationCounts.Confirmed.Suppressed {
+				t.Errorf("an empty event's count is withheld from an outsider; 0 is published as 0")
 			}
 		}
 		statements[n] = res.Statements
@@ -623,8 +623,9 @@ func TestMemberCountsAreBatched(t *testing.T) {
 }
 
 // TestMemberCountsUnderFiveAreSuppressed counts a network's members and an event's
-// registrations as they grow from 4 to 5: those who may not see the members get "fewer
-// than 5" until there are 5; the coordinator and the organizer always get the exact count.
+// registrations as they grow from 1 to 5: those who may not see the members get "fewer
+// than 5" until there are 5, then "about 5", and no count of the waitlist of an event with a
+// capacity; the coordinator and the organizer always get the exact count.
 func TestMemberCountsUnderFiveAreSuppressed(t *testing.T) {
 	t.Parallel()
 	w := newMemberWorld(t, memberEventOptions{capacity: ptr(int32(100))})
@@ -647,6 +648,7 @@ func TestMemberCountsUnderFiveAreSuppressed(t *testing.T) {
 		return got.Event.RegistrationCounts.Confirmed, got.Event.RegistrationCounts.Waitlisted, got.YouthNetwork.MemberCount
 	}
 	exact := func(n int) count { return count{Value: &n, Label: fmt.Sprint(n)} }
+	about := func(n int) count { return count{Value: &n, Label: fmt.Sprint("about ", n)} }
 	suppressed := count{Suppressed: true, Label: "fewer than 5"}
 	for i, m := range members {
 		w.join(t, m)
@@ -654,9 +656,10 @@ func TestMemberCountsUnderFiveAreSuppressed(t *testing.T) {
 		n := i + 1
 		for _, c := range []struct{ org, role string }{{"anonymous", ""}, {"other", "ADMIN"}, {"creator", "EDITOR"}, {"organizer", "VIEWER"}, {"coordinator", "VIEWER"}} {
 			confirmed, waitlisted, network := read(c.org, c.role)
-			wantEvent, wantNone, wantNetwork := suppressed, suppressed, suppressed
+			// The event has a capacity, so its waitlist is the organizer's alone.
+			wantEvent, wantNone, wantNetwork := suppressed, count{Suppressed: true, Label: "withheld"}, suppressed
 			if n >= 5 {
-				wantEvent, wantNetwork = exact(n), exact(n)
+				wantEvent, wantNetwork = about(n), about(n)
 			}
 			if c.org == "organizer" {
 				wantEvent, wantNone = exact(n), exact(0)

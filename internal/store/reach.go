@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"campaigns/internal/disclosure"
 	"campaigns/models"
 )
 
@@ -18,15 +19,21 @@ type ReachGroup struct {
 }
 
 // Reach is what a set of events adds up to. Registrations, Attended and NetworkMembers are
-// drawn from members: the caller shows them suppressed under 5, as every count of members.
+// drawn from members, so they come as parts, one per event or network, split into the
+// viewer's own and everyone else's: the caller publishes them by the rule of
+// package disclosure, which needs no more than that.
 type Reach struct {
 	Events                      int
 	ByKind, ByStatus, ByCountry []ReachGroup
 	ByYear                      []ReachGroup
 	Attendance, MediaReach      *float64
-	Registrations, Attended     int
-	// NetworkMembers counts the members, now, of the youth networks the events founded.
-	NetworkMembers int
+	// Registrations and Attended have a part per event, the viewer's own where it organizes
+	// the event: its confirmed registrations, and those of them marked attended, each at
+	// most the event's capacity.
+	Registrations, Attended disclosure.Parts
+	// NetworkMembers has a part per youth network the events founded, the viewer's own where
+	// it coordinates the network: its members now.
+	NetworkMembers disclosure.Parts
 }
 
 // reachSQL is one statement for every figure of Reach, for each parent key par: GROUPING
@@ -34,9 +41,16 @@ type Reach struct {
 // part counts the registrations of the same events by joining them, so that the cost follows
 // the registrations there are rather than a lookup per event. The year is the event's own,
 // in its time zone, so an event on New Year's Eve in Yangon counts in the year it took place
-// there. A third part counts the members, now, of the youth networks these events founded.
-// The filter (%[2]s) appears in all three parts, with its arguments thrice; par is
-// grouped by its position (1), since PostgreSQL takes no constant such as ” in GROUP BY.
+// there. A third part counts the members, now, of the youth networks these events founded;
+// it finds the viewer's coordination by a join, since an EXISTS there raised the estimate
+// over jit_optimize_above_cost and cost about a second of JIT compiling at 200,000 events.
+//
+// Counts of people come per event and per network, with whether the viewer owns each and
+// the capacity that bounds it, and then as how many parts have each (own, count, capacity)
+// (rows with g = groupParts, %[3]d): what travels is bounded by the distinct counts rather
+// than by the events. The filter (%[2]s) appears in all three parts, with its arguments
+// thrice, the viewer's organization before the second and third; par is grouped by its
+// position (1), since PostgreSQL takes no constant such as an empty string in GROUP BY.
 const reachSQL = `WITH agg AS (
 	SELECT %[1]s AS par, e.kind, e.status, e.country_code,
 		extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int AS year,
@@ -46,44 +60,58 @@ const reachSQL = `WITH agg AS (
 	GROUP BY GROUPING SETS ((1), (1, e.kind), (1, e.status), (1, e.country_code),
 		(1, extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int))),
 reg AS (
-	SELECT %[1]s AS par, count(*) FILTER (WHERE r.status = 'CONFIRMED') AS registrations,
-		count(*) FILTER (WHERE r.attended AND r.status <> 'CANCELLED') AS attended
-	FROM registrations r JOIN events e ON e.id = r.event_id WHERE %[2]s GROUP BY 1),
+	SELECT %[1]s AS par, e.organizer_id = ? AS own, coalesce(e.capacity, 0) AS most,
+		count(*) FILTER (WHERE r.status = 'CONFIRMED') AS registrations,
+		count(*) FILTER (WHERE r.status = 'CONFIRMED' AND r.attended) AS attended
+	FROM registrations r JOIN events e ON e.id = r.event_id WHERE %[2]s GROUP BY e.id),
 net AS (
-	SELECT %[1]s AS par, count(DISTINCT m.member_id) AS members
+	SELECT %[1]s AS par, c.network_id IS NOT NULL AS own, count(*) AS members
 	FROM memberships m JOIN youth_networks n ON n.id = m.network_id JOIN events e ON e.id = n.founded_at_id
-	WHERE m.left_at IS NULL AND %[2]s GROUP BY 1)
+		LEFT JOIN network_coordinators c ON c.network_id = n.id AND c.organization_id = ?
+	WHERE m.left_at IS NULL AND %[2]s GROUP BY n.id, e.id, c.network_id),
+parts AS (
+	SELECT par, 'registrations' AS measure, own, registrations AS n, most, count(*) AS parts FROM reg GROUP BY 1, 3, 4, 5
+	UNION ALL SELECT par, 'attended', own, attended, most, count(*) FROM reg GROUP BY 1, 3, 4, 5
+	UNION ALL SELECT par, 'networkMembers', own, members, 0, count(*) FROM net GROUP BY 1, 3, 4)
 SELECT agg.par, coalesce(agg.kind, agg.status, agg.country_code, agg.year::text, '') AS key, agg.g, agg.events,
-	agg.attendance, agg.media_reach, coalesce(reg.registrations, 0) AS registrations, coalesce(reg.attended, 0) AS attended,
-	coalesce(net.members, 0) AS network_members
-FROM agg LEFT JOIN reg ON reg.par = agg.par LEFT JOIN net ON net.par = agg.par`
+	agg.attendance, agg.media_reach, false AS own, 0 AS n, 0 AS most, 0 AS parts
+FROM agg
+UNION ALL
+SELECT par, measure, %[3]d, 0, NULL, NULL, own, n, most, parts FROM parts`
 
 // The GROUPING bits of each set of reachSQL: a set leaves its own column out of the mask.
+// groupParts, beyond every mask, marks a row of parts.
 const (
 	groupTotal   = 0b1111
 	groupKind    = 0b0111
 	groupStatus  = 0b1011
 	groupCountry = 0b1101
 	groupYear    = 0b1110
+	groupParts   = 0b10000
 )
 
+// reachRow is a row of reachSQL: a group of events, or for g = groupParts how many parts of
+// the measure named by Key, own or not, count N people out of at most Most (an event's
+// capacity, 0 for none).
 type reachRow struct {
-	Par            string
-	Key            string
-	G              int
-	Events         int
-	Attendance     *float64
-	MediaReach     *float64
-	Registrations  int
-	Attended       int
-	NetworkMembers int
+	Par        string
+	Key        string
+	G          int
+	Events     int
+	Attendance *float64
+	MediaReach *float64
+	Own        bool
+	N          int
+	Most       int
+	Parts      int
 }
 
 // reach runs reachSQL with the parent expression par and returns the figures per parent.
-func (s *Store) reach(ctx context.Context, par string, conds []cond) (map[string]*Reach, error) {
+func (s *Store) reach(ctx context.Context, par string, viewer int64, conds []cond) (map[string]*Reach, error) {
 	w, args := where(conds)
+	all := slices.Concat(args, []any{viewer}, args, []any{viewer}, args)
 	var rows []reachRow
-	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w), append(append(args, args...), args...)...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w, groupParts), all...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := map[string]*Reach{}
@@ -97,7 +125,8 @@ func (s *Store) reach(ctx context.Context, par string, conds []cond) (map[string
 		switch r.G {
 		case groupTotal:
 			rc.Events, rc.Attendance, rc.MediaReach = r.Events, r.Attendance, r.MediaReach
-			rc.Registrations, rc.Attended, rc.NetworkMembers = r.Registrations, r.Attended, r.NetworkMembers
+		case groupParts:
+			rc.addParts(r)
 		case groupKind:
 			rc.ByKind = append(rc.ByKind, g)
 		case groupStatus:
@@ -124,6 +153,14 @@ func (s *Store) reach(ctx context.Context, par string, conds []cond) (map[string
 	return out, nil
 }
 
+// addParts adds a row of parts to the measure it names.
+func (rc *Reach) addParts(r reachRow) {
+	p := map[string]*disclosure.Parts{"registrations": &rc.Registrations, "attended": &rc.Attended, "networkMembers": &rc.NetworkMembers}[r.Key]
+	for range r.Parts {
+		p.AddAtMost(r.N, r.Most, r.Own)
+	}
+}
+
 func compareStrings(a, b string) int {
 	switch {
 	case a < b:
@@ -136,7 +173,7 @@ func compareStrings(a, b string) int {
 
 // ReachOf adds up the events the caller (f.Viewer) can see that match f.
 func (s *Store) ReachOf(ctx context.Context, f EventFilter) (*Reach, error) {
-	out, err := s.reach(ctx, "''", f.conds())
+	out, err := s.reach(ctx, "''", f.Viewer, f.conds())
 	if err != nil {
 		return nil, fmt.Errorf("reach of events: %w", err)
 	}
@@ -150,7 +187,7 @@ func (s *Store) ReachOf(ctx context.Context, f EventFilter) (*Reach, error) {
 // organization, 0 for anonymous) can see.
 func (s *Store) CampaignReach(ctx context.Context, viewer int64, ids []int64) (map[int64]*Reach, error) {
 	conds := append(EventFilter{Viewer: viewer}.conds(), cond{"e.campaign_id = ANY(?::bigint[])", []any{idList(ids)}})
-	byPar, err := s.reach(ctx, "e.campaign_id::text", conds)
+	byPar, err := s.reach(ctx, "e.campaign_id::text", viewer, conds)
 	if err != nil {
 		return nil, fmt.Errorf("reach of %d campaigns: %w", len(ids), err)
 	}
