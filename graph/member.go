@@ -23,10 +23,6 @@ import (
 // event the member holds a live registration for. Every field that shows such data goes
 // through personalData, which checks the rule and logs the read before anything is returned.
 
-// suppressBelow is the smallest count of members shown exactly to those who may not see
-// the members themselves: smaller counts could single someone out.
-const suppressBelow = 5
-
 // memberInputID decodes a global ID from a member mutation's input. Its error names the
 // field but does not repeat the value, which a client may have filled with a name.
 func memberInputID(typ, field, id string) (int64, error) {

@@ -6103,7 +6103,7 @@ type RegistrationCounts {
 }
 
 extend type Event {
-  "Counts of registrations, suppressed under 5 for those who may not see the registrations."
+  "Counts of registrations: exact for the event's organizer, rounded to 5 and withheld under 5 for everyone else (see ` + "`" + `MemberCount` + "`" + `)."
   registrationCounts: RegistrationCounts!
   "The registrations, confirmed first, then the waitlist in order. The organizer only."
   registrations(
@@ -6121,7 +6121,7 @@ extend type Event {
 }
 
 extend type YouthNetwork {
-  "How many members the network has now, suppressed under 5 for those who may not see them."
+  "How many members the network has now: exact for its coordinators, rounded to 5 and withheld under 5 for everyone else (see ` + "`" + `MemberCount` + "`" + `)."
   memberCount: MemberCount!
   "The current members, by when they joined. The network's coordinators only."
   members(
