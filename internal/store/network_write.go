@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -164,12 +165,18 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 		}
 	}
 	if in.ParentID != 0 {
-		parent, err := lockRow[models.YouthNetwork](t, "youth_networks", in.ParentID)
-		if err != nil {
-			p.Add("parent", validate.NotFound, "no youth network has that ID")
-		} else if err := t.canEditNetwork(parent); err != nil {
-			return fmt.Errorf("parent: %w", err)
-		} else {
+		parent, err := lockReadable[models.YouthNetwork](t, networkRead, in.ParentID, forShare)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			p.Add("parent", validate.NotFound, "no youth network has the ID %s", relay.EncodeInt(relay.TypeYouthNetwork, in.ParentID))
+		case err != nil:
+			return err
+		default:
+			if err := t.canEditNetwork(parent); errors.Is(err, auth.ErrForbidden) {
+				return fmt.Errorf("parent: %w: your organization may not found chapters of this youth network; its owner and coordinators can", auth.ErrForbidden)
+			} else if err != nil {
+				return fmt.Errorf("parent: %w", err)
+			}
 			n.ParentID = &parent.ID
 			if scopeRank[n.Scope] <= scopeRank[parent.Scope] {
 				p.Add("scope", validate.Invalid, "a chapter of a %s network must have a narrower scope than %s", parent.Scope, parent.Scope)
@@ -180,14 +187,12 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 		}
 	}
 	if in.FoundedAtID != 0 {
-		vis := visibleTo(eventPublic, eventVisible, t.caller.OrgID)
-		var found bool
-		err := t.db.Raw(`SELECT EXISTS (SELECT 1 FROM events e WHERE e.id = ? AND (`+vis.sql+`))`, append([]any{in.FoundedAtID}, vis.args...)...).Scan(&found).Error
+		found, err := t.mayRead(eventRead, in.FoundedAtID)
 		if err != nil {
-			return fmt.Errorf("founding event %d: %w", in.FoundedAtID, translate(err))
+			return err
 		}
 		if !found {
-			p.Add("foundedAt", validate.NotFound, "no event has that ID")
+			p.Add("foundedAt", validate.NotFound, "no event has the ID %s", relay.EncodeInt(relay.TypeEvent, in.FoundedAtID))
 		} else {
 			n.FoundedAtID = &in.FoundedAtID
 		}
@@ -245,7 +250,7 @@ func (t *Tx) CreateYouthNetwork(in NetworkInput) (*models.YouthNetwork, error) {
 // UpdateYouthNetwork changes the given fields of a network at the expected version. Given
 // coordinators or channels replace the old lists; the owner stays a coordinator.
 func (t *Tx) UpdateYouthNetwork(id int64, expectedVersion int32, in NetworkInput) (*models.YouthNetwork, error) {
-	n, err := lockRow[models.YouthNetwork](t, "youth_networks", id)
+	n, err := lockReadable[models.YouthNetwork](t, networkRead, id, forUpdate)
 	if err != nil {
 		return nil, err
 	}

@@ -42,9 +42,10 @@ func (t *Tx) organizationMissing(field string, id int64, p *validate.Problems) e
 }
 
 // editableCampaign locks a campaign for a change to what hangs off it (partners, money,
-// indicators) and checks that the caller may edit it.
+// indicators) and checks that the caller may edit it; one the caller may not read is
+// answered as one that does not exist.
 func (t *Tx) editableCampaign(id int64) (*models.Campaign, error) {
-	c, err := lockRow[models.Campaign](t, "campaigns", id)
+	c, err := lockReadable[models.Campaign](t, campaignRead, id, forUpdate)
 	if err != nil {
 		return nil, err
 	}

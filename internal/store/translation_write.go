@@ -58,7 +58,7 @@ func (t *Tx) editableTranslatable(kind string, id int64) (*translatable, error) 
 			version: &c.Version, language: c.OriginalLanguage,
 			texts: map[string]*string{"NAME": &c.Name, "SUMMARY": c.Summary, "DESCRIPTION": c.Description}}, nil
 	case TranslateEvent:
-		e, err := lockRow[models.Event](t, "events", id)
+		e, err := lockReadable[models.Event](t, eventRead, id, forUpdate)
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +69,7 @@ func (t *Tx) editableTranslatable(kind string, id int64) (*translatable, error) 
 			version: &e.Version, language: e.OriginalLanguage,
 			texts: map[string]*string{"TITLE": &e.Title, "SUMMARY": e.Summary, "DESCRIPTION": e.Description}}, nil
 	case TranslateNetwork:
-		n, err := lockRow[models.YouthNetwork](t, "youth_networks", id)
+		n, err := lockReadable[models.YouthNetwork](t, networkRead, id, forUpdate)
 		if err != nil {
 			return nil, err
 		}
@@ -81,9 +81,12 @@ func (t *Tx) editableTranslatable(kind string, id int64) (*translatable, error) 
 			texts: map[string]*string{"NAME": &n.Name, "DESCRIPTION": n.Description}}, nil
 	case TranslateIndicator:
 		// The campaign is locked before the indicator, in the order RecordIndicatorValues
-		// locks them, so that the two writes cannot deadlock.
+		// locks them, so that the two writes cannot deadlock. An indicator the caller may
+		// not read is answered as one that does not exist.
 		var campaignID int64
-		if err := t.db.Raw(`SELECT campaign_id FROM indicators WHERE id = ?`, id).Scan(&campaignID).Error; err != nil {
+		c := t.readCond(indicatorRead)
+		err := t.db.Raw(`SELECT i.campaign_id FROM indicators i WHERE i.id = ? AND (`+c.sql+`)`, append([]any{id}, c.args...)...).Scan(&campaignID).Error
+		if err != nil {
 			return nil, fmt.Errorf("indicator %d: %w", id, translate(err))
 		}
 		if campaignID == 0 {
