@@ -191,7 +191,7 @@ func (t *Tx) CreateCampaign(in CampaignInput) (*models.Campaign, error) {
 		parent, err := lockReadable[models.Campaign](t, campaignRead, in.ParentID, forShare)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			p.Add("parent", validate.NotFound, "no campaign has the ID %s", relay.EncodeInt(relay.TypeCampaign, in.ParentID))
+			p.Add("parent", validate.NotFound, "no campaign has that ID")
 		case err != nil:
 			return nil, err
 		default:

@@ -61,7 +61,7 @@ func (t *Tx) checkCoHosts(field string, indexed bool, ids []int64, organizer int
 		}
 		switch {
 		case !exists[id]:
-			p.Add(at, validate.NotFound, "no organization has the ID %s", relay.EncodeInt(relay.TypeOrganization, id))
+			p.Add(at, validate.NotFound, "no organization has that ID")
 		case id == organizer:
 			p.Add(at, validate.Invalid, "the organizer cannot also be a co-host")
 		case taken[id]:

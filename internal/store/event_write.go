@@ -226,7 +226,7 @@ func (t *Tx) CreateEvent(in EventInput) (*models.Event, error) {
 	c, err := lockReadable[models.Campaign](t, campaignRead, in.CampaignID, forShare)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		p.Add("campaign", validate.NotFound, "no campaign has the ID %s", relay.EncodeInt(relay.TypeCampaign, in.CampaignID))
+		p.Add("campaign", validate.NotFound, "no campaign has that ID")
 	case err != nil:
 		return nil, err
 	default:

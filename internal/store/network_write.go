@@ -168,7 +168,7 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 		parent, err := lockReadable[models.YouthNetwork](t, networkRead, in.ParentID, forShare)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			p.Add("parent", validate.NotFound, "no youth network has the ID %s", relay.EncodeInt(relay.TypeYouthNetwork, in.ParentID))
+			p.Add("parent", validate.NotFound, "no youth network has that ID")
 		case err != nil:
 			return err
 		default:
@@ -192,7 +192,7 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 			return err
 		}
 		if !found {
-			p.Add("foundedAt", validate.NotFound, "no event has the ID %s", relay.EncodeInt(relay.TypeEvent, in.FoundedAtID))
+			p.Add("foundedAt", validate.NotFound, "no event has that ID")
 		} else {
 			n.FoundedAtID = &in.FoundedAtID
 		}
