@@ -158,7 +158,7 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 	case n.Scope == "REGIONAL" && in.Country != nil:
 		p.Add("country", validate.Invalid, "a regional network has no country; leave country out")
 	case n.Scope != "REGIONAL" && in.Country == nil:
-		p.Add("country", validate.Required, "a %s network needs its country", n.Scope)
+		p.Add("country", validate.Required, "%s network needs its country", auth.WithArticle(words(n.Scope)))
 	case in.Country != nil:
 		if code := t.resolveCountry("country", *in.Country, p); code != nil {
 			n.CountryCode = code
@@ -179,7 +179,7 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 			}
 			n.ParentID = &parent.ID
 			if scopeRank[n.Scope] <= scopeRank[parent.Scope] {
-				p.Add("scope", validate.Invalid, "a chapter of a %s network must have a narrower scope than %s", parent.Scope, parent.Scope)
+				p.Add("scope", validate.Invalid, "a chapter of %s network must have a narrower scope than %s", auth.WithArticle(words(parent.Scope)), words(parent.Scope))
 			}
 			if parent.CountryCode != nil && n.CountryCode != nil && *parent.CountryCode != *n.CountryCode {
 				p.Add("country", validate.Invalid, "a chapter of a network in %s must be in %s too", *parent.CountryCode, *parent.CountryCode)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"campaigns/internal/auth"
 	"campaigns/internal/lang"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
@@ -151,8 +152,8 @@ func (t *Tx) SetTranslations(in TranslationsInput) (string, error) {
 		path := fmt.Sprintf("translations.%d", i)
 		fields := fieldsOf[rec.kind]
 		if !slices.Contains(fields, tr.Field) {
-			p.Add(path+".field", validate.Invalid, "a %s has no %s to translate; its texts are %s",
-				strings.ToLower(rec.nodeType), strings.ToLower(tr.Field), strings.ToLower(strings.Join(fields, ", ")))
+			p.Add(path+".field", validate.Invalid, "%s has no %s to translate; its texts are %s",
+				auth.WithArticle(words(rec.kind)), words(tr.Field), strings.ToLower(strings.Join(fields, ", ")))
 			continue
 		}
 		code, err := lang.Canonical(tr.Language)
@@ -172,7 +173,7 @@ func (t *Tx) SetTranslations(in TranslationsInput) (string, error) {
 			p.Text(path+".text", *tr.Text, 1, maxTextLength[tr.Field])
 			if rec.texts[tr.Field] == nil {
 				p.Add(path+".field", validate.Invalid, "the %s has no %s of its own to translate; write one first",
-					strings.ToLower(rec.nodeType), strings.ToLower(tr.Field))
+					words(rec.kind), words(tr.Field))
 			}
 			final[k] = true
 		}
@@ -233,4 +234,9 @@ func (t *Tx) writeTranslation(rec *translatable, c TranslationInput, now time.Ti
 		return fmt.Errorf("write %s translation %s of %s %d: %w", c.Language, c.Field, rec.kind, rec.id, translate(err))
 	}
 	return nil
+}
+
+// words writes an enum value as words for a message: YOUTH_NETWORK as "youth network".
+func words(enum string) string {
+	return strings.ToLower(strings.ReplaceAll(enum, "_", " "))
 }
