@@ -264,11 +264,11 @@ func (r *Resolver) lookupNode(ctx context.Context, id string) (models.Node, erro
 	case relay.TypeVenue:
 		return asNode(l.Venue(ctx, k))
 	case relay.TypeIndicator:
-		return asNode(l.Indicator(ctx, k))
+		return asNode(indicatorNode(ctx, k))
 	case relay.TypeResult:
 		return asNode(resultNode(ctx, k))
 	case relay.TypeFunding:
-		return asNode(l.FundingCommitment(ctx, k))
+		return asNode(fundingNode(ctx, k))
 	case relay.TypeAPIKey:
 		return r.apiKeyNode(ctx, k)
 	case relay.TypeAuditEntry:

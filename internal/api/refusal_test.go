@@ -89,7 +89,8 @@ func newHidWorld(t *testing.T) *hidWorld {
 			return err
 		}
 		reg := &models.Registration{EventID: partnersOnly.ID, MemberID: member.ID, Status: "CONFIRMED"}
-		err := wr.Insert(reg, &models.NetworkCoordinator{NetworkID: network.ID, OrganizationID: a.ID},
+		funding := &models.FundingCommitment{CampaignID: draft.ID, FunderID: a.ID, AmountMinor: 5000000, Currency: "USD", CommittedPrecision: "DAY"}
+		err := wr.Insert(reg, funding, &models.NetworkCoordinator{NetworkID: network.ID, OrganizationID: a.ID},
 			&models.CampaignPartner{CampaignID: draft.ID, OrganizationID: c.ID, Role: "HOST"},
 			&models.CoHostInvitation{EventID: partnersOnly.ID, OrganizationID: c.ID, Status: "PENDING", InvitedBy: a.ID, InvitedAt: time.Now()})
 		if err != nil {
@@ -100,6 +101,7 @@ func newHidWorld(t *testing.T) *hidWorld {
 			"publicEvent": public.GlobalID(), "hiddenEvent": partnersOnly.GlobalID(), "network": network.GlobalID(),
 			"publishedIndicator": indPublished.GlobalID(), "draftIndicator": indDraft.GlobalID(),
 			"registration": reg.GlobalID(), "orgA": a.GlobalID(), "orgB": b.GlobalID(), "orgC": c.GlobalID(),
+			"draftFunding": funding.GlobalID(),
 		} {
 			w.ids[name] = id
 		}
@@ -312,5 +314,28 @@ func TestHiddenRecordsAnswerAsUnknown(t *testing.T) {
 				t.Errorf("%s, who may, was refused: %s", tc.owner, got)
 			}
 		})
+	}
+}
+
+// TestNodeHidesWhatHangsOffADraft: an indicator or a funding commitment of a draft campaign
+// is, to whoever may not see the draft, null from node, as the writes answer it NOT_FOUND;
+// through it the draft's name was readable by anyone.
+func TestNodeHidesWhatHangsOffADraft(t *testing.T) {
+	t.Parallel()
+	w := newHidWorld(t)
+	const q = `query($id: ID!) { node(id: $id) { id ... on Indicator { campaign { name } } } }`
+	for _, record := range []string{"draftIndicator", "draftFunding"} {
+		for key, sees := range map[string]bool{"": false, hidStranger: false, hidOwner: true, hidPartner: true} {
+			var got struct{ Node *struct{ ID string } }
+			w.c.As(w.keys[key]).Query(t, q, map[string]any{"id": w.ids[record]}).MustData(t, &got)
+			if (got.Node != nil) != sees {
+				t.Errorf("%s as %q: node %+v, want seen %v", record, key, got.Node, sees)
+			}
+		}
+	}
+	var got struct{ Node *struct{ ID string } }
+	w.c.Query(t, q, map[string]any{"id": w.ids["publishedIndicator"]}).MustData(t, &got)
+	if got.Node == nil {
+		t.Error("an indicator of a published campaign is hidden from anonymous callers")
 	}
 }
