@@ -101,7 +101,7 @@ func newHidWorld(t *testing.T) *hidWorld {
 			"publicEvent": public.GlobalID(), "hiddenEvent": partnersOnly.GlobalID(), "network": network.GlobalID(),
 			"publishedIndicator": indPublished.GlobalID(), "draftIndicator": indDraft.GlobalID(),
 			"registration": reg.GlobalID(), "orgA": a.GlobalID(), "orgB": b.GlobalID(), "orgC": c.GlobalID(),
-			"draftFunding": funding.GlobalID(),
+			"draftFunding": funding.GlobalID(), "member": member.GlobalID(),
 		} {
 			w.ids[name] = id
 		}
@@ -253,6 +253,10 @@ func hidCases() []hidCase {
 			typ: relay.TypeEvent, hidden: "hiddenEvent", visible: "publicEvent", refused: hidStranger, owner: hidOwner},
 		{name: "withdrawCoHostInvitation", input: "WithdrawCoHostInvitationInput", selection: "invitation { status }", in: field("event", map[string]any{"organization": "orgC"}),
 			typ: relay.TypeEvent, hidden: "hiddenEvent", visible: "publicEvent", refused: hidStranger, owner: hidOwner},
+		// registerForEvent is a member mutation, but its event is found as every other write
+		// finds one.
+		{name: "registerForEvent (event)", input: "RegisterForEventInput", selection: "registration { id }", in: field("event", map[string]any{"member": "member"}),
+			typ: relay.TypeEvent, hidden: "hiddenEvent", visible: "publicEvent", refused: hidStranger},
 		answer("acceptCoHost"),
 		answer("declineCoHost"),
 	}
