@@ -262,7 +262,7 @@ func (r *Resolver) lookupNode(ctx context.Context, id string) (models.Node, erro
 	case relay.TypeYouthNetwork:
 		return asNode(l.Network(ctx, k))
 	case relay.TypeVenue:
-		return asNode(l.Venue(ctx, k))
+		return asNode(r.venueNode(ctx, k))
 	case relay.TypeIndicator:
 		return asNode(indicatorNode(ctx, k))
 	case relay.TypeResult:

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"campaigns/internal/auth"
 	"campaigns/internal/loader"
 	"campaigns/models"
 )
@@ -35,6 +36,21 @@ func fundingNode(ctx context.Context, id int64) (*models.FundingCommitment, erro
 func withCampaign[T any](ctx context.Context, v *T, campaignID int64) (*T, error) {
 	c, err := visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, campaignID))
 	if c == nil || err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// venueNode answers node(id) for a venue: only to a caller who may read an event held
+// there, since a venue's name and coordinates can locate the people at a partner-only
+// meeting. It costs a statement of its own; a venue is seldom looked up by ID.
+func (r *Resolver) venueNode(ctx context.Context, id int64) (*models.Venue, error) {
+	v, err := missingIsNil(loader.For(ctx).Venue(ctx, id))
+	if v == nil || err != nil {
+		return nil, err
+	}
+	visible, err := r.Store.VisibleVenues(ctx, auth.FromContext(ctx).OrgID, []int64{id})
+	if err != nil || !visible[id] {
 		return nil, err
 	}
 	return v, nil

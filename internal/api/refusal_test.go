@@ -343,3 +343,38 @@ func TestNodeHidesWhatHangsOffADraft(t *testing.T) {
 		t.Error("an indicator of a published campaign is hidden from anonymous callers")
 	}
 }
+
+// TestNodeHidesVenuesOfHiddenEvents: the place of a partner-only event, its name and
+// coordinates, is no more public than the event: node(id) of its venue is null to whoever
+// may not read an event held there. Venue IDs count up, so anyone could walk them.
+func TestNodeHidesVenuesOfHiddenEvents(t *testing.T) {
+	t.Parallel()
+	w := newHidWorld(t)
+	venueOf := func(title, visibility string) string {
+		var got struct {
+			CreateEvent struct {
+				Event struct{ Venue struct{ ID string } }
+			}
+		}
+		w.c.As(w.keys[hidOwner]).Query(t, `mutation($in: CreateEventInput!) { createEvent(input: $in) { event { venue { id } } } }`,
+			map[string]any{"in": map[string]any{"campaign": w.ids["publishedCampaign"], "title": title, "kind": "MEETING", "status": "SCHEDULED",
+				"visibility": visibility, "startsAt": "2030-01-01T10:00:00+07:00", "timeZone": "Asia/Yangon",
+				"venue": map[string]any{"name": title + " venue", "city": "Yangon", "country": "MM", "latitude": 16.8, "longitude": 96.1}}}).MustData(t, &got)
+		return got.CreateEvent.Event.Venue.ID
+	}
+	hidden, public := venueOf("Shelter meeting", "PARTNERS"), venueOf("Concert", "PUBLIC")
+	const q = `query($id: ID!) { node(id: $id) { ... on Venue { name coordinates { latitude } } } }`
+	for _, tc := range []struct {
+		venue, key string
+		sees       bool
+	}{
+		{hidden, "", false}, {hidden, hidStranger, false}, {hidden, hidOwner, true},
+		{public, "", true}, {public, hidStranger, true},
+	} {
+		var got struct{ Node *struct{ Name string } }
+		w.c.As(w.keys[tc.key]).Query(t, q, map[string]any{"id": tc.venue}).MustData(t, &got)
+		if (got.Node != nil) != tc.sees {
+			t.Errorf("venue %s as %q: %+v, want seen %v", tc.venue, tc.key, got.Node, tc.sees)
+		}
+	}
+}

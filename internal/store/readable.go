@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 
 	"gorm.io/gorm/clause"
@@ -80,4 +81,24 @@ func lockReadable[T any](t *Tx, r readRule, id int64, strength string) (*T, erro
 		return nil, fmt.Errorf("%s %d: %w", r.table, id, translate(err))
 	}
 	return &v, nil
+}
+
+// VisibleVenues reports which of the venues with the given IDs the viewer's organization (0
+// for an anonymous caller) may see: those where an event it may read takes place. A venue
+// is no more public than its events: the place of a partner-only meeting, coordinates
+// included, can locate the people who meet there.
+func (s *Store) VisibleVenues(ctx context.Context, viewer int64, ids []int64) (map[int64]bool, error) {
+	c := visibleTo(eventRead.public, eventRead.rule, viewer)
+	var found []int64
+	err := s.db.WithContext(ctx).Raw(`SELECT v.id FROM unnest(?::bigint[]) AS v(id)
+		WHERE EXISTS (SELECT 1 FROM events e WHERE e.venue_id = v.id AND (`+c.sql+`))`, append([]any{idList(ids)}, c.args...)...).
+		Scan(&found).Error
+	if err != nil {
+		return nil, fmt.Errorf("visible venues of %d: %w", len(ids), translate(err))
+	}
+	out := make(map[int64]bool, len(found))
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, nil
 }
