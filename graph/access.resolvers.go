@@ -60,8 +60,11 @@ func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntr
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
+func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }
+
 type (
 	apiKeyResolver     struct{ *Resolver }
 	auditEntryResolver struct{ *Resolver }
 	mutationResolver   struct{ *Resolver }
+	viewerResolver     struct{ *Resolver }
 )

@@ -262,13 +262,13 @@ func (r *Resolver) lookupNode(ctx context.Context, id string) (models.Node, erro
 	case relay.TypeYouthNetwork:
 		return asNode(l.Network(ctx, k))
 	case relay.TypeVenue:
-		return asNode(l.Venue(ctx, k))
+		return asNode(r.venueNode(ctx, k))
 	case relay.TypeIndicator:
-		return asNode(inVisibleCampaign(ctx, func(i *models.Indicator) int64 { return i.CampaignID })(l.Indicator(ctx, k)))
+		return asNode(indicatorNode(ctx, k))
 	case relay.TypeResult:
 		return asNode(resultNode(ctx, k))
 	case relay.TypeFunding:
-		return asNode(inVisibleCampaign(ctx, func(f *models.FundingCommitment) int64 { return f.CampaignID })(l.FundingCommitment(ctx, k)))
+		return asNode(fundingNode(ctx, k))
 	case relay.TypeAPIKey:
 		return r.apiKeyNode(ctx, k)
 	case relay.TypeAuditEntry:

@@ -49,23 +49,6 @@ func campaignOrgs(ctx context.Context, c *models.Campaign) (bool, error) {
 	return slices.ContainsFunc(partners, func(p *models.CampaignPartner) bool { return p.OrganizationID == caller.OrgID }), nil
 }
 
-// inVisibleCampaign answers a lookup of a record that belongs to a campaign (an indicator, a
-// funding commitment) as the lookup of its campaign is answered: null to a caller who may not
-// see the campaign, since the record tells of a draft as much as the draft itself.
-func inVisibleCampaign[T any](ctx context.Context, campaignID func(*T) int64) func(*T, error) (*T, error) {
-	return func(v *T, err error) (*T, error) {
-		v, err = missingIsNil(v, err)
-		if v == nil || err != nil {
-			return nil, err
-		}
-		c, err := visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, campaignID(v)))
-		if c == nil || err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-}
-
 // visibleEvent answers a lookup of an event: a draft, a partner-only event or one in a draft
 // campaign is seen only by the keys of its organizer, co-hosts and campaign owner and partners.
 func visibleEvent(ctx context.Context) func(*models.Event, error) (*models.Event, error) {

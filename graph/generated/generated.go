@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
 	Campaign() CampaignResolver
 	CampaignCountry() CampaignCountryResolver
+	CoHostInvitation() CoHostInvitationResolver
 	Country() CountryResolver
 	Event() EventResolver
 	FundingCommitment() FundingCommitmentResolver
@@ -50,6 +51,7 @@ type ResolverRoot interface {
 	Registration() RegistrationResolver
 	Result() ResultResolver
 	Subscription() SubscriptionResolver
+	Viewer() ViewerResolver
 	YouthNetwork() YouthNetworkResolver
 }
 
@@ -206,6 +208,22 @@ type ComplexityRoot struct {
 		Handle   func(childComplexity int) int
 		Platform func(childComplexity int) int
 		URL      func(childComplexity int) int
+	}
+
+	CoHostInvitation struct {
+		AnsweredAt   func(childComplexity int) int
+		CanEdit      func(childComplexity int) int
+		Event        func(childComplexity int) int
+		InvitedAt    func(childComplexity int) int
+		InvitedBy    func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	CoHostInvitationPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Invitation       func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
 	}
 
 	Coordinates struct {
@@ -463,37 +481,41 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddCampaignPartner      func(childComplexity int, input model.AddCampaignPartnerInput) int
-		ArchiveCampaign         func(childComplexity int, input model.ArchiveCampaignInput) int
-		CancelEvent             func(childComplexity int, input model.CancelEventInput) int
-		CancelRegistration      func(childComplexity int, input model.CancelRegistrationInput) int
-		CreateAPIKey            func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateCampaign          func(childComplexity int, input model.CreateCampaignInput) int
-		CreateEvent             func(childComplexity int, input model.CreateEventInput) int
-		CreateMember            func(childComplexity int, input model.CreateMemberInput) int
-		CreateOrganization      func(childComplexity int, input model.CreateOrganizationInput) int
-		CreateResult            func(childComplexity int, input model.CreateResultInput) int
-		CreateYouthNetwork      func(childComplexity int, input model.CreateYouthNetworkInput) int
-		EraseMember             func(childComplexity int, input model.EraseMemberInput) int
-		JoinNetwork             func(childComplexity int, input model.JoinNetworkInput) int
-		LeaveNetwork            func(childComplexity int, input model.LeaveNetworkInput) int
-		RecordAttendance        func(childComplexity int, input model.RecordAttendanceInput) int
-		RecordFundingCommitment func(childComplexity int, input model.RecordFundingCommitmentInput) int
-		RecordGuardianConsent   func(childComplexity int, input model.RecordGuardianConsentInput) int
-		RecordIndicatorValues   func(childComplexity int, input model.RecordIndicatorValuesInput) int
-		RegisterForEvent        func(childComplexity int, input model.RegisterForEventInput) int
-		RemoveCampaignPartner   func(childComplexity int, input model.RemoveCampaignPartnerInput) int
-		RescheduleEvent         func(childComplexity int, input model.RescheduleEventInput) int
-		RevokeAPIKey            func(childComplexity int, input model.RevokeAPIKeyInput) int
-		SetTranslations         func(childComplexity int, input model.SetTranslationsInput) int
-		ShareMember             func(childComplexity int, input model.ShareMemberInput) int
-		UnshareMember           func(childComplexity int, input model.UnshareMemberInput) int
-		UpdateCampaign          func(childComplexity int, input model.UpdateCampaignInput) int
-		UpdateEvent             func(childComplexity int, input model.UpdateEventInput) int
-		UpdateMember            func(childComplexity int, input model.UpdateMemberInput) int
-		UpdateOrganization      func(childComplexity int, input model.UpdateOrganizationInput) int
-		UpdateYouthNetwork      func(childComplexity int, input model.UpdateYouthNetworkInput) int
-		UpsertCountry           func(childComplexity int, input model.UpsertCountryInput) int
+		AcceptCoHost             func(childComplexity int, input model.AnswerCoHostInput) int
+		AddCampaignPartner       func(childComplexity int, input model.AddCampaignPartnerInput) int
+		ArchiveCampaign          func(childComplexity int, input model.ArchiveCampaignInput) int
+		CancelEvent              func(childComplexity int, input model.CancelEventInput) int
+		CancelRegistration       func(childComplexity int, input model.CancelRegistrationInput) int
+		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateCampaign           func(childComplexity int, input model.CreateCampaignInput) int
+		CreateEvent              func(childComplexity int, input model.CreateEventInput) int
+		CreateMember             func(childComplexity int, input model.CreateMemberInput) int
+		CreateOrganization       func(childComplexity int, input model.CreateOrganizationInput) int
+		CreateResult             func(childComplexity int, input model.CreateResultInput) int
+		CreateYouthNetwork       func(childComplexity int, input model.CreateYouthNetworkInput) int
+		DeclineCoHost            func(childComplexity int, input model.AnswerCoHostInput) int
+		EraseMember              func(childComplexity int, input model.EraseMemberInput) int
+		InviteCoHost             func(childComplexity int, input model.InviteCoHostInput) int
+		JoinNetwork              func(childComplexity int, input model.JoinNetworkInput) int
+		LeaveNetwork             func(childComplexity int, input model.LeaveNetworkInput) int
+		RecordAttendance         func(childComplexity int, input model.RecordAttendanceInput) int
+		RecordFundingCommitment  func(childComplexity int, input model.RecordFundingCommitmentInput) int
+		RecordGuardianConsent    func(childComplexity int, input model.RecordGuardianConsentInput) int
+		RecordIndicatorValues    func(childComplexity int, input model.RecordIndicatorValuesInput) int
+		RegisterForEvent         func(childComplexity int, input model.RegisterForEventInput) int
+		RemoveCampaignPartner    func(childComplexity int, input model.RemoveCampaignPartnerInput) int
+		RescheduleEvent          func(childComplexity int, input model.RescheduleEventInput) int
+		RevokeAPIKey             func(childComplexity int, input model.RevokeAPIKeyInput) int
+		SetTranslations          func(childComplexity int, input model.SetTranslationsInput) int
+		ShareMember              func(childComplexity int, input model.ShareMemberInput) int
+		UnshareMember            func(childComplexity int, input model.UnshareMemberInput) int
+		UpdateCampaign           func(childComplexity int, input model.UpdateCampaignInput) int
+		UpdateEvent              func(childComplexity int, input model.UpdateEventInput) int
+		UpdateMember             func(childComplexity int, input model.UpdateMemberInput) int
+		UpdateOrganization       func(childComplexity int, input model.UpdateOrganizationInput) int
+		UpdateYouthNetwork       func(childComplexity int, input model.UpdateYouthNetworkInput) int
+		UpsertCountry            func(childComplexity int, input model.UpsertCountryInput) int
+		WithdrawCoHostInvitation func(childComplexity int, input model.WithdrawCoHostInvitationInput) int
 	}
 
 	NetworkCountChange struct {
@@ -690,9 +712,11 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		APIKey       func(childComplexity int) int
-		Organization func(childComplexity int) int
-		Role         func(childComplexity int) int
+		APIKey                func(childComplexity int) int
+		CoHostInvitations     func(childComplexity int) int
+		Organization          func(childComplexity int) int
+		Role                  func(childComplexity int) int
+		SentCoHostInvitations func(childComplexity int) int
 	}
 
 	YouthNetwork struct {
@@ -775,6 +799,11 @@ type CampaignResolver interface {
 type CampaignCountryResolver interface {
 	Country(ctx context.Context, obj *models.CampaignCountry) (*models.Country, error)
 }
+type CoHostInvitationResolver interface {
+	Event(ctx context.Context, obj *models.CoHostInvitation) (*models.Event, error)
+	Organization(ctx context.Context, obj *models.CoHostInvitation) (*models.Organization, error)
+	InvitedBy(ctx context.Context, obj *models.CoHostInvitation) (*models.Organization, error)
+}
 type CountryResolver interface {
 	Events(ctx context.Context, obj *models.Country, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error)
 }
@@ -853,6 +882,10 @@ type MutationResolver interface {
 	UpdateEvent(ctx context.Context, input model.UpdateEventInput) (*model.EventPayload, error)
 	CancelEvent(ctx context.Context, input model.CancelEventInput) (*model.EventPayload, error)
 	RescheduleEvent(ctx context.Context, input model.RescheduleEventInput) (*model.EventPayload, error)
+	InviteCoHost(ctx context.Context, input model.InviteCoHostInput) (*model.CoHostInvitationPayload, error)
+	WithdrawCoHostInvitation(ctx context.Context, input model.WithdrawCoHostInvitationInput) (*model.CoHostInvitationPayload, error)
+	AcceptCoHost(ctx context.Context, input model.AnswerCoHostInput) (*model.CoHostInvitationPayload, error)
+	DeclineCoHost(ctx context.Context, input model.AnswerCoHostInput) (*model.CoHostInvitationPayload, error)
 	SetTranslations(ctx context.Context, input model.SetTranslationsInput) (*model.SetTranslationsPayload, error)
 	CreateMember(ctx context.Context, input model.CreateMemberInput) (*model.MemberPayload, error)
 	UpdateMember(ctx context.Context, input model.UpdateMemberInput) (*model.MemberPayload, error)
@@ -909,6 +942,10 @@ type SubscriptionResolver interface {
 	EventRegistrationCounts(ctx context.Context, event string) (<-chan *model.EventCountsChange, error)
 	CampaignChanged(ctx context.Context, campaign string) (<-chan *model.CampaignChange, error)
 	NetworkMembershipCount(ctx context.Context, network string) (<-chan *model.NetworkCountChange, error)
+}
+type ViewerResolver interface {
+	CoHostInvitations(ctx context.Context, obj *model.Viewer) ([]*models.CoHostInvitation, error)
+	SentCoHostInvitations(ctx context.Context, obj *model.Viewer) ([]*models.CoHostInvitation, error)
 }
 type YouthNetworkResolver interface {
 	Name(ctx context.Context, obj *models.YouthNetwork, language *string) (string, error)
@@ -1592,6 +1629,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Channel.URL(childComplexity), true
+
+	case "CoHostInvitation.answeredAt":
+		if e.ComplexityRoot.CoHostInvitation.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitation.AnsweredAt(childComplexity), true
+	case "CoHostInvitation.canEdit":
+		if e.ComplexityRoot.CoHostInvitation.CanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitation.CanEdit(childComplexity), true
+	case "CoHostInvitation.event":
+		if e.ComplexityRoot.CoHostInvitation.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitation.Event(childComplexity), true
+	case "CoHostInvitation.invitedAt":
+		if e.ComplexityRoot.CoHostInvitation.InvitedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitation.InvitedAt(childComplexity), true
+	case "CoHostInvitation.invitedBy":
+		if e.ComplexityRoot.CoHostInvitation.InvitedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitation.InvitedBy(childComplexity), true
+	case "CoHostInvitation.organization":
+		if e.ComplexityRoot.CoHostInvitation.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitation.Organization(childComplexity), true
+	case "CoHostInvitation.status":
+		if e.ComplexityRoot.CoHostInvitation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitation.Status(childComplexity), true
+
+	case "CoHostInvitationPayload.clientMutationId":
+		if e.ComplexityRoot.CoHostInvitationPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitationPayload.ClientMutationID(childComplexity), true
+	case "CoHostInvitationPayload.invitation":
+		if e.ComplexityRoot.CoHostInvitationPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitationPayload.Invitation(childComplexity), true
+	case "CoHostInvitationPayload.userErrors":
+		if e.ComplexityRoot.CoHostInvitationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoHostInvitationPayload.UserErrors(childComplexity), true
 
 	case "Coordinates.latitude":
 		if e.ComplexityRoot.Coordinates.Latitude == nil {
@@ -2682,6 +2781,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberShare.SharedAt(childComplexity), true
 
+	case "Mutation.acceptCoHost":
+		if e.ComplexityRoot.Mutation.AcceptCoHost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptCoHost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptCoHost(childComplexity, args["input"].(model.AnswerCoHostInput)), true
 	case "Mutation.addCampaignPartner":
 		if e.ComplexityRoot.Mutation.AddCampaignPartner == nil {
 			break
@@ -2803,6 +2913,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateYouthNetwork(childComplexity, args["input"].(model.CreateYouthNetworkInput)), true
+	case "Mutation.declineCoHost":
+		if e.ComplexityRoot.Mutation.DeclineCoHost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineCoHost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineCoHost(childComplexity, args["input"].(model.AnswerCoHostInput)), true
 	case "Mutation.eraseMember":
 		if e.ComplexityRoot.Mutation.EraseMember == nil {
 			break
@@ -2814,6 +2935,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EraseMember(childComplexity, args["input"].(model.EraseMemberInput)), true
+	case "Mutation.inviteCoHost":
+		if e.ComplexityRoot.Mutation.InviteCoHost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteCoHost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteCoHost(childComplexity, args["input"].(model.InviteCoHostInput)), true
 	case "Mutation.joinNetwork":
 		if e.ComplexityRoot.Mutation.JoinNetwork == nil {
 			break
@@ -3023,6 +3155,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertCountry(childComplexity, args["input"].(model.UpsertCountryInput)), true
+	case "Mutation.withdrawCoHostInvitation":
+		if e.ComplexityRoot.Mutation.WithdrawCoHostInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawCoHostInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawCoHostInvitation(childComplexity, args["input"].(model.WithdrawCoHostInvitationInput)), true
 
 	case "NetworkCountChange.network":
 		if e.ComplexityRoot.NetworkCountChange.Network == nil {
@@ -3901,6 +4044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.APIKey(childComplexity), true
+	case "Viewer.coHostInvitations":
+		if e.ComplexityRoot.Viewer.CoHostInvitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.CoHostInvitations(childComplexity), true
 	case "Viewer.organization":
 		if e.ComplexityRoot.Viewer.Organization == nil {
 			break
@@ -3913,6 +4062,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.sentCoHostInvitations":
+		if e.ComplexityRoot.Viewer.SentCoHostInvitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.SentCoHostInvitations(childComplexity), true
 
 	case "YouthNetwork.channels":
 		if e.ComplexityRoot.YouthNetwork.Channels == nil {
@@ -4149,6 +4304,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddCampaignPartnerInput", ec.unmarshalInputAddCampaignPartnerInput),
+			graphql.NewInputUnmarshaler("AnswerCoHostInput", ec.unmarshalInputAnswerCoHostInput),
 			graphql.NewInputUnmarshaler("ArchiveCampaignInput", ec.unmarshalInputArchiveCampaignInput),
 			graphql.NewInputUnmarshaler("AuditLogFilter", ec.unmarshalInputAuditLogFilter),
 			graphql.NewInputUnmarshaler("CampaignFilter", ec.unmarshalInputCampaignFilter),
@@ -4169,6 +4325,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
 			graphql.NewInputUnmarshaler("IndicatorBreakdownInput", ec.unmarshalInputIndicatorBreakdownInput),
+			graphql.NewInputUnmarshaler("InviteCoHostInput", ec.unmarshalInputInviteCoHostInput),
 			graphql.NewInputUnmarshaler("JoinNetworkInput", ec.unmarshalInputJoinNetworkInput),
 			graphql.NewInputUnmarshaler("LeaveNetworkInput", ec.unmarshalInputLeaveNetworkInput),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
@@ -4193,6 +4350,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateYouthNetworkInput", ec.unmarshalInputUpdateYouthNetworkInput),
 			graphql.NewInputUnmarshaler("UpsertCountryInput", ec.unmarshalInputUpsertCountryInput),
 			graphql.NewInputUnmarshaler("VenueInput", ec.unmarshalInputVenueInput),
+			graphql.NewInputUnmarshaler("WithdrawCoHostInvitationInput", ec.unmarshalInputWithdrawCoHostInvitationInput),
 			graphql.NewInputUnmarshaler("YouthNetworkFilter", ec.unmarshalInputYouthNetworkFilter),
 			graphql.NewInputUnmarshaler("YouthNetworkOrder", ec.unmarshalInputYouthNetworkOrder),
 		)
@@ -5501,6 +5659,101 @@ extend type Mutation {
   cancelEvent("Which event." input: CancelEventInput!): EventPayload!
   "Moves an event to a new time; a postponed or scheduled event becomes SCHEDULED."
   rescheduleEvent("The new time." input: RescheduleEventInput!): EventPayload!
+  "Invites an organization to host an event with its organizer; it becomes a co-host once it accepts. Editors and admins of the event's organizer."
+  inviteCoHost("The event and organization." input: InviteCoHostInput!): CoHostInvitationPayload!
+  "Withdraws a pending invitation to co-host an event. Editors and admins of the event's organizer."
+  withdrawCoHostInvitation("The event and organization." input: WithdrawCoHostInvitationInput!): CoHostInvitationPayload!
+  "Accepts the caller's organization's invitation to co-host an event: it becomes a co-host, named on the event. Editors and admins of the invited organization."
+  acceptCoHost("The event." input: AnswerCoHostInput!): CoHostInvitationPayload!
+  "Declines the caller's organization's invitation to co-host an event. Editors and admins of the invited organization."
+  declineCoHost("The event." input: AnswerCoHostInput!): CoHostInvitationPayload!
+}
+
+"Where an invitation to co-host an event stands."
+enum CoHostInvitationStatus {
+  "Not answered yet: the organization is not a co-host."
+  PENDING
+  "Accepted: the organization co-hosts the event."
+  ACCEPTED
+  "Declined by the organization."
+  DECLINED
+  "Withdrawn by the organizer before it was answered."
+  WITHDRAWN
+}
+
+"""
+An organization asked to host an event with its organizer. Until it accepts, it is not a
+co-host: its name is not on the event and it has no right to read or edit the event beyond
+this invitation. Seen by the keys of the invited organization and of the organizer.
+"""
+type CoHostInvitation {
+  "The event. The invited organization sees it while the invitation is pending; otherwise it is null to a caller who may not read the event."
+  event: Event
+  "The organization invited."
+  organization: Organization!
+  "The organization that invited it: the event's organizer."
+  invitedBy: Organization! @goField(forceResolver: true)
+  "Whether the co-host may edit the event once it accepts."
+  canEdit: Boolean!
+  "Where the invitation stands."
+  status: CoHostInvitationStatus!
+  "When it was sent."
+  invitedAt: DateTime!
+  "When it was accepted, declined or withdrawn."
+  answeredAt: DateTime
+}
+
+extend type Viewer {
+  "The caller's organization's pending invitations to co-host events, newest first (at most 100)."
+  coHostInvitations: [CoHostInvitation!]! @goField(forceResolver: true)
+  "The invitations to co-host the events the caller's organization organizes, in every state, newest first (at most 100)."
+  sentCoHostInvitations: [CoHostInvitation!]! @goField(forceResolver: true)
+}
+
+"Invites an organization to co-host an event."
+input InviteCoHostInput {
+  "The event's global ID."
+  event: ID!
+  "The organization's global ID."
+  organization: ID!
+  "Whether the co-host may edit the event once it accepts; false when not given."
+  canEdit: Boolean
+  "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
+  idempotencyKey: String
+  "Returned unchanged in the payload."
+  clientMutationId: String
+}
+
+"Withdraws a pending invitation to co-host an event."
+input WithdrawCoHostInvitationInput {
+  "The event's global ID."
+  event: ID!
+  "The invited organization's global ID."
+  organization: ID!
+  "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
+  idempotencyKey: String
+  "Returned unchanged in the payload."
+  clientMutationId: String
+}
+
+"Answers the caller's organization's invitation to co-host an event."
+input AnswerCoHostInput {
+  "The event's global ID."
+  event: ID!
+  "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
+  idempotencyKey: String
+  "Returned unchanged in the payload."
+  clientMutationId: String
+}
+
+"An invitation to co-host an event after a change."
+type CoHostInvitationPayload {
+  "The invitation."
+  invitation: CoHostInvitation
+  "Why the input was refused, if it was."
+  userErrors: [UserError!]!
+  "The clientMutationId of the input."
+  clientMutationId: String
 }
 
 "A place for an event."
@@ -5561,7 +5814,7 @@ input CreateEventInput {
   capacity: Int
   "When and how people register; none when it takes no registrations."
   registration: RegistrationInput
-  "Organizations hosting it with the caller's (global IDs)."
+  "Organizations invited to host it with the caller's (global IDs), at most 20. Each becomes a co-host, named on the event, only once it accepts (` + "`" + `acceptCoHost` + "`" + `)."
   coHosts: [ID!]
   "Makes a retried request return its first result; also accepted as the Idempotency-Key header."
   idempotencyKey: String
@@ -7537,6 +7790,38 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
 }
 
+func (ec *executionContext) childFields_CoHostInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_CoHostInvitation_event(ctx, field)
+	case "organization":
+		return ec.fieldContext_CoHostInvitation_organization(ctx, field)
+	case "invitedBy":
+		return ec.fieldContext_CoHostInvitation_invitedBy(ctx, field)
+	case "canEdit":
+		return ec.fieldContext_CoHostInvitation_canEdit(ctx, field)
+	case "status":
+		return ec.fieldContext_CoHostInvitation_status(ctx, field)
+	case "invitedAt":
+		return ec.fieldContext_CoHostInvitation_invitedAt(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_CoHostInvitation_answeredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoHostInvitation", field.Name)
+}
+
+func (ec *executionContext) childFields_CoHostInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_CoHostInvitationPayload_invitation(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CoHostInvitationPayload_userErrors(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CoHostInvitationPayload_clientMutationId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoHostInvitationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Coordinates(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "latitude":
@@ -8381,6 +8666,10 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_role(ctx, field)
 	case "apiKey":
 		return ec.fieldContext_Viewer_apiKey(ctx, field)
+	case "coHostInvitations":
+		return ec.fieldContext_Viewer_coHostInvitations(ctx, field)
+	case "sentCoHostInvitations":
+		return ec.fieldContext_Viewer_sentCoHostInvitations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -9099,6 +9388,20 @@ func (ec *executionContext) field_Indicator_translations_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptCoHost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnswerCoHostInput, error) {
+			return ec.unmarshalNAnswerCoHostInput2campaignsᚋgraphᚋmodelᚐAnswerCoHostInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addCampaignPartner_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9253,12 +9556,40 @@ func (ec *executionContext) field_Mutation_createYouthNetwork_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_declineCoHost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnswerCoHostInput, error) {
+			return ec.unmarshalNAnswerCoHostInput2campaignsᚋgraphᚋmodelᚐAnswerCoHostInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_eraseMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.EraseMemberInput, error) {
 			return ec.unmarshalNEraseMemberInput2campaignsᚋgraphᚋmodelᚐEraseMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_inviteCoHost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InviteCoHostInput, error) {
+			return ec.unmarshalNInviteCoHostInput2campaignsᚋgraphᚋmodelᚐInviteCoHostInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9525,6 +9856,20 @@ func (ec *executionContext) field_Mutation_upsertCountry_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpsertCountryInput, error) {
 			return ec.unmarshalNUpsertCountryInput2campaignsᚋgraphᚋmodelᚐUpsertCountryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawCoHostInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawCoHostInvitationInput, error) {
+			return ec.unmarshalNWithdrawCoHostInvitationInput2campaignsᚋgraphᚋmodelᚐWithdrawCoHostInvitationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13296,6 +13641,281 @@ func (ec *executionContext) _Channel_handle(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Channel_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoHostInvitation_event(ctx context.Context, field graphql.CollectedField, obj *models.CoHostInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitation_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoHostInvitation().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖcampaignsᚋmodelsᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitation_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoHostInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoHostInvitation_organization(ctx context.Context, field graphql.CollectedField, obj *models.CoHostInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitation_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoHostInvitation().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖcampaignsᚋmodelsᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitation_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoHostInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoHostInvitation_invitedBy(ctx context.Context, field graphql.CollectedField, obj *models.CoHostInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitation_invitedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoHostInvitation().InvitedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖcampaignsᚋmodelsᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitation_invitedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoHostInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoHostInvitation_canEdit(ctx context.Context, field graphql.CollectedField, obj *models.CoHostInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitation_canEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanEdit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitation_canEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoHostInvitation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CoHostInvitation_status(ctx context.Context, field graphql.CollectedField, obj *models.CoHostInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNCoHostInvitationStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoHostInvitation", field, false, false, "CoHostInvitationStatus")
+}
+
+func (ec *executionContext) _CoHostInvitation_invitedAt(ctx context.Context, field graphql.CollectedField, obj *models.CoHostInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitation_invitedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvitedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitation_invitedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoHostInvitation", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CoHostInvitation_answeredAt(ctx context.Context, field graphql.CollectedField, obj *models.CoHostInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitation_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitation_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoHostInvitation", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CoHostInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.CoHostInvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitationPayload_invitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.CoHostInvitation) graphql.Marshaler {
+			return ec.marshalOCoHostInvitation2ᚖcampaignsᚋmodelsᚐCoHostInvitation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoHostInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoHostInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoHostInvitationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CoHostInvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcampaignsᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoHostInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoHostInvitationPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CoHostInvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoHostInvitationPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoHostInvitationPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoHostInvitationPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _Coordinates_latitude(ctx context.Context, field graphql.CollectedField, obj *models.Coordinates) (ret graphql.Marshaler) {
@@ -18521,6 +19141,182 @@ func (ec *executionContext) fieldContext_Mutation_rescheduleEvent(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_inviteCoHost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inviteCoHost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InviteCoHost(ctx, fc.Args["input"].(model.InviteCoHostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoHostInvitationPayload) graphql.Marshaler {
+			return ec.marshalNCoHostInvitationPayload2ᚖcampaignsᚋgraphᚋmodelᚐCoHostInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inviteCoHost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoHostInvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteCoHost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawCoHostInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawCoHostInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawCoHostInvitation(ctx, fc.Args["input"].(model.WithdrawCoHostInvitationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoHostInvitationPayload) graphql.Marshaler {
+			return ec.marshalNCoHostInvitationPayload2ᚖcampaignsᚋgraphᚋmodelᚐCoHostInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawCoHostInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoHostInvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawCoHostInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptCoHost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptCoHost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptCoHost(ctx, fc.Args["input"].(model.AnswerCoHostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoHostInvitationPayload) graphql.Marshaler {
+			return ec.marshalNCoHostInvitationPayload2ᚖcampaignsᚋgraphᚋmodelᚐCoHostInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptCoHost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoHostInvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptCoHost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineCoHost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declineCoHost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclineCoHost(ctx, fc.Args["input"].(model.AnswerCoHostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoHostInvitationPayload) graphql.Marshaler {
+			return ec.marshalNCoHostInvitationPayload2ᚖcampaignsᚋgraphᚋmodelᚐCoHostInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declineCoHost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoHostInvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineCoHost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_setTranslations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22964,6 +23760,70 @@ func (ec *executionContext) fieldContext_Viewer_apiKey(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Viewer_coHostInvitations(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_coHostInvitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().CoHostInvitations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.CoHostInvitation) graphql.Marshaler {
+			return ec.marshalNCoHostInvitation2ᚕᚖcampaignsᚋmodelsᚐCoHostInvitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_coHostInvitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoHostInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_sentCoHostInvitations(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_sentCoHostInvitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().SentCoHostInvitations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.CoHostInvitation) graphql.Marshaler {
+			return ec.marshalNCoHostInvitation2ᚕᚖcampaignsᚋmodelsᚐCoHostInvitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_sentCoHostInvitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoHostInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _YouthNetwork_id(ctx context.Context, field graphql.CollectedField, obj *models.YouthNetwork) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25098,6 +25958,62 @@ func UnmarshalAddCampaignPartnerInput(ctx context.Context, raw any) (model.AddCa
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAnswerCoHostInput(ctx context.Context, obj any) (model.AnswerCoHostInput, error) {
+	var it model.AnswerCoHostInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"event", "idempotencyKey", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnswerCoHostInput unmarshals raw into the AnswerCoHostInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnswerCoHostInput(ctx context.Context, raw any) (model.AnswerCoHostInput, error) {
+	var out model.AnswerCoHostInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerCoHostInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputArchiveCampaignInput(ctx context.Context, obj any) (model.ArchiveCampaignInput, error) {
 	var it model.ArchiveCampaignInput
 	if obj == nil {
@@ -26605,6 +27521,76 @@ func (ec *executionContext) unmarshalInputIndicatorBreakdownInput(ctx context.Co
 func UnmarshalIndicatorBreakdownInput(ctx context.Context, raw any) (model.IndicatorBreakdownInput, error) {
 	var out model.IndicatorBreakdownInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndicatorBreakdownInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInviteCoHostInput(ctx context.Context, obj any) (model.InviteCoHostInput, error) {
+	var it model.InviteCoHostInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"event", "organization", "canEdit", "idempotencyKey", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "canEdit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("canEdit"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CanEdit = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInviteCoHostInput unmarshals raw into the InviteCoHostInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInviteCoHostInput(ctx context.Context, raw any) (model.InviteCoHostInput, error) {
+	var out model.InviteCoHostInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InviteCoHostInput", raw, &out)
 	return out, err
 }
 
@@ -28565,6 +29551,69 @@ func UnmarshalVenueInput(ctx context.Context, raw any) (model.VenueInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputWithdrawCoHostInvitationInput(ctx context.Context, obj any) (model.WithdrawCoHostInvitationInput, error) {
+	var it model.WithdrawCoHostInvitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"event", "organization", "idempotencyKey", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWithdrawCoHostInvitationInput unmarshals raw into the WithdrawCoHostInvitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWithdrawCoHostInvitationInput(ctx context.Context, raw any) (model.WithdrawCoHostInvitationInput, error) {
+	var out model.WithdrawCoHostInvitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WithdrawCoHostInvitationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputYouthNetworkFilter(ctx context.Context, obj any) (model.YouthNetworkFilter, error) {
 	var it model.YouthNetworkFilter
 	if obj == nil {
@@ -29826,6 +30875,115 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "handle":
 			out.Values[i] = ec._Channel_handle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coHostInvitationImplementors = []string{"CoHostInvitation"}
+
+func (ec *executionContext) _CoHostInvitation(ctx context.Context, sel ast.SelectionSet, obj *models.CoHostInvitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coHostInvitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoHostInvitation")
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoHostInvitation_event(ctx, field, obj)
+				})
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoHostInvitation_organization(ctx, field, obj)
+				})
+		case "invitedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoHostInvitation_invitedBy(ctx, field, obj)
+				})
+		case "canEdit":
+			out.Values[i] = ec._CoHostInvitation_canEdit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._CoHostInvitation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "invitedAt":
+			out.Values[i] = ec._CoHostInvitation_invitedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredAt":
+			out.Values[i] = ec._CoHostInvitation_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coHostInvitationPayloadImplementors = []string{"CoHostInvitationPayload"}
+
+func (ec *executionContext) _CoHostInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CoHostInvitationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coHostInvitationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoHostInvitationPayload")
+		case "invitation":
+			out.Values[i] = ec._CoHostInvitationPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CoHostInvitationPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CoHostInvitationPayload_clientMutationId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -31675,6 +32833,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "inviteCoHost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteCoHost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawCoHostInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawCoHostInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptCoHost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptCoHost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineCoHost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineCoHost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setTranslations":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setTranslations(ctx, field)
@@ -33116,18 +34302,30 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		case "organization":
 			out.Values[i] = ec._Viewer_organization(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "role":
 			out.Values[i] = ec._Viewer_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "apiKey":
 			out.Values[i] = ec._Viewer_apiKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "coHostInvitations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_coHostInvitations(ctx, field, obj)
+				})
+		case "sentCoHostInvitations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_sentCoHostInvitations(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33808,6 +35006,11 @@ func (ec *executionContext) marshalNAgeBand2string(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalNAnswerCoHostInput2campaignsᚋgraphᚋmodelᚐAnswerCoHostInput(ctx context.Context, v any) (model.AnswerCoHostInput, error) {
+	res, err := ec.unmarshalInputAnswerCoHostInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNApiKey2ᚕᚖcampaignsᚋmodelsᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.APIKey) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -34344,6 +35547,52 @@ func (ec *executionContext) marshalNChannelPlatform2string(ctx context.Context, 
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ChannelPlatform!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCoHostInvitation2ᚕᚖcampaignsᚋmodelsᚐCoHostInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.CoHostInvitation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoHostInvitation2ᚖcampaignsᚋmodelsᚐCoHostInvitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoHostInvitation2ᚖcampaignsᚋmodelsᚐCoHostInvitation(ctx context.Context, sel ast.SelectionSet, v *models.CoHostInvitation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoHostInvitation!")
+		return graphql.Null
+	}
+	return ec._CoHostInvitation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoHostInvitationPayload2ᚖcampaignsᚋgraphᚋmodelᚐCoHostInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CoHostInvitationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoHostInvitationPayload!")
+		return graphql.Null
+	}
+	return ec._CoHostInvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCoHostInvitationStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoHostInvitationStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CoHostInvitationStatus!")
 	}
 	return res
 }
@@ -34926,6 +36175,11 @@ func (ec *executionContext) marshalNInt2int32(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInviteCoHostInput2campaignsᚋgraphᚋmodelᚐInviteCoHostInput(ctx context.Context, v any) (model.InviteCoHostInput, error) {
+	res, err := ec.unmarshalInputInviteCoHostInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNJoinNetworkInput2campaignsᚋgraphᚋmodelᚐJoinNetworkInput(ctx context.Context, v any) (model.JoinNetworkInput, error) {
@@ -35673,6 +36927,11 @@ func (ec *executionContext) marshalNValueComparator2string(ctx context.Context, 
 	return res
 }
 
+func (ec *executionContext) unmarshalNWithdrawCoHostInvitationInput2campaignsᚋgraphᚋmodelᚐWithdrawCoHostInvitationInput(ctx context.Context, v any) (model.WithdrawCoHostInvitationInput, error) {
+	res, err := ec.unmarshalInputWithdrawCoHostInvitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNYouthNetwork2ᚕᚖcampaignsᚋmodelsᚐYouthNetworkᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.YouthNetwork) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -36156,6 +37415,13 @@ func (ec *executionContext) unmarshalOChannelInput2ᚕᚖcampaignsᚋgraphᚋmod
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOCoHostInvitation2ᚖcampaignsᚋmodelsᚐCoHostInvitation(ctx context.Context, sel ast.SelectionSet, v *models.CoHostInvitation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CoHostInvitation(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCoordinates2ᚖcampaignsᚋmodelsᚐCoordinates(ctx context.Context, sel ast.SelectionSet, v *models.Coordinates) graphql.Marshaler {

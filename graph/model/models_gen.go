@@ -27,6 +27,16 @@ type AddCampaignPartnerInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Answers the caller's organization's invitation to co-host an event.
+type AnswerCoHostInput struct {
+	// The event's global ID.
+	Event string `json:"event"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // An API key after a change.
 type APIKeyPayload struct {
 	// The key.
@@ -143,6 +153,16 @@ type ChannelInput struct {
 	Handle *string `json:"handle,omitempty"`
 }
 
+// An invitation to co-host an event after a change.
+type CoHostInvitationPayload struct {
+	// The invitation.
+	Invitation *models.CoHostInvitation `json:"invitation,omitempty"`
+	// Why the input was refused, if it was.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // Narrows a list of countries.
 type CountryFilter struct {
 	// Only ASEAN member states (true) or only others (false).
@@ -257,7 +277,7 @@ type CreateEventInput struct {
 	Capacity *int `json:"capacity,omitempty"`
 	// When and how people register; none when it takes no registrations.
 	Registration *RegistrationInput `json:"registration,omitempty"`
-	// Organizations hosting it with the caller's (global IDs).
+	// Organizations invited to host it with the caller's (global IDs), at most 20. Each becomes a co-host, named on the event, only once it accepts (`acceptCoHost`).
 	CoHosts []string `json:"coHosts,omitempty"`
 	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
@@ -464,6 +484,20 @@ type IndicatorPayload struct {
 	// Why the input was refused, if it was.
 	UserErrors []*UserError `json:"userErrors"`
 	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// Invites an organization to co-host an event.
+type InviteCoHostInput struct {
+	// The event's global ID.
+	Event string `json:"event"`
+	// The organization's global ID.
+	Organization string `json:"organization"`
+	// Whether the co-host may edit the event once it accepts; false when not given.
+	CanEdit *bool `json:"canEdit,omitempty"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
@@ -1077,6 +1111,22 @@ type Viewer struct {
 	Role string `json:"role"`
 	// The key in use.
 	APIKey *models.APIKey `json:"apiKey"`
+	// The caller's organization's pending invitations to co-host events, newest first (at most 100).
+	CoHostInvitations []*models.CoHostInvitation `json:"coHostInvitations"`
+	// The invitations to co-host the events the caller's organization organizes, in every state, newest first (at most 100).
+	SentCoHostInvitations []*models.CoHostInvitation `json:"sentCoHostInvitations"`
+}
+
+// Withdraws a pending invitation to co-host an event.
+type WithdrawCoHostInvitationInput struct {
+	// The event's global ID.
+	Event string `json:"event"`
+	// The invited organization's global ID.
+	Organization string `json:"organization"`
+	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // Narrows a list of youth networks. Conditions combine with AND.

@@ -276,8 +276,8 @@ func TestGrantedPartnerCanAddPartnersButNotGrant(t *testing.T) {
 		if removed.has("granted-org", "IMPLEMENTER") != nil {
 			t.Fatalf("the grant is still there: %+v", removed.Partners)
 		}
-		// Without the grant it is an outsider again.
-		refusedWithCode(t, w.url, granted, addPartner, map[string]any{"c": w.campaign, "o": w.orgs["asean"], "role": "HOST"}, "FORBIDDEN")
+		// Without the grant it is an outsider again, to whom the draft is as good as missing.
+		refusedWithCode(t, w.url, granted, addPartner, map[string]any{"c": w.campaign, "o": w.orgs["asean"], "role": "HOST"}, "NOT_FOUND")
 	})
 }
 
@@ -606,7 +606,8 @@ func TestCampaignWritesRefuseOutsiders(t *testing.T) {
 	}{
 		{"anonymous", "", "UNAUTHENTICATED"},
 		{"the owner's viewer", w.ownerViewer, "FORBIDDEN"},
-		{"another organization's editor", w.other, "FORBIDDEN"},
+		// The campaign is a draft: to another organization it does not exist.
+		{"another organization's editor", w.other, "NOT_FOUND"},
 	}
 	for _, m := range mutations {
 		for _, caller := range callers {

@@ -64,8 +64,8 @@ func (s *Store) CreateAPIKey(ctx context.Context, orgSlug, role string, name *st
 // CreateAPIKey creates a key for the caller's organization, in a write.
 func (t *Tx) CreateAPIKey(role string, name *string) (NewAPIKey, error) {
 	c := t.caller
-	if !c.AtLeast(auth.RoleAdmin) {
-		return NewAPIKey{}, fmt.Errorf("%w: only an admin manages API keys", auth.ErrForbidden)
+	if err := auth.RequireRole(c, auth.RoleAdmin, "create API keys"); err != nil {
+		return NewAPIKey{}, err
 	}
 	var problems validate.Problems
 	if role == auth.RolePlatform && c.Role != auth.RolePlatform {
@@ -93,15 +93,14 @@ func (t *Tx) CreateAPIKey(role string, name *string) (NewAPIKey, error) {
 // it manages organizations and countries, not other organizations' keys, which their own
 // admins (or the command line) revoke.
 func (t *Tx) RevokeAPIKey(id int64) (*models.APIKey, error) {
-	if !t.caller.AtLeast(auth.RoleAdmin) {
-		return nil, fmt.Errorf("%w: only an admin manages API keys", auth.ErrForbidden)
-	}
-	k, err := lockRow[models.APIKey](t, "api_keys", id)
-	if err != nil {
+	if err := auth.RequireRole(t.caller, auth.RoleAdmin, "revoke API keys"); err != nil {
 		return nil, err
 	}
-	if k.OrganizationID != t.caller.OrgID {
-		return nil, fmt.Errorf("%w: the key belongs to another organization", auth.ErrForbidden)
+	// Another organization's key is answered as a key that does not exist: its admins, and
+	// nobody else, may know of it.
+	k, err := lockReadable[models.APIKey](t, apiKeyRead, id, forUpdate)
+	if err != nil {
+		return nil, err
 	}
 	before := *k
 	if k.RevokedAt == nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -109,7 +110,8 @@ func partial(d *models.PartialDate) (*time.Time, string) {
 	return &t, d.Precision
 }
 
-// canEditCampaign reports whether the caller owns the campaign or is a partner granted edit.
+// canEditCampaign reports whether the caller owns the campaign or is a partner granted edit;
+// the campaign is one the caller may read (lockReadable).
 func (t *Tx) canEditCampaign(c *models.Campaign) error {
 	var granted bool
 	if !t.caller.Anonymous() {
@@ -187,12 +189,19 @@ func (t *Tx) CreateCampaign(in CampaignInput) (*models.Campaign, error) {
 	}
 	validateCampaign(c, &p)
 	if in.ParentID != 0 {
-		parent, err := lockRow[models.Campaign](t, "campaigns", in.ParentID)
-		if err != nil {
+		// A parent the caller may not read is answered as one that does not exist.
+		parent, err := lockReadable[models.Campaign](t, campaignRead, in.ParentID, forShare)
+		switch {
+		case errors.Is(err, ErrNotFound):
 			p.Add("parent", validate.NotFound, "no campaign has that ID")
-		} else if err := t.canEditCampaign(parent); err != nil {
-			return nil, fmt.Errorf("parent: %w", err)
-		} else {
+		case err != nil:
+			return nil, err
+		default:
+			if err := t.canEditCampaign(parent); errors.Is(err, auth.ErrForbidden) {
+				return nil, fmt.Errorf("parent: %w: your organization can read the parent campaign but may not add campaigns under it; that takes the right to edit it", auth.ErrForbidden)
+			} else if err != nil {
+				return nil, fmt.Errorf("parent: %w", err)
+			}
 			c.ParentID = &parent.ID
 		}
 	}
@@ -219,7 +228,7 @@ func (t *Tx) UpdateCampaign(id int64, expectedVersion int32, in CampaignInput) (
 }
 
 func (t *Tx) updateCampaign(action string, id int64, expectedVersion int32, in CampaignInput) (*models.Campaign, error) {
-	c, err := lockRow[models.Campaign](t, "campaigns", id)
+	c, err := lockReadable[models.Campaign](t, campaignRead, id, forUpdate)
 	if err != nil {
 		return nil, err
 	}

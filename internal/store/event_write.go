@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm/clause"
-
 	"campaigns/internal/auth"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
@@ -58,18 +56,18 @@ type RegistrationInput struct {
 	WaitlistEnabled   *bool
 }
 
-// eventState is an event as the audit log keeps it: the row with its venue and co-hosts, so
-// that a change of place still shows where the event was to be held.
+// eventState is an event as the audit log keeps it: the row with its venue, so that a
+// change of place still shows where the event was to be held. Co-hosts have entries of their
+// own (inviteCoHost, acceptCoHost…).
 type eventState struct {
 	*models.Event
-	Venue   *models.Venue        `json:",omitempty"`
-	CoHosts []models.EventCohost `json:",omitempty"`
+	Venue *models.Venue `json:",omitempty"`
 }
 
-// eventState returns a copy of e with its venue and the given co-hosts, for the audit log.
-func (t *Tx) eventState(e *models.Event, cohosts []models.EventCohost) (eventState, error) {
+// eventState returns a copy of e with its venue, for the audit log.
+func (t *Tx) eventState(e *models.Event) (eventState, error) {
 	copied := *e
-	s := eventState{Event: &copied, CoHosts: cohosts}
+	s := eventState{Event: &copied}
 	if e.VenueID != nil {
 		var v models.Venue
 		if err := t.db.Where("id = ?", *e.VenueID).Take(&v).Error; err != nil {
@@ -203,7 +201,11 @@ func (t *Tx) newVenue(in *VenueInput, p *validate.Problems) *models.Venue {
 func (t *Tx) canOrganizeIn(c *models.Campaign) error {
 	// An event speaks for its campaign, so organizing one takes the right to edit the
 	// campaign: its owner's, or a partner's that was granted it.
-	return t.canEditCampaign(c)
+	err := t.canEditCampaign(c)
+	if errors.Is(err, auth.ErrForbidden) {
+		return fmt.Errorf("%w: your organization can read this campaign but may not organize events in it; that takes the right to edit the campaign, which its owner grants", auth.ErrForbidden)
+	}
+	return err
 }
 
 // canEditEvent refuses a caller who is not of the organizer, a co-host granted edit, or the
@@ -221,35 +223,6 @@ func (t *Tx) canEditEvent(e *models.Event) error {
 	return auth.RequireEdit(t.caller, "event", &e.OrganizerID, granted)
 }
 
-// coHosts checks that each organization exists and returns the co-host rows, without the
-// organizer and without repeats.
-func (t *Tx) coHosts(ids []int64, organizer int64, p *validate.Problems) ([]models.EventCohost, error) {
-	var found []int64
-	if len(ids) > 0 {
-		if err := t.db.Raw(`SELECT id FROM organizations WHERE id = ANY(?::bigint[])`, idList(ids)).Scan(&found).Error; err != nil {
-			return nil, fmt.Errorf("co-hosts %v: %w", ids, translate(err))
-		}
-	}
-	exists := map[int64]bool{}
-	for _, id := range found {
-		exists[id] = true
-	}
-	var out []models.EventCohost
-	seen := map[int64]bool{}
-	for i, id := range ids {
-		switch {
-		case !exists[id]:
-			p.Add(fmt.Sprintf("coHosts.%d", i), validate.NotFound, "no organization has the ID %s", relay.EncodeInt(relay.TypeOrganization, id))
-		case id == organizer:
-			p.Add(fmt.Sprintf("coHosts.%d", i), validate.Invalid, "the organizer cannot also be a co-host")
-		case !seen[id]:
-			seen[id] = true
-			out = append(out, models.EventCohost{OrganizationID: id})
-		}
-	}
-	return out, nil
-}
-
 // CreateEvent creates an event organized by the caller's organization, in a campaign that
 // organization owns, edits or partners.
 func (t *Tx) CreateEvent(in EventInput) (*models.Event, error) {
@@ -257,15 +230,15 @@ func (t *Tx) CreateEvent(in EventInput) (*models.Event, error) {
 		return nil, err
 	}
 	var p validate.Problems
-	var c models.Campaign
-	err := t.db.Table("campaigns").Clauses(clause.Locking{Strength: "SHARE"}).Where("id = ?", in.CampaignID).Take(&c).Error
+	// A campaign the caller may not read is answered as one that does not exist.
+	c, err := lockReadable[models.Campaign](t, campaignRead, in.CampaignID, forShare)
 	switch {
-	case errors.Is(translate(err), ErrNotFound):
-		p.Add("campaign", validate.NotFound, "no campaign has the ID %s", relay.EncodeInt(relay.TypeCampaign, in.CampaignID))
+	case errors.Is(err, ErrNotFound):
+		p.Add("campaign", validate.NotFound, "no campaign has that ID")
 	case err != nil:
-		return nil, fmt.Errorf("campaign %d: %w", in.CampaignID, translate(err))
+		return nil, err
 	default:
-		if err := t.canOrganizeIn(&c); err != nil {
+		if err := t.canOrganizeIn(c); err != nil {
 			return nil, err
 		}
 	}
@@ -279,7 +252,7 @@ func (t *Tx) CreateEvent(in EventInput) (*models.Event, error) {
 	if in.Venue.Value != nil {
 		venue = t.newVenue(in.Venue.Value, &p)
 	}
-	cohosts, err := t.coHosts(in.CoHosts, e.OrganizerID, &p)
+	cohosts, err := t.checkCoHosts("coHosts", true, in.CoHosts, e.OrganizerID, nil, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -295,22 +268,20 @@ func (t *Tx) CreateEvent(in EventInput) (*models.Event, error) {
 	if err := t.insert(e); err != nil {
 		return nil, err
 	}
-	for i := range cohosts {
-		cohosts[i].EventID = e.ID
-		if err := t.insert(&cohosts[i]); err != nil {
-			return nil, err
-		}
-	}
-	after, err := t.eventState(e, cohosts)
+	after, err := t.eventState(e)
 	if err != nil {
 		return nil, err
 	}
-	return e, t.Audit("createEvent", relay.TypeEvent, e.GlobalID(), nil, after)
+	if err := t.Audit("createEvent", relay.TypeEvent, e.GlobalID(), nil, after); err != nil {
+		return nil, err
+	}
+	// The organizations named as co-hosts are invited; each becomes one when it accepts.
+	return e, t.invite(e, cohosts, false)
 }
 
 // lockEventForChange locks an event for a change and checks the caller's right and version.
 func (t *Tx) lockEventForChange(id int64, expectedVersion int32) (*models.Event, eventState, error) {
-	e, err := lockRow[models.Event](t, "events", id)
+	e, err := lockReadable[models.Event](t, eventRead, id, forUpdate)
 	if err != nil {
 		return nil, eventState{}, err
 	}
@@ -320,7 +291,7 @@ func (t *Tx) lockEventForChange(id int64, expectedVersion int32) (*models.Event,
 	if err := checkVersion("event", e.Version, expectedVersion); err != nil {
 		return nil, eventState{}, err
 	}
-	before, err := t.eventState(e, nil)
+	before, err := t.eventState(e)
 	return e, before, err
 }
 
@@ -331,7 +302,7 @@ func (t *Tx) saveEvent(action string, e *models.Event, before eventState) (*mode
 	if err := t.db.Save(e).Error; err != nil {
 		return nil, fmt.Errorf("update event %d: %w", e.ID, translate(err))
 	}
-	after, err := t.eventState(e, nil)
+	after, err := t.eventState(e)
 	if err != nil {
 		return nil, err
 	}

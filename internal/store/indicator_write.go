@@ -162,7 +162,7 @@ func validatePeriod(r *models.IndicatorPeriod, unit string, p *validate.Problems
 			value *float64
 		}{{"baseline", r.Baseline}, {"target", r.Target}, {"actual", r.Actual}} {
 			if v.value != nil && *v.value < 0 {
-				p.Add(v.field, validate.OutOfRange, "%s must not be negative for a %s indicator", v.field, unit)
+				p.Add(v.field, validate.OutOfRange, "%s must not be negative: the indicator's unit is %s", v.field, unit)
 			}
 		}
 	}

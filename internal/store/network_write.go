@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -157,22 +158,28 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 	case n.Scope == "REGIONAL" && in.Country != nil:
 		p.Add("country", validate.Invalid, "a regional network has no country; leave country out")
 	case n.Scope != "REGIONAL" && in.Country == nil:
-		p.Add("country", validate.Required, "a %s network needs its country", n.Scope)
+		p.Add("country", validate.Required, "%s network needs its country", auth.WithArticle(words(n.Scope)))
 	case in.Country != nil:
 		if code := t.resolveCountry("country", *in.Country, p); code != nil {
 			n.CountryCode = code
 		}
 	}
 	if in.ParentID != 0 {
-		parent, err := lockRow[models.YouthNetwork](t, "youth_networks", in.ParentID)
-		if err != nil {
+		parent, err := lockReadable[models.YouthNetwork](t, networkRead, in.ParentID, forShare)
+		switch {
+		case errors.Is(err, ErrNotFound):
 			p.Add("parent", validate.NotFound, "no youth network has that ID")
-		} else if err := t.canEditNetwork(parent); err != nil {
-			return fmt.Errorf("parent: %w", err)
-		} else {
+		case err != nil:
+			return err
+		default:
+			if err := t.canEditNetwork(parent); errors.Is(err, auth.ErrForbidden) {
+				return fmt.Errorf("parent: %w: your organization may not found chapters of this youth network; its owner and coordinators can", auth.ErrForbidden)
+			} else if err != nil {
+				return fmt.Errorf("parent: %w", err)
+			}
 			n.ParentID = &parent.ID
 			if scopeRank[n.Scope] <= scopeRank[parent.Scope] {
-				p.Add("scope", validate.Invalid, "a chapter of a %s network must have a narrower scope than %s", parent.Scope, parent.Scope)
+				p.Add("scope", validate.Invalid, "a chapter of %s network must have a narrower scope than %s", auth.WithArticle(words(parent.Scope)), words(parent.Scope))
 			}
 			if parent.CountryCode != nil && n.CountryCode != nil && *parent.CountryCode != *n.CountryCode {
 				p.Add("country", validate.Invalid, "a chapter of a network in %s must be in %s too", *parent.CountryCode, *parent.CountryCode)
@@ -180,11 +187,9 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 		}
 	}
 	if in.FoundedAtID != 0 {
-		vis := visibleTo(eventPublic, eventVisible, t.caller.OrgID)
-		var found bool
-		err := t.db.Raw(`SELECT EXISTS (SELECT 1 FROM events e WHERE e.id = ? AND (`+vis.sql+`))`, append([]any{in.FoundedAtID}, vis.args...)...).Scan(&found).Error
+		found, err := t.mayRead(eventRead, in.FoundedAtID)
 		if err != nil {
-			return fmt.Errorf("founding event %d: %w", in.FoundedAtID, translate(err))
+			return err
 		}
 		if !found {
 			p.Add("foundedAt", validate.NotFound, "no event has that ID")
@@ -245,7 +250,7 @@ func (t *Tx) CreateYouthNetwork(in NetworkInput) (*models.YouthNetwork, error) {
 // UpdateYouthNetwork changes the given fields of a network at the expected version. Given
 // coordinators or channels replace the old lists; the owner stays a coordinator.
 func (t *Tx) UpdateYouthNetwork(id int64, expectedVersion int32, in NetworkInput) (*models.YouthNetwork, error) {
-	n, err := lockRow[models.YouthNetwork](t, "youth_networks", id)
+	n, err := lockReadable[models.YouthNetwork](t, networkRead, id, forUpdate)
 	if err != nil {
 		return nil, err
 	}

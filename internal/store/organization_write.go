@@ -104,7 +104,7 @@ func (t *Tx) UpdateOrganization(id int64, in OrganizationInput) (*models.Organiz
 	if err := auth.RequireRole(t.caller, auth.RolePlatform, "change an organization"); err != nil {
 		return nil, err
 	}
-	o, err := lockRow[models.Organization](t, "organizations", id)
+	o, err := lockReadable[models.Organization](t, organizationRead, id, forUpdate)
 	if err != nil {
 		return nil, err
 	}

@@ -42,9 +42,10 @@ func (t *Tx) organizationMissing(field string, id int64, p *validate.Problems) e
 }
 
 // editableCampaign locks a campaign for a change to what hangs off it (partners, money,
-// indicators) and checks that the caller may edit it.
+// indicators) and checks that the caller may edit it; one the caller may not read is
+// answered as one that does not exist.
 func (t *Tx) editableCampaign(id int64) (*models.Campaign, error) {
-	c, err := lockRow[models.Campaign](t, "campaigns", id)
+	c, err := lockReadable[models.Campaign](t, campaignRead, id, forUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +80,7 @@ func (t *Tx) AddCampaignPartner(in PartnerInput) (*models.Campaign, error) {
 		return nil, fmt.Errorf("add partner %d to campaign %d: %w", in.OrganizationID, c.ID, translate(res.Error))
 	}
 	if res.RowsAffected == 0 {
-		p.Add("role", validate.Taken, "the organization is already a %s of this campaign", in.Role)
+		p.Add("role", validate.Taken, "the organization is already %s of this campaign", auth.WithArticle(words(in.Role)))
 		return nil, p
 	}
 	return c, t.Audit("addCampaignPartner", relay.TypeCampaign, c.GlobalID(), nil, row)
@@ -98,7 +99,7 @@ func (t *Tx) RemoveCampaignPartner(in PartnerInput) (*models.Campaign, error) {
 		Where("campaign_id = ? AND organization_id = ? AND role = ?", c.ID, in.OrganizationID, in.Role).Take(&row).Error
 	if errors.Is(translate(err), ErrNotFound) {
 		var p validate.Problems
-		p.Add("role", validate.NotFound, "the organization is not a %s of this campaign", in.Role)
+		p.Add("role", validate.NotFound, "the organization is not %s of this campaign", auth.WithArticle(words(in.Role)))
 		return nil, p
 	}
 	if err != nil {

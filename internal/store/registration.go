@@ -116,9 +116,10 @@ func (t *Tx) requireEventOrganizer(e *models.Event, action string) error {
 	return nil
 }
 
-// lockRegistrationEvent loads and locks an event, answering an unknown one as a user error.
+// lockRegistrationEvent loads and locks an event, answering an unknown one, and one the
+// caller may not read, as a user error.
 func (t *Tx) lockRegistrationEvent(id int64, p *validate.Problems) (*models.Event, error) {
-	e, err := lockRow[models.Event](t, "events", id)
+	e, err := lockReadable[models.Event](t, eventRead, id, forUpdate)
 	if errors.Is(err, ErrNotFound) {
 		p.Add("event", validate.NotFound, "no event has that ID")
 		return nil, *p
@@ -213,8 +214,11 @@ func (t *Tx) registrationForChange(id int64, action string, p *validate.Problems
 	if err := auth.RequireRole(t.caller, auth.RoleEditor, action); err != nil {
 		return nil, nil, err
 	}
+	// A registration the caller may not read is answered as one that does not exist.
 	var eventID int64
-	if err := t.db.Raw(`SELECT event_id FROM registrations WHERE id = ?`, id).Scan(&eventID).Error; err != nil {
+	c := t.readCond(registrationRead)
+	err := t.db.Raw(`SELECT r.event_id FROM registrations r WHERE r.id = ? AND (`+c.sql+`)`, append([]any{id}, c.args...)...).Scan(&eventID).Error
+	if err != nil {
 		return nil, nil, fmt.Errorf("registration %d: %w", id, translate(err))
 	}
 	if eventID == 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"campaigns/internal/auth"
 	"campaigns/internal/lang"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
@@ -58,7 +59,7 @@ func (t *Tx) editableTranslatable(kind string, id int64) (*translatable, error) 
 			version: &c.Version, language: c.OriginalLanguage,
 			texts: map[string]*string{"NAME": &c.Name, "SUMMARY": c.Summary, "DESCRIPTION": c.Description}}, nil
 	case TranslateEvent:
-		e, err := lockRow[models.Event](t, "events", id)
+		e, err := lockReadable[models.Event](t, eventRead, id, forUpdate)
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +70,7 @@ func (t *Tx) editableTranslatable(kind string, id int64) (*translatable, error) 
 			version: &e.Version, language: e.OriginalLanguage,
 			texts: map[string]*string{"TITLE": &e.Title, "SUMMARY": e.Summary, "DESCRIPTION": e.Description}}, nil
 	case TranslateNetwork:
-		n, err := lockRow[models.YouthNetwork](t, "youth_networks", id)
+		n, err := lockReadable[models.YouthNetwork](t, networkRead, id, forUpdate)
 		if err != nil {
 			return nil, err
 		}
@@ -81,9 +82,12 @@ func (t *Tx) editableTranslatable(kind string, id int64) (*translatable, error) 
 			texts: map[string]*string{"NAME": &n.Name, "DESCRIPTION": n.Description}}, nil
 	case TranslateIndicator:
 		// The campaign is locked before the indicator, in the order RecordIndicatorValues
-		// locks them, so that the two writes cannot deadlock.
+		// locks them, so that the two writes cannot deadlock. An indicator the caller may
+		// not read is answered as one that does not exist.
 		var campaignID int64
-		if err := t.db.Raw(`SELECT campaign_id FROM indicators WHERE id = ?`, id).Scan(&campaignID).Error; err != nil {
+		c := t.readCond(indicatorRead)
+		err := t.db.Raw(`SELECT i.campaign_id FROM indicators i WHERE i.id = ? AND (`+c.sql+`)`, append([]any{id}, c.args...)...).Scan(&campaignID).Error
+		if err != nil {
 			return nil, fmt.Errorf("indicator %d: %w", id, translate(err))
 		}
 		if campaignID == 0 {
@@ -148,8 +152,8 @@ func (t *Tx) SetTranslations(in TranslationsInput) (string, error) {
 		path := fmt.Sprintf("translations.%d", i)
 		fields := fieldsOf[rec.kind]
 		if !slices.Contains(fields, tr.Field) {
-			p.Add(path+".field", validate.Invalid, "a %s has no %s to translate; its texts are %s",
-				strings.ToLower(rec.nodeType), strings.ToLower(tr.Field), strings.ToLower(strings.Join(fields, ", ")))
+			p.Add(path+".field", validate.Invalid, "%s has no %s to translate; its texts are %s",
+				auth.WithArticle(words(rec.kind)), words(tr.Field), strings.ToLower(strings.Join(fields, ", ")))
 			continue
 		}
 		code, err := lang.Canonical(tr.Language)
@@ -169,7 +173,7 @@ func (t *Tx) SetTranslations(in TranslationsInput) (string, error) {
 			p.Text(path+".text", *tr.Text, 1, maxTextLength[tr.Field])
 			if rec.texts[tr.Field] == nil {
 				p.Add(path+".field", validate.Invalid, "the %s has no %s of its own to translate; write one first",
-					strings.ToLower(rec.nodeType), strings.ToLower(tr.Field))
+					words(rec.kind), words(tr.Field))
 			}
 			final[k] = true
 		}
@@ -230,4 +234,9 @@ func (t *Tx) writeTranslation(rec *translatable, c TranslationInput, now time.Ti
 		return fmt.Errorf("write %s translation %s of %s %d: %w", c.Language, c.Field, rec.kind, rec.id, translate(err))
 	}
 	return nil
+}
+
+// words writes an enum value as words for a message: YOUTH_NETWORK as "youth network".
+func words(enum string) string {
+	return strings.ToLower(strings.ReplaceAll(enum, "_", " "))
 }
