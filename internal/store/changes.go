@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-
-	"campaigns/models"
 )
 
 // ChangesChannel is the channel that migration 00004's triggers notify on each change.
@@ -23,8 +22,56 @@ type Position struct {
 	Seq int64
 }
 
-// Changes returns up to limit changes after pos, in (xid, seq) order, and whether more are
-// settled behind them.
+// Before reports whether p comes before q in the log.
+func (p Position) Before(q Position) bool {
+	return p.XID < q.XID || p.XID == q.XID && p.Seq < q.Seq
+}
+
+// SyncQuery asks for one page of the delta sync, for one reader.
+type SyncQuery struct {
+	// After is the position of the reader's token; zero for a first sync.
+	After Position
+	// Snapshot is the transaction ID below which changes belong to the reader's first sync:
+	// they were all settled before that sync read anything, so the reader has never been
+	// shown an entity in a state older than they describe and needs no tombstone for them.
+	// Zero when there is no such sync in the token; a first sync passes math.MaxUint64.
+	Snapshot uint64
+	// Reader is the reader's organization; 0 for an anonymous caller.
+	Reader int64
+	// Limit is the most changes returned.
+	Limit int
+}
+
+// SyncChange is one change of a sync page.
+type SyncChange struct {
+	Pos        Position
+	EntityType string
+	EntityID   int64
+	Op         string
+	// Held reports that the reader could read the entity at the query's After position,
+	// outside the snapshot: the audience of its latest change at or before After included
+	// the reader. Only then may the sync tell the reader that the entity left its sight.
+	Held bool
+}
+
+// SyncPage is one page of the delta sync.
+type SyncPage struct {
+	Changes []SyncChange
+	// More reports that more changes for this reader are settled behind the page.
+	More bool
+	// Bound is the transaction ID below which changes had settled when the page was read:
+	// a first sync keeps it as its Snapshot.
+	Bound uint64
+}
+
+// Changes returns, in (xid, seq) order, up to q.Limit changes after q.After that concern
+// the reader: those after which the reader may read the entity (the change's audience,
+// migration 00009), those of an entity it could read at q.After (Held: the entity may have
+// left its sight), and, for an organization, those of members it has any relation to (the
+// API applies the exact rule of who reads a member, graph/member.go, to each of them; this
+// is a superset of it). Changes of records the reader cannot read and never could are left
+// out here, not skipped later, so that neither the page's length, nor More, nor the next
+// token's advance tells the reader that they happened.
 //
 // Only changes of settled transactions are returned: those below the bound of syncBound,
 // which have all ended, so that their changes are all visible if they committed and never
@@ -33,24 +80,68 @@ type Position struct {
 // a sync position; (xid, seq) below the bound is final, so a client that comes back with
 // the last position it got misses nothing. The price is that a change shows in sync only
 // once every older transaction of this database has ended, normally milliseconds.
-func (s *Store) Changes(ctx context.Context, pos Position, limit int) ([]models.Change, bool, error) {
-	var out []models.Change
-	err := s.db.WithContext(ctx).Raw(`
-		SELECT seq, xid::text AS xid, entity_type, entity_id, op, campaign_id, country_code,
-		       event_id, network_id, at
-		FROM changes
-		WHERE (xid, seq) > (?::text::xid8, ?) AND xid < (`+syncBound+`)
-		ORDER BY xid, seq
-		LIMIT ?`, strconv.FormatUint(pos.XID, 10), pos.Seq, limit+1).Scan(&out).Error
+func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
+	x, snap := strconv.FormatUint(q.After.XID, 10), strconv.FormatUint(q.Snapshot, 10)
+	held := `(c.xid >= ?::text::xid8 AND EXISTS (
+		SELECT 1 FROM (SELECT p.audience_all, p.audience FROM changes p
+			WHERE p.entity_type = CASE c.entity_type WHEN 'EventRegistrations' THEN 'Event'
+				WHEN 'NetworkMemberships' THEN 'YouthNetwork' ELSE c.entity_type END
+			  AND p.entity_id = c.entity_id AND (p.xid, p.seq) <= (?::text::xid8, ?)
+			ORDER BY p.xid DESC, p.seq DESC LIMIT 1) l
+		WHERE l.audience_all OR l.audience @> ARRAY[?]::bigint[]))`
+	heldArgs := []any{snap, x, q.After.Seq, q.Reader}
+	query := `WITH b AS MATERIALIZED (` + syncBound + `)
+		SELECT b.bound::text, c.seq, c.xid, c.entity_type, c.entity_id, c.op, c.held
+		FROM b LEFT JOIN LATERAL (
+			SELECT c.seq, c.xid::text AS xid, c.entity_type, c.entity_id, c.op, ` + held + ` AS held
+			FROM changes c
+			WHERE (c.xid, c.seq) > (?::text::xid8, ?) AND c.xid < b.bound
+			  AND (c.audience_all OR c.audience @> ARRAY[?]::bigint[]
+			       OR (c.entity_type = 'Member' AND ?::bigint <> 0 AND ` + memberRelated + `)
+			       OR ` + held + `)
+			ORDER BY c.xid, c.seq
+			LIMIT ?) c ON true`
+	args := append(append([]any{}, heldArgs...), x, q.After.Seq, q.Reader, q.Reader)
+	args = append(args, q.Reader, q.Reader, q.Reader, q.Reader)
+	args = append(append(args, heldArgs...), q.Limit+1)
+	var page SyncPage
+	err := queryRows(ctx, s.db, query, args, func(row rowScanner) error {
+		var bound string
+		var seq, id *int64
+		var xid, typ, op *string
+		var isHeld *bool
+		if err := row.Scan(&bound, &seq, &xid, &typ, &id, &op, &isHeld); err != nil {
+			return err
+		}
+		page.Bound, _ = strconv.ParseUint(bound, 10, 64) // PostgreSQL wrote it
+		if seq == nil {
+			return nil // no change: the left join's one row
+		}
+		pos := Position{Seq: *seq}
+		pos.XID, _ = strconv.ParseUint(*xid, 10, 64)
+		page.Changes = append(page.Changes, SyncChange{Pos: pos, EntityType: *typ, EntityID: *id, Op: *op, Held: *isHeld})
+		return nil
+	})
 	if err != nil {
-		return nil, false, fmt.Errorf("changes after %d/%d: %w", pos.XID, pos.Seq, translate(err))
+		return SyncPage{}, fmt.Errorf("changes after %d/%d for organization %d: %w", q.After.XID, q.After.Seq, q.Reader, translate(err))
 	}
-	more := len(out) > limit
-	if more {
-		out = out[:limit]
+	if page.More = len(page.Changes) > q.Limit; page.More {
+		page.Changes = page.Changes[:q.Limit]
 	}
-	return out, more, nil
+	return page, nil
 }
+
+// memberRelated holds for a member change c that the organization (four ? arguments) has
+// any relation to: it recorded the member, holds a share of it, coordinates a network it
+// is or was in, or organizes an event it is or was registered for. Every rule of who reads
+// a member is narrower, so the sync reads no fewer members than the rule allows, and the
+// changes of members foreign to the organization stay out of its pages altogether.
+const memberRelated = `EXISTS (SELECT 1 FROM members m WHERE m.id = c.entity_id AND (m.organization_id = ?
+	OR EXISTS (SELECT 1 FROM member_shares ms WHERE ms.member_id = m.id AND ms.organization_id = ?)
+	OR EXISTS (SELECT 1 FROM memberships mn JOIN network_coordinators nc ON nc.network_id = mn.network_id
+		WHERE mn.member_id = m.id AND nc.organization_id = ?)
+	OR EXISTS (SELECT 1 FROM registrations mr JOIN events me ON me.id = mr.event_id
+		WHERE mr.member_id = m.id AND me.organizer_id = ?)))`
 
 // syncBound is the oldest transaction that may still add changes, as of the statement's
 // snapshot: the oldest transaction the snapshot sees running (its xip list), leaving out
@@ -61,7 +152,7 @@ func (s *Store) Changes(ctx context.Context, pos Position, limit int) ([]models.
 // taken, so a transaction that ends in between is missing from it and counts as one of
 // ours: the error can only make the bound lower, never let a change slip past.
 const syncBound = `
-	SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+	SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) AS bound
 	FROM pg_snapshot_xip(pg_current_snapshot()) AS x
 	WHERE x::xid NOT IN (SELECT backend_xid FROM pg_stat_activity
 		WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())`
@@ -76,12 +167,6 @@ func (s *Store) Settled(ctx context.Context) (bool, error) {
 	return ok, nil
 }
 
-// PositionOf returns the position of change c, for the token of the next sync.
-func PositionOf(c models.Change) Position {
-	x, _ := strconv.ParseUint(c.XID, 10, 64) // PostgreSQL wrote it
-	return Position{XID: x, Seq: c.Seq}
-}
-
 // Notice is one change as announced on ChangesChannel: the keys subscribers filter on.
 type Notice struct {
 	Seq        int64  `json:"s"`
@@ -92,6 +177,18 @@ type Notice struct {
 	Country    string `json:"k"`
 	EventID    *int64 `json:"e"`
 	NetworkID  *int64 `json:"n"`
+	// Everyone, Readers and ManyReaders are who may read the entity after the change
+	// (migration 00009): everyone, or the organizations listed, or (ManyReaders) more
+	// organizations than a notice holds, for whom the entity must be read to decide.
+	Everyone    bool    `json:"v"`
+	Readers     []int64 `json:"r"`
+	ManyReaders bool    `json:"m"`
+}
+
+// MayRead reports whether the organization org (0 for an anonymous caller) may read the
+// entity after the change, or, with ManyReaders, may be among those who may.
+func (n Notice) MayRead(org int64) bool {
+	return n.Everyone || org != 0 && (n.ManyReaders || slices.Contains(n.Readers, org))
 }
 
 // Listener is one connection that listens on ChangesChannel. A server instance holds one,
