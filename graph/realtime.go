@@ -385,17 +385,9 @@ func (r *Resolver) changes(ctx context.Context, since *string, first *int) (*mod
 	if err != nil {
 		return nil, err
 	}
-	next := realtime.Token{Pos: t.Pos, Snapshot: t.Snapshot}
+	next := realtime.Token{Pos: page.Next, Snapshot: t.Snapshot}
 	if tok == "" {
 		next.Snapshot = page.Bound
-	}
-	if page.More {
-		next.Pos = page.Changes[len(page.Changes)-1].Pos
-	} else if end := (store.Position{XID: page.Bound - 1, Seq: math.MaxInt64}); t.Pos.Before(end) {
-		// Every change below the bound that concerns the caller is in this page: the next
-		// sync starts at the bound, so that it does not read again, nor does the token's
-		// advance depend on, the changes that do not concern the caller.
-		next.Pos = end
 	}
 	set := &model.ChangeSet{Changes: []*model.Change{}, Token: next.Encode(), HasMore: page.More}
 	if len(page.Changes) == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -40,7 +41,14 @@ type SyncQuery struct {
 	Reader int64
 	// Limit is the most changes returned.
 	Limit int
+	// Budget is the most changes of the log one page examines; DefaultSyncBudget when zero.
+	Budget int
 }
+
+// DefaultSyncBudget bounds the changes one page of the sync examines, so that a page
+// after a long run of changes that do not concern the reader (a partner's bulk load of
+// drafts) still answers within the statement timeout: about a quarter of a second.
+const DefaultSyncBudget = 100_000
 
 // SyncChange is one change of a sync page.
 type SyncChange struct {
@@ -57,8 +65,10 @@ type SyncChange struct {
 // SyncPage is one page of the delta sync.
 type SyncPage struct {
 	Changes []SyncChange
-	// More reports that more changes for this reader are settled behind the page.
+	// More reports that more changes are settled behind Next: sync again at once.
 	More bool
+	// Next is the position the next page starts after.
+	Next Position
 	// Bound is the transaction ID below which changes had settled when the page was read:
 	// a first sync keeps it as its Snapshot.
 	Bound uint64
@@ -70,8 +80,11 @@ type SyncPage struct {
 // left its sight), and, for an organization, those of members it has any relation to (the
 // API applies the exact rule of who reads a member, graph/member.go, to each of them; this
 // is a superset of it). Changes of records the reader cannot read and never could are left
-// out here, not skipped later, so that neither the page's length, nor More, nor the next
-// token's advance tells the reader that they happened.
+// out here, not skipped later, so that neither the page's length, nor More, nor Next
+// tells the reader that they happened: when the page is not full, Next is the bound, past
+// every settled change, whatever they were. The one exception is a run of more than
+// q.Budget changes that do not concern the reader, which ends the page at the last change
+// examined, with More: a reader can tell that so many changes went by, not which.
 //
 // Only changes of settled transactions are returned: those below the bound of syncBound,
 // which have all ended, so that their changes are all visible if they committed and never
@@ -81,6 +94,10 @@ type SyncPage struct {
 // the last position it got misses nothing. The price is that a change shows in sync only
 // once every older transaction of this database has ended, normally milliseconds.
 func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
+	budget := q.Budget
+	if budget <= 0 {
+		budget = DefaultSyncBudget
+	}
 	x, snap := strconv.FormatUint(q.After.XID, 10), strconv.FormatUint(q.Snapshot, 10)
 	held := `(c.xid >= ?::text::xid8 AND EXISTS (
 		SELECT 1 FROM (SELECT p.audience_all, p.audience FROM changes p
@@ -90,18 +107,22 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 			ORDER BY p.xid DESC, p.seq DESC LIMIT 1) l
 		WHERE l.audience_all OR l.audience @> ARRAY[?]::bigint[]))`
 	heldArgs := []any{snap, x, q.After.Seq, q.Reader}
+	// The examined changes are a subquery with its own LIMIT, which PostgreSQL reads only
+	// as far as the outer LIMIT needs: a full page stops early, as without the budget.
 	query := `WITH b AS MATERIALIZED (` + syncBound + `)
 		SELECT b.bound::text, c.seq, c.xid, c.entity_type, c.entity_id, c.op, c.held
 		FROM b LEFT JOIN LATERAL (
 			SELECT c.seq, c.xid::text AS xid, c.entity_type, c.entity_id, c.op, ` + held + ` AS held
-			FROM changes c
-			WHERE (c.xid, c.seq) > (?::text::xid8, ?) AND c.xid < b.bound
-			  AND (c.audience_all OR c.audience @> ARRAY[?]::bigint[]
-			       OR (c.entity_type = 'Member' AND ?::bigint <> 0 AND ` + memberRelated + `)
-			       OR ` + held + `)
+			FROM (SELECT * FROM changes c
+				WHERE (c.xid, c.seq) > (?::text::xid8, ?) AND c.xid < b.bound
+				ORDER BY c.xid, c.seq
+				LIMIT ?) c
+			WHERE c.audience_all OR c.audience @> ARRAY[?]::bigint[]
+			   OR (c.entity_type = 'Member' AND ?::bigint <> 0 AND ` + memberRelated + `)
+			   OR ` + held + `
 			ORDER BY c.xid, c.seq
 			LIMIT ?) c ON true`
-	args := append(append([]any{}, heldArgs...), x, q.After.Seq, q.Reader, q.Reader)
+	args := append(append([]any{}, heldArgs...), x, q.After.Seq, budget, q.Reader, q.Reader)
 	args = append(args, q.Reader, q.Reader, q.Reader, q.Reader)
 	args = append(append(args, heldArgs...), q.Limit+1)
 	var page SyncPage
@@ -127,8 +148,41 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 	}
 	if page.More = len(page.Changes) > q.Limit; page.More {
 		page.Changes = page.Changes[:q.Limit]
+		page.Next = page.Changes[q.Limit-1].Pos
+		return page, nil
+	}
+	// The page is not full: it holds every change for the reader up to the bound, unless
+	// the budget ran out first.
+	last, cut, err := s.budgetEnd(ctx, q.After, page.Bound, budget)
+	if err != nil {
+		return SyncPage{}, err
+	}
+	page.More, page.Next = cut, last
+	if end := (Position{XID: page.Bound - 1, Seq: math.MaxInt64}); !cut && q.After.Before(end) {
+		page.Next = end // the bound may seem to go back a little: see syncBound
 	}
 	return page, nil
+}
+
+// budgetEnd returns the position of the budget-th change after pos below bound, and
+// whether there is one.
+func (s *Store) budgetEnd(ctx context.Context, pos Position, bound uint64, budget int) (Position, bool, error) {
+	var rows []struct {
+		Seq int64
+		XID string `gorm:"column:xid"`
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT seq, xid::text AS xid FROM changes
+		WHERE (xid, seq) > (?::text::xid8, ?) AND xid < ?::text::xid8
+		ORDER BY xid, seq OFFSET ? LIMIT 1`,
+		strconv.FormatUint(pos.XID, 10), pos.Seq, strconv.FormatUint(bound, 10), budget-1).Scan(&rows).Error
+	if err != nil {
+		return Position{}, false, fmt.Errorf("changes after %d/%d: end of the budget: %w", pos.XID, pos.Seq, translate(err))
+	}
+	if len(rows) == 0 {
+		return pos, false, nil
+	}
+	x, _ := strconv.ParseUint(rows[0].XID, 10, 64) // PostgreSQL wrote it
+	return Position{XID: x, Seq: rows[0].Seq}, true, nil
 }
 
 // memberRelated holds for a member change c that the organization (four ? arguments) has
