@@ -237,9 +237,7 @@ func TestHiddenGoesOnceToSubscribersWhoSawIt(t *testing.T) {
 	}
 	firstEventChange(t, "the subscriber that saw the event, second", saw, "Public news")
 	firstEventChange(t, "the subscriber that never saw the event", late, "Public news")
-	for _, title := range []string{"Seen", "Seen, now a draft", "Public news"} {
-		firstEventChange(t, "the organizer", organizer, title)
-	}
+	untilEvent(t, "the organizer", organizer, "Public news", 3)
 
 	w.exec(t, true, `UPDATE campaigns SET status = 'DRAFT' WHERE slug = 'mtv-exit'`)
 	w.exec(t, true, `UPDATE campaigns SET name = 'Quiet' WHERE slug = 'mtv-exit'`)
@@ -322,4 +320,78 @@ func TestSubscriptionForgetsPastItsBound(t *testing.T) {
 		t.Errorf("got %+v: the forgotten event's HIDDEN, or no HIDDEN for the remembered one", c)
 	}
 	firstEventChange(t, "after the HIDDEN", s, "Public news")
+}
+
+// TestRemovedPartnerHearsHiddenOnce: a partner of a draft campaign, subscribed to the
+// campaign and to every event, is told once that the campaign and its draft event left its
+// sight when it stops being a partner, and hears nothing of their later changes; the
+// owner's subscriber keeps hearing them.
+func TestRemovedPartnerHearsHiddenOnce(t *testing.T) {
+	h := newHiddenWorld(t)
+	partnerKey := apitest.Key(t, h.st, "partner", "VIEWER")
+	partner := h.scalar(t, `SELECT id FROM organizations WHERE slug = 'partner'`)
+	h.exec(t, true, fmt.Sprintf(`INSERT INTO campaign_partners (campaign_id, organization_id, role) VALUES (%d, %d, 'FUNDER')`, h.draft, partner))
+	in := startInstance(t, h.st, realtime.Options{})
+	campaignDoc := `subscription($campaign: ID!) { campaignChanged(campaign: $campaign) { op campaign { name } } }`
+	campaign := sse(t, in.srv.URL, partnerKey, campaignDoc, map[string]any{"campaign": campaignID(h.draft)})
+	events := sse(t, in.srv.URL, partnerKey, eventChangedDoc, nil)
+	owner := sse(t, in.srv.URL, h.otherKey, eventChangedDoc, nil)
+	in.awaitSubscribers(t, 3)
+
+	h.exec(t, true, fmt.Sprintf(`UPDATE events SET title = 'Secret rehearsal, seen' WHERE id = %d`, h.draftEvent))
+	firstEventChange(t, "the partner", events, "Secret rehearsal, seen")
+	firstEventChange(t, "the owner", owner, "Secret rehearsal, seen")
+	h.exec(t, true, fmt.Sprintf(`DELETE FROM campaign_partners WHERE campaign_id = %d AND organization_id = %d`, h.draft, partner))
+	h.exec(t, true, fmt.Sprintf(`UPDATE events SET title = 'Secret rehearsal, later' WHERE id = %d`, h.draftEvent))
+	h.exec(t, true, fmt.Sprintf(`UPDATE campaigns SET name = 'Secret plan, later' WHERE id = %d`, h.draft))
+	h.exec(t, true, `UPDATE events SET title = 'Public news' WHERE title = 'Concert 2'`)
+	h.exec(t, true, fmt.Sprintf(`UPDATE campaigns SET status = 'ACTIVE' WHERE id = %d`, h.draft))
+
+	r, _ := events.next(t)
+	if c := decode[eventChanged](t, r).EventChanged; c.Op != "HIDDEN" || c.Event != nil || c.EventID == nil || *c.EventID != eventID(h.draftEvent) {
+		t.Errorf("the former partner got %+v, not the draft event's HIDDEN", c)
+	}
+	firstEventChange(t, "the former partner", events, "Public news")
+	type campaignChange struct {
+		CampaignChanged struct {
+			Op       string
+			Campaign *struct{ Name string }
+		}
+	}
+	var ops []string
+	for range 2 {
+		r, _ := campaign.next(t)
+		c := decode[campaignChange](t, r).CampaignChanged
+		if c.Campaign != nil {
+			c.Op += ":" + c.Campaign.Name
+		}
+		ops = append(ops, c.Op)
+	}
+	if want := []string{"HIDDEN", "UPDATED:Secret plan, later"}; !slices.Equal(ops, want) {
+		t.Errorf("the former partner's campaign subscription got %v, want %v", ops, want)
+	}
+	// The partner's leaving changed who reads the draft event: one more change of it for
+	// those who still read it.
+	untilEvent(t, "the owner", owner, "Public news", 3)
+}
+
+// untilEvent reads a subscriber's items until the change of the event with the given
+// title, which must come within at most n items, none of them a tombstone. Each item reads
+// its event when it is sent, so the titles of the items before it may have moved on.
+func untilEvent(t *testing.T, who string, s subscriber, title string, n int) {
+	t.Helper()
+	for range n {
+		r, ok := s.next(t)
+		if !ok {
+			t.Fatalf("%s: the stream ended", who)
+		}
+		c := decode[eventChanged](t, r).EventChanged
+		if c.Event == nil {
+			t.Fatalf("%s: a tombstone %+v", who, c)
+		}
+		if c.Event.Title == title {
+			return
+		}
+	}
+	t.Errorf("%s: no change of %q within %d items", who, title, n)
 }
