@@ -54,14 +54,16 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
--- change_audience: who may read the entity now, that is after the change being recorded.
+-- change_audience: who may read the entity now, that is after the change being recorded;
+-- gone when the entity no longer exists.
 CREATE FUNCTION change_audience(p_type text, p_id bigint, p_op text,
-                                OUT everyone boolean, OUT orgs bigint[])
+                                OUT everyone boolean, OUT orgs bigint[], OUT gone boolean)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     everyone := false;
     orgs := '{}';
-    IF p_op = 'DELETED' THEN
+    gone := p_op = 'DELETED';
+    IF gone THEN
         RETURN;
     END IF;
     CASE p_type
@@ -69,6 +71,7 @@ BEGIN
         SELECT status <> 'DRAFT' INTO everyone FROM campaigns WHERE id = p_id;
         IF everyone IS NULL THEN
             everyone := false;
+            gone := true;
         ELSIF NOT everyone THEN
             orgs := campaign_readers(p_id);
         END IF;
@@ -76,13 +79,16 @@ BEGIN
         SELECT listed INTO everyone FROM events WHERE id = p_id;
         IF everyone IS NULL THEN
             everyone := false;
+            gone := true;
         ELSIF NOT everyone THEN
             orgs := event_readers(p_id);
         END IF;
     WHEN 'YouthNetwork', 'NetworkMemberships' THEN
         everyone := EXISTS (SELECT 1 FROM youth_networks WHERE id = p_id);
+        gone := NOT everyone;
     WHEN 'Organization' THEN
         everyone := EXISTS (SELECT 1 FROM organizations WHERE id = p_id);
+        gone := NOT everyone;
     ELSE
         -- Member: nobody (see the top of this file).
     END CASE;
@@ -93,6 +99,9 @@ END $$;
 -- record_change, as in migration 00004, with the audience on the row and in the notice.
 -- The notice carries at most 200 organizations, which keeps it far below pg_notify's 8000
 -- bytes; with more it says "m" (many) and each subscriber's server reads the entity to decide.
+-- A change of an entity that no longer exists is not recorded: deleting an event deletes its
+-- co-hosts first, whose triggers would otherwise announce the event's change before its
+-- deletion, and the deletion says all there is to say.
 CREATE OR REPLACE FUNCTION record_change(p_type text, p_id bigint, p_op text, p_campaign bigint,
                                          p_country char(2), p_event bigint, p_network bigint)
 RETURNS void LANGUAGE plpgsql AS $$
@@ -100,11 +109,15 @@ DECLARE
     s        bigint;
     everyone boolean;
     orgs     bigint[];
+    gone     boolean;
 BEGIN
     IF current_setting('campaigns.capture', true) = 'off' THEN
         RETURN;
     END IF;
-    SELECT a.everyone, a.orgs INTO everyone, orgs FROM change_audience(p_type, p_id, p_op) AS a;
+    SELECT a.everyone, a.orgs, a.gone INTO everyone, orgs, gone FROM change_audience(p_type, p_id, p_op) AS a;
+    IF gone AND p_op <> 'DELETED' THEN
+        RETURN;
+    END IF;
     INSERT INTO changes (entity_type, entity_id, op, campaign_id, country_code, event_id, network_id,
                          audience_all, audience)
     VALUES (p_type, p_id, p_op, p_campaign, p_country, p_event, p_network, everyone, orgs)

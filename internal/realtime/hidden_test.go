@@ -395,3 +395,28 @@ func untilEvent(t *testing.T, who string, s subscriber, title string, n int) {
 	}
 	t.Errorf("%s: no change of %q within %d items", who, title, n)
 }
+
+// TestDeletedEventComesAsDeleted: deleting an event with a co-host (whose row goes first,
+// by cascade) reaches a subscriber that was shown the event as one DELETED, not as HIDDEN,
+// and the sync says DELETED too.
+func TestDeletedEventComesAsDeleted(t *testing.T) {
+	h := newHiddenWorld(t)
+	cohost := h.scalar(t, `INSERT INTO organizations (slug, name, kind) VALUES ('cohost', 'Co-host', 'MEDIA') RETURNING id`)
+	h.exec(t, true, fmt.Sprintf(`INSERT INTO event_cohosts (event_id, organization_id) VALUES (%d, %d)`, h.partnerOnly, cohost))
+	in := startInstance(t, h.st, realtime.Options{})
+	settled(t, h.st)
+	_, tok := syncAll(t, in.srv.URL, h.key, "", 500)
+	s := sse(t, in.srv.URL, h.key, eventChangedDoc, map[string]any{"event": eventID(h.partnerOnly)})
+	in.awaitSubscribers(t, 1)
+	h.exec(t, true, fmt.Sprintf(`DELETE FROM events WHERE id = %d`, h.partnerOnly))
+	h.exec(t, true, `UPDATE events SET title = 'Public news' WHERE title = 'Concert 2'`)
+	r, _ := s.next(t)
+	if c := decode[eventChanged](t, r).EventChanged; c.Op != "DELETED" || c.EventID == nil || *c.EventID != eventID(h.partnerOnly) {
+		t.Errorf("the organizer's subscriber got %+v", c)
+	}
+	settled(t, h.st)
+	items, _ := syncAll(t, in.srv.URL, h.key, tok, 500)
+	if ops := about(items, eventID(h.partnerOnly)); !slices.Equal(ops, []string{"DELETED"}) {
+		t.Errorf("the organizer synced %v", ops)
+	}
+}
