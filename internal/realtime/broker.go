@@ -241,9 +241,8 @@ func (b *Broker) broadcast(m Message) {
 }
 
 // send never blocks: a subscriber whose buffer is full is closed as a slow consumer, so
-// that it neither stalls the others nor makes the broker hold changes for it.
-// b.mu is held.
-// It reports whether m was queued.
+// that it neither stalls the others nor makes the broker hold changes for it. It reports
+// whether m was queued. b.mu is held.
 func (b *Broker) send(s *Sub, m Message) bool {
 	select {
 	case s.c <- m:
