@@ -3,13 +3,16 @@ package graph
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"campaigns/graph/model"
+	"campaigns/internal/auth"
 	"campaigns/internal/loader"
 	"campaigns/internal/realtime"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
+	"campaigns/models"
 )
 
 // Entity types of the change log (migration 00004) that are not GraphQL types: they stand
@@ -25,19 +28,69 @@ const (
 	maxSyncPage     = 500
 )
 
-// subscribe subscribes to the changes f matches and turns each into an item with build,
-// which reads the entity again with the subscriber's access and returns nil for an item the
-// subscriber may not see. Every item is built with loaders of its own, so that it shows the
-// state after its change and not a cached one. When the broker ends the subscription (a slow
-// consumer, a shutdown), one more, empty item is sent and the response middleware answers it
-// with the reason's error code (see realtime.Stream).
-func subscribe[T any](ctx context.Context, r *Resolver, f realtime.Filter, build func(context.Context, realtime.Message) (*T, error)) (<-chan *T, error) {
+// What a subscriber or a syncing client learns, and when (the rule of DESIGN.md: a caller
+// who may not read a record learns nothing of it):
+//
+//   - a change, only of a record it may read after the change, read again with its access;
+//   - that a record left its sight (HIDDEN, or DELETED), only if it was shown the record
+//     (a subscription: delivered by this subscription, or named by it when it began; the
+//     sync: readable at the position of its token), and once;
+//   - a subscription naming a record it may not read is refused with NOT_FOUND, as for an
+//     ID that does not exist;
+//   - nothing else: the broker drops changes of records it cannot read before they reach
+//     its buffer (realtime.Broker.dispatch), and the sync leaves them out of its pages in
+//     SQL (store.Changes), so that neither the presence nor the timing of what it receives
+//     depends on records it may not read.
+//
+// Who may read a record after a change is written on the change by migration 00009 from
+// the same rules as the read paths; the record is still read again here with the graph's
+// own rules (visibleEvent, visibleCampaign, nodesOf, which applies the member rule), which
+// decide what is delivered.
+
+// feed says how one kind of subscription turns the broker's messages into items.
+type feed[T any] struct {
+	// filter chooses the changes; subscribe sets its Reader.
+	filter realtime.Filter
+	// id is the one entity the subscription follows, which its resync items concern; 0
+	// for eventChanged, whose resync items concern none.
+	id int64
+	// check refuses a subscription that names a record the caller may not read, exactly as
+	// one that names a record that does not exist: with store.ErrNotFound.
+	check func(context.Context) error
+	// read returns the item of message m with the entity as the subscriber may read it
+	// now, or nil when it may not read it.
+	read func(context.Context, realtime.Message) (*T, error)
+	// gone returns the tombstone that tells the subscriber that entity id left its sight:
+	// op is DELETED or HIDDEN, and nothing else about the entity is said.
+	gone func(id int64, op string, resync bool) *T
+}
+
+// subscribe subscribes to the changes of fd and turns each into an item. Every item is
+// built with loaders of its own, so that it shows the state after its change and not a
+// cached one. The subscription keeps the IDs it delivered (bounded by the broker's
+// Options.Shown, which resets them with a resync), so that a tombstone goes only to a
+// subscriber that was shown the entity. When the broker ends the subscription (a slow
+// consumer, a shutdown), one more, empty item is sent and the response middleware answers
+// it with the reason's error code (see realtime.Stream).
+func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, error) {
 	if r.Broker == nil {
 		return nil, realtime.ErrOff
 	}
-	sub, err := r.Broker.Subscribe(realtime.ClientFrom(ctx), f)
+	if c := auth.FromContext(ctx); !c.Anonymous() {
+		fd.filter.Reader = c.OrgID
+	}
+	sub, err := r.Broker.Subscribe(realtime.ClientFrom(ctx), fd.filter)
 	if err != nil {
 		return nil, err
+	}
+	// Checked once subscribed, so that a change committed in between is not missed.
+	if err := fd.check(loader.With(ctx, loader.New(r.Store))); err != nil {
+		sub.Close()
+		return nil, err
+	}
+	delivered := make(map[int64]struct{}, len(fd.filter.Shown))
+	for _, id := range fd.filter.Shown {
+		delivered[id] = struct{}{}
 	}
 	out := make(chan *T)
 	go func() {
@@ -62,7 +115,7 @@ func subscribe[T any](ctx context.Context, r *Resolver, f realtime.Filter, build
 					end(sub.Err())
 					return
 				}
-				item, err := buildRetrying(ctx, r, m, build)
+				item, err := nextItem(ctx, r, fd, delivered, m)
 				if err != nil {
 					end(fmt.Errorf("subscription item: %w", err))
 					return
@@ -80,6 +133,41 @@ func subscribe[T any](ctx context.Context, r *Resolver, f realtime.Filter, build
 		}
 	}()
 	return out, nil
+}
+
+// nextItem turns message m into the subscriber's next item, or nil for none, keeping
+// delivered: the entities this subscription showed and has not announced gone since.
+func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map[int64]struct{}, m realtime.Message) (*T, error) {
+	if m.Reset {
+		clear(delivered)
+	}
+	id, op := m.Notice.ID, tombstoneOp(m.Notice.Op)
+	if m.Resync {
+		id, op = fd.id, "HIDDEN"
+	}
+	if !m.Gone {
+		item, err := buildRetrying(ctx, r, m, fd.read)
+		if item != nil && id != 0 {
+			delivered[id] = struct{}{}
+		}
+		if item != nil || err != nil {
+			return item, err
+		}
+	}
+	if _, ok := delivered[id]; !ok || id == 0 {
+		return nil, nil // never shown, or already announced: nothing to say
+	}
+	delete(delivered, id)
+	return fd.gone(id, op, m.Resync), nil
+}
+
+// tombstoneOp is the op that tells a subscriber that an entity left its sight after a
+// change with op.
+func tombstoneOp(op string) string {
+	if op == "DELETED" {
+		return op
+	}
+	return "HIDDEN"
 }
 
 // buildRetrying builds an item, trying again a few times after an error: the first reads
@@ -107,6 +195,25 @@ func optionalKey(typ string, id *string) (int64, error) {
 	return relay.DecodeInt(typ, *id)
 }
 
+// readableEvent and readableCampaign return the record if the caller may read it, and
+// otherwise store.ErrNotFound, the same error as for an ID that does not exist, so that a
+// refusal tells nothing of a record the caller may not read.
+func readableEvent(ctx context.Context, id int64) (*models.Event, error) {
+	e, err := missingIsNil(visibleEvent(ctx)(loader.For(ctx).Event(ctx, id)))
+	if e == nil && err == nil {
+		err = fmt.Errorf("event %d: %w", id, store.ErrNotFound)
+	}
+	return e, err
+}
+
+func readableCampaign(ctx context.Context, id int64) (*models.Campaign, error) {
+	c, err := missingIsNil(visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, id)))
+	if c == nil && err == nil {
+		err = fmt.Errorf("campaign %d: %w", id, store.ErrNotFound)
+	}
+	return c, err
+}
+
 func (r *Resolver) eventChanged(ctx context.Context, campaign, country, event *string) (<-chan *model.EventChange, error) {
 	f := realtime.Filter{Types: []string{relay.TypeEvent}}
 	var err error
@@ -116,6 +223,9 @@ func (r *Resolver) eventChanged(ctx context.Context, campaign, country, event *s
 	if f.EventID, err = optionalKey(relay.TypeEvent, event); err != nil {
 		return nil, err
 	}
+	if f.EventID != 0 {
+		f.Shown = []int64{f.EventID}
+	}
 	if country != nil {
 		c, err := r.Store.FindCountry(ctx, *country)
 		if err != nil {
@@ -123,24 +233,36 @@ func (r *Resolver) eventChanged(ctx context.Context, campaign, country, event *s
 		}
 		f.Country = c.Code
 	}
-	return subscribe(ctx, r, f, func(ctx context.Context, m realtime.Message) (*model.EventChange, error) {
-		if m.Resync {
-			return &model.EventChange{Op: "UPDATED", Resync: true}, nil
-		}
-		id := relay.EncodeInt(relay.TypeEvent, m.Notice.ID)
-		if m.Notice.Op == "DELETED" {
-			return &model.EventChange{Op: m.Notice.Op, EventID: &id}, nil
-		}
-		e, err := missingIsNil(visibleEvent(ctx)(loader.For(ctx).Event(ctx, m.Notice.ID)))
-		switch {
-		case err != nil:
-			return nil, err
-		case e == nil && m.Notice.Op == "CREATED":
-			return nil, nil // never seen by this subscriber: nothing to say
-		case e == nil:
-			return &model.EventChange{Op: "HIDDEN", EventID: &id}, nil
-		}
-		return &model.EventChange{Op: m.Notice.Op, EventID: &id, Event: e}, nil
+	return subscribe(ctx, r, feed[model.EventChange]{
+		filter: f,
+		check: func(ctx context.Context) error {
+			if f.CampaignID != 0 {
+				if _, err := readableCampaign(ctx, f.CampaignID); err != nil {
+					return fmt.Errorf("eventChanged campaign: %w", err)
+				}
+			}
+			if f.EventID != 0 {
+				if _, err := readableEvent(ctx, f.EventID); err != nil {
+					return fmt.Errorf("eventChanged event: %w", err)
+				}
+			}
+			return nil
+		},
+		read: func(ctx context.Context, m realtime.Message) (*model.EventChange, error) {
+			if m.Resync {
+				return &model.EventChange{Op: "UPDATED", Resync: true}, nil
+			}
+			e, err := missingIsNil(visibleEvent(ctx)(loader.For(ctx).Event(ctx, m.Notice.ID)))
+			if e == nil || err != nil {
+				return nil, err
+			}
+			id := relay.EncodeInt(relay.TypeEvent, m.Notice.ID)
+			return &model.EventChange{Op: m.Notice.Op, EventID: &id, Event: e}, nil
+		},
+		gone: func(id int64, op string, _ bool) *model.EventChange {
+			gid := relay.EncodeInt(relay.TypeEvent, id)
+			return &model.EventChange{Op: op, EventID: &gid}
+		},
 	})
 }
 
@@ -149,13 +271,26 @@ func (r *Resolver) eventRegistrationCounts(ctx context.Context, event string) (<
 	if err != nil {
 		return nil, err
 	}
-	f := realtime.Filter{Types: []string{changeEventRegistrations}, ID: id}
-	return subscribe(ctx, r, f, func(ctx context.Context, m realtime.Message) (*model.EventCountsChange, error) {
-		e, err := missingIsNil(visibleEvent(ctx)(loader.For(ctx).Event(ctx, id)))
-		if e == nil || err != nil {
-			return nil, err
-		}
-		return &model.EventCountsChange{Event: e, Resync: m.Resync}, nil
+	return subscribe(ctx, r, feed[model.EventCountsChange]{
+		// The event's own changes come only to say that it left the subscriber's sight.
+		filter: realtime.Filter{Types: []string{changeEventRegistrations}, GoneTypes: []string{relay.TypeEvent}, ID: id, Shown: []int64{id}},
+		id:     id,
+		check: func(ctx context.Context) error {
+			if _, err := readableEvent(ctx, id); err != nil {
+				return fmt.Errorf("eventRegistrationCounts: %w", err)
+			}
+			return nil
+		},
+		read: func(ctx context.Context, m realtime.Message) (*model.EventCountsChange, error) {
+			e, err := missingIsNil(visibleEvent(ctx)(loader.For(ctx).Event(ctx, id)))
+			if e == nil || err != nil {
+				return nil, err
+			}
+			return &model.EventCountsChange{Event: e, Resync: m.Resync}, nil
+		},
+		gone: func(_ int64, _ string, resync bool) *model.EventCountsChange {
+			return &model.EventCountsChange{Resync: resync}
+		},
 	})
 }
 
@@ -164,25 +299,29 @@ func (r *Resolver) campaignChanged(ctx context.Context, campaign string) (<-chan
 	if err != nil {
 		return nil, err
 	}
-	f := realtime.Filter{Types: []string{relay.TypeCampaign}, ID: id}
-	return subscribe(ctx, r, f, func(ctx context.Context, m realtime.Message) (*model.CampaignChange, error) {
-		op := m.Notice.Op
-		if m.Resync {
-			op = "UPDATED"
-		}
-		if op == "DELETED" {
-			return &model.CampaignChange{Op: op}, nil
-		}
-		c, err := missingIsNil(visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, id)))
-		switch {
-		case err != nil:
-			return nil, err
-		case c == nil && op == "CREATED":
-			return nil, nil
-		case c == nil:
-			return &model.CampaignChange{Op: "HIDDEN", Resync: m.Resync}, nil
-		}
-		return &model.CampaignChange{Op: op, Campaign: c, Resync: m.Resync}, nil
+	return subscribe(ctx, r, feed[model.CampaignChange]{
+		filter: realtime.Filter{Types: []string{relay.TypeCampaign}, ID: id, Shown: []int64{id}},
+		id:     id,
+		check: func(ctx context.Context) error {
+			if _, err := readableCampaign(ctx, id); err != nil {
+				return fmt.Errorf("campaignChanged: %w", err)
+			}
+			return nil
+		},
+		read: func(ctx context.Context, m realtime.Message) (*model.CampaignChange, error) {
+			c, err := missingIsNil(visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, id)))
+			if c == nil || err != nil {
+				return nil, err
+			}
+			op := m.Notice.Op
+			if m.Resync {
+				op = "UPDATED"
+			}
+			return &model.CampaignChange{Op: op, Campaign: c, Resync: m.Resync}, nil
+		},
+		gone: func(_ int64, op string, resync bool) *model.CampaignChange {
+			return &model.CampaignChange{Op: op, Resync: resync}
+		},
 	})
 }
 
@@ -191,43 +330,79 @@ func (r *Resolver) networkMembershipCount(ctx context.Context, network string) (
 	if err != nil {
 		return nil, err
 	}
-	f := realtime.Filter{Types: []string{changeNetworkMemberships}, ID: id}
-	return subscribe(ctx, r, f, func(ctx context.Context, m realtime.Message) (*model.NetworkCountChange, error) {
-		n, err := missingIsNil(loader.For(ctx).Network(ctx, id))
-		if n == nil || err != nil {
-			return nil, err
-		}
-		return &model.NetworkCountChange{Network: n, Resync: m.Resync}, nil
+	return subscribe(ctx, r, feed[model.NetworkCountChange]{
+		filter: realtime.Filter{Types: []string{changeNetworkMemberships}, GoneTypes: []string{relay.TypeYouthNetwork}, ID: id, Shown: []int64{id}},
+		id:     id,
+		check: func(ctx context.Context) error {
+			if _, err := loader.For(ctx).Network(ctx, id); err != nil {
+				return fmt.Errorf("networkMembershipCount: %w", err)
+			}
+			return nil
+		},
+		read: func(ctx context.Context, m realtime.Message) (*model.NetworkCountChange, error) {
+			n, err := missingIsNil(loader.For(ctx).Network(ctx, id))
+			if n == nil || err != nil {
+				return nil, err
+			}
+			return &model.NetworkCountChange{Network: n, Resync: m.Resync}, nil
+		},
+		gone: func(_ int64, _ string, resync bool) *model.NetworkCountChange {
+			return &model.NetworkCountChange{Resync: resync}
+		},
 	})
 }
 
-// changes answers the delta sync: the log's changes after the token, each turned into the
-// entity as the caller may see it now, or a tombstone.
+// changes answers the delta sync: the changes after the token that concern the caller
+// (store.Changes), each turned into the entity as the caller may read it now, or a
+// tombstone. A tombstone (DELETED, HIDDEN, ERASED) goes only to a caller that could read
+// the entity at its token's position, at most once per entity and page, and never in the
+// changes of a first sync (no token), which is a snapshot of what the caller may read.
+// Members are shown only to those who may read them now, as node(id) decides; a member
+// the caller may not read is not mentioned at all.
 func (r *Resolver) changes(ctx context.Context, since *string, first *int) (*model.ChangeSet, error) {
 	var tok string
 	if since != nil {
 		tok = *since
 	}
-	pos, err := realtime.DecodeToken(tok)
+	t, err := realtime.ParseToken(tok)
 	if err != nil {
 		return nil, err
 	}
-	n := defaultSyncPage
+	q := store.SyncQuery{After: t.Pos, Snapshot: t.Snapshot, Limit: defaultSyncPage}
 	if first != nil {
 		if *first < 1 || *first > maxSyncPage {
 			return nil, fmt.Errorf("%w: first must be between 1 and %d", store.ErrInvalid, maxSyncPage)
 		}
-		n = *first
+		q.Limit = *first
 	}
-	rows, more, err := r.Store.Changes(ctx, pos, n)
+	if c := auth.FromContext(ctx); !c.Anonymous() {
+		q.Reader = c.OrgID
+	}
+	if tok == "" {
+		q.Snapshot = math.MaxUint64 // every change is of the snapshot
+	}
+	page, err := r.Store.Changes(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	set := &model.ChangeSet{Changes: []*model.Change{}, Token: tok, HasMore: more}
-	if len(rows) == 0 {
-		set.Token = realtime.EncodeToken(pos)
+	next := realtime.Token{Pos: page.Next, Snapshot: t.Snapshot}
+	if tok == "" {
+		next.Snapshot = page.Bound
+	}
+	set := &model.ChangeSet{Changes: []*model.Change{}, Token: next.Encode(), HasMore: page.More}
+	if len(page.Changes) == 0 {
 		return set, nil
 	}
+	items, err := r.syncItems(ctx, page.Changes)
+	if err != nil {
+		return nil, err
+	}
+	set.Changes = items
+	return set, nil
+}
+
+// syncItems turns a page's changes into the sync's items.
+func (r *Resolver) syncItems(ctx context.Context, rows []store.SyncChange) ([]*model.Change, error) {
 	items := make([]*model.Change, len(rows))
 	ids := make([]string, len(rows))
 	for i, c := range rows {
@@ -245,22 +420,28 @@ func (r *Resolver) changes(ctx context.Context, since *string, first *int) (*mod
 	if err != nil {
 		return nil, err
 	}
+	// The last tombstone of each entity in the page, the one that stays.
+	lastTombstone := map[string]int{}
+	for i, it := range items {
+		if nodes[i] == nil && rows[i].Held {
+			lastTombstone[it.ID] = i
+		}
+	}
+	out := make([]*model.Change, 0, len(items))
 	for i, it := range items {
 		node := nodes[i]
 		switch {
-		case it.Type == relay.TypeMember && node == nil:
-			continue // a member the caller may not see: not even its ID
-		case it.Op == "DELETED" || it.Op == "ERASED":
-			// a tombstone: no data, erased members least of all
-		case node == nil && it.Op == "CREATED":
-			continue
-		case node == nil:
-			it.Op = "HIDDEN"
-		default:
+		case node != nil && (it.Op == "DELETED" || it.Op == "ERASED"):
+			// a tombstone for a caller who still reaches the entity: no data, erased
+			// members least of all
+		case node != nil:
 			it.Node = node
+		case !rows[i].Held || lastTombstone[it.ID] != i:
+			continue // not the caller's to know, or said later in the page
+		default:
+			it.Op = tombstoneOp(it.Op)
 		}
-		set.Changes = append(set.Changes, it)
+		out = append(out, it)
 	}
-	set.Token = realtime.EncodeToken(store.PositionOf(rows[len(rows)-1]))
-	return set, nil
+	return out, nil
 }

@@ -7221,10 +7221,14 @@ Live updates, pushed as they commit. Subscribe over a websocket at ` + "`" + `/q
 ` + "`" + `graphql-transport-ws` + "`" + ` protocol (or the legacy ` + "`" + `graphql-ws` + "`" + `), sending the API key as
 ` + "`" + `{"Authorization": "Bearer <key>"}` + "`" + ` in the connection's init payload or in the upgrade
 request's header, or over server-sent events: a POST to ` + "`" + `/query` + "`" + ` with
-` + "`" + `Accept: text/event-stream` + "`" + `. A subscriber sees only what it could query: each item is read
-again with the subscriber's access, and member counts are suppressed as in queries. A client
-that reads too slowly is closed with ` + "`" + `SLOW_CONSUMER` + "`" + `; one API key or anonymous address holds
-a limited number of subscriptions at once (` + "`" + `TOO_MANY_SUBSCRIPTIONS` + "`" + `).
+` + "`" + `Accept: text/event-stream` + "`" + `. A subscriber hears only of records it could query: each item
+is read again with the subscriber's access, member counts are suppressed as in queries, and
+changes of records it may not read never reach it at all. A record that leaves its sight
+(back to draft, say) comes once as ` + "`" + `HIDDEN` + "`" + `, and only to a subscription that was shown it.
+A subscription naming a campaign, event or network the caller may not read is refused with
+` + "`" + `NOT_FOUND` + "`" + `, exactly as one naming an ID that does not exist. A client that reads too
+slowly is closed with ` + "`" + `SLOW_CONSUMER` + "`" + `; one API key or anonymous address holds a limited
+number of subscriptions at once (` + "`" + `TOO_MANY_SUBSCRIPTIONS` + "`" + `).
 """
 type Subscription {
   "Events created, changed or cancelled, filtered by campaign, country or event (all given filters must match; none means every event the caller can see)."
@@ -7236,11 +7240,11 @@ type Subscription {
     "Only this event."
     event: ID
   ): EventChange!
-  "An event's registration counts, each time they change."
+  "An event's registration counts, each time they change; an item with a null ` + "`" + `event` + "`" + ` once the caller can no longer see the event."
   eventRegistrationCounts("The event." event: ID!): EventCountsChange!
   "A campaign, each time it or its countries, partners or funding change."
   campaignChanged("The campaign." campaign: ID!): CampaignChange!
-  "A youth network's membership count, each time members join or leave."
+  "A youth network's membership count, each time members join or leave; an item with a null ` + "`" + `network` + "`" + ` once it is deleted."
   networkMembershipCount("The network." network: ID!): NetworkCountChange!
 }
 
@@ -7256,7 +7260,7 @@ enum ChangeOp {
   CANCELLED
   "A member's personal data was erased: a tombstone that carries no personal data."
   ERASED
-  "The caller can no longer see it (a campaign or event turned back into a draft, say): drop it."
+  "The caller can no longer see it (a campaign or event turned back into a draft, say): drop it. Sent once, and only to a caller that was shown it."
   HIDDEN
 }
 
@@ -7327,8 +7331,10 @@ extend type Query {
   """
   What was created, changed, deleted, cancelled or erased since a token, for apps that keep
   a copy offline. Without ` + "`" + `since` + "`" + ` it starts from the beginning, so a new copy is built from
-  the changes alone. Only what the caller could query is included; members only for those
-  who may see them, and erased members as tombstones with no personal data.
+  the changes alone: that first sync, in all its pages, is a snapshot of what the caller may
+  read, with no tombstones. Only what the caller could query is included; members only for
+  those who may see them, and erased members as tombstones with no personal data. A
+  tombstone (DELETED, HIDDEN) goes only to a caller that could read the record at its token.
   """
   changes(
     "The token of the previous sync; none to start from the beginning."

@@ -900,10 +900,14 @@ type ShareMemberInput struct {
 // `graphql-transport-ws` protocol (or the legacy `graphql-ws`), sending the API key as
 // `{"Authorization": "Bearer <key>"}` in the connection's init payload or in the upgrade
 // request's header, or over server-sent events: a POST to `/query` with
-// `Accept: text/event-stream`. A subscriber sees only what it could query: each item is read
-// again with the subscriber's access, and member counts are suppressed as in queries. A client
-// that reads too slowly is closed with `SLOW_CONSUMER`; one API key or anonymous address holds
-// a limited number of subscriptions at once (`TOO_MANY_SUBSCRIPTIONS`).
+// `Accept: text/event-stream`. A subscriber hears only of records it could query: each item
+// is read again with the subscriber's access, member counts are suppressed as in queries, and
+// changes of records it may not read never reach it at all. A record that leaves its sight
+// (back to draft, say) comes once as `HIDDEN`, and only to a subscription that was shown it.
+// A subscription naming a campaign, event or network the caller may not read is refused with
+// `NOT_FOUND`, exactly as one naming an ID that does not exist. A client that reads too
+// slowly is closed with `SLOW_CONSUMER`; one API key or anonymous address holds a limited
+// number of subscriptions at once (`TOO_MANY_SUBSCRIPTIONS`).
 type Subscription struct {
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +34,7 @@ var (
 const (
 	DefaultBuffer = 64
 	DefaultPerKey = 20
+	DefaultShown  = 4096
 )
 
 // Options tune a Broker.
@@ -43,6 +45,10 @@ type Options struct {
 	// PerKey is how many subscriptions one API key, or one anonymous client address, may
 	// hold at once on this instance; DefaultPerKey when zero.
 	PerKey int
+	// Shown is how many entities one subscription remembers having been shown, so as to
+	// announce their leaving its sight; DefaultShown when zero. Past it, the subscription
+	// forgets them and is told to resync (see Sub).
+	Shown int
 	// MinBackoff and MaxBackoff bound the wait between attempts to listen again after the
 	// connection is lost; 100ms and 5s when zero.
 	MinBackoff, MaxBackoff time.Duration
@@ -54,25 +60,41 @@ type Options struct {
 type Message struct {
 	Notice store.Notice
 	Resync bool
+	// Gone marks the change of an entity this subscription was shown and that the
+	// subscriber may no longer read: it is to be announced as a tombstone (DELETED or
+	// HIDDEN) if the entity was indeed delivered, and otherwise dropped. Nothing about the
+	// entity's new state may be told.
+	Gone bool
+	// Reset comes with Resync when the subscription forgot the entities it was shown: the
+	// subscriber reads again what it shows, and no tombstone comes for what it was shown
+	// before.
+	Reset bool
 }
 
-// Filter chooses the changes a subscription receives: of one of Types, and matching each
-// key that is set.
+// Filter chooses the changes a subscription receives.
 type Filter struct {
+	// Reader is the subscriber's organization; 0 for an anonymous subscriber. A change is
+	// delivered only when the reader may read the entity after it (store.Notice.MayRead),
+	// or as a Gone message when the subscription was shown the entity before.
+	Reader int64
+	// Types are the entity types whose changes are delivered, when each key that is set
+	// matches.
 	Types      []string
 	ID         int64
 	CampaignID int64
 	EventID    int64
 	NetworkID  int64
 	Country    string
+	// GoneTypes are further entity types whose changes are delivered only as Gone: the
+	// counts of an event, say, are told that the event itself left the reader's sight.
+	GoneTypes []string
+	// Shown are the IDs the subscriber is known to read when it subscribes: the entity a
+	// subscription to one entity names, which the API checked it may read.
+	Shown []int64
 }
 
 func (f Filter) match(n store.Notice) bool {
-	typeOK := false
-	for _, t := range f.Types {
-		typeOK = typeOK || t == n.Type
-	}
-	return typeOK &&
+	return slices.Contains(f.Types, n.Type) &&
 		(f.ID == 0 || f.ID == n.ID) &&
 		(f.CampaignID == 0 || n.CampaignID != nil && *n.CampaignID == f.CampaignID) &&
 		(f.EventID == 0 || n.EventID != nil && *n.EventID == f.EventID) &&
@@ -102,6 +124,9 @@ func New(st *store.Store, opt Options) *Broker {
 	}
 	if opt.PerKey <= 0 {
 		opt.PerKey = DefaultPerKey
+	}
+	if opt.Shown <= 0 {
+		opt.Shown = DefaultShown
 	}
 	if opt.MinBackoff <= 0 {
 		opt.MinBackoff = 100 * time.Millisecond
@@ -166,13 +191,44 @@ func (b *Broker) Run(ctx context.Context) {
 	}
 }
 
+// dispatch sends n to the subscribers it concerns. Which those are depends only on what
+// each may read: a change of a record that a subscriber cannot read and was never shown
+// takes no place in its buffer and costs its goroutine nothing, so that neither the
+// presence nor the timing of its deliveries, nor its being closed as a slow consumer,
+// depends on records hidden from it.
 func (b *Broker) dispatch(n store.Notice) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for s := range b.subs {
-		if s.f.match(n) {
-			b.send(s, Message{Notice: n})
+		b.route(s, n)
+	}
+}
+
+// route sends n to s if it concerns s, and keeps s.shown: the IDs of entities a change of
+// which went to s as readable, and no Gone since. b.mu is held.
+func (b *Broker) route(s *Sub, n store.Notice) {
+	if !slices.Contains(s.f.Types, n.Type) && !slices.Contains(s.f.GoneTypes, n.Type) {
+		return
+	}
+	if n.MayRead(s.f.Reader) {
+		if !s.f.match(n) {
+			return
 		}
+		if _, ok := s.shown[n.ID]; !ok {
+			if len(s.shown) >= b.opt.Shown {
+				clear(s.shown)
+				if !b.send(s, Message{Resync: true, Reset: true}) {
+					return
+				}
+			}
+			s.shown[n.ID] = struct{}{}
+		}
+		b.send(s, Message{Notice: n})
+		return
+	}
+	if _, ok := s.shown[n.ID]; ok {
+		delete(s.shown, n.ID)
+		b.send(s, Message{Notice: n, Gone: true})
 	}
 }
 
@@ -185,13 +241,15 @@ func (b *Broker) broadcast(m Message) {
 }
 
 // send never blocks: a subscriber whose buffer is full is closed as a slow consumer, so
-// that it neither stalls the others nor makes the broker hold changes for it.
-// b.mu is held.
-func (b *Broker) send(s *Sub, m Message) {
+// that it neither stalls the others nor makes the broker hold changes for it. It reports
+// whether m was queued. b.mu is held.
+func (b *Broker) send(s *Sub, m Message) bool {
 	select {
 	case s.c <- m:
+		return true
 	default:
 		b.drop(s, fmt.Errorf("%w: %d changes were waiting for this subscriber; subscribe again and read what you show again", ErrSlowConsumer, cap(s.c)))
+		return false
 	}
 }
 
@@ -220,7 +278,10 @@ func (b *Broker) Subscribe(key string, f Filter) (*Sub, error) {
 	if b.perKey[key] >= b.opt.PerKey {
 		return nil, fmt.Errorf("%w: at most %d at once per API key or client address", ErrTooManySubscriptions, b.opt.PerKey)
 	}
-	s := &Sub{b: b, key: key, f: f, c: make(chan Message, b.opt.Buffer)}
+	s := &Sub{b: b, key: key, f: f, c: make(chan Message, b.opt.Buffer), shown: make(map[int64]struct{}, len(f.Shown))}
+	for _, id := range f.Shown {
+		s.shown[id] = struct{}{}
+	}
 	b.subs[s] = struct{}{}
 	b.perKey[key]++
 	metrics.Subscriptions.Inc()
@@ -245,12 +306,21 @@ func (b *Broker) Shutdown() {
 }
 
 // Sub is one subscription.
+//
+// It remembers the entities it was shown (shown, at most Options.Shown of them), so that a
+// change after which its subscriber may no longer read one of them reaches it, once, as a
+// Gone message, and the same change reaches no subscriber that was never shown the entity.
+// The set is a superset of what the subscriber was actually delivered (the API reads each
+// entity again before delivering it, and keeps the exact set); when it is full it is
+// emptied, and the subscriber is told with a Resync and Reset message to read again what it
+// shows.
 type Sub struct {
-	b   *Broker
-	key string
-	f   Filter
-	c   chan Message
-	err error
+	b     *Broker
+	key   string
+	f     Filter
+	c     chan Message
+	err   error
+	shown map[int64]struct{} // guarded by b.mu
 }
 
 // C delivers the subscription's messages; it is closed when the broker ends the
