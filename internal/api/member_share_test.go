@@ -267,12 +267,15 @@ func TestUnshareMember(t *testing.T) {
 			}
 		}
 		Changes struct {
-			Changes []struct{ Type, ID string }
+			Changes []struct {
+				Op, Type, ID string
+				Node         *struct{ ID string }
+			}
 		}
 	}
 	w.as("organizer", "ADMIN").Query(t, `query($id: ID!, $e: ID!, $since: String) { node(id: $id) { id }
 		event(id: $e) { registrationCounts { confirmed { value } } registrations { nodes { id member { id } } } }
-		changes(since: $since, first: 500) { changes { type id } } }`,
+		changes(since: $since, first: 500) { changes { op type id node { id } } } }`,
 		map[string]any{"id": m, "e": w.event, "since": sync.Changes.Token}).MustData(t, &got)
 	if got.Node != nil {
 		t.Errorf("the former holder reaches the member")
@@ -283,10 +286,27 @@ func TestUnshareMember(t *testing.T) {
 	if v := got.Event.RegistrationCounts.Confirmed.Value; v == nil || *v != 1 {
 		t.Errorf("the former holder's count %v, want 1", v)
 	}
+	// The former holder's sync says once that the member left its sight, and nothing of it.
+	var told int
 	for _, c := range got.Changes.Changes {
-		if c.ID == m {
+		if c.ID != m {
+			continue
+		}
+		told++
+		if c.Op != "HIDDEN" || c.Node != nil {
 			t.Errorf("the former holder's sync shows the member: %+v", c)
 		}
+	}
+	if told != 1 {
+		t.Errorf("the former holder's sync names the member %d times, want once, as HIDDEN", told)
+	}
+	var later struct{ Changes struct{ Changes []struct{ ID string } } }
+	memberOK(t, w.as("creator", "EDITOR"), updateMemberMutation, map[string]any{"in": map[string]any{"member": m, "expectedVersion": 5, "phone": "+95 9 556"}}, nil)
+	w.as("organizer", "ADMIN").Query(t, `query($since: String) { changes(since: $since, first: 500) { changes { id } } }`,
+		map[string]any{"since": sync.Changes.Token}).MustData(t, &later)
+	// The tombstone again for the change it missed, and nothing for the later one.
+	if n := len(later.Changes.Changes); n > 1 {
+		t.Errorf("after a later change the former holder's sync has %d items, want the one tombstone", n)
 	}
 	// Nor may it register the member again, or enrol it.
 	memberRefused(t, w, w.as("organizer", "EDITOR"), registerMutation, map[string]any{"e": w.event, "m": m}, "NOT_FOUND", "input.member")

@@ -76,10 +76,8 @@ type SyncPage struct {
 
 // Changes returns, in (xid, seq) order, up to q.Limit changes after q.After that concern
 // the reader: those after which the reader may read the entity (the change's audience,
-// migration 00009), those of an entity it could read at q.After (Held: the entity may have
-// left its sight), and, for an organization, those of members it has any relation to (the
-// API applies the exact rule of who reads a member, graph/member.go, to each of them; this
-// is a superset of it). Changes of records the reader cannot read and never could are left
+// migrations 00009 and, for members, 00011), and those of an entity it could read at
+// q.After (Held: the entity may have left its sight). Changes of records the reader cannot read and never could are left
 // out here, not skipped later, so that neither the page's length, nor More, nor Next
 // tells the reader that they happened: when the page is not full, Next is the bound, past
 // every settled change, whatever they were. The one exception is a run of more than
@@ -118,12 +116,10 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 				ORDER BY c.xid, c.seq
 				LIMIT ?) c
 			WHERE c.audience_all OR c.audience @> ARRAY[?]::bigint[]
-			   OR (c.entity_type = 'Member' AND ?::bigint <> 0 AND ` + memberRelated + `)
 			   OR ` + held + `
 			ORDER BY c.xid, c.seq
 			LIMIT ?) c ON true`
-	args := append(append([]any{}, heldArgs...), x, q.After.Seq, budget, q.Reader, q.Reader)
-	args = append(args, q.Reader, q.Reader, q.Reader, q.Reader)
+	args := append(append([]any{}, heldArgs...), x, q.After.Seq, budget, q.Reader)
 	args = append(append(args, heldArgs...), q.Limit+1)
 	var page SyncPage
 	err := queryRows(ctx, s.db, query, args, func(row rowScanner) error {
@@ -184,18 +180,6 @@ func (s *Store) budgetEnd(ctx context.Context, pos Position, bound uint64, budge
 	x, _ := strconv.ParseUint(rows[0].XID, 10, 64) // PostgreSQL wrote it
 	return Position{XID: x, Seq: rows[0].Seq}, true, nil
 }
-
-// memberRelated holds for a member change c that the organization (four ? arguments) has
-// any relation to: it recorded the member, holds a share of it, coordinates a network it
-// is or was in, or organizes an event it is or was registered for. Every rule of who reads
-// a member is narrower, so the sync reads no fewer members than the rule allows, and the
-// changes of members foreign to the organization stay out of its pages altogether.
-const memberRelated = `EXISTS (SELECT 1 FROM members m WHERE m.id = c.entity_id AND (m.organization_id = ?
-	OR EXISTS (SELECT 1 FROM member_shares ms WHERE ms.member_id = m.id AND ms.organization_id = ?)
-	OR EXISTS (SELECT 1 FROM memberships mn JOIN network_coordinators nc ON nc.network_id = mn.network_id
-		WHERE mn.member_id = m.id AND nc.organization_id = ?)
-	OR EXISTS (SELECT 1 FROM registrations mr JOIN events me ON me.id = mr.event_id
-		WHERE mr.member_id = m.id AND me.organizer_id = ?)))`
 
 // syncBound is the oldest transaction that may still add changes, as of the statement's
 // snapshot: the oldest transaction the snapshot sees running (its xip list), leaving out

@@ -16,20 +16,23 @@ func TestMigrationMakesUnaskedCoHostsInvitations(t *testing.T) {
 	t.Parallel()
 	st, url := dbtest.NewWithURL(t)
 	ctx := context.Background()
-	if err := st.MigrateDown(ctx); err != nil {
-		t.Fatal(err)
-	}
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	var version int64
-	if err := conn.QueryRow(ctx, `SELECT max(version_id) FROM goose_db_version WHERE is_applied`).Scan(&version); err != nil {
-		t.Fatal(err)
-	}
-	if version >= 10 {
-		t.Fatalf("migrating down left version %d: this test expects 00010 to be the latest migration", version)
+	// Migrate down to just before 00010, however many migrations came after it.
+	for {
+		var version int64
+		if err := conn.QueryRow(ctx, `SELECT max(version_id) FROM goose_db_version WHERE is_applied`).Scan(&version); err != nil {
+			t.Fatal(err)
+		}
+		if version < 10 {
+			break
+		}
+		if err := st.MigrateDown(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var organizer, asked, seeded, eventID int64
 	steps := []struct {
