@@ -300,7 +300,9 @@ func TestUnshareMember(t *testing.T) {
 	if told != 1 {
 		t.Errorf("the former holder's sync names the member %d times, want once, as HIDDEN", told)
 	}
-	var later struct{ Changes struct{ Changes []struct{ ID string } } }
+	var later struct {
+		Changes struct{ Changes []struct{ ID string } }
+	}
 	memberOK(t, w.as("creator", "EDITOR"), updateMemberMutation, map[string]any{"in": map[string]any{"member": m, "expectedVersion": 5, "phone": "+95 9 556"}}, nil)
 	w.as("organizer", "ADMIN").Query(t, `query($since: String) { changes(since: $since, first: 500) { changes { id } } }`,
 		map[string]any{"since": sync.Changes.Token}).MustData(t, &later)
