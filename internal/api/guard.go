@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"campaigns/graph"
 	"campaigns/internal/persisted"
 	"campaigns/internal/reqid"
 )
@@ -30,6 +32,13 @@ const CodeBodyTooLarge = "BODY_TOO_LARGE"
 // only) and POST.
 func guard(maxBody int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// net/http refuses control characters below 0x20 and DEL in headers itself (see
+		// Listener); bytes from 0x80 up reach us. The idempotency key is stored as text, and
+		// PostgreSQL would answer a key that is not UTF-8 in its own words.
+		if k := r.Header.Get(graph.IdempotencyHeader); k != "" && !plainText(k) {
+			refuse(w, r, http.StatusBadRequest, "the Idempotency-Key header must be UTF-8 text without control characters, such as a UUID")
+			return
+		}
 		switch r.Method {
 		case http.MethodPost:
 			mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -135,6 +144,11 @@ func tooLarge(w http.ResponseWriter, r *http.Request, maxBody int64) {
 	_ = rc.Flush()
 	_ = rc.SetReadDeadline(time.Now().Add(drainTime))
 	_, _ = io.CopyN(io.Discard, r.Body, drainBytes)
+}
+
+// plainText reports whether s is UTF-8 without control characters.
+func plainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 func isJSONObject(s string) bool {

@@ -46,6 +46,8 @@ func TestMalformedRequestsGetACode(t *testing.T) {
 		{"PUT", httptest.NewRequest(http.MethodPut, "/query", strings.NewReader(`{}`)), http.StatusMethodNotAllowed},
 		{"GET without query", get(""), http.StatusBadRequest},
 		{"GET with variables not JSON", get("query=" + url.QueryEscape("{ campaigns { totalCount } }") + "&variables=%7Bx"), http.StatusBadRequest},
+		{"Idempotency-Key not UTF-8", withHeader(post("application/json", `{"query": "mutation { __typename }"}`), "Idempotency-Key", "key-\xff"), http.StatusBadRequest},
+		{"Idempotency-Key with a control character", withHeader(post("application/json", `{"query": "mutation { __typename }"}`), "Idempotency-Key", "key-\u0085"), http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"campaigns/internal/reqid"
+)
+
+// CodeHeadersTooLarge answers a request whose headers are larger than the server reads
+// (431).
+const CodeHeadersTooLarge = "HEADERS_TOO_LARGE"
+
+// Listener wraps l so that the requests net/http refuses before any handler runs get the
+// API's JSON error body with a code, as every other refusal does. net/http answers a
+// request it cannot parse (a control character in a header, a malformed request line, no
+// Host, headers over MaxHeaderBytes, an unknown transfer coding) itself, with a line of
+// plain text, and http.Server has no hook for it; what it writes is recognisable, always
+// one write of a status line followed by exactly Content-Type: text/plain and Connection:
+// close (an answer of a handler has a Date, and its headers in another order), so the
+// connection rewrites that one write. Each refusal is logged with the request id it gives.
+func Listener(l net.Listener, log *slog.Logger) net.Listener {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &listener{Listener: l, log: log}
+}
+
+type listener struct {
+	net.Listener
+	log *slog.Logger
+}
+
+func (l *listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &conn{Conn: c, log: l.log}, nil
+}
+
+// conn is a server connection whose net/http refusals are rewritten.
+type conn struct {
+	net.Conn
+	log *slog.Logger
+}
+
+// netHTTPRefusal is what net/http writes for a request it refuses unread (server.go's
+// errorHeaders): the status line, which may carry a reason after the status text, then
+// the two headers, then the text.
+var netHTTPRefusal = regexp.MustCompile(`^HTTP/1\.1 ([45]\d\d) ([^\r\n]*)\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n`)
+
+func (c *conn) Write(b []byte) (int, error) {
+	if len(b) < 9 || !bytes.HasPrefix(b, []byte("HTTP/1.1 ")) {
+		return c.Conn.Write(b)
+	}
+	m := netHTTPRefusal.FindSubmatch(b)
+	if m == nil {
+		return c.Conn.Write(b)
+	}
+	status, _ := strconv.Atoi(string(m[1]))
+	id := reqid.New()
+	code, msg := refusalOf(status, string(m[2]))
+	c.log.Info("request refused before it was read", "request_id", id, "status", status, "code", code, "reason", string(m[2]), "remote", c.RemoteAddr().String())
+	body, _ := json.Marshal(map[string]any{"errors": []map[string]any{{
+		"message": msg, "extensions": map[string]any{"code": code, "requestId": id},
+	}}})
+	answer := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n%s: %s\r\n\r\n%s",
+		status, http.StatusText(status), len(body), reqid.Header, id, body)
+	if _, err := c.Conn.Write([]byte(answer)); err != nil {
+		return 0, err
+	}
+	return len(b), nil // net/http wrote what it meant to
+}
+
+// CloseWrite half-closes the connection, as net/http does before it closes one after a
+// refusal, so that the client reads the answer before the connection goes.
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// refusalOf returns the code and message of a refusal net/http made with status, whose
+// status line said reason (its status text, and after it sometimes what was wrong).
+func refusalOf(status int, reason string) (code, msg string) {
+	switch status {
+	case http.StatusRequestHeaderFieldsTooLarge:
+		return CodeHeadersTooLarge, "the request's headers are larger than this server reads; send fewer or shorter headers"
+	case http.StatusNotImplemented:
+		return CodeBadRequest, "the request's Transfer-Encoding is not one this server reads; send the body with a Content-Length, or chunked"
+	case http.StatusHTTPVersionNotSupported:
+		return CodeBadRequest, "this server speaks HTTP/1.0 and HTTP/1.1; the request names another version"
+	}
+	if _, detail, ok := bytes.Cut([]byte(reason), []byte(": ")); ok {
+		return CodeBadRequest, "the request is not valid HTTP: " + string(detail)
+	}
+	return CodeBadRequest, "the request is not valid HTTP: a header's name or value holds a character HTTP does not allow (a control character, such as a byte below 0x20 other than tab, or DEL), or the request line or a header is malformed"
+}
