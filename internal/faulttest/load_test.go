@@ -54,6 +54,16 @@ func newClient(baseURL string, timeout time.Duration) *client {
 	}}
 }
 
+// newKeepAliveClient is a client that keeps its connections alive and reuses them, as
+// browsers, mobile apps and load balancers do, up to conns idle ones: a connection the
+// server closes while a request is on its way shows as a failure of that request.
+func newKeepAliveClient(baseURL string, timeout time.Duration, conns int) *client {
+	return &client{url: baseURL, hc: &http.Client{
+		Timeout:   timeout,
+		Transport: &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, IdleConnTimeout: time.Minute},
+	}}
+}
+
 // query posts a GraphQL query, with an API key when key is set, and classifies the answer.
 func (c *client) query(ctx context.Context, id, key, query string, vars map[string]any) result {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
