@@ -57,6 +57,9 @@ type Options struct {
 	KeepAlive time.Duration
 	// TracerProvider, when set, traces each operation and its root fields (telemetry.go).
 	TracerProvider trace.TracerProvider
+	// RetryWait is how long a read that PostgreSQL failed may wait for it before its one
+	// retry (retry.go); DefaultRetryWait when zero.
+	RetryWait time.Duration
 }
 
 // New returns the API's HTTP handler over st.
@@ -65,8 +68,10 @@ func New(st *store.Store, opt Options) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	gql := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Store: st, Broker: opt.Broker}}))
-	present := graph.ErrorPresenter(log)
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Store: st, Broker: opt.Broker}})
+	gql := handler.New(es)
+	present, recoverFunc := noteUnavailable(graph.ErrorPresenter(log)), graph.Recover(log)
+	wait := newDBWait(st.Ping, opt.RetryWait)
 	addStreamTransports(gql, st, opt, present)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
@@ -78,12 +83,14 @@ func New(st *store.Store, opt Options) http.Handler {
 	}
 	gql.Use(newObserver(opt.TracerProvider, opt.Protocol.Persisted))
 	gql.SetErrorPresenter(present)
-	gql.SetRecoverFunc(graph.Recover(log))
+	gql.SetRecoverFunc(recoverFunc)
 
-	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(st.Caller, protection.inner(loader.Middleware(st, lang.Middleware(gql))))))
+	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(retryLookup(st.Caller, wait), protection.inner(loader.Middleware(st, lang.Middleware(gql))))))
 	if opt.StatsExtension {
 		query = countStatements(gql, query)
 	}
+	// Last, so that it is the innermost response interceptor (see retryReads).
+	gql.Use(&retryReads{es: es, st: st, present: present, recover: recoverFunc, wait: wait, log: log})
 	mux := http.NewServeMux()
 	mux.Handle("/query", query)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

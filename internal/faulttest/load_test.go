@@ -202,6 +202,19 @@ func (t *tally) firstAt(o outcome) time.Time {
 	return t.first[o]
 }
 
+// notServed counts the answers to requests of kind that were not served.
+func (t *tally) notServed(kind string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for k, c := range t.byKind {
+		if strings.HasPrefix(k, kind+" ") && k != kind+" "+string(served) {
+			n += c
+		}
+	}
+	return n
+}
+
 func (t *tally) total() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
