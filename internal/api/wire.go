@@ -20,8 +20,9 @@ const CodeHeadersTooLarge = "HEADERS_TOO_LARGE"
 // Listener wraps l so that the requests net/http refuses before any handler runs get the
 // API's JSON error body with a code, as every other refusal does. net/http answers a
 // request it cannot parse (a control character in a header, a malformed request line, no
-// Host, headers over MaxHeaderBytes, an unknown transfer coding) itself, with a line of
-// plain text, and http.Server has no hook for it; what it writes is recognisable, always
+// Host, headers over MaxHeaderBytes, an unknown transfer coding, an Expect it does not
+// know) itself, with a line of plain text, and http.Server has no hook for it (its
+// ErrorLog sees some of these, never the answer); what it writes is recognisable, always
 // one write of a status line followed by exactly Content-Type: text/plain and Connection:
 // close (an answer of a handler has a Date, and its headers in another order), so the
 // connection rewrites that one write. Each refusal is logged with the request id it gives.
@@ -53,8 +54,10 @@ type conn struct {
 
 // netHTTPRefusal is what net/http writes for a request it refuses unread (server.go's
 // errorHeaders): the status line, which may carry a reason after the status text, then
-// the two headers, then the text.
-var netHTTPRefusal = regexp.MustCompile(`^HTTP/1\.1 ([45]\d\d) ([^\r\n]*)\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n`)
+// the two headers, then the text. A 417, which only net/http answers (to an Expect header
+// other than 100-continue), goes out through its response writer instead, with no body,
+// and is matched by its status line.
+var netHTTPRefusal = regexp.MustCompile(`^HTTP/1\.1 (?:([45]\d\d) ([^\r\n]*)\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n|(417) (Expectation Failed)\r\n)`)
 
 func (c *conn) Write(b []byte) (int, error) {
 	if len(b) < 9 || !bytes.HasPrefix(b, []byte("HTTP/1.1 ")) {
@@ -64,10 +67,14 @@ func (c *conn) Write(b []byte) (int, error) {
 	if m == nil {
 		return c.Conn.Write(b)
 	}
-	status, _ := strconv.Atoi(string(m[1]))
+	statusText, reason := m[1], m[2]
+	if len(statusText) == 0 {
+		statusText, reason = m[3], m[4]
+	}
+	status, _ := strconv.Atoi(string(statusText))
 	id := reqid.New()
-	code, msg := refusalOf(status, string(m[2]))
-	c.log.Info("request refused before it was read", "request_id", id, "status", status, "code", code, "reason", string(m[2]), "remote", c.RemoteAddr().String())
+	code, msg := refusalOf(status, string(reason))
+	c.log.Info("request refused before it was read", "request_id", id, "status", status, "code", code, "reason", string(reason), "remote", c.RemoteAddr().String())
 	body, _ := json.Marshal(map[string]any{"errors": []map[string]any{{
 		"message": msg, "extensions": map[string]any{"code": code, "requestId": id},
 	}}})
@@ -96,6 +103,8 @@ func refusalOf(status int, reason string) (code, msg string) {
 		return CodeHeadersTooLarge, "the request's headers are larger than this server reads; send fewer or shorter headers"
 	case http.StatusNotImplemented:
 		return CodeBadRequest, "the request's Transfer-Encoding is not one this server reads; send the body with a Content-Length, or chunked"
+	case http.StatusExpectationFailed:
+		return CodeBadRequest, "the Expect header asks for something this server does not do; it understands only 100-continue"
 	case http.StatusHTTPVersionNotSupported:
 		return CodeBadRequest, "this server speaks HTTP/1.0 and HTTP/1.1; the request names another version"
 	}

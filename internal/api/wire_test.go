@@ -74,6 +74,7 @@ func TestRequestsNetHTTPRefusesGetOurErrorBody(t *testing.T) {
 		{"no Host", "GET /query?query=%7B__typename%7D HTTP/1.1\r\n\r\n", 400, "BAD_REQUEST"},
 		{"two Content-Lengths", post("Content-Length: 3\r\n"), 400, "BAD_REQUEST"},
 		{"an unknown transfer coding", "POST /query HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "BAD_REQUEST"},
+		{"an Expect other than 100-continue", post("Expect: something\r\n"), 417, "BAD_REQUEST"},
 		{"headers over MaxHeaderBytes", post("X-Padding: " + strings.Repeat("a", 16<<10) + "\r\n"), 431, api.CodeHeadersTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,6 +101,35 @@ func TestRequestsNetHTTPRefusesGetOurErrorBody(t *testing.T) {
 			}
 		})
 	}
+
+	// A refused request after a valid one on the same connection (pipelined, in one write):
+	// the first is answered by the API, the second refused in JSON.
+	t.Run("a refusal after an answer", func(t *testing.T) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, post("")+post("Accept-Language: en\x01\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(c)
+		for i, want := range []struct {
+			status int
+			has    string
+		}{{200, `"totalCount"`}, {400, `"BAD_REQUEST"`}} {
+			res, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("answer %d: %v", i, err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != want.status || !strings.Contains(string(b), want.has) {
+				t.Errorf("answer %d: %d %s, want %d with %s", i, res.StatusCode, b, want.status, want.has)
+			}
+		}
+	})
 
 	// What net/http lets through is answered by the API as before, on the same connection.
 	t.Run("a valid request and a second on the same connection", func(t *testing.T) {
