@@ -21,11 +21,12 @@ const CodeHeadersTooLarge = "HEADERS_TOO_LARGE"
 // API's JSON error body with a code, as every other refusal does. net/http answers a
 // request it cannot parse (a control character in a header, a malformed request line, no
 // Host, headers over MaxHeaderBytes, an unknown transfer coding, an Expect it does not
-// know) itself, with a line of plain text, and http.Server has no hook for it (its
-// ErrorLog sees some of these, never the answer); what it writes is recognisable, always
-// one write of a status line followed by exactly Content-Type: text/plain and Connection:
-// close (an answer of a handler has a Date, and its headers in another order), so the
-// connection rewrites that one write. Each refusal is logged with the request id it gives.
+// know) itself, with a line of plain text, and http.Server has no hook for it (asked for in
+// golang/go#25116, closed without one; its ErrorLog sees none of these). What it writes is
+// recognisable: one write of a status line followed by exactly Content-Type: text/plain
+// and Connection: close (an answer of a handler has a Date, and its headers in another
+// order), so the connection rewrites that one write. Each refusal is logged with the
+// request id it gives.
 func Listener(l net.Listener, log *slog.Logger) net.Listener {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
