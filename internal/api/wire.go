@@ -53,29 +53,48 @@ type conn struct {
 	log *slog.Logger
 }
 
-// netHTTPRefusal is what net/http writes for a request it refuses unread (server.go's
-// errorHeaders): the status line, which may carry a reason after the status text, then
-// the two headers, then the text. A 417, which only net/http answers (to an Expect header
-// other than 100-continue), goes out through its response writer instead, with no body,
-// and is matched by its status line.
-var netHTTPRefusal = regexp.MustCompile(`^HTTP/1\.1 (?:([45]\d\d) ([^\r\n]*)\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n|(417) (Expectation Failed)\r\n)`)
+// netHTTPRefusal is the whole of what net/http writes, in one write, for a request it
+// refuses unread (server.go's errorHeaders): the status line, which may carry a reason
+// after the status text, the two headers, and the status again as the body (or, for 501,
+// "Unsupported transfer encoding"). netHTTP417 is its answer to an Expect header other
+// than 100-continue, which goes out through its response writer instead, with no body.
+// Both must match a write whole: a handler's body is flushed to the connection in pieces
+// that may begin anywhere, even with bytes a caller chose, but a piece never ends as these
+// do (an answer in JSON holds no raw line break; an export ends its last line itself).
+var (
+	netHTTPRefusal = regexp.MustCompile(`\AHTTP/1\.1 ([45]\d\d) ([^\r\n]*)\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n([^\r\n]*)\z`)
+	netHTTP417     = regexp.MustCompile(`\AHTTP/1\.1 417 Expectation Failed\r\nConnection: close\r\nDate: [^\r\n]*\r\nContent-Length: 0\r\n\r\n\z`)
+)
 
-func (c *conn) Write(b []byte) (int, error) {
-	if len(b) < 9 || !bytes.HasPrefix(b, []byte("HTTP/1.1 ")) {
-		return c.Conn.Write(b)
+// refusal returns the status and reason of b when b is the whole of a refusal net/http
+// writes itself.
+func refusal(b []byte) (status int, reason string, ok bool) {
+	if len(b) < 13 || !bytes.HasPrefix(b, []byte("HTTP/1.1 ")) || (b[9] != '4' && b[9] != '5') {
+		return 0, "", false
+	}
+	if netHTTP417.Match(b) {
+		return http.StatusExpectationFailed, "Expectation Failed", true
 	}
 	m := netHTTPRefusal.FindSubmatch(b)
 	if m == nil {
+		return 0, "", false
+	}
+	status, _ = strconv.Atoi(string(m[1]))
+	reason = string(m[2])
+	if body := string(m[3]); body != string(m[1])+" "+reason && (status != http.StatusNotImplemented || body != "Unsupported transfer encoding") {
+		return 0, "", false
+	}
+	return status, reason, true
+}
+
+func (c *conn) Write(b []byte) (int, error) {
+	status, reason, ok := refusal(b)
+	if !ok {
 		return c.Conn.Write(b)
 	}
-	statusText, reason := m[1], m[2]
-	if len(statusText) == 0 {
-		statusText, reason = m[3], m[4]
-	}
-	status, _ := strconv.Atoi(string(statusText))
 	id := reqid.New()
-	code, msg := refusalOf(status, string(reason))
-	c.log.Info("request refused before it was read", "request_id", id, "status", status, "code", code, "reason", string(reason), "remote", c.RemoteAddr().String())
+	code, msg := refusalOf(status, reason)
+	c.log.Info("request refused before it was read", "request_id", id, "status", status, "code", code, "reason", reason, "remote", c.RemoteAddr().String())
 	body, _ := json.Marshal(map[string]any{"errors": []map[string]any{{
 		"message": msg, "extensions": map[string]any{"code": code, "requestId": id},
 	}}})
