@@ -23,6 +23,9 @@ RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/campaigns /campaigns
 USER nonroot:nonroot
+# Metrics are served on METRICS_ADDR, never on ADDR: loopback by default, which no scraper
+# outside the container reaches; set METRICS_ADDR=:9464 (as compose.yaml does) where one
+# should, on a network the API's clients do not reach.
 ENV APP_ENV=production ADDR=:8080
 EXPOSE 8080
 ENTRYPOINT ["/campaigns"]

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -44,6 +45,16 @@ func TestComposeFile(t *testing.T) {
 	}
 	if got := api.Healthcheck.Test; len(got) < 3 || got[1] != "/campaigns" || got[2] != "healthcheck" {
 		t.Errorf("api healthcheck %v: want the binary's own healthcheck (distroless has no shell)", got)
+	}
+	// Metrics on a port of their own, for the compose network only, never published.
+	_, metricsPort, err := net.SplitHostPort(api.Environment["METRICS_ADDR"])
+	if err != nil || metricsPort == "8080" {
+		t.Errorf("api METRICS_ADDR %q: want a port of its own", api.Environment["METRICS_ADDR"])
+	}
+	for _, p := range api.Ports {
+		if strings.Contains(p, metricsPort) {
+			t.Errorf("api publishes the metrics port: %q", p)
+		}
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -34,6 +35,7 @@ import (
 	"campaigns/internal/api"
 	"campaigns/internal/config"
 	"campaigns/internal/devdb"
+	"campaigns/internal/drain"
 	"campaigns/internal/gen"
 	"campaigns/internal/metrics"
 	"campaigns/internal/realtime"
@@ -220,14 +222,13 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	go broker.Run(listenCtx)
 	streams := new(api.Streams)
 	srv := &http.Server{
-		Addr: cfg.Addr,
 		Handler: api.New(st, api.Options{
 			Logger: log, Playground: cfg.Playground, Introspection: cfg.Introspection,
 			StatsExtension: cfg.StatsExtension, Readiness: readiness,
 			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins,
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
 			Broker: broker, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
-			Metrics: cfg.MetricsAddr == "", TracerProvider: tp,
+			TracerProvider: tp,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -235,23 +236,27 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	ln, err := drain.Listen(ctx, cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(api.Listener(ln, log)) }()
 	go purgeIdempotencyKeys(ctx, st, log)
 	if cfg.PprofAddr != "" {
 		go servePprof(ctx, cfg.PprofAddr, log)
 	}
 	metrics.WatchPool(st.Stats)
-	if cfg.MetricsAddr != "" && cfg.MetricsAddr != "off" {
+	if cfg.MetricsAddr != "off" {
 		go serveMetrics(ctx, cfg.MetricsAddr, log)
 	}
-	log.Info("serving", "graphql", "http://"+displayAddr(cfg.Addr)+"/query", "playground", cfg.Playground, "addr", cfg.Addr)
+	log.Info("serving", "graphql", "http://"+displayAddr(ln.Addr().String())+"/query", "playground", cfg.Playground, "addr", ln.Addr().String())
 	select {
 	case err := <-errc:
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return fmt.Errorf("serve on %s: %w", cfg.Addr, err)
 	case <-ctx.Done():
 	}
-	return shutdown(srv, readiness, live{broker, streams}, cfg, log)
+	return shutdown(srv, ln, readiness, live{broker, streams}, cfg, log)
 }
 
 // live is what shutdown must end itself: subscriptions and the streams that carry them.
@@ -274,19 +279,26 @@ func (l live) end(ctx context.Context) error {
 }
 
 // shutdown takes the instance out of rotation and stops it without failing a request it
-// has accepted: /readyz answers 503 at once and answers carry Connection: close, so that a
-// load balancer stops sending and clients reconnect elsewhere; requests that still arrive
-// during SHUTDOWN_DELAY are served. Then the listener closes (new connections are refused)
-// and in-flight requests get SHUTDOWN_TIMEOUT to finish; any still running after that are
-// cut off and the exit code says so.
-func shutdown(srv *http.Server, readiness *api.Readiness, l live, cfg config.Config, log *slog.Logger) error {
+// has accepted or resetting a connection. /readyz answers 503 at once, so that a load
+// balancer stops sending; for SHUTDOWN_DELAY every request is still served as before, on
+// new connections and kept-alive ones alike, but each answer carries Connection: close,
+// the one way to end a kept-alive connection that no request can be racing (closing an
+// idle one would reset a request the client is sending on it at that moment), so clients
+// reconnect, elsewhere once the balancer knows. Then new connections stop without
+// resetting any being made (drain.Quiesce), websockets and event streams are ended, and
+// http.Server.Shutdown closes the listener and idle connections and gives requests in
+// flight SHUTDOWN_TIMEOUT to finish; any still running after that are cut off and the exit
+// code says so.
+func shutdown(srv *http.Server, ln net.Listener, readiness *api.Readiness, l live, cfg config.Config, log *slog.Logger) error {
 	start := time.Now()
 	readiness.Drain()
-	srv.SetKeepAlivesEnabled(false)
 	log.Info("shutting down", "delay", cfg.ShutdownDelay, "timeout", cfg.ShutdownTimeout)
 	time.Sleep(cfg.ShutdownDelay)
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if err := drain.Quiesce(ln, time.Second); err != nil {
+		log.Warn("shutdown: new connections could not all be stopped cleanly; any still queued are reset", "err", err)
+	}
 	if err := l.end(ctx); err != nil {
 		log.Warn("shutdown: streams still open", "err", err)
 	}

@@ -63,7 +63,8 @@ func TestServeCreatesMigratesSeedsOnceAndServes(t *testing.T) {
 	name := "campaigns_serve_" + reqid.New()[:12]
 	t.Cleanup(func() { dbtest.Drop(t, name) })
 	// Collector settings of its own, which only the server's wiring can have set.
-	vars := map[string]string{"DATABASE_URL": dbtest.DatabaseURL(t, name), "ADDR": freeAddr(t), "GOGC": "321", "GOMEMLIMIT": "123MiB"}
+	vars := map[string]string{"DATABASE_URL": dbtest.DatabaseURL(t, name), "ADDR": freeAddr(t), "GOGC": "321", "GOMEMLIMIT": "123MiB",
+		"METRICS_ADDR": freeAddr(t)} // never the fixed default, which another test's server may hold
 	gc, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetGCPercent(gc); debug.SetMemoryLimit(limit) })
 
@@ -82,6 +83,13 @@ func TestServeCreatesMigratesSeedsOnceAndServes(t *testing.T) {
 	if !strings.Contains(first.body, `"totalCount":8`) {
 		t.Fatalf("unexpected counts: %s", first.body)
 	}
+	// Metrics are on METRICS_ADDR, and only there.
+	if first.apiMetrics != http.StatusNotFound {
+		t.Errorf("GET /metrics on ADDR answered %d, want 404", first.apiMetrics)
+	}
+	if !strings.Contains(first.metrics, `graphql_requests_total{operation="anonymous",type="query"}`) {
+		t.Errorf("GET /metrics on METRICS_ADDR:\n%.500s", first.metrics)
+	}
 	if got := debug.SetGCPercent(gc); got != 321 {
 		t.Errorf("serving with GOGC=321 left the GC percent at %d", got)
 	}
@@ -98,7 +106,12 @@ func TestServeCreatesMigratesSeedsOnceAndServes(t *testing.T) {
 	}
 }
 
-type served struct{ body, log string }
+type served struct {
+	body, log string
+	// metrics is what METRICS_ADDR's /metrics answered, apiMetrics the status of ADDR's.
+	metrics    string
+	apiMetrics int
+}
 
 // serveOnce runs the server until it answers query once, then stops it as SIGTERM would.
 func serveOnce(t *testing.T, vars map[string]string, query string) served {
@@ -125,6 +138,11 @@ func serveOnce(t *testing.T, vars map[string]string, query string) served {
 		}
 		body = b.String()
 	}
+	var s served
+	if body != "" && vars["METRICS_ADDR"] != "" {
+		s.apiMetrics, _ = get(t, "http://"+vars["ADDR"]+"/metrics")
+		_, s.metrics = get(t, "http://"+vars["METRICS_ADDR"]+"/metrics")
+	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("server exited %d:\n%s", code, stderr.String())
@@ -132,7 +150,22 @@ func serveOnce(t *testing.T, vars map[string]string, query string) served {
 	if body == "" {
 		t.Fatalf("server never answered:\n%s", stderr.String())
 	}
-	return served{body: body, log: stderr.String()}
+	s.body, s.log = body, stderr.String()
+	return s
+}
+
+// get fetches url and returns the status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Errorf("GET %s: %v", url, err)
+		return 0, ""
+	}
+	defer res.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(res.Body)
+	return res.StatusCode, b.String()
 }
 
 // dataOf returns the data member of a GraphQL response, as text.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -26,7 +27,6 @@ import (
 	"campaigns/internal/lang"
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
-	"campaigns/internal/metrics"
 	"campaigns/internal/playground"
 	"campaigns/internal/realtime"
 	"campaigns/internal/reqid"
@@ -56,11 +56,11 @@ type Options struct {
 	Streams *Streams
 	// KeepAlive is how often idle streams get a keep-alive; DefaultKeepAlive when zero.
 	KeepAlive time.Duration
-	// Metrics serves Prometheus metrics at /metrics when set (see internal/metrics); the
-	// server leaves it off when METRICS_ADDR gives them an address of their own.
-	Metrics bool
 	// TracerProvider, when set, traces each operation and its root fields (telemetry.go).
 	TracerProvider trace.TracerProvider
+	// RetryWait is how long a read that PostgreSQL failed may wait for it before its one
+	// retry (retry.go); DefaultRetryWait when zero.
+	RetryWait time.Duration
 }
 
 // New returns the API's HTTP handler over st.
@@ -69,8 +69,10 @@ func New(st *store.Store, opt Options) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	gql := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Store: st, Broker: opt.Broker}}))
-	present := graph.ErrorPresenter(log)
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Store: st, Broker: opt.Broker}})
+	gql := handler.New(es)
+	present, recoverFunc := noteUnavailable(graph.ErrorPresenter(log)), graph.Recover(log)
+	wait := newDBWait(st.Ping, opt.RetryWait)
 	addStreamTransports(gql, st, opt, present)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
@@ -85,14 +87,16 @@ func New(st *store.Store, opt Options) http.Handler {
 	if opt.Introspection {
 		gql.Use(extension.Introspection{})
 	}
-	gql.Use(newObserver(opt.TracerProvider))
+	gql.Use(newObserver(opt.TracerProvider, opt.Protocol.Persisted))
 	gql.SetErrorPresenter(present)
-	gql.SetRecoverFunc(graph.Recover(log))
+	gql.SetRecoverFunc(recoverFunc)
 
-	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(st.Caller, protection.inner(loader.Middleware(st, lang.Middleware(gql))))))
+	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(retryLookup(st.Caller, wait), protection.inner(loader.Middleware(st, lang.Middleware(gql))))))
 	if opt.StatsExtension {
 		query = countStatements(gql, query)
 	}
+	// Last, so that it is the innermost response interceptor (see retryReads).
+	gql.Use(&retryReads{es: es, st: st, present: present, recover: recoverFunc, wait: wait, log: log})
 	mux := http.NewServeMux()
 	mux.Handle("/query", query)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -105,9 +109,6 @@ func New(st *store.Store, opt Options) http.Handler {
 	ex := newExporter(st, log)
 	mux.Handle("GET /export/{file}", protection.files(st, ex.serveExport))
 	mux.Handle("GET /calendar/campaigns/{file}", protection.files(st, ex.serveCalendar))
-	if opt.Metrics {
-		mux.Handle("GET /metrics", metrics.Handler())
-	}
 	if opt.Playground {
 		mux.Handle("/", playground.Handler("Campaign partner API", "/query"))
 	}
@@ -118,11 +119,17 @@ func New(st *store.Store, opt Options) http.Handler {
 	stream := streamHandler(st, protection, streams, gql)
 	// Compress responses: partners' mobile apps and field offices are on slow networks, and
 	// both the JSON answers and the playground's scripts shrink several times.
-	compressed := compress(mux)
+	compressed := compress(jsonRefusals(mux))
 	return reqid.Middleware(accessLog(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isStream(r) {
 			stream.ServeHTTP(w, r)
 			return
+		}
+		if opt.Readiness.Draining() {
+			// The server is shutting down: this answer ends the connection cleanly, so the
+			// client's next request opens a new one, elsewhere once the load balancer
+			// knows, and none is sent on a connection the server is about to close.
+			w.Header().Set("Connection", "close")
 		}
 		compressed.ServeHTTP(w, r)
 	})))
@@ -160,6 +167,50 @@ func ready(w http.ResponseWriter, r *http.Request, st *store.Store, rd *Readines
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
+
+// jsonRefusals gives the plain-text refusals of the handlers it wraps, net/http's mux
+// (404 for an unknown path, 405 for a method a route does not take) and http.Error
+// anywhere, the API's JSON error body with a code, so that a client reads every refusal
+// the same way.
+func jsonRefusals(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&refusalWriter{ResponseWriter: w, r: r}, r)
+	})
+}
+
+// refusalWriter replaces a plain-text answer of status 400 or above with a JSON one.
+type refusalWriter struct {
+	http.ResponseWriter
+	r        *http.Request
+	replaced bool
+}
+
+func (w *refusalWriter) WriteHeader(status int) {
+	if status < 400 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
+	w.replaced = true
+	w.Header().Del("Content-Length")
+	code, msg := CodeBadRequest, http.StatusText(status)
+	switch status {
+	case http.StatusNotFound:
+		code, msg = graph.CodeNotFound, "nothing is served at this path: GraphQL is at /query"
+	case http.StatusMethodNotAllowed:
+		code, msg = CodeMethodNotAllowed, fmt.Sprintf("this path does not take %s; the Allow header lists what it takes", w.r.Method)
+	}
+	refuseCode(w.ResponseWriter, w.r, status, code, msg)
+}
+
+func (w *refusalWriter) Write(b []byte) (int, error) {
+	if w.replaced {
+		return len(b), nil // the plain text that the JSON replaced
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *refusalWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -8,8 +8,11 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"campaigns/graph"
 	"campaigns/internal/persisted"
 	"campaigns/internal/reqid"
 )
@@ -29,6 +32,13 @@ const CodeBodyTooLarge = "BODY_TOO_LARGE"
 // only) and POST.
 func guard(maxBody int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// net/http refuses control characters below 0x20 and DEL in headers itself (see
+		// Listener); bytes from 0x80 up reach us. The idempotency key is stored as text, and
+		// PostgreSQL would answer a key that is not UTF-8 in its own words.
+		if k := r.Header.Get(graph.IdempotencyHeader); k != "" && !plainText(k) {
+			refuse(w, r, http.StatusBadRequest, "the Idempotency-Key header must be UTF-8 text without control characters, such as a UUID")
+			return
+		}
 		switch r.Method {
 		case http.MethodPost:
 			mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -86,13 +96,8 @@ func guard(maxBody int64, next http.Handler) http.Handler {
 // readBody reads at most maxBody bytes of the body, answering 413 past that and 400 when
 // the body cannot be read.
 func readBody(w http.ResponseWriter, r *http.Request, maxBody int64) ([]byte, bool) {
-	tooLarge := func() {
-		// Closing the connection spares reading the rest of a body that will not be used.
-		w.Header().Set("Connection", "close")
-		refuseCode(w, r, http.StatusRequestEntityTooLarge, CodeBodyTooLarge, fmt.Sprintf("the body is larger than %d bytes", maxBody))
-	}
 	if r.ContentLength > maxBody {
-		tooLarge()
+		tooLarge(w, r, maxBody)
 		return nil, false
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
@@ -101,10 +106,49 @@ func readBody(w http.ResponseWriter, r *http.Request, maxBody int64) ([]byte, bo
 		return nil, false
 	}
 	if int64(len(body)) > maxBody {
-		tooLarge()
+		tooLarge(w, r, maxBody)
 		return nil, false
 	}
 	return body, true
+}
+
+// What the server reads, at most, of a body it refused as too large before it closes the
+// connection: enough for a client that sent a few times the limit by mistake, too little
+// to be worth sending on purpose.
+const (
+	drainBytes = 8 << 20
+	drainTime  = 10 * time.Second
+)
+
+// tooLarge answers 413 BODY_TOO_LARGE and closes the connection. Many clients (Python's
+// urllib, many mobile HTTP stacks) send the whole body before they read anything: if the
+// server closed the connection with their body still arriving, the kernel would answer
+// the rest with a reset, and they would see a broken pipe instead of the answer. So the
+// answer goes out first, then the rest of the body is read and thrown away, within
+// drainBytes and drainTime, and only then does the connection close. A body announced
+// larger than drainBytes is not worth reading; a client that asked to be told before it
+// sends (Expect: 100-continue) sends nothing more once it has the answer.
+func tooLarge(w http.ResponseWriter, r *http.Request, maxBody int64) {
+	drain := r.ContentLength <= drainBytes && !strings.EqualFold(r.Header.Get("Expect"), "100-continue")
+	rc := http.NewResponseController(w)
+	// HTTP/1 reads no more of a body once the answer has begun, unless told to.
+	if drain && rc.EnableFullDuplex() != nil {
+		drain = false
+	}
+	w.Header().Set("Connection", "close")
+	refuseCode(w, r, http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+		fmt.Sprintf("the body is larger than the %d bytes this server reads; send a smaller one (MAX_BODY_BYTES)", maxBody))
+	if !drain {
+		return
+	}
+	_ = rc.Flush()
+	_ = rc.SetReadDeadline(time.Now().Add(drainTime))
+	_, _ = io.CopyN(io.Discard, r.Body, drainBytes)
+}
+
+// plainText reports whether s is UTF-8 without control characters.
+func plainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 func isJSONObject(s string) bool {

@@ -4,8 +4,9 @@ import "sync/atomic"
 
 // Readiness says whether this instance should be sent new traffic. The server calls Drain
 // as soon as it receives SIGTERM, and from then on /readyz answers 503 "shutting down", so
-// that a load balancer takes the instance out of rotation while it still serves what it
-// has already accepted (see SHUTDOWN_DELAY). The zero value is ready.
+// that a load balancer takes the instance out of rotation, and every other answer carries
+// Connection: close, so that clients holding kept-alive connections reconnect; requests
+// are served as before meanwhile (see SHUTDOWN_DELAY). The zero value is ready.
 type Readiness struct {
 	draining atomic.Bool
 }

@@ -19,6 +19,7 @@ import (
 
 	"campaigns/internal/auth"
 	"campaigns/internal/metrics"
+	"campaigns/internal/persisted"
 	"campaigns/internal/reqid"
 )
 
@@ -86,6 +87,8 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 // list, and what they cost shows in the SQL statements' spans and timings.
 type observer struct {
 	tracer trace.Tracer
+	// registered holds the persisted operations, the only ones whose names label metrics.
+	registered *persisted.Registry
 }
 
 var _ interface {
@@ -95,11 +98,21 @@ var _ interface {
 	graphql.RootFieldInterceptor
 } = observer{}
 
-func newObserver(tp trace.TracerProvider) observer {
+func newObserver(tp trace.TracerProvider, registered *persisted.Registry) observer {
 	if tp == nil {
 		tp = noop.NewTracerProvider()
 	}
-	return observer{tracer: tp.Tracer("campaigns/internal/api")}
+	return observer{tracer: tp.Tracer("campaigns/internal/api"), registered: registered}
+}
+
+// label is the metrics label of the operation of opCtx named name: its name only when its
+// text is that of a registered operation (see metrics.Operation).
+func (o observer) label(opCtx *graphql.OperationContext, name string) string {
+	registered := false
+	if name != "" && o.registered != nil && o.registered.Len() > 0 {
+		_, registered = o.registered.Get(persisted.Hash(opCtx.RawQuery))
+	}
+	return metrics.Operation(name, registered)
 }
 
 // ExtensionName names the extension for gqlgen.
@@ -122,7 +135,7 @@ func (o observer) InterceptOperation(ctx context.Context, next graphql.Operation
 		a.mu.Unlock()
 	}
 	if typ == "subscription" {
-		metrics.Requests.WithLabelValues(metrics.Operation(name), typ).Inc()
+		metrics.Requests.WithLabelValues(o.label(opCtx, name), typ).Inc()
 	}
 	spanName := typ
 	if name != "" {
@@ -165,7 +178,7 @@ func (o observer) InterceptOperation(ctx context.Context, next graphql.Operation
 // InterceptResponse counts the operation and its errors, and tells the access log what
 // it cost and who sent it. It sees every answer, those to operations refused before they
 // ran included.
-func (observer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+func (o observer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	if resp == nil {
 		return nil
@@ -178,8 +191,9 @@ func (observer) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 		metrics.Errors.WithLabelValues(code).Inc()
 	}
 	name, typ, start := "", "unknown", time.Time{}
+	var opCtx *graphql.OperationContext
 	if graphql.HasOperationContext(ctx) {
-		opCtx := graphql.GetOperationContext(ctx)
+		opCtx = graphql.GetOperationContext(ctx)
 		name, start = opCtx.OperationName, opCtx.Stats.OperationStart
 		if opCtx.Operation != nil {
 			typ = operationType(opCtx)
@@ -189,7 +203,10 @@ func (observer) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 		}
 	}
 	if typ != "subscription" {
-		op := metrics.Operation(name)
+		op := metrics.Operation(name, false)
+		if opCtx != nil {
+			op = o.label(opCtx, name)
+		}
 		metrics.Requests.WithLabelValues(op, typ).Inc()
 		if !start.IsZero() {
 			metrics.Latency.WithLabelValues(op, typ).Observe(time.Since(start).Seconds())

@@ -17,9 +17,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"campaigns/internal/api"
-	"campaigns/internal/apitest"
 	"campaigns/internal/dbtest"
 	"campaigns/internal/metrics"
+	"campaigns/internal/persisted"
 	"campaigns/internal/store"
 )
 
@@ -40,8 +40,8 @@ func newTelemetryWorld(t *testing.T) *telemetryWorld {
 	// The store's statements are traced by the store's own tracer provider: a store of the
 	// same database with the recorder's provider.
 	w.h = api.New(tracedStore(t, w.url, tp), api.Options{
-		Logger:  slog.New(slog.NewJSONHandler(w.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Metrics: true, TracerProvider: tp,
+		Logger:         slog.New(slog.NewJSONHandler(w.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		TracerProvider: tp,
 	})
 	return w
 }
@@ -199,7 +199,7 @@ func TestTelemetryCarriesNoPersonalData(t *testing.T) {
 	// Metrics count what was sent and report no data either.
 	metrics.WatchPool(w.st.Stats)
 	rec := httptest.NewRecorder()
-	w.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
 	for _, want := range []string{`graphql_requests_total{operation="anonymous",type="query"}`, `graphql_requests_total{operation="anonymous",type="mutation"}`,
 		`graphql_errors_total{code="FORBIDDEN"}`, `sql_statement_duration_seconds_count{verb="SELECT"}`,
@@ -214,20 +214,54 @@ func TestTelemetryCarriesNoPersonalData(t *testing.T) {
 	}
 }
 
-// TestOperationNamesAreBounded proves that a client naming each request differently cannot
-// grow the metrics without bound.
+// TestOperationNamesAreBounded: a client naming each request differently cannot grow the
+// metrics, since only operations the server knows (registered persisted operations) are
+// labelled with their names; everything else is "other" or "anonymous", even an ad hoc
+// operation that borrows a registered name.
 func TestOperationNamesAreBounded(t *testing.T) {
-	before := testutil.CollectAndCount(metrics.Requests)
-	c := apitestClient(t)
-	for i := range metrics.MaxOperationNames + 20 {
-		c.Query(t, fmt.Sprintf("query Name%d { __typename }", i), nil)
+	t.Parallel()
+	const registered = `query TelemetryKnownOperation { campaigns(first: 1) { totalCount } }`
+	reg, err := api.LoadPersisted(registeredOperations(t, map[string]string{"known.graphql": registered}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	// At most the bound, and one for "other".
-	if got := testutil.CollectAndCount(metrics.Requests) - before; got > metrics.MaxOperationNames+1 {
-		t.Errorf("%d new series for %d names, want at most %d", got, metrics.MaxOperationNames+20, metrics.MaxOperationNames+1)
+	h := api.New(dbtest.New(t), api.Options{Protocol: api.Protocol{Persisted: reg}})
+	count := func(op string) float64 { return testutil.ToFloat64(metrics.Requests.WithLabelValues(op, "query")) }
+	known := count("TelemetryKnownOperation")
+
+	for i := range 50 {
+		if a := send(t, h, postJSON(t, fmt.Sprintf("query TelemetryAdHoc%d { __typename }", i), nil)); len(a.Errors) > 0 {
+			t.Fatalf("ad hoc operation: %.300s", a.Body)
+		}
 	}
-	if metrics.Operation("Name999999") != "other" || metrics.Operation("bad name") != "other" || metrics.Operation("") != "anonymous" {
-		t.Error("Operation does not fold names past the bound, or bad names, into other")
+	send(t, h, postJSON(t, `query TelemetryKnownOperation { __typename }`, nil)) // a registered name, another text
+	send(t, h, postJSON(t, registered, nil))                                     // the registered text
+	send(t, h, postPersisted(t, "", persisted.Hash(registered), nil))            // its hash
+
+	if got := count("TelemetryKnownOperation") - known; got != 2 {
+		t.Errorf("the registered operation was counted %v times under its name, want 2 (its text and its hash, not the borrowed name)", got)
+	}
+	rec := httptest.NewRecorder()
+	metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if i := strings.Index(rec.Body.String(), `operation="TelemetryAdHoc`); i >= 0 {
+		t.Errorf("/metrics has a label with a name only a client chose: %.100s", rec.Body.String()[i:])
+	}
+	if metrics.Operation("Name1", false) != "other" || metrics.Operation("", true) != "anonymous" ||
+		metrics.Operation("bad name", true) != "other" || metrics.Operation("Known", true) != "Known" {
+		t.Error("Operation labels more than registered names, other and anonymous")
+	}
+}
+
+// TestMetricsAreNotOnTheAPIAddress: the API's handler has no /metrics, whatever its options.
+func TestMetricsAreNotOnTheAPIAddress(t *testing.T) {
+	t.Parallel()
+	for _, playground := range []bool{false, true} {
+		h := api.New(dbtest.New(t), api.Options{Playground: playground})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "graphql_requests_total") {
+			t.Errorf("playground %t: GET /metrics on the API answered %d: %.200s", playground, rec.Code, rec.Body.String())
+		}
 	}
 }
 
@@ -241,5 +275,3 @@ func tracedStore(t *testing.T, url string, tp trace.TracerProvider) *store.Store
 	t.Cleanup(func() { _ = st.Close() })
 	return st
 }
-
-func apitestClient(t *testing.T) *apitest.Client { return apitest.New(dbtest.New(t)) }

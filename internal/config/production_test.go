@@ -45,13 +45,13 @@ func TestTelemetrySettings(t *testing.T) {
 		metrics  string
 		bad      bool
 	}{
-		{name: "off by default", exporter: "none"},
+		{name: "traces off by default, metrics on loopback", exporter: "none", metrics: "127.0.0.1:9464"},
 		{name: "an endpoint means otlp", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}, exporter: "otlp"},
 		{name: "console", env: map[string]string{"OTEL_TRACES_EXPORTER": "console"}, exporter: "console"},
 		{name: "none beats an endpoint", env: map[string]string{"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"}, exporter: "none"},
 		{name: "otlp without an endpoint", env: map[string]string{"OTEL_TRACES_EXPORTER": "otlp"}, bad: true},
 		{name: "unknown exporter", env: map[string]string{"OTEL_TRACES_EXPORTER": "jaeger"}, bad: true},
-		{name: "metrics on their own address", env: map[string]string{"METRICS_ADDR": "127.0.0.1:9090"}, exporter: "none", metrics: "127.0.0.1:9090"},
+		{name: "metrics on their own address", env: map[string]string{"METRICS_ADDR": ":9464"}, exporter: "none", metrics: ":9464"},
 		{name: "metrics off", env: map[string]string{"METRICS_ADDR": "OFF"}, exporter: "none", metrics: "off"},
 		{name: "metrics address without a port", env: map[string]string{"METRICS_ADDR": "localhost"}, bad: true},
 	}
@@ -60,6 +60,9 @@ func TestTelemetrySettings(t *testing.T) {
 			c, ok := loaded(t, tt.env, tt.bad)
 			if !ok {
 				return
+			}
+			if tt.metrics == "" {
+				tt.metrics = DefaultMetricsAddr
 			}
 			if c.TraceExporter != tt.exporter || c.MetricsAddr != tt.metrics {
 				t.Errorf("got exporter %q, metrics %q; want %q, %q", c.TraceExporter, c.MetricsAddr, tt.exporter, tt.metrics)

@@ -6,10 +6,16 @@ import (
 	"strings"
 )
 
+// DefaultMetricsAddr is where /metrics is served unless METRICS_ADDR says otherwise: on the
+// loopback interface, so that a server reached by strangers shows them nothing of its
+// insides, and on the port of OpenTelemetry's Prometheus exporter rather than 9090, which a
+// Prometheus server on the same machine would hold.
+const DefaultMetricsAddr = "127.0.0.1:9464"
+
 // telemetrySettings configure metrics and traces. The OpenTelemetry ones keep the names
 // that OpenTelemetry's own SDKs read, so a partner's usual deployment settings work here.
 var telemetrySettings = []setting{
-	{"METRICS_ADDR", "", "serve Prometheus /metrics on this address of its own, e.g. 127.0.0.1:9090; on ADDR beside /query when empty; off when \"off\"",
+	{"METRICS_ADDR", DefaultMetricsAddr, "address of its own where Prometheus /metrics is served, never on ADDR: loopback by default; :9464 for a scraper on another machine (keep that port off the network the API's clients reach); off for none",
 		func(c *Config, v string) error { return metricsAddr(v, &c.MetricsAddr) }},
 	{"OTEL_TRACES_EXPORTER", "", "where traces go: otlp (OTLP over HTTP to OTEL_EXPORTER_OTLP_ENDPOINT), console (standard error) or none; otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set, else none",
 		func(c *Config, v string) error {
@@ -39,15 +45,15 @@ func checkTelemetry(c *Config) error {
 	return nil
 }
 
+// metricsAddr accepts host:port, or off (any case), which it stores as "off".
 func metricsAddr(v string, dst *string) error {
-	if v != "" && !strings.EqualFold(v, "off") {
-		if _, _, err := net.SplitHostPort(v); err != nil {
-			return fmt.Errorf("want host:port such as 127.0.0.1:9090, or off, got %q", v)
-		}
+	if strings.EqualFold(v, "off") {
+		*dst = "off"
+		return nil
 	}
-	*dst = strings.ToLower(v)
-	if *dst != "off" {
-		*dst = v
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return fmt.Errorf("want host:port such as %s, or off, got %q", DefaultMetricsAddr, v)
 	}
+	*dst = v
 	return nil
 }

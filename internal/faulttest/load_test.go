@@ -54,6 +54,16 @@ func newClient(baseURL string, timeout time.Duration) *client {
 	}}
 }
 
+// newKeepAliveClient is a client that keeps its connections alive and reuses them, as
+// browsers, mobile apps and load balancers do, up to conns idle ones: a connection the
+// server closes while a request is on its way shows as a failure of that request.
+func newKeepAliveClient(baseURL string, timeout time.Duration, conns int) *client {
+	return &client{url: baseURL, hc: &http.Client{
+		Timeout:   timeout,
+		Transport: &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, IdleConnTimeout: time.Minute},
+	}}
+}
+
 // query posts a GraphQL query, with an API key when key is set, and classifies the answer.
 func (c *client) query(ctx context.Context, id, key, query string, vars map[string]any) result {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -190,6 +200,19 @@ func (t *tally) firstAt(o outcome) time.Time {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.first[o]
+}
+
+// notServed counts the answers to requests of kind that were not served.
+func (t *tally) notServed(kind string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for k, c := range t.byKind {
+		if strings.HasPrefix(k, kind+" ") && k != kind+" "+string(served) {
+			n += c
+		}
+	}
+	return n
 }
 
 func (t *tally) total() int {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +26,10 @@ const (
 	nestedRead = `{ campaigns(first: 5) { totalCount edges { node { name partners { role organization { name } } } } } }`
 	keyedRead  = `{ organizations(first: 5) { totalCount edges { node { name } } } }`
 	write      = `mutation($in: CreateCampaignInput!) { createCampaign(input: $in) { campaign { id } userErrors { code } } }`
+
+	// A read and a write of a table that the load leaves alone.
+	heldRead  = `{ youthNetworks(first: 3) { totalCount } }`
+	heldWrite = `mutation($in: CreateYouthNetworkInput!) { createYouthNetwork(input: $in) { youthNetwork { id } userErrors { code } } }`
 )
 
 // TestDatabaseRestartUnderLoad stops PostgreSQL under load and starts it again, once as a
@@ -49,14 +54,16 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 	}
 	viewer := apitest.Key(t, st, "fault-test-viewer", "VIEWER")
 	editor := apitest.Key(t, st, "fault-test-editor", "EDITOR")
-	srv := httptest.NewServer(api.New(st, api.Options{Logger: slog.New(logs)}))
+	// Reads wait a second at most for the database before their retry: this outage is
+	// longer, on purpose, and its reads must then fail fast with SERVICE_UNAVAILABLE.
+	srv := httptest.NewServer(api.New(st, api.Options{Logger: slog.New(logs), RetryWait: time.Second}))
 	t.Cleanup(srv.Close)
 	c := newClient(srv.URL, 10*time.Second)
 
 	for _, mode := range []string{"fast", "immediate"} {
 		t.Run(mode, func(t *testing.T) {
 			logs.reset()
-			l := startLoad(c, 8, viewer, editor)
+			l := startLoad(c, 8, 5*time.Millisecond, viewer, editor)
 			defer l.stop()
 
 			l.phase("steady")
@@ -110,6 +117,120 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 	}
 }
 
+// TestDatabaseRestartCostsNoRead restarts PostgreSQL, as a service restart does (fast)
+// and as a crash does (immediate), under a steady load of about 20 requests a second.
+// Every read, with a key or without, must be served: a read that the restart failed is run
+// once more when PostgreSQL answers again. A write may fail with SERVICE_UNAVAILABLE, and
+// is never run again (whether it committed is not known; its client retries with its
+// Idempotency-Key). To be sure each kind meets the restart, a read and a write are held in
+// flight by a lock when it begins: the read must be served, the write must fail, write
+// nothing and not be retried, and no write of the load may be among the retried requests.
+func TestDatabaseRestartCostsNoRead(t *testing.T) {
+	pg := newCluster(t)
+	ctx := context.Background()
+	logs := &errorLog{}
+	st, err := store.Open(ctx, pg.URL("campaigns"), store.Options{MaxOpenConns: 8, StatementTimeout: 10 * time.Second, Logger: slog.New(logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if _, err := st.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Load(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	viewer := apitest.Key(t, st, "fault-test-viewer", "VIEWER")
+	editor := apitest.Key(t, st, "fault-test-editor", "EDITOR")
+	srv := httptest.NewServer(api.New(st, api.Options{Logger: slog.New(logs)}))
+	t.Cleanup(srv.Close)
+	c := newClient(srv.URL, 30*time.Second)
+
+	for _, mode := range []string{"fast", "immediate"} {
+		t.Run(mode, func(t *testing.T) {
+			logs.reset()
+			// Four clients, each pausing 150 ms between requests of some 50 ms: about 20 a second.
+			l := startLoad(c, 4, 150*time.Millisecond, viewer, editor)
+			defer l.stop()
+			l.phase("steady")
+			l.waitServed(t, "steady", 40)
+
+			// A read and a write in flight when the restart begins, waiting for a lock on a
+			// table that the load does not use, so that the test sees them waiting.
+			unlock := lockTable(t, pg.URL("campaigns"), "youth_networks")
+			heldSlug := "held-write-" + mode
+			held := make(chan result, 2)
+			go func() { held <- c.query(ctx, "held-read-"+mode, "", heldRead, nil) }()
+			go func() {
+				held <- c.query(ctx, "held-write-"+mode, editor, heldWrite, map[string]any{"in": map[string]any{"slug": heldSlug, "name": "Held", "scope": "REGIONAL"}})
+			}()
+			watch := connect(t, pg.URL("campaigns"))
+			waitUntil(t, "the held read and write to wait for the lock", func() bool {
+				var n int
+				err := watch.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+					WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%youth_networks%'`).Scan(&n)
+				return err == nil && n == 2
+			})
+
+			l.phase("restart")
+			restartAt := time.Now()
+			pg.Stop(mode) // ends the lock's session, and every other
+			unlock()
+			pg.Start()
+			started := time.Now()
+			l.phase("settled")
+			l.waitServed(t, "settled", 60)
+			l.stop()
+			heldResults := map[string]result{}
+			for range 2 {
+				r := <-held
+				heldResults[r.id] = r
+			}
+
+			t.Logf("%s restart took %s", mode, started.Sub(restartAt).Round(time.Millisecond))
+			for _, p := range []string{"steady", "restart", "settled"} {
+				t.Logf("%-8s %s", p, l.tallies[p])
+			}
+			t.Logf("server-side causes of SERVICE_UNAVAILABLE: %s", logs.kinds())
+			retried := logs.retriedIDs()
+			t.Logf("reads retried: %d", len(retried))
+
+			for _, p := range []string{"steady", "restart", "settled"} {
+				for _, kind := range []string{"read", "keyed read"} {
+					if n := l.tallies[p].notServed(kind); n > 0 {
+						t.Errorf("%s: %d %ss were not served (want 0): %s", p, n, kind, l.tallies[p])
+					}
+				}
+				if n := l.tallies[p].notServed("write") - l.tallies[p].countKind("write", unavailable); n > 0 {
+					t.Errorf("%s: %d writes failed otherwise than with SERVICE_UNAVAILABLE: %s", p, n, l.tallies[p])
+				}
+			}
+			if r := heldResults["held-read-"+mode]; r.outcome != served {
+				t.Errorf("the read in flight at the restart: %s %s, want served", r.outcome, r.detail)
+			}
+			if r := heldResults["held-write-"+mode]; r.outcome != unavailable {
+				t.Errorf("the write in flight at the restart: %s %s, want SERVICE_UNAVAILABLE", r.outcome, r.detail)
+			}
+			for _, id := range retried {
+				if strings.HasPrefix(id, "fault-write-") || strings.HasPrefix(id, "held-write-") {
+					t.Errorf("write %s was run a second time", id)
+				}
+			}
+			if !slices.Contains(retried, "held-read-"+mode) {
+				t.Errorf("the held read is not among the retried reads %v", retried)
+			}
+			var n int
+			check := connect(t, pg.URL("campaigns"))
+			if err := check.QueryRow(ctx, `SELECT count(*) FROM youth_networks WHERE slug = $1`, heldSlug).Scan(&n); err != nil || n != 0 {
+				t.Errorf("the failed write wrote %d networks (%v), want none", n, err)
+			}
+			if n := logs.internal.Load(); n > 0 {
+				t.Errorf("the server logged %d internal errors: %s", n, logs.kinds())
+			}
+		})
+	}
+}
+
 // load keeps concurrent clients sending requests until stopped, tallying the outcomes by
 // the phase in which each answer arrived.
 type load struct {
@@ -120,10 +241,12 @@ type load struct {
 	once    sync.Once
 }
 
-func startLoad(c *client, workers int, viewer, editor string) *load {
+// startLoad starts workers that each send a request, wait pause, and send the next. A
+// quarter of them write; the requests of writes have ids that begin with "fault-write-".
+func startLoad(c *client, workers int, pause time.Duration, viewer, editor string) *load {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &load{cancel: cancel, tallies: map[string]*tally{}}
-	for _, p := range []string{"steady", "outage", "recovery", "settled"} {
+	for _, p := range []string{"steady", "outage", "recovery", "settled", "restart"} {
 		l.tallies[p] = newTally()
 	}
 	l.phase("steady")
@@ -145,14 +268,14 @@ func startLoad(c *client, workers int, viewer, editor string) *load {
 					r.kind = "keyed read"
 				case 3:
 					slug := fmt.Sprintf("restart-%d", n)
-					r = c.query(ctx, id, editor, write, map[string]any{"in": map[string]any{"slug": slug, "name": "Restart " + slug}})
+					r = c.query(ctx, fmt.Sprintf("fault-write-%08d", n), editor, write, map[string]any{"in": map[string]any{"slug": slug, "name": "Restart " + slug}})
 					r.kind = "write"
 				}
 				if ctx.Err() != nil {
 					return // stopped mid-request: not the server's doing
 				}
 				l.tallies[*l.cur.Load()].add(r)
-				time.Sleep(5 * time.Millisecond) // keep the outage from becoming a busy loop that starves other test packages
+				time.Sleep(pause) // at least a little: an outage must not become a busy loop that starves other test packages
 			}
 		}()
 	}
@@ -201,12 +324,17 @@ func waitReadyz(t *testing.T, c *client, status int, reason string) string {
 	return ""
 }
 
+// retriedRead is the message of the server's log line for a read it runs a second time.
+const retriedRead = "retrying a read that the database failed"
+
 // errorLog is a slog handler that counts the server's log lines by message, its "database
 // unavailable" lines by the driver error behind them, and its internal errors.
 type errorLog struct {
 	mu       sync.Mutex
 	causes   map[string]int
 	messages map[string]int
+	// retried holds the request ids of the reads the server ran a second time.
+	retried  map[string]bool
 	internal atomic.Int64
 }
 
@@ -215,7 +343,20 @@ func (h *errorLog) reset() {
 	defer h.mu.Unlock()
 	h.causes = map[string]int{}
 	h.messages = map[string]int{}
+	h.retried = map[string]bool{}
 	h.internal.Store(0)
+}
+
+// retriedIDs returns the request ids of the reads the server retried.
+func (h *errorLog) retriedIDs() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ids := make([]string, 0, len(h.retried))
+	for id := range h.retried {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // message counts the lines logged with msg.
@@ -230,10 +371,13 @@ func (h *errorLog) WithAttrs([]slog.Attr) slog.Handler       { return h }
 func (h *errorLog) WithGroup(string) slog.Handler            { return h }
 
 func (h *errorLog) Handle(_ context.Context, r slog.Record) error {
-	var errText string
+	var errText, id string
 	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "err" {
+		switch a.Key {
+		case "err":
 			errText = a.Value.String()
+		case "request_id":
+			id = a.Value.String()
 		}
 		return true
 	})
@@ -242,6 +386,12 @@ func (h *errorLog) Handle(_ context.Context, r slog.Record) error {
 		h.messages = map[string]int{}
 	}
 	h.messages[r.Message]++
+	if r.Message == retriedRead {
+		if h.retried == nil {
+			h.retried = map[string]bool{}
+		}
+		h.retried[id] = true
+	}
 	h.mu.Unlock()
 	switch r.Message {
 	case "internal error":

@@ -30,14 +30,15 @@ const slowRead = `{ campaigns(first: 5) { edges { node { name } } } }`
 func TestSIGTERM(t *testing.T) {
 	bin := buildServer(t)
 	t.Run("under load", func(t *testing.T) { sigtermUnderLoad(t, bin) })
+	t.Run("keep-alive clients", func(t *testing.T) { sigtermKeepAlive(t, bin) })
 	t.Run("requests outlive SHUTDOWN_TIMEOUT", func(t *testing.T) { sigtermPastTimeout(t, bin) })
 }
 
 // sigtermUnderLoad holds requests in flight, keeps new requests coming, and sends SIGTERM.
 // Every request in flight must be answered in full; /readyz must answer 503 "shutting down"
-// during SHUTDOWN_DELAY; after that new connections must be refused; the process must exit
-// 0 within SHUTDOWN_DELAY + SHUTDOWN_TIMEOUT and a margin; and no request the server
-// accepted, by its own log, may have failed.
+// during SHUTDOWN_DELAY; after that new connections must be refused, and none reset; the
+// process must exit 0 within SHUTDOWN_DELAY + SHUTDOWN_TIMEOUT and a margin; and no request
+// the server accepted, by its own log, may have failed.
 func sigtermUnderLoad(t *testing.T, bin string) {
 	st, url := dbtest.NewWithURL(t)
 	key := apitest.Key(t, st, "sigterm-viewer", "VIEWER")
@@ -49,7 +50,7 @@ func sigtermUnderLoad(t *testing.T, bin string) {
 	)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	srv := startServer(t, bin, []string{
-		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false",
+		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false", "METRICS_ADDR=off",
 		"DB_MAX_CONNS=40", // more than inFlight + probers, so every statement reaches PostgreSQL
 		"STATEMENT_TIMEOUT=60s",
 		"SHUTDOWN_DELAY=" + shutdownDelay.String(), "SHUTDOWN_TIMEOUT=" + shutdownTimeout.String(),
@@ -126,30 +127,106 @@ func sigtermUnderLoad(t *testing.T, bin string) {
 	if n := before.total() - before.count(served); n > 0 {
 		t.Errorf("%d new requests before the signal were not served: %s", n, before)
 	}
-	if n := after.count(failed) + after.count(unavailable); n > 0 {
+	// Refused is the one way a new request may fail: it sent nothing. A reset would be a
+	// connection the kernel had queued when the listener closed (see drain.Quiesce).
+	if n := after.count(failed) + after.count(unavailable) + after.count(resetEarly); n > 0 {
 		t.Errorf("%d new requests after the signal failed: %s", n, after)
 	}
 	if after.count(refused) == 0 {
 		t.Errorf("no new request after the signal was refused: %s", after)
 	}
-	// A request the server logged was accepted: it must have had its whole answer. A reset
-	// is clean only for a connection the server never took from the kernel's queue: closing
-	// a listener resets the connections still queued on it, and their requests never ran.
+	// A request the server logged was accepted: it must have had its whole answer.
 	for id := range logged {
 		if r, ok := probeIDs.Load(id); ok && r.(result).outcome != served {
 			t.Errorf("request %s was handled by the server but the client got %s: %s", id, r.(result).outcome, r.(result).detail)
 		}
 	}
-	probeIDs.Range(func(_, v any) bool {
-		if r := v.(result); r.outcome == resetEarly {
-			t.Logf("request %s, sent %s after the signal, was reset (%s); the server never saw it, so a retry is safe",
-				r.id, r.at.Sub(signalAt).Round(time.Millisecond), r.detail)
-		}
-		return true
-	})
 	for _, r := range slow {
 		if !logged[r.id] {
 			t.Errorf("request %s, in flight at the signal, is missing from the server's log", r.id)
+		}
+	}
+}
+
+// sigtermKeepAlive sends SIGTERM to a server under a steady load of clients that keep their
+// connections alive, and lets the load run on through SHUTDOWN_DELAY and past the exit.
+// During the delay every request must be served while /readyz answers 503; after it, a
+// client may only find the port closed (refused: it sent nothing, and retries elsewhere).
+// No request may be reset, cut off or fail in any other way: the server ends kept-alive
+// connections only by answering with Connection: close, never by closing one a request
+// may be on its way to, and it stops taking connections without resetting any that the
+// kernel had queued for it.
+func sigtermKeepAlive(t *testing.T, bin string) {
+	_, url := dbtest.NewWithURL(t)
+	const (
+		workers       = 8
+		shutdownDelay = 2 * time.Second
+	)
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	srv := startServer(t, bin, []string{
+		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false", "METRICS_ADDR=off",
+		"SHUTDOWN_DELAY=" + shutdownDelay.String(), "SHUTDOWN_TIMEOUT=20s",
+		"RATE_LIMIT_ANONYMOUS_POINTS=0", // the load is one address
+	})
+	c := newKeepAliveClient("http://"+addr, 30*time.Second, workers)
+	srv.waitReady(t, newClient("http://"+addr, 10*time.Second))
+
+	var signalled, exited atomic.Bool
+	before, during, after := newTally(), newTally(), newTally()
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var seq atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				tally := before
+				switch {
+				case exited.Load():
+					tally = after
+				case signalled.Load():
+					tally = during
+				}
+				r := c.query(ctx, fmt.Sprintf("keepalive-%06d", seq.Add(1)), "", nestedRead, nil)
+				if ctx.Err() != nil {
+					return
+				}
+				tally.add(r)
+				time.Sleep(5 * time.Millisecond) // a bounded load, not a busy loop
+			}
+		}()
+	}
+	waitUntil(t, "the load to be served before the signal", func() bool { return before.count(served) >= 100 })
+
+	signalled.Store(true)
+	signalAt := time.Now()
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	draining := waitReadyz(t, newClient("http://"+addr, 10*time.Second), http.StatusServiceUnavailable, "shutting down")
+	code, exitAt := srv.wait(t, shutdownDelay+20*time.Second)
+	exited.Store(true)
+	waitUntil(t, "the load to find the port closed", func() bool { return after.count(refused) >= 20 })
+	stop()
+	wg.Wait()
+
+	t.Logf("SIGTERM → /readyz %s; exit %d after %s (SHUTDOWN_DELAY %s)", draining, code, exitAt.Sub(signalAt).Round(time.Millisecond), shutdownDelay)
+	t.Logf("before the signal:        %s", before)
+	t.Logf("from the signal to exit:  %s", during)
+	t.Logf("after the exit:           %s", after)
+	if code != 0 {
+		t.Errorf("the server exited %d, want 0:\n%s", code, srv.stderr.String())
+	}
+	if n := before.total() - before.count(served); n > 0 {
+		t.Errorf("%d requests before the signal were not served: %s", n, before)
+	}
+	if during.count(served) == 0 {
+		t.Errorf("no request was served during SHUTDOWN_DELAY: %s", during)
+	}
+	for name, tl := range map[string]*tally{"from the signal to the exit": during, "after the exit": after} {
+		if n := tl.total() - tl.count(served) - tl.count(refused); n > 0 {
+			t.Errorf("%s, %d requests were reset or failed (want 0; only served or refused): %s", name, n, tl)
 		}
 	}
 }
@@ -163,7 +240,7 @@ func sigtermPastTimeout(t *testing.T, bin string) {
 	const shutdownTimeout = 2 * time.Second
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	srv := startServer(t, bin, []string{
-		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false",
+		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false", "METRICS_ADDR=off",
 		"STATEMENT_TIMEOUT=60s", "SHUTDOWN_TIMEOUT=" + shutdownTimeout.String(),
 	})
 	c := newClient("http://"+addr, 60*time.Second)

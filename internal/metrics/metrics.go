@@ -6,9 +6,12 @@
 // passing a registry along. Tests read them through Registry or
 // prometheus/testutil, comparing before and after, since other tests count too.
 //
-// Labels are kept bounded: operation names are the client's choice, so only
-// MaxOperationNames distinct ones are kept and the rest are counted as "other"; fields are
-// the schema's root fields; codes are the API's error codes.
+// They are served on an address of their own (METRICS_ADDR), never beside the API.
+//
+// Labels are kept bounded: an operation is labelled with its name only when the server
+// knows it (a registered persisted operation), since any other name is the client's choice
+// and a client naming each request differently would grow the metrics without end; fields
+// are the schema's root fields; codes are the API's error codes.
 package metrics
 
 import (
@@ -16,7 +19,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"sync"
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -98,36 +100,20 @@ func Handler() http.Handler {
 	return promhttp.HandlerFor(Registry, promhttp.HandlerOpts{Registry: Registry})
 }
 
-// MaxOperationNames is how many distinct operation names get their own label.
-const MaxOperationNames = 200
+var validName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]{0,63}$`)
 
-var (
-	opNames   sync.Map // name → struct{}
-	opCount   atomic.Int64
-	validName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]{0,63}$`)
-)
-
-// Operation returns the label for an operation name: "anonymous" for an operation without
-// one, the name itself for the first MaxOperationNames names seen, "other" after that, so
-// that a client cannot grow the metrics without bound by naming each request differently.
-func Operation(name string) string {
+// Operation returns the label for an operation: its name when registered says the server
+// knows the operation (a persisted operation it loaded at start, whose names its operators
+// chose), "anonymous" for an operation without a name, and "other" for every named
+// operation a client wrote itself. The label set is the registered names and those two.
+func Operation(name string, registered bool) string {
 	switch {
 	case name == "":
 		return "anonymous"
-	case !validName.MatchString(name):
-		return "other"
-	}
-	if _, ok := opNames.Load(name); ok {
+	case registered && validName.MatchString(name):
 		return name
 	}
-	if opCount.Add(1) > MaxOperationNames {
-		opCount.Add(-1)
-		return "other"
-	}
-	if _, loaded := opNames.LoadOrStore(name, struct{}{}); loaded {
-		opCount.Add(-1)
-	}
-	return name
+	return "other"
 }
 
 // pool reports the connection pool of the server's store; nil until WatchPool.
@@ -178,7 +164,7 @@ var HTTPResponses = prometheus.NewCounterVec(prometheus.CounterOpts{
 func init() { Registry.MustRegister(HTTPResponses) }
 
 // routes are the paths that get their own label; every other path is "other".
-var routes = map[string]bool{"/query": true, "/healthz": true, "/readyz": true, "/metrics": true, "/": true}
+var routes = map[string]bool{"/query": true, "/healthz": true, "/readyz": true, "/": true}
 
 // Route returns the label of path.
 func Route(path string) string {
