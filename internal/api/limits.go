@@ -44,6 +44,8 @@ type shield struct {
 	keys, anonymous *limits.Budgets
 	// failedKeys counts refused API keys per client address; nil when anonymous limits are off.
 	failedKeys *limits.Budgets
+	// ring holds the live keys, for the key guard (keyguard.go).
+	ring *keyring
 	// checked remembers documents that passed CheckDocument, as gqlgen's query cache
 	// remembers parsed ones, so a repeated query is not lexed and parsed twice.
 	checked graphql.Cache[struct{}]
@@ -65,6 +67,7 @@ func newShield(cfg limits.Config, introspection bool) *shield {
 		s.anonymous = limits.NewBudgets(s.cfg.AnonymousPoints, s.cfg.Window)
 		s.failedKeys = limits.NewBudgets(FailedKeysPerWindow, s.cfg.Window)
 	}
+	s.ring = &keyring{every: KeyringReload, now: s.now}
 	return s
 }
 
