@@ -76,7 +76,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	gql.AddTransport(post{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	protection := protect(gql, opt)
-	protection.shield.ring.load = st.LiveKeys
+	protection.shield.use(st)
 	if opt.Introspection {
 		gql.Use(extension.Introspection{})
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -19,6 +21,7 @@ import (
 	"campaigns/internal/metrics"
 	"campaigns/internal/page"
 	"campaigns/internal/reqid"
+	"campaigns/internal/store"
 )
 
 // The codes of the refusals this file makes beyond those of internal/limits.
@@ -44,6 +47,8 @@ type shield struct {
 	keys, anonymous *limits.Budgets
 	// failedKeys counts refused API keys per client address; nil when anonymous limits are off.
 	failedKeys *limits.Budgets
+	// stats are the planner's statistics that price counts, aggregates and searches.
+	stats *statsCache
 	// ring holds the live keys, for the key guard (keyguard.go).
 	ring *keyring
 	// checked remembers documents that passed CheckDocument, as gqlgen's query cache
@@ -55,7 +60,6 @@ type shield struct {
 func newShield(cfg limits.Config, introspection bool) *shield {
 	s := &shield{
 		cfg:           cfg.WithDefaults(),
-		model:         limits.CostModel{DefaultPage: page.DefaultSize, MaxPage: page.MaxSize, DefaultList: 10, Mutation: 10},
 		introspection: introspection,
 		checked:       lru.New[struct{}](1000),
 		now:           time.Now,
@@ -68,7 +72,82 @@ func newShield(cfg limits.Config, introspection bool) *shield {
 		s.failedKeys = limits.NewBudgets(FailedKeysPerWindow, s.cfg.Window)
 	}
 	s.ring = &keyring{every: KeyringReload, now: s.now}
+	s.stats = &statsCache{}
+	s.model = limits.DefaultCostModel()
+	s.model.DefaultPage, s.model.MaxPage = page.DefaultSize, page.MaxSize
+	s.model.Stats = s.stats.get
 	return s
+}
+
+// use gives the shield what it reads from the database: the live keys, for the key guard,
+// and the planner's statistics, for pricing.
+func (s *shield) use(st *store.Store) {
+	s.ring.load = st.LiveKeys
+	tables, columns := limits.Wanted(s.model.Fields)
+	s.stats.load = func(ctx context.Context) (*limits.Stats, error) {
+		ts, err := st.TableStats(ctx, tables, columns)
+		if err != nil {
+			return nil, err
+		}
+		out := &limits.Stats{Rows: ts.Rows, Columns: map[string]limits.Column{}}
+		for name, c := range ts.Columns {
+			table, _, _ := strings.Cut(name, ".")
+			out.Columns[name] = limits.NewColumn(ts.Rows[table], c.NullFrac, c.Distinct, c.Values, c.Freqs)
+		}
+		return out, nil
+	}
+}
+
+// StatsMaxAge is how old the statistics that price queries may grow before they are read
+// again, in the background; the planner's own are as old as the last ANALYZE.
+const StatsMaxAge = time.Minute
+
+// statsCache holds the statistics that price queries. The first operation that needs them
+// reads them; later ones use what is held while a read in the background renews it.
+type statsCache struct {
+	// load reads the statistics; nil prices without them.
+	load func(context.Context) (*limits.Stats, error)
+
+	mu         sync.Mutex
+	current    *limits.Stats
+	at         time.Time // when current was read, or the last read failed
+	refreshing bool
+}
+
+// get returns the statistics, reading them if none are held, and starting a read in the
+// background if they are StatsMaxAge old. After a failed read it answers without
+// statistics (every table then priced as long) until StatsMaxAge has passed.
+func (c *statsCache) get() *limits.Stats {
+	if c.load == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.at.IsZero():
+		c.current, _ = c.read()
+		c.at = time.Now()
+	case time.Since(c.at) >= StatsMaxAge && !c.refreshing:
+		c.refreshing = true
+		go func() {
+			st, err := c.read()
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if err == nil {
+				c.current = st
+			}
+			c.at, c.refreshing = time.Now(), false
+		}()
+	}
+	return c.current
+}
+
+// read reads the statistics outside any request: they serve every request, and a request's
+// context would count the statements as its own.
+func (c *statsCache) read() (*limits.Stats, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return c.load(ctx)
 }
 
 var _ interface {
