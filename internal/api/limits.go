@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -49,6 +50,8 @@ type shield struct {
 	failedKeys *limits.Budgets
 	// stats are the planner's statistics that price counts, aggregates and searches.
 	stats *statsCache
+	// search counts the documents a search matches, up to limit and one more; nil when off.
+	search func(ctx context.Context, text string, types []string, country string, limit int) (int, error)
 	// ring holds the live keys, for the key guard (keyguard.go).
 	ring *keyring
 	// checked remembers documents that passed CheckDocument, as gqlgen's query cache
@@ -83,6 +86,20 @@ func newShield(cfg limits.Config, introspection bool) *shield {
 // and the planner's statistics, for pricing.
 func (s *shield) use(st *store.Store) {
 	s.ring.load = st.LiveKeys
+	s.search = func(ctx context.Context, text string, types []string, country string, limit int) (int, error) {
+		q := store.SearchQuery{Text: text, Types: types, Viewer: auth.FromContext(ctx).OrgID}
+		if country != "" {
+			c, err := st.FindCountry(ctx, country)
+			if errors.Is(err, store.ErrNotFound) {
+				return 0, nil // the search refuses it itself
+			}
+			if err != nil {
+				return 0, err
+			}
+			q.CountryCode = c.Code
+		}
+		return st.SearchMatches(ctx, q, limit)
+	}
 	tables, columns := limits.Wanted(s.model.Fields)
 	s.stats.load = func(ctx context.Context) (*limits.Stats, error) {
 		ts, err := st.TableStats(ctx, tables, columns)
@@ -95,6 +112,37 @@ func (s *shield) use(st *store.Store) {
 			out.Columns[name] = limits.NewColumn(ts.Rows[table], c.NullFrac, c.Distinct, c.Values, c.Freqs)
 		}
 		return out, nil
+	}
+}
+
+// estimator returns the cost model's estimator for one operation: it counts the documents
+// each search of the operation matches, up to as many as the cost limit leaves room for
+// across all of them, so that pricing an operation of many searches reads no more.
+func (s *shield) estimator(ctx context.Context) func(string, map[string]any) (float64, bool) {
+	room := int(float64(s.cfg.MaxCost) * s.model.RowsPerPoint[limits.Ranked])
+	return func(name string, args map[string]any) (float64, bool) {
+		if name != limits.EstimateSearch {
+			return 0, false
+		}
+		if room <= 0 {
+			return float64(s.cfg.MaxCost)*s.model.RowsPerPoint[limits.Ranked] + 1, true
+		}
+		text, _ := args["query"].(string)
+		country, _ := args["country"].(string)
+		var types []string
+		if ts, ok := args["types"].([]any); ok {
+			for _, t := range ts {
+				if t, ok := t.(string); ok {
+					types = append(types, t)
+				}
+			}
+		}
+		n, err := s.search(ctx, text, types, country, room)
+		if err != nil {
+			return 0, false
+		}
+		room -= n
+		return float64(n), true
 	}
 }
 
@@ -197,7 +245,11 @@ func (s *shield) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 	if !s.introspection && usesIntrospection(op) {
 		return coded(CodeIntrospectionDisabled, "introspection is turned off on this server")
 	}
-	cost, err := limits.CheckCost(s.schema, op, opCtx.Variables, s.model, s.cfg.MaxCost)
+	model := s.model
+	if s.search != nil {
+		model.Estimate = s.estimator(ctx)
+	}
+	cost, err := limits.CheckCost(s.schema, op, opCtx.Variables, model, s.cfg.MaxCost)
 	ex.cost = &cost
 	if err != nil {
 		return err

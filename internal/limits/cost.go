@@ -36,14 +36,18 @@ type CostModel struct {
 	// when the field runs, and costs MaxPage here so that its refusal is the clearer one.
 	MaxPage  int
 	Mutation int
-	// RowsPerPoint is, for each kind of work, how many rows cost a point: about as long as
+	// RowsPerPoint is, for each kind of work, how many rows cost a point: as long as
 	// returning one object takes (see DefaultCostModel).
-	RowsPerPoint [works]int
+	RowsPerPoint [works]float64
 	// Fields are the fields priced beyond their objects (see Field); nil for none.
 	Fields map[string]Field
 	// Stats returns PostgreSQL's current estimates; nil, or a nil result, prices every
 	// table it reads as unknownRows long and every list without a bound at DefaultPage.
 	Stats func() *Stats
+	// Estimate, when set, counts the rows that a Read naming an estimator reads for the
+	// field's arguments, by asking the database (a search's matches); false falls back to
+	// Stats.
+	Estimate func(name string, args map[string]any) (rows float64, ok bool)
 }
 
 // DefaultCostModel is the model with the page bounds of internal/page, this API's Fields,
@@ -54,7 +58,7 @@ type CostModel struct {
 // 15 µs.
 func DefaultCostModel() CostModel {
 	return CostModel{DefaultPage: 20, MaxPage: 100, Mutation: 10,
-		RowsPerPoint: [works]int{Counted: 20, Aggregated: 5, Ranked: 1}, Fields: Fields}
+		RowsPerPoint: [works]float64{Counted: 20, Aggregated: 5, Ranked: 1.0 / 3}, Fields: Fields}
 }
 
 // CheckCost refuses an operation that costs more than max, and returns the cost.
@@ -289,7 +293,12 @@ func (c *coster) size(s *Size, args map[string]any) int {
 // read prices a read: the rows it may read at its work's rate.
 func (c *coster) read(rd Read, args map[string]any, conn *connection) int {
 	var rows float64
+	estimated := false
+	if rd.Estimate != "" && c.model.Estimate != nil {
+		rows, estimated = c.model.Estimate(rd.Estimate, args)
+	}
 	switch {
+	case estimated:
 	case rd.Rows != nil:
 		rows = c.estimate(rd.Rows, args)
 	case conn != nil:
@@ -297,7 +306,7 @@ func (c *coster) read(rd Read, args map[string]any, conn *connection) int {
 	default:
 		return 0
 	}
-	if rd.For != nil && rd.Rows != nil {
+	if rd.For != nil && rd.Rows != nil && !estimated {
 		rows = min(c.stats().rows(rd.Rows.Table), rows*c.estimate(rd.For, args))
 	}
 	if rd.AtMost != "" {
@@ -305,8 +314,11 @@ func (c *coster) read(rd Read, args map[string]any, conn *connection) int {
 			rows = min(rows, float64(max(n, 0)+1))
 		}
 	}
-	rate := max(c.model.RowsPerPoint[rd.Work], 1)
-	return ceil(rows / float64(rate))
+	rate := c.model.RowsPerPoint[rd.Work]
+	if !(rate > 0) {
+		rate = 1
+	}
+	return ceil(rows / rate)
 }
 
 // estimate is how many of r's rows a field with args may read.

@@ -77,7 +77,7 @@ var costStats = &Stats{
 
 func costModel(stats *Stats) CostModel {
 	m := CostModel{DefaultPage: 20, MaxPage: 100, Mutation: 10,
-		RowsPerPoint: [works]int{Counted: 20, Aggregated: 5, Ranked: 1}, Fields: costFields}
+		RowsPerPoint: [works]float64{Counted: 20, Aggregated: 5, Ranked: 1}, Fields: costFields}
 	if stats != nil {
 		m.Stats = func() *Stats { return stats }
 	}

@@ -56,6 +56,9 @@ type Read struct {
 	AtMost string
 	// PerItem charges the read once per item of the connection's page rather than once.
 	PerItem bool
+	// Estimate names the CostModel's estimator that counts the rows from the database when
+	// statistics cannot tell them; Rows prices the read without it.
+	Estimate string
 }
 
 // Work is a kind of work on rows, each with its rate in rows per point (CostModel).
@@ -99,9 +102,10 @@ var Fields = map[string]Field{
 	"Event.registrations": {Rows: registrationsOfEvent,
 		Reads: []Read{{Rows: registrationsOfEvent, Work: Counted, PerItem: true}}},
 	"EventConnection.count": {Reads: []Read{{Work: Counted, AtMost: "atMost"}}},
-	// A search ranks every document that matches before it pages; the statistics cannot
-	// tell how many match a text, so the price is those of the kinds and country asked for.
-	"Query.search": {Reads: []Read{{Work: Ranked, Rows: &Rows{Table: "search_documents",
+	// A search ranks every document that matches before it pages. Statistics cannot tell
+	// how many match a text, so the estimator counts them (store.SearchMatches); without
+	// it, the price is every document of the kinds and country asked for.
+	"Query.search": {Reads: []Read{{Work: Ranked, Estimate: EstimateSearch, Rows: &Rows{Table: "search_documents",
 		Values: map[string]string{"types": "entity_type"}, Narrow: map[string]string{"country": "country_codes"}}}}},
 	"Query.changes": {Size: &Size{Args: []string{"first"}, Default: 100, Max: 500, Of: []string{"changes"}}},
 	"Query.nodes":   {Size: &Size{IDs: "ids", Max: 100}},
@@ -133,6 +137,9 @@ var Fields = map[string]Field{
 	"Indicator.translations":      translations,
 	"Translatable.translations":   translations,
 }
+
+// EstimateSearch names the estimator of a search's matches.
+const EstimateSearch = "search"
 
 var (
 	eventsFiltered = &Rows{Table: "events", Narrow: map[string]string{

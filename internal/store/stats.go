@@ -148,3 +148,24 @@ func (s *Store) tableRows(ctx context.Context, tables []string, rows map[string]
 
 // quoteLiteral quotes s as an SQL string literal.
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// SearchMatches counts the documents that Search ranks for q, stopping past limit: a search
+// scores every document that matches before it pages, so this is its work, which the cost
+// model prices before the search runs. A text Search would refuse counts as none.
+func (s *Store) SearchMatches(ctx context.Context, q SearchQuery, limit int) (int, error) {
+	if CheckSearchText(q.Text) != nil {
+		return 0, nil
+	}
+	a, err := s.analyze(ctx, q.Text)
+	if err != nil || len(a.patterns) == 0 {
+		return 0, err
+	}
+	w, args := where(searchConds(a, q))
+	var n int
+	err = queryRows(ctx, s.db, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE %s LIMIT %d) x", w, max(limit, 0)+1),
+		args, func(r rowScanner) error { return r.Scan(&n) })
+	if err != nil {
+		return 0, fmt.Errorf("search matches %q: %w", truncate(q.Text), translate(err))
+	}
+	return n, nil
+}
