@@ -85,6 +85,9 @@ func newShield(cfg limits.Config, introspection bool) *shield {
 // use gives the shield what it reads from the database: the live keys, for the key guard,
 // and the planner's statistics, for pricing.
 func (s *shield) use(st *store.Store) {
+	if st == nil { // a test of the schema alone
+		return
+	}
 	s.ring.load = st.LiveKeys
 	s.search = func(ctx context.Context, text string, types []string, country string, limit int) (int, error) {
 		q := store.SearchQuery{Text: text, Types: types, Viewer: auth.FromContext(ctx).OrgID}
@@ -158,13 +161,18 @@ type statsCache struct {
 
 	mu         sync.Mutex
 	current    *limits.Stats
-	at         time.Time // when current was read, or the last read failed
+	at         time.Time // when current was read
+	failedAt   time.Time // when the last read failed, while none has worked since
 	refreshing bool
 }
 
+// statsRetry is how long pricing goes without statistics after a read failed.
+const statsRetry = 5 * time.Second
+
 // get returns the statistics, reading them if none are held, and starting a read in the
-// background if they are StatsMaxAge old. After a failed read it answers without
-// statistics (every table then priced as long) until StatsMaxAge has passed.
+// background if they are StatsMaxAge old. Without any (the database did not answer), it
+// returns nil, which prices every table as a fixed, moderate length (limits.Stats), and tries
+// again statsRetry later.
 func (c *statsCache) get() *limits.Stats {
 	if c.load == nil {
 		return nil
@@ -172,10 +180,14 @@ func (c *statsCache) get() *limits.Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
-	case c.at.IsZero():
-		c.current, _ = c.read()
-		c.at = time.Now()
-	case time.Since(c.at) >= StatsMaxAge && !c.refreshing:
+	case c.current == nil && time.Since(c.failedAt) >= statsRetry:
+		st, err := c.read()
+		if err != nil {
+			c.failedAt = time.Now()
+			return nil
+		}
+		c.current, c.at = st, time.Now()
+	case c.current != nil && time.Since(c.at) >= StatsMaxAge && !c.refreshing:
 		c.refreshing = true
 		go func() {
 			st, err := c.read()
@@ -184,6 +196,7 @@ func (c *statsCache) get() *limits.Stats {
 			if err == nil {
 				c.current = st
 			}
+			// A failed read keeps the statistics held, a minute older.
 			c.at, c.refreshing = time.Now(), false
 		}()
 	}

@@ -18,18 +18,20 @@ import (
 //   - A list repeats its items' cost once per item it may return: a connection's edges and
 //     nodes once per item of the page asked for (first or last, at most MaxPage, DefaultPage
 //     when neither is given), `changes` once per change asked for, `nodes(ids:)` once per ID,
-//     a list that the writes bound at that bound, and any other list at the largest such
-//     list in the data (Stats) or DefaultPage, whichever is more. Nested lists multiply.
+//     a list that the writes bound at that bound, and any other list at the longest such
+//     list in the data (Stats: the share of the most common parent, or the whole table
+//     while the column is not analyzed), DefaultPage without statistics. Nested lists
+//     multiply.
 //   - A field of an abstract type costs what its costliest possible type would.
 //   - A count (totalCount, count(atMost:), memberCount, registrationCounts), an aggregate
 //     (reach) and a search cost the rows PostgreSQL estimates they read (Stats), at the rate
 //     of their kind of work (RowsPerPoint); a count under a parent (a campaign's events) is
 //     priced at the parent with the most rows, since which parent is not known before the
-//     query runs.
+//     query runs. A search's matches are counted before it runs (Estimate).
 //   - A mutation field costs Mutation more, for the transaction it writes.
 //
 // So `campaigns(first: 10) { nodes { name partners { organization { name } } } }` costs
-// 1 + 10 × (1 + 20 × (1 + 1)) = 411 while no campaign has more than 20 partners.
+// 1 + 10 × (1 + 8 × (1 + 1)) = 171 while the campaign with the most partners has 8.
 type CostModel struct {
 	DefaultPage int
 	// MaxPage is the largest page a connection serves; a larger first or last is refused
@@ -44,6 +46,10 @@ type CostModel struct {
 	// Stats returns PostgreSQL's current estimates; nil, or a nil result, prices every
 	// table it reads as unknownRows long and every list without a bound at DefaultPage.
 	Stats func() *Stats
+	// Coarse are the tables whose length is rounded up to a power of two, at least
+	// coarseRows, before it prices anything: those of members' data, whose exact length a
+	// price would otherwise let anyone watch change as young people register and join.
+	Coarse map[string]bool
 	// Estimate, when set, counts the rows that a Read naming an estimator reads for the
 	// field's arguments, by asking the database (a search's matches); false falls back to
 	// Stats.
@@ -51,14 +57,13 @@ type CostModel struct {
 }
 
 // DefaultCostModel is the model with the page bounds of internal/page, this API's Fields,
-// and the rates measured on the development machine (README, "Limits and protocol"): the
-// campaign list returns about 1,000 objects for 14 ms of the server's and PostgreSQL's CPU,
-// 14 µs an object; an index-only count reads 866,000 entries in 0.5 s, 0.6 µs an entry; the
-// reach aggregate takes about 3 µs a row; and a search scores a matching document in about
-// 15 µs.
+// and the rates measured on the development machine (README, "Limits and protocol"): the API
+// returns an object in 10–20 µs (the campaign list, about 1,000 objects, in 10 ms); an
+// index-only count reads an entry in 0.1–0.6 µs (866,000 in 0.5 s, BENCHMARKS.md); reach adds
+// up a row in 2–3 µs; and a search scores a matching document in 45–70 µs.
 func DefaultCostModel() CostModel {
 	return CostModel{DefaultPage: 20, MaxPage: 100, Mutation: 10,
-		RowsPerPoint: [works]float64{Counted: 20, Aggregated: 5, Ranked: 1.0 / 3}, Fields: Fields}
+		RowsPerPoint: [works]float64{Counted: 20, Aggregated: 5, Ranked: 1.0 / 3}, Fields: Fields, Coarse: MembersTables}
 }
 
 // CheckCost refuses an operation that costs more than max, and returns the cost.
@@ -196,6 +201,12 @@ func (c *coster) field(f *ast.Field, sc scope) int {
 	if f.ObjectDefinition != nil {
 		rule = c.model.Fields[f.ObjectDefinition.Name+"."+f.Name]
 	}
+	if len(f.SelectionSet) == 0 && len(rule.Reads) == 0 {
+		if f.Name == "totalCount" && sc.conn != nil {
+			return c.read(Read{Work: Counted}, nil, sc.conn)
+		}
+		return 0 // a leaf, most fields: no arguments to read
+	}
 	args := f.ArgumentMap(c.vars)
 	reads := 0
 	for _, rd := range rule.Reads {
@@ -259,7 +270,7 @@ func (c *coster) listSize(rule Field, args map[string]any) int {
 	if _, known := st.Rows[r.Table]; known {
 		// Without the column's distribution, the list is at most the whole table; a table
 		// that is not small is analyzed soon after it is written.
-		return ceil(st.rows(r.Table))
+		return ceil(c.rows(r.Table))
 	}
 	return c.model.DefaultPage
 }
@@ -307,7 +318,7 @@ func (c *coster) read(rd Read, args map[string]any, conn *connection) int {
 		return 0
 	}
 	if rd.For != nil && rd.Rows != nil && !estimated {
-		rows = min(c.stats().rows(rd.Rows.Table), rows*c.estimate(rd.For, args))
+		rows = min(c.rows(rd.Rows.Table), rows*c.estimate(rd.For, args))
 	}
 	if rd.AtMost != "" {
 		if n, ok := intValue(args[rd.AtMost]); ok {
@@ -344,8 +355,24 @@ func (c *coster) estimate(r *Rows, args map[string]any) float64 {
 			share = min(share, st.shareOf(r.Table, column, values))
 		}
 	}
-	return st.rows(r.Table) * share
+	return c.rows(r.Table) * share
 }
+
+// rows is the estimate of table's rows, coarse if the table is.
+func (c *coster) rows(table string) float64 {
+	n := c.stats().rows(table)
+	if c.model.Coarse[table] {
+		p := float64(coarseRows)
+		for p < n {
+			p *= 2
+		}
+		n = p
+	}
+	return n
+}
+
+// coarseRows is the least length of a Coarse table.
+const coarseRows = 64
 
 // argument returns the argument at path ("filter.country"), nil when it is not given.
 func argument(args map[string]any, path string) any {

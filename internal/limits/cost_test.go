@@ -178,3 +178,28 @@ func TestSaturatingArithmetic(t *testing.T) {
 		t.Errorf("ceil(1e300) = %d", got)
 	}
 }
+
+// TestMembersTablesPriceCoarsely checks that a count over members' data does not tell how
+// many rows the table holds to within a row, so that watching a price cannot time a young
+// person's registration: 1 and 64 memberships price alike, 65 as 128.
+func TestMembersTablesPriceCoarsely(t *testing.T) {
+	t.Parallel()
+	schema := gqlparser.MustLoadSchema(&ast.Source{Name: "cost.graphqls", Input: costSchema})
+	doc, errs := gqlparser.LoadQueryWithRules(schema, `{ campaigns { totalCount } }`, nil)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	price := func(rows float64) int {
+		m := costModel(&Stats{Rows: map[string]float64{"campaigns": rows}})
+		m.Coarse = map[string]bool{"campaigns": true}
+		return Cost(schema, doc.Operations[0], nil, m)
+	}
+	for _, tt := range []struct {
+		rows float64
+		want int
+	}{{0, 1 + 64/20 + 1}, {1, 1 + 64/20 + 1}, {64, 1 + 64/20 + 1}, {65, 1 + 128/20 + 1}, {1000, 1 + 1024/20 + 1}} {
+		if got := price(tt.rows); got != tt.want {
+			t.Errorf("%v rows: Cost = %d, want %d", tt.rows, got, tt.want)
+		}
+	}
+}

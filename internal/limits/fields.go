@@ -138,6 +138,10 @@ var Fields = map[string]Field{
 	"Translatable.translations":   translations,
 }
 
+// MembersTables are the tables of members' data, whose lengths price coarsely (CostModel).
+var MembersTables = map[string]bool{"registrations": true, "memberships": true, "members": true,
+	"member_shares": true, "guardian_consents": true}
+
 // EstimateSearch names the estimator of a search's matches.
 const EstimateSearch = "search"
 

@@ -26,8 +26,10 @@ type Column struct {
 	Rest float64
 }
 
-// rows is the estimate of table's rows; a table the statistics do not know is taken to be
-// unknownRows long, so that a price errs high rather than low.
+// rows is the estimate of table's rows; a table the statistics do not know (when they could
+// not be read) is taken to be unknownRows long: longer than most, short enough that a count
+// still fits the cost limit, so that a database that does not answer is told as such rather
+// than as a query too complex.
 func (s *Stats) rows(table string) float64 {
 	if s != nil {
 		if n, ok := s.Rows[table]; ok {
@@ -38,7 +40,7 @@ func (s *Stats) rows(table string) float64 {
 }
 
 // unknownRows is the length of a table without statistics.
-const unknownRows = 100_000
+const unknownRows = 10_000
 
 // share is the largest fraction of table's rows that rows hanging off one parent by column
 // may be: the share of the most common value, or the whole table without statistics.
