@@ -80,6 +80,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	documents := lru.New[*ast.QueryDocument](1000)
 	gql.SetQueryCache(documents)
 	protection := protect(gql, opt)
+	protection.shield.use(st)
 	// Int variables and literals in range, in words a partner reads (internal/scalar); after
 	// protect, whose persisted queries fill in the document this reads.
 	gql.Use(&scalar.Variables{Documents: documents})

@@ -1,10 +1,16 @@
 package api_test
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"campaigns/internal/api"
 	"campaigns/internal/apitest"
@@ -12,41 +18,104 @@ import (
 	"campaigns/internal/limits"
 )
 
-// TestAFloodOfBadKeysIsCutOff sends more refused API keys from one address than it may: past
-// the allowance the address gets 429 without a lookup, another address is unaffected, and
-// requests with a working key are never counted against their address.
-func TestAFloodOfBadKeysIsCutOff(t *testing.T) {
+// guessedKey returns a well-formed key that no one was issued.
+func guessedKey() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return "cpk_" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// TestRefusedKeysNeverLockOutAWorkingKey floods one address (a NAT that a partner shares with
+// an attacker) with refused keys: past the allowance its guesses are refused with 429, while
+// the partner's working keys from the same address are served on their own budget, a key
+// made after the flood began included, and a key revoked during it stops working. Requests
+// with working keys are never counted against their address, and another address is
+// unaffected. The window is a day long, so nothing refills while the test runs.
+func TestRefusedKeysNeverLockOutAWorkingKey(t *testing.T) {
 	t.Parallel()
 	st := dbtest.New(t)
 	good := apitest.Key(t, st, "org-a", "VIEWER")
-	h := api.New(st, api.Options{Limits: limits.Defaults()})
-	send := func(key, addr string) int {
+	soonRevoked := apitest.Key(t, st, "org-a", "EDITOR")
+	cfg := limits.Defaults()
+	cfg.Window = 24 * time.Hour
+	h := api.New(st, api.Options{Limits: cfg})
+	type answer struct {
+		status     int
+		retryAfter string
+		code       string
+		keyBudget  int
+	}
+	send := func(authorization, addr string) answer {
+		t.Helper()
 		r := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(`{"query":"{ __typename }"}`))
 		r.Header.Set("Content-Type", "application/json")
-		r.Header.Set("Authorization", "Bearer "+key)
+		r.Header.Set("Authorization", authorization)
 		r.RemoteAddr = addr
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		return w.Code
+		var body struct {
+			Errors     []apitest.Error
+			Extensions struct{ RateLimit struct{ Limit int } }
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatalf("not a JSON answer (status %d): %s", w.Code, w.Body)
+		}
+		a := answer{status: w.Code, retryAfter: w.Header().Get("Retry-After"), keyBudget: body.Extensions.RateLimit.Limit}
+		if len(body.Errors) > 0 {
+			a.code = body.Errors[0].Code()
+		}
+		return a
 	}
-	bad := "cpk_" + strings.Repeat("A", 43)
+	const nat, elsewhere, office = "203.0.113.9:5000", "192.0.2.44:6000", "198.51.100.7:4000"
+	works := func(key, why string) {
+		t.Helper()
+		if a := send("Bearer "+key, nat); a.status != http.StatusOK || a.keyBudget != cfg.KeyPoints {
+			t.Fatalf("%s from the flooded address: %+v, want 200 on the key's own budget of %d", why, a, cfg.KeyPoints)
+		}
+	}
+	refused := func(authorization, why string) {
+		t.Helper()
+		a := send(authorization, nat)
+		if s, err := strconv.Atoi(a.retryAfter); a.status != http.StatusTooManyRequests || a.code != limits.CodeRateLimited || err != nil || s < 1 {
+			t.Fatalf("%s past the allowance: %+v, want 429 %s with Retry-After", why, a, limits.CodeRateLimited)
+		}
+	}
+
+	// Working keys are not counted against their address: after many, the address still has
+	// its whole allowance of refused keys.
 	for i := range 2 * api.FailedKeysPerWindow {
-		if code := send(good, "198.51.100.7:4000"); code != http.StatusOK {
-			t.Fatalf("good key request %d: status %d", i, code)
+		if a := send("Bearer "+good, office); a.status != http.StatusOK {
+			t.Fatalf("working key request %d: %+v", i, a)
 		}
 	}
 	for i := range api.FailedKeysPerWindow {
-		if code := send(bad, "203.0.113.9:5000"); code != http.StatusUnauthorized {
-			t.Fatalf("bad key %d: status %d, want 401", i, code)
+		if a := send("Bearer "+guessedKey(), office); a.status != http.StatusUnauthorized {
+			t.Fatalf("refused key %d from an address of working keys: %+v, want 401", i, a)
 		}
 	}
-	if code := send(bad, "203.0.113.9:5000"); code != http.StatusTooManyRequests {
-		t.Errorf("bad key past the allowance: status %d, want 429", code)
+
+	for i := range api.FailedKeysPerWindow {
+		if a := send("Bearer "+guessedKey(), nat); a.status != http.StatusUnauthorized {
+			t.Fatalf("refused key %d: %+v, want 401", i, a)
+		}
 	}
-	if code := send(bad, "192.0.2.44:6000"); code != http.StatusUnauthorized {
-		t.Errorf("bad key from another address: status %d, want 401", code)
+	refused("Bearer "+guessedKey(), "a guessed key")
+	works(good, "a working key")
+	works(soonRevoked, "another working key")
+	refused("Bearer "+guessedKey(), "a guessed key after a working one")
+	works(apitest.Key(t, st, "org-b", "VIEWER"), "a key made after the flood began")
+	refused("Bearer not-a-key", "a malformed key")
+
+	if _, err := st.RevokeAPIKeyByPrefix(context.Background(), soonRevoked[:10]); err != nil {
+		t.Fatal(err)
 	}
-	if code := send(good, "198.51.100.7:4000"); code != http.StatusOK {
-		t.Errorf("good key after the flood from another address: status %d, want 200", code)
+	if a := send("Bearer "+soonRevoked, nat); a.status != http.StatusUnauthorized && a.status != http.StatusTooManyRequests {
+		t.Fatalf("a revoked key: %+v, want 401 or 429", a)
+	}
+	refused("Bearer "+soonRevoked, "a revoked key, once refused")
+	works(good, "the working key, still")
+
+	if a := send("Bearer "+guessedKey(), elsewhere); a.status != http.StatusUnauthorized {
+		t.Errorf("a guessed key from another address: %+v, want 401", a)
 	}
 }

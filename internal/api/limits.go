@@ -2,10 +2,13 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -19,6 +22,7 @@ import (
 	"campaigns/internal/metrics"
 	"campaigns/internal/page"
 	"campaigns/internal/reqid"
+	"campaigns/internal/store"
 )
 
 // The codes of the refusals this file makes beyond those of internal/limits.
@@ -44,6 +48,12 @@ type shield struct {
 	keys, anonymous *limits.Budgets
 	// failedKeys counts refused API keys per client address; nil when anonymous limits are off.
 	failedKeys *limits.Budgets
+	// stats are the planner's statistics that price counts, aggregates and searches.
+	stats *statsCache
+	// search counts the documents a search matches, up to limit and one more; nil when off.
+	search func(ctx context.Context, text string, types []string, country string, limit int) (int, error)
+	// ring holds the live keys, for the key guard (keyguard.go).
+	ring *keyring
 	// checked remembers documents that passed CheckDocument, as gqlgen's query cache
 	// remembers parsed ones, so a repeated query is not lexed and parsed twice.
 	checked graphql.Cache[struct{}]
@@ -53,7 +63,6 @@ type shield struct {
 func newShield(cfg limits.Config, introspection bool) *shield {
 	s := &shield{
 		cfg:           cfg.WithDefaults(),
-		model:         limits.CostModel{DefaultPage: page.DefaultSize, MaxPage: page.MaxSize, DefaultList: 10, Mutation: 10},
 		introspection: introspection,
 		checked:       lru.New[struct{}](1000),
 		now:           time.Now,
@@ -65,7 +74,141 @@ func newShield(cfg limits.Config, introspection bool) *shield {
 		s.anonymous = limits.NewBudgets(s.cfg.AnonymousPoints, s.cfg.Window)
 		s.failedKeys = limits.NewBudgets(FailedKeysPerWindow, s.cfg.Window)
 	}
+	s.ring = &keyring{every: KeyringReload, now: s.now}
+	s.stats = &statsCache{}
+	s.model = limits.DefaultCostModel()
+	s.model.DefaultPage, s.model.MaxPage = page.DefaultSize, page.MaxSize
+	s.model.Stats = s.stats.get
 	return s
+}
+
+// use gives the shield what it reads from the database: the live keys, for the key guard,
+// and the planner's statistics, for pricing.
+func (s *shield) use(st *store.Store) {
+	if st == nil { // a test of the schema alone
+		return
+	}
+	s.ring.load = st.LiveKeys
+	s.search = func(ctx context.Context, text string, types []string, country string, limit int) (int, error) {
+		q := store.SearchQuery{Text: text, Types: types, Viewer: auth.FromContext(ctx).OrgID}
+		if country != "" {
+			c, err := st.FindCountry(ctx, country)
+			if errors.Is(err, store.ErrNotFound) {
+				return 0, nil // the search refuses it itself
+			}
+			if err != nil {
+				return 0, err
+			}
+			q.CountryCode = c.Code
+		}
+		return st.SearchMatches(ctx, q, limit)
+	}
+	tables, columns := limits.Wanted(s.model.Fields)
+	s.stats.load = func(ctx context.Context) (*limits.Stats, error) {
+		ts, err := st.TableStats(ctx, tables, columns)
+		if err != nil {
+			return nil, err
+		}
+		out := &limits.Stats{Rows: ts.Rows, Columns: map[string]limits.Column{}}
+		for name, c := range ts.Columns {
+			table, _, _ := strings.Cut(name, ".")
+			out.Columns[name] = limits.NewColumn(ts.Rows[table], c.NullFrac, c.Distinct, c.Values, c.Freqs)
+		}
+		return out, nil
+	}
+}
+
+// estimator returns the cost model's estimator for one operation: it counts the documents
+// each search of the operation matches, up to as many as the cost limit leaves room for
+// across all of them, so that pricing an operation of many searches reads no more.
+func (s *shield) estimator(ctx context.Context) func(string, map[string]any) (float64, bool) {
+	room := int(float64(s.cfg.MaxCost) * s.model.RowsPerPoint[limits.Ranked])
+	return func(name string, args map[string]any) (float64, bool) {
+		if name != limits.EstimateSearch {
+			return 0, false
+		}
+		if room <= 0 {
+			return float64(s.cfg.MaxCost)*s.model.RowsPerPoint[limits.Ranked] + 1, true
+		}
+		text, _ := args["query"].(string)
+		country, _ := args["country"].(string)
+		var types []string
+		if ts, ok := args["types"].([]any); ok {
+			for _, t := range ts {
+				if t, ok := t.(string); ok {
+					types = append(types, t)
+				}
+			}
+		}
+		n, err := s.search(ctx, text, types, country, room)
+		if err != nil {
+			return 0, false
+		}
+		room -= n
+		return float64(n), true
+	}
+}
+
+// StatsMaxAge is how old the statistics that price queries may grow before they are read
+// again, in the background; the planner's own are as old as the last ANALYZE.
+const StatsMaxAge = time.Minute
+
+// statsCache holds the statistics that price queries. The first operation that needs them
+// reads them; later ones use what is held while a read in the background renews it.
+type statsCache struct {
+	// load reads the statistics; nil prices without them.
+	load func(context.Context) (*limits.Stats, error)
+
+	mu         sync.Mutex
+	current    *limits.Stats
+	at         time.Time // when current was read
+	failedAt   time.Time // when the last read failed, while none has worked since
+	refreshing bool
+}
+
+// statsRetry is how long pricing goes without statistics after a read failed.
+const statsRetry = 5 * time.Second
+
+// get returns the statistics, reading them if none are held, and starting a read in the
+// background if they are StatsMaxAge old. Without any (the database did not answer), it
+// returns nil, which prices every table as a fixed, moderate length (limits.Stats), and tries
+// again statsRetry later.
+func (c *statsCache) get() *limits.Stats {
+	if c.load == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.current == nil && time.Since(c.failedAt) >= statsRetry:
+		st, err := c.read()
+		if err != nil {
+			c.failedAt = time.Now()
+			return nil
+		}
+		c.current, c.at = st, time.Now()
+	case c.current != nil && time.Since(c.at) >= StatsMaxAge && !c.refreshing:
+		c.refreshing = true
+		go func() {
+			st, err := c.read()
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if err == nil {
+				c.current = st
+			}
+			// A failed read keeps the statistics held, a minute older.
+			c.at, c.refreshing = time.Now(), false
+		}()
+	}
+	return c.current
+}
+
+// read reads the statistics outside any request: they serve every request, and a request's
+// context would count the statements as its own.
+func (c *statsCache) read() (*limits.Stats, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return c.load(ctx)
 }
 
 var _ interface {
@@ -115,7 +258,11 @@ func (s *shield) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 	if !s.introspection && usesIntrospection(op) {
 		return coded(CodeIntrospectionDisabled, "introspection is turned off on this server")
 	}
-	cost, err := limits.CheckCost(s.schema, op, opCtx.Variables, s.model, s.cfg.MaxCost)
+	model := s.model
+	if s.search != nil {
+		model.Estimate = s.estimator(ctx)
+	}
+	cost, err := limits.CheckCost(s.schema, op, opCtx.Variables, model, s.cfg.MaxCost)
 	ex.cost = &cost
 	if err != nil {
 		return err

@@ -331,7 +331,11 @@ func TestInjectionInEveryStringArgument(t *testing.T) {
 // TestCostIsReported checks the cost every answer carries against the cost model's sums.
 func TestCostIsReported(t *testing.T) {
 	t.Parallel()
-	h := api.New(dbtest.Seeded(t), api.Options{Introspection: true, Limits: limits.Config{MaxCost: 900}})
+	st, url := seededWorld(t)
+	h := api.New(st, api.Options{Introspection: true, Limits: limits.Config{MaxCost: 900}})
+	// The seed's tables are never analyzed: a list without a page size is priced at its
+	// whole table, which the statistics count.
+	partners := countRows(t, url, "campaign_partners", "true")
 	introspection, err := os.ReadFile("../limits/testdata/introspection.graphql")
 	if err != nil {
 		t.Fatal(err)
@@ -346,7 +350,7 @@ func TestCostIsReported(t *testing.T) {
 		{"one page of names", `{ campaigns(first: 10) { nodes { name } } }`, 11, ""},
 		{"default page", `{ campaigns { nodes { name } } }`, 21, ""},
 		{"nested connection", `{ campaigns(first: 5) { nodes { events(first: 4) { edges { node { title } } } } } }`, 1 + 5*(1+1+4*2), ""},
-		{"lists of partners", `{ campaigns(first: 2) { nodes { partners { organization { name } } } } }`, 1 + 2*(1+10*2), ""},
+		{"lists of partners", `{ campaigns(first: 2) { nodes { partners { organization { name } } } } }`, 1 + 2*(1+partners*2), ""},
 		{"GraphiQL's introspection query", string(introspection), 0, ""},
 		{"over the configured limit", `{ campaigns(first: 100) { nodes { events(first: 8) { nodes { title } } } } }`, 1 + 100*(1+1+8), limits.CodeQueryTooComplex},
 		{"a parse error has no cost", `{`, -1, "GRAPHQL_PARSE_FAILED"},

@@ -28,7 +28,7 @@ func BenchmarkCost(b *testing.B) {
 	if errs != nil {
 		b.Fatal(errs)
 	}
-	m := DefaultCostModel()
+	m := costModel(costStats)
 	b.ReportAllocs()
 	for b.Loop() {
 		Cost(schema, doc.Operations[0], nil, m)

@@ -34,6 +34,32 @@ func (s *Store) Caller(ctx context.Context, hash []byte) (auth.Caller, error) {
 	return auth.Caller{KeyID: k.ID, OrgID: k.OrganizationID, Role: k.Role, Prefix: k.Prefix}, nil
 }
 
+// LiveKey is what the key guard keeps of a key that is not revoked: the prefix it is shown
+// by and the hash of its secret.
+type LiveKey struct {
+	Prefix string
+	Hash   []byte
+}
+
+// LiveKeys returns every key that is not revoked, for the key guard's copy of them
+// (internal/api/keyguard.go): with it, an address that has sent too many refused keys has
+// each further key checked in memory rather than by a statement per guess.
+func (s *Store) LiveKeys(ctx context.Context) ([]LiveKey, error) {
+	var keys []LiveKey
+	err := queryRows(ctx, s.db, `SELECT prefix, key_hash FROM api_keys WHERE revoked_at IS NULL`, nil, func(r rowScanner) error {
+		var k LiveKey
+		if err := r.Scan(&k.Prefix, &k.Hash); err != nil {
+			return err
+		}
+		keys = append(keys, k)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("live api keys: %w", translate(err))
+	}
+	return keys, nil
+}
+
 // NewAPIKey is a key as created: the record, and its secret, which is shown once.
 type NewAPIKey struct {
 	Key    *models.APIKey

@@ -171,25 +171,13 @@ func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (pa
 	if len(a.patterns) == 0 {
 		return page.Page[*SearchHit]{}, nil
 	}
-	var match, scores []string
-	var matchArgs, scoreArgs []any
+	var scores []string
+	var scoreArgs []any
 	for _, p := range a.patterns {
-		match = append(match, "d.body LIKE ?")
-		matchArgs = append(matchArgs, likePattern(p))
 		scores = append(scores, "word_similarity(?, d.names) * 2 + word_similarity(?, d.body) + (d.body LIKE ?)::int")
 		scoreArgs = append(scoreArgs, p, p, likePattern(p))
 	}
-	if a.tsquery != "" {
-		match = append(match, "d.tsv @@ to_tsquery('simple', ?)")
-		matchArgs = append(matchArgs, a.tsquery)
-	}
-	conds := []cond{{sql: strings.Join(match, " OR "), args: matchArgs}, searchVisible(q.Viewer)}
-	if len(q.Types) > 0 {
-		conds = append(conds, cond{"d.entity_type = ANY(?::text[])", []any{models.StringList(q.Types)}})
-	}
-	if q.CountryCode != "" {
-		conds = append(conds, cond{"d.country_codes @> ARRAY[?::text]", []any{q.CountryCode}})
-	}
+	conds := searchConds(a, q)
 	w, wargs := where(conds)
 	rank := "0"
 	var rankArgs []any
@@ -255,6 +243,29 @@ func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (pa
 			Key: r.Kind + ":" + strconv.FormatInt(r.ID, 10)}.Encode())
 	}
 	return p, nil
+}
+
+// searchConds are the conditions on the documents that a search ranks: those that match
+// the text, that the viewer may see, of the kinds and the country asked for.
+func searchConds(a analysis, q SearchQuery) []cond {
+	var match []string
+	var matchArgs []any
+	for _, p := range a.patterns {
+		match = append(match, "d.body LIKE ?")
+		matchArgs = append(matchArgs, likePattern(p))
+	}
+	if a.tsquery != "" {
+		match = append(match, "d.tsv @@ to_tsquery('simple', ?)")
+		matchArgs = append(matchArgs, a.tsquery)
+	}
+	conds := []cond{{sql: strings.Join(match, " OR "), args: matchArgs}, searchVisible(q.Viewer)}
+	if len(q.Types) > 0 {
+		conds = append(conds, cond{"d.entity_type = ANY(?::text[])", []any{models.StringList(q.Types)}})
+	}
+	if q.CountryCode != "" {
+		conds = append(conds, cond{"d.country_codes @> ARRAY[?::text]", []any{q.CountryCode}})
+	}
+	return conds
 }
 
 // snippet cuts text to about snippetRunes characters around the match at pos (1-based,
