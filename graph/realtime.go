@@ -1,7 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -58,7 +61,8 @@ type feed[T any] struct {
 	// one that names a record that does not exist: with store.ErrNotFound.
 	check func(context.Context) error
 	// read returns the item of message m with the entity as the subscriber may read it
-	// now, or nil when it may not read it.
+	// now, nil when it may not read it, or errNothingNew when it may but nothing it sees
+	// of the entity changed.
 	read func(context.Context, realtime.Message) (*T, error)
 	// gone returns the tombstone that tells the subscriber that entity id left its sight:
 	// op is DELETED or HIDDEN, and nothing else about the entity is said.
@@ -147,6 +151,9 @@ func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map
 	}
 	if !m.Gone {
 		item, err := buildRetrying(ctx, r, m, fd.read)
+		if errors.Is(err, errNothingNew) {
+			return nil, nil // still readable, and nothing the subscriber sees changed
+		}
 		if item != nil && id != 0 {
 			delivered[id] = struct{}{}
 		}
@@ -176,7 +183,7 @@ func buildRetrying[T any](ctx context.Context, r *Resolver, m realtime.Message, 
 	pause := 100 * time.Millisecond
 	for try := 1; ; try++ {
 		item, err := build(loader.With(ctx, loader.New(r.Store)), m)
-		if err == nil || try == 4 || ctx.Err() != nil {
+		if err == nil || errors.Is(err, errNothingNew) || try == 4 || ctx.Err() != nil {
 			return item, err
 		}
 		select {
@@ -271,19 +278,28 @@ func (r *Resolver) eventRegistrationCounts(ctx context.Context, event string) (<
 	if err != nil {
 		return nil, err
 	}
+	var shown shownFigures
+	figures := func(ctx context.Context, e *models.Event) (any, error) { return registrationCounts(ctx, e) }
 	return subscribe(ctx, r, feed[model.EventCountsChange]{
 		// The event's own changes come only to say that it left the subscriber's sight.
 		filter: realtime.Filter{Types: []string{changeEventRegistrations}, GoneTypes: []string{relay.TypeEvent}, ID: id, Shown: []int64{id}},
 		id:     id,
 		check: func(ctx context.Context) error {
-			if _, err := readableEvent(ctx, id); err != nil {
+			e, err := readableEvent(ctx, id)
+			if err != nil {
 				return fmt.Errorf("eventRegistrationCounts: %w", err)
+			}
+			if err := shown.changed(figures(ctx, e)); !errors.Is(err, errNothingNew) {
+				return err
 			}
 			return nil
 		},
 		read: func(ctx context.Context, m realtime.Message) (*model.EventCountsChange, error) {
 			e, err := missingIsNil(visibleEvent(ctx)(loader.For(ctx).Event(ctx, id)))
 			if e == nil || err != nil {
+				return nil, err
+			}
+			if err := shown.changed(figures(ctx, e)); err != nil && !m.Resync {
 				return nil, err
 			}
 			return &model.EventCountsChange{Event: e, Resync: m.Resync}, nil
@@ -330,12 +346,18 @@ func (r *Resolver) networkMembershipCount(ctx context.Context, network string) (
 	if err != nil {
 		return nil, err
 	}
+	var shown shownFigures
+	figures := func(ctx context.Context, n *models.YouthNetwork) (any, error) { return networkMemberCount(ctx, n) }
 	return subscribe(ctx, r, feed[model.NetworkCountChange]{
 		filter: realtime.Filter{Types: []string{changeNetworkMemberships}, GoneTypes: []string{relay.TypeYouthNetwork}, ID: id, Shown: []int64{id}},
 		id:     id,
 		check: func(ctx context.Context) error {
-			if _, err := loader.For(ctx).Network(ctx, id); err != nil {
+			n, err := loader.For(ctx).Network(ctx, id)
+			if err != nil {
 				return fmt.Errorf("networkMembershipCount: %w", err)
+			}
+			if err := shown.changed(figures(ctx, n)); !errors.Is(err, errNothingNew) {
+				return err
 			}
 			return nil
 		},
@@ -344,12 +366,45 @@ func (r *Resolver) networkMembershipCount(ctx context.Context, network string) (
 			if n == nil || err != nil {
 				return nil, err
 			}
+			if err := shown.changed(figures(ctx, n)); err != nil && !m.Resync {
+				return nil, err
+			}
 			return &model.NetworkCountChange{Network: n, Resync: m.Resync}, nil
 		},
 		gone: func(_ int64, _ string, resync bool) *model.NetworkCountChange {
 			return &model.NetworkCountChange{Resync: resync}
 		},
 	})
+}
+
+// shownFigures is what a subscription to counts last showed: the counts as its subscriber
+// may see them (rounded, for anyone but their owner). An item goes out only when those
+// change, so that the number and timing of deliveries do not count the registrations or
+// memberships that a rounded figure hides. A subscription's items are built one at a time,
+// so it needs no lock.
+type shownFigures struct {
+	last []byte
+}
+
+// errNothingNew is a feed's read saying that the entity is still readable but nothing its
+// subscriber sees of it changed: no item, and no tombstone either.
+var errNothingNew = errors.New("nothing new for the subscriber")
+
+// changed records the figures v (with the error of computing them), and answers
+// errNothingNew when they equal those last recorded.
+func (s *shownFigures) changed(v any, err error) error {
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	if bytes.Equal(b, s.last) {
+		return errNothingNew
+	}
+	s.last = b
+	return nil
 }
 
 // changes answers the delta sync: the changes after the token that concern the caller

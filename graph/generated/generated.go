@@ -7278,7 +7278,7 @@ type EventChange {
 
 "An event's registration counts changed."
 type EventCountsChange {
-  "The event as it is now: select ` + "`" + `registrationCounts` + "`" + `, suppressed under 5 as in queries."
+  "The event as it is now: select ` + "`" + `registrationCounts` + "`" + `, rounded as in queries. An item comes only when the counts as the subscriber sees them change."
   event: Event
   "True when the server may have missed changes for a while; ` + "`" + `event` + "`" + ` then holds the current state."
   resync: Boolean!
@@ -7296,7 +7296,7 @@ type CampaignChange {
 
 "A youth network's membership count changed."
 type NetworkCountChange {
-  "The network as it is now: select ` + "`" + `memberCount` + "`" + `, suppressed under 5 as in queries."
+  "The network as it is now: select ` + "`" + `memberCount` + "`" + `, rounded as in queries. An item comes only when the count as the subscriber sees it changes."
   network: YouthNetwork
   "True when the server may have missed changes for a while; ` + "`" + `network` + "`" + ` then holds the current state."
   resync: Boolean!

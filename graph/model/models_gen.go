@@ -401,7 +401,7 @@ type EventChange struct {
 
 // An event's registration counts changed.
 type EventCountsChange struct {
-	// The event as it is now: select `registrationCounts`, suppressed under 5 as in queries.
+	// The event as it is now: select `registrationCounts`, rounded as in queries. An item comes only when the counts as the subscriber sees them change.
 	Event *models.Event `json:"event,omitempty"`
 	// True when the server may have missed changes for a while; `event` then holds the current state.
 	Resync bool `json:"resync"`
@@ -591,7 +591,7 @@ type Mutation struct {
 
 // A youth network's membership count changed.
 type NetworkCountChange struct {
-	// The network as it is now: select `memberCount`, suppressed under 5 as in queries.
+	// The network as it is now: select `memberCount`, rounded as in queries. An item comes only when the count as the subscriber sees it changes.
 	Network *models.YouthNetwork `json:"network,omitempty"`
 	// True when the server may have missed changes for a while; `network` then holds the current state.
 	Resync bool `json:"resync"`

@@ -410,3 +410,38 @@ func mustKey(t *testing.T, id string) int64 {
 	}
 	return k
 }
+
+// TestSyncDoesNotCountRegistrations registers members for a public event between two syncs.
+// The organizer, who sees the counts exactly, is told the event changed; anonymous callers
+// and other organizations, who see them rounded, are told nothing, since an item for each
+// registration would count what the rounding hides.
+func TestSyncDoesNotCountRegistrations(t *testing.T) {
+	t.Parallel()
+	w := newMemberWorld(t, memberEventOptions{capacity: ptr(int32(10))})
+	tokens := map[string]string{}
+	callers := [][2]string{{"anonymous", ""}, {"other", "ADMIN"}, {"organizer", "VIEWER"}}
+	for _, c := range callers {
+		var s struct{ Changes struct{ Token string } }
+		w.as(c[0], c[1]).Query(t, `{ changes(first: 500) { token } }`, nil).MustData(t, &s)
+		tokens[c[0]] = s.Changes.Token
+	}
+	for _, name := range []string{"Aung", "Bo", "Chit"} {
+		w.register(t, w.newMember(t, name, "AGE_18_24", nil))
+	}
+	for _, c := range callers {
+		var s struct {
+			Changes struct{ Changes []struct{ Type, ID string } }
+		}
+		w.as(c[0], c[1]).Query(t, `query($since: String) { changes(since: $since, first: 500) { changes { type id } } }`,
+			map[string]any{"since": tokens[c[0]]}).MustData(t, &s)
+		var told int
+		for _, ch := range s.Changes.Changes {
+			if ch.ID == w.event {
+				told++
+			}
+		}
+		if want := map[string]bool{"organizer": true}[c[0]]; (told > 0) != want {
+			t.Errorf("%s: the event is in the sync %d times after 3 registrations, want it there: %v", c[0], told, want)
+		}
+	}
+}

@@ -76,6 +76,56 @@ func TestCountsAreSuppressedForSubscribersAsInQueries(t *testing.T) {
 	}
 }
 
+// TestCountDeliveriesFollowTheFiguresShown registers six members one at a time. The
+// organizer, who sees the counts exactly, hears of each; an anonymous subscriber, who sees
+// them rounded, hears only when what it sees changes (0, then "fewer than 5", then 5), so
+// that counting its deliveries counts no registration the rounding hides.
+func TestCountDeliveriesFollowTheFiguresShown(t *testing.T) {
+	w := newWorld(t)
+	in := startInstance(t, w.st, realtime.Options{})
+	doc := `subscription($event: ID!) { eventRegistrationCounts(event: $event) { event { registrationCounts { confirmed { value suppressed } } } } }`
+	vars := map[string]any{"event": w.events[0].GlobalID()}
+	anon := sse(t, in.srv.URL, "", doc, vars)
+	organizer := sse(t, in.srv.URL, w.key, doc, vars)
+	in.awaitSubscribers(t, 2)
+	type counts struct {
+		EventRegistrationCounts struct {
+			Event struct {
+				RegistrationCounts struct {
+					Confirmed struct {
+						Value      *int
+						Suppressed bool
+					}
+				}
+			}
+		}
+	}
+	confirmed := func(r gqlResult) (int, bool) {
+		c := decode[counts](t, r).EventRegistrationCounts.Event.RegistrationCounts.Confirmed
+		if c.Value == nil {
+			return -1, c.Suppressed
+		}
+		return *c.Value, c.Suppressed
+	}
+	for i := 1; i <= 6; i++ {
+		w.exec(t, true,
+			fmt.Sprintf(`INSERT INTO members (display_name, age_band, organization_id) VALUES ('M%d', 'AGE_18_24', %d)`, i, w.org.ID),
+			fmt.Sprintf(`INSERT INTO registrations (event_id, member_id, status) SELECT %d, max(id), 'CONFIRMED' FROM members`, w.events[0].ID))
+		r, _ := organizer.next(t)
+		if v, _ := confirmed(r); v != i {
+			t.Fatalf("the organizer's item %d shows %d confirmed: %+v", i, v, r)
+		}
+	}
+	r, _ := anon.next(t)
+	if v, suppressed := confirmed(r); v != -1 || !suppressed {
+		t.Errorf("the anonymous subscriber's first item shows %d (suppressed %v), want fewer than 5", v, suppressed)
+	}
+	r, _ = anon.next(t)
+	if v, _ := confirmed(r); v != 5 {
+		t.Errorf("the anonymous subscriber's second item shows %d, want 5: it heard of a registration that changed nothing it sees: %+v", v, r)
+	}
+}
+
 // TestSyncOfMembers: members are in the sync only for those who may see them (here the
 // organizer of the member's event), and an erased member comes back as a tombstone with no
 // personal data.

@@ -115,11 +115,12 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 				WHERE (c.xid, c.seq) > (?::text::xid8, ?) AND c.xid < b.bound
 				ORDER BY c.xid, c.seq
 				LIMIT ?) c
-			WHERE c.audience_all OR c.audience @> ARRAY[?]::bigint[]
-			   OR ` + held + `
+			WHERE (c.entity_type NOT IN ('EventRegistrations', 'NetworkMemberships') OR ` + ownCounts + `)
+			  AND (c.audience_all OR c.audience @> ARRAY[?]::bigint[]
+			   OR ` + held + `)
 			ORDER BY c.xid, c.seq
 			LIMIT ?) c ON true`
-	args := append(append([]any{}, heldArgs...), x, q.After.Seq, budget, q.Reader)
+	args := append(append([]any{}, heldArgs...), x, q.After.Seq, budget, q.Reader, q.Reader, q.Reader)
 	args = append(append(args, heldArgs...), q.Limit+1)
 	var page SyncPage
 	err := queryRows(ctx, s.db, query, args, func(row rowScanner) error {
@@ -159,6 +160,17 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 	}
 	return page, nil
 }
+
+// ownCounts holds for a change of an event's registrations or a network's memberships (c)
+// that the reader (two ? arguments) sees the counts exactly: the event's organizer, the
+// network's coordinators. Everyone else sees them rounded, and a sync item for each
+// registration would count what the rounding hides, so those changes are not theirs: their
+// sync brings an event or network again when the record itself changes, and they read its
+// counts afresh when they show them.
+const ownCounts = `(c.entity_type = 'EventRegistrations' AND EXISTS (SELECT 1 FROM events xe
+		WHERE xe.id = c.entity_id AND xe.organizer_id = ?)
+	OR c.entity_type = 'NetworkMemberships' AND EXISTS (SELECT 1 FROM network_coordinators xn
+		WHERE xn.network_id = c.entity_id AND xn.organization_id = ?))`
 
 // budgetEnd returns the position of the budget-th change after pos below bound, and
 // whether there is one.
