@@ -49,37 +49,66 @@ func (s *shield) guardKeys(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		addr := limits.ClientKey(limits.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies))
-		arrived := s.now()
-		if d := s.failedKeys.Charge(addr, 0, arrived); d.Remaining < 1 {
-			live, err := s.ring.holds(r.Context(), bearer(header), arrived)
-			if err != nil {
-				writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []map[string]any{{
-					"message":    "cannot check the API key now; try again shortly",
-					"extensions": map[string]any{"code": "SERVICE_UNAVAILABLE", "requestId": reqid.From(r.Context())},
-				}}})
-				return
-			}
-			if !live {
-				d = s.failedKeys.Charge(addr, 1, s.now())
-				metrics.RateLimited.WithLabelValues("refused_keys").Inc()
-				w.Header().Set("Retry-After", retryAfter(d))
-				writeJSON(w, http.StatusTooManyRequests, map[string]any{"errors": []map[string]any{{
-					"message": fmt.Sprintf("too many refused API keys from this address, and this one is not a working key; "+
-						"retry after %s seconds", retryAfter(d)),
-					"extensions": map[string]any{"code": limits.CodeRateLimited, "requestId": reqid.From(r.Context())},
-				}}})
-				return
-			}
+		addr := s.keyAddress(r)
+		allowed, d, err := s.keyAllowed(r.Context(), addr, bearer(header))
+		switch {
+		case err != nil:
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []map[string]any{{
+				"message":    "cannot check the API key now; try again shortly",
+				"extensions": map[string]any{"code": "SERVICE_UNAVAILABLE", "requestId": reqid.From(r.Context())},
+			}}})
+			return
+		case !allowed:
+			w.Header().Set("Retry-After", retryAfter(d))
+			writeJSON(w, http.StatusTooManyRequests, map[string]any{"errors": []map[string]any{{
+				"message": fmt.Sprintf("too many refused API keys from this address, and this one is not a working key; "+
+					"retry after %s seconds", retryAfter(d)),
+				"extensions": map[string]any{"code": limits.CodeRateLimited, "requestId": reqid.From(r.Context())},
+			}}})
+			return
 		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
 		if sw.status == http.StatusUnauthorized {
-			s.failedKeys.Charge(addr, 1, s.now())
-			// A key the keyring holds but the lookup refused was revoked since the last read.
-			s.ring.forget(bearer(header))
+			s.keyRefused(addr, bearer(header))
 		}
 	})
+}
+
+// keyAddress is the client address that refused keys are charged to.
+func (s *shield) keyAddress(r *http.Request) string {
+	return limits.ClientKey(limits.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies))
+}
+
+// keyAllowed reports whether a key from addr may go on to the usual lookup: always while the
+// address has allowance left, and past it only if the keyring holds the key. A refusal is
+// charged to the address, and d says when it has allowance again.
+func (s *shield) keyAllowed(ctx context.Context, addr, secret string) (bool, limits.Decision, error) {
+	if s.failedKeys == nil {
+		return true, limits.Decision{}, nil
+	}
+	arrived := s.now()
+	d := s.failedKeys.Charge(addr, 0, arrived)
+	if d.Remaining >= 1 {
+		return true, d, nil
+	}
+	live, err := s.ring.holds(ctx, secret, arrived)
+	if err != nil || live {
+		return live, d, err
+	}
+	d = s.failedKeys.Charge(addr, 1, s.now())
+	metrics.RateLimited.WithLabelValues("refused_keys").Inc()
+	return false, d, nil
+}
+
+// keyRefused charges a key the lookup refused to addr. A key the keyring holds but the
+// lookup refused was revoked since the last read, so the keyring forgets it.
+func (s *shield) keyRefused(addr, secret string) {
+	if s.failedKeys == nil {
+		return
+	}
+	s.failedKeys.Charge(addr, 1, s.now())
+	s.ring.forget(secret)
 }
 
 // bearer returns the secret of `Bearer <secret>`, or "" when header is not of that form.

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"campaigns/internal/api"
 	"campaigns/internal/apitest"
 	"campaigns/internal/dbtest"
@@ -117,5 +119,54 @@ func TestRefusedKeysNeverLockOutAWorkingKey(t *testing.T) {
 
 	if a := send("Bearer "+guessedKey(), elsewhere); a.status != http.StatusUnauthorized {
 		t.Errorf("a guessed key from another address: %+v, want 401", a)
+	}
+}
+
+// TestInitPayloadKeysAreGuarded sends guessed keys in websockets' init payloads, where
+// browsers put them: they are charged to the address like keys in headers, and past the
+// allowance a guess is closed with 4429 without a lookup, while a working key still connects.
+func TestInitPayloadKeysAreGuarded(t *testing.T) {
+	t.Parallel()
+	st := dbtest.New(t)
+	good := apitest.Key(t, st, "org-a", "VIEWER")
+	cfg := limits.Defaults()
+	cfg.Window = 24 * time.Hour
+	srv := httptest.NewServer(api.New(st, api.Options{Limits: cfg}))
+	t.Cleanup(srv.Close)
+	// connect opens a graphql-transport-ws connection with key in its init payload and returns
+	// the close code it gets, or 0 when the server acknowledges the connection.
+	connect := func(key string) websocket.StatusCode {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/query",
+			&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		init, _ := json.Marshal(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + key}})
+		if err := c.Write(ctx, websocket.MessageText, init); err != nil {
+			t.Fatal(err)
+		}
+		_, msg, err := c.Read(ctx)
+		if err != nil {
+			return websocket.CloseStatus(err)
+		}
+		if !strings.Contains(string(msg), "connection_ack") {
+			t.Fatalf("answered %s", msg)
+		}
+		return 0
+	}
+	for i := range api.FailedKeysPerWindow {
+		if code := connect(guessedKey()); code != 4403 {
+			t.Fatalf("guess %d closed with %d, want 4403", i+1, code)
+		}
+	}
+	if code := connect(guessedKey()); code != 4429 {
+		t.Errorf("a guess past the allowance closed with %d, want 4429", code)
+	}
+	if code := connect(good); code != 0 {
+		t.Errorf("a working key from the same address closed with %d, want it to connect", code)
 	}
 }

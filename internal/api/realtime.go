@@ -173,27 +173,65 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 
 // initFunc authenticates a websocket from its init payload's Authorization, when the
 // client sends one (browsers cannot set headers on a websocket); otherwise the caller is
-// the one of the upgrade request's header, or anonymous.
+// the one of the upgrade request's header, or anonymous. A key in the payload is held to the
+// key guard like one in a header (initGuard): refused keys are charged to the address, and
+// past its allowance only a working key is looked up.
 func initFunc(st *store.Store) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		header := p.Authorization()
 		if header == "" {
 			return ctx, nil, nil
 		}
+		g, _ := ctx.Value(initGuardKey{}).(initGuard)
 		scheme, secret, ok := strings.Cut(header, " ")
 		secret = strings.TrimSpace(secret)
-		refused := transport.WithWebsocketCloseCode(ctx, 4403)
+		refused := transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), "Forbidden")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || !auth.WellFormed(secret) {
-			return transport.AppendCloseReason(refused, "Forbidden"), nil,
-				errors.New("UNAUTHENTICATED: the init payload's Authorization must be `Bearer <API key>`, with a key this API issued")
+			g.refused(secret)
+			return refused, nil, errors.New("UNAUTHENTICATED: the init payload's Authorization must be `Bearer <API key>`, with a key this API issued")
+		}
+		if err := g.admit(ctx, secret); err != nil {
+			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4429), "Too many requests"), nil, err
 		}
 		c, err := st.Caller(ctx, auth.Hash(secret))
 		if err != nil {
-			return transport.AppendCloseReason(refused, "Forbidden"), nil,
-				errors.New("UNAUTHENTICATED: the API key is unknown or revoked")
+			g.refused(secret)
+			return refused, nil, errors.New("UNAUTHENTICATED: the API key is unknown or revoked")
 		}
 		ctx = auth.With(ctx, c)
 		return realtime.WithClient(ctx, "key:"+strconv.FormatInt(c.KeyID, 10)), nil, nil
+	}
+}
+
+// initGuard carries the key guard (shield.keyAllowed) and the client's address to a
+// websocket's init payload, which guardKeys, reading headers, never sees. The zero initGuard
+// (no guard) admits every key.
+type initGuard struct {
+	s    *shield
+	addr string
+}
+
+type initGuardKey struct{}
+
+// admit refuses a key from an address past its allowance that is not a working key.
+func (g initGuard) admit(ctx context.Context, secret string) error {
+	if g.s == nil {
+		return nil
+	}
+	allowed, _, err := g.s.keyAllowed(ctx, g.addr, secret)
+	switch {
+	case err != nil:
+		return errors.New("SERVICE_UNAVAILABLE: cannot check the API key now; try again shortly")
+	case !allowed:
+		return errors.New("RATE_LIMITED: too many refused API keys from this address, and this one is not a working key; try again later")
+	}
+	return nil
+}
+
+// refused charges a refused key to the address.
+func (g initGuard) refused(secret string) {
+	if g.s != nil {
+		g.s.keyRefused(g.addr, secret)
 	}
 }
 
@@ -212,6 +250,7 @@ func clientOf(r *http.Request, cfg limits.Config) string {
 func streamHandler(st *store.Store, p *protection, streams *Streams, gql http.Handler) http.Handler {
 	inner := p.shield.guardKeys(auth.Middleware(st.Caller, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := realtime.WithClient(r.Context(), clientOf(r, p.shield.cfg))
+		ctx = context.WithValue(ctx, initGuardKey{}, initGuard{p.shield, p.shield.keyAddress(r)})
 		loader.Middleware(st, gql).ServeHTTP(w, r.WithContext(ctx))
 	})))
 	sse := p.outer(inner)
