@@ -67,6 +67,9 @@ type feed[T any] struct {
 	// gone returns the tombstone that tells the subscriber that entity id left its sight:
 	// op is DELETED or HIDDEN, and nothing else about the entity is said.
 	gone func(id int64, op string, resync bool) *T
+	// initial, when set, returns the first item, sent as soon as the subscription starts:
+	// the entity as it is then, which later items are changes of.
+	initial func(context.Context) (*T, error)
 }
 
 // subscribe subscribes to the changes of fd and turns each into an item. Every item is
@@ -92,6 +95,13 @@ func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, 
 		sub.Close()
 		return nil, err
 	}
+	var first *T
+	if fd.initial != nil {
+		if first, err = fd.initial(loader.With(ctx, loader.New(r.Store))); err != nil {
+			sub.Close()
+			return nil, err
+		}
+	}
 	delivered := make(map[int64]struct{}, len(fd.filter.Shown))
 	for _, id := range fd.filter.Shown {
 		delivered[id] = struct{}{}
@@ -101,6 +111,14 @@ func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, 
 		defer close(out)
 		defer sub.Close()
 		sent := 0
+		if first != nil {
+			select {
+			case out <- first:
+				sent++
+			case <-ctx.Done():
+				return
+			}
+		}
 		end := func(err error) {
 			if s := realtime.StreamFrom(ctx); s != nil {
 				s.End(sent, err)
@@ -285,14 +303,20 @@ func (r *Resolver) eventRegistrationCounts(ctx context.Context, event string) (<
 		filter: realtime.Filter{Types: []string{changeEventRegistrations}, GoneTypes: []string{relay.TypeEvent}, ID: id, Shown: []int64{id}},
 		id:     id,
 		check: func(ctx context.Context) error {
-			e, err := readableEvent(ctx, id)
-			if err != nil {
+			if _, err := readableEvent(ctx, id); err != nil {
 				return fmt.Errorf("eventRegistrationCounts: %w", err)
 			}
-			if err := shown.changed(figures(ctx, e)); !errors.Is(err, errNothingNew) {
-				return err
-			}
 			return nil
+		},
+		initial: func(ctx context.Context) (*model.EventCountsChange, error) {
+			e, err := readableEvent(ctx, id)
+			if err != nil {
+				return nil, fmt.Errorf("eventRegistrationCounts: %w", err)
+			}
+			if err := shown.changed(figures(ctx, e)); err != nil {
+				return nil, err
+			}
+			return &model.EventCountsChange{Event: e}, nil
 		},
 		read: func(ctx context.Context, m realtime.Message) (*model.EventCountsChange, error) {
 			e, err := missingIsNil(visibleEvent(ctx)(loader.For(ctx).Event(ctx, id)))
@@ -352,14 +376,20 @@ func (r *Resolver) networkMembershipCount(ctx context.Context, network string) (
 		filter: realtime.Filter{Types: []string{changeNetworkMemberships}, GoneTypes: []string{relay.TypeYouthNetwork}, ID: id, Shown: []int64{id}},
 		id:     id,
 		check: func(ctx context.Context) error {
-			n, err := loader.For(ctx).Network(ctx, id)
-			if err != nil {
+			if _, err := loader.For(ctx).Network(ctx, id); err != nil {
 				return fmt.Errorf("networkMembershipCount: %w", err)
 			}
-			if err := shown.changed(figures(ctx, n)); !errors.Is(err, errNothingNew) {
-				return err
-			}
 			return nil
+		},
+		initial: func(ctx context.Context) (*model.NetworkCountChange, error) {
+			n, err := loader.For(ctx).Network(ctx, id)
+			if err != nil {
+				return nil, fmt.Errorf("networkMembershipCount: %w", err)
+			}
+			if err := shown.changed(figures(ctx, n)); err != nil {
+				return nil, err
+			}
+			return &model.NetworkCountChange{Network: n}, nil
 		},
 		read: func(ctx context.Context, m realtime.Message) (*model.NetworkCountChange, error) {
 			n, err := missingIsNil(loader.For(ctx).Network(ctx, id))

@@ -7240,11 +7240,11 @@ type Subscription {
     "Only this event."
     event: ID
   ): EventChange!
-  "An event's registration counts, each time they change; an item with a null ` + "`" + `event` + "`" + ` once the caller can no longer see the event."
+  "An event's registration counts: first as they are when the subscription starts, then each time they change as the caller sees them (rounded to 5 for anyone but the organizer); an item with a null ` + "`" + `event` + "`" + ` once the caller can no longer see the event."
   eventRegistrationCounts("The event." event: ID!): EventCountsChange!
   "A campaign, each time it or its countries, partners or funding change."
   campaignChanged("The campaign." campaign: ID!): CampaignChange!
-  "A youth network's membership count, each time members join or leave; an item with a null ` + "`" + `network` + "`" + ` once it is deleted."
+  "A youth network's membership count: first as it is when the subscription starts, then each time it changes as the caller sees it (rounded to 5 for anyone but the coordinators); an item with a null ` + "`" + `network` + "`" + ` once it is deleted."
   networkMembershipCount("The network." network: ID!): NetworkCountChange!
 }
 

@@ -41,8 +41,9 @@ func TestSubscribersSeeOnlyWhatTheyCouldQuery(t *testing.T) {
 	}
 }
 
-// TestCountsAreSuppressedForSubscribersAsInQueries: a registration reaches the subscribers
-// of the event's counts, exact for its organizer, suppressed under 5 for anyone else.
+// TestCountsAreSuppressedForSubscribersAsInQueries: a subscription to an event's counts
+// starts with the counts as they are, and a registration then reaches its subscribers,
+// exact for its organizer, suppressed under 5 for anyone else.
 func TestCountsAreSuppressedForSubscribersAsInQueries(t *testing.T) {
 	w := newWorld(t)
 	in := startInstance(t, w.st, realtime.Options{})
@@ -51,9 +52,6 @@ func TestCountsAreSuppressedForSubscribersAsInQueries(t *testing.T) {
 	anon := sse(t, in.srv.URL, "", doc, vars)
 	organizer := sse(t, in.srv.URL, w.key, doc, vars)
 	in.awaitSubscribers(t, 2)
-	w.exec(t, true,
-		fmt.Sprintf(`INSERT INTO members (display_name, age_band, organization_id) VALUES ('Aye', 'AGE_16_17', %d)`, w.org.ID),
-		fmt.Sprintf(`INSERT INTO registrations (event_id, member_id, status) SELECT %d, max(id), 'CONFIRMED' FROM members`, w.events[0].ID))
 	type counts struct {
 		EventRegistrationCounts struct {
 			Event struct {
@@ -66,6 +64,16 @@ func TestCountsAreSuppressedForSubscribersAsInQueries(t *testing.T) {
 			}
 		}
 	}
+	// The first item of each is the counts as they were when it subscribed: none yet.
+	for _, sub := range []subscriber{anon, organizer} {
+		r, _ := sub.next(t)
+		if c := decode[counts](t, r).EventRegistrationCounts.Event.RegistrationCounts.Confirmed; c.Value == nil || *c.Value != 0 {
+			t.Errorf("first item: %+v, want 0", c)
+		}
+	}
+	w.exec(t, true,
+		fmt.Sprintf(`INSERT INTO members (display_name, age_band, organization_id) VALUES ('Aye', 'AGE_16_17', %d)`, w.org.ID),
+		fmt.Sprintf(`INSERT INTO registrations (event_id, member_id, status) SELECT %d, max(id), 'CONFIRMED' FROM members`, w.events[0].ID))
 	r, _ := anon.next(t)
 	if c := decode[counts](t, r).EventRegistrationCounts.Event.RegistrationCounts.Confirmed; c.Value != nil || !c.Suppressed {
 		t.Errorf("anonymous: %+v", c)
@@ -106,6 +114,11 @@ func TestCountDeliveriesFollowTheFiguresShown(t *testing.T) {
 			return -1, c.Suppressed
 		}
 		return *c.Value, c.Suppressed
+	}
+	for _, sub := range []subscriber{anon, organizer} {
+		if r, _ := sub.next(t); func() int { v, _ := confirmed(r); return v }() != 0 {
+			t.Fatalf("the first item is not the counts at subscription: %+v", r)
+		}
 	}
 	for i := 1; i <= 6; i++ {
 		w.exec(t, true,
