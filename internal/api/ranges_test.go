@@ -246,7 +246,7 @@ func TestTextWithoutNUL(t *testing.T) {
 	t.Run("an Idempotency-Key that is not UTF-8", func(t *testing.T) {
 		refusedOutright(t, w.url, owner.WithHeader("Idempotency-Key", "key-\xff"),
 			`mutation { createCampaign(input: {slug: "with-key", name: "N"}) { campaign { id } } }`, nil,
-			"BAD_USER_INPUT", "the idempotency key must be UTF-8 text")
+			"BAD_REQUEST", "the Idempotency-Key header must be UTF-8 text without control characters, such as a UUID")
 	})
 	t.Run("an idempotencyKey input with NUL", func(t *testing.T) {
 		refusedOutright(t, w.url, owner, `mutation($k: String) { createCampaign(input: {slug: "with-key", name: "N", idempotencyKey: $k}) { campaign { id } } }`,

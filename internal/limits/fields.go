@@ -111,31 +111,35 @@ var Fields = map[string]Field{
 	"Query.nodes":   {Size: &Size{IDs: "ids", Max: 100}},
 
 	// Counts and aggregates outside connections.
-	"YouthNetwork.memberCount":    {Reads: []Read{{Rows: &Rows{Table: "memberships", Per: "network_id"}, Work: Counted}}},
-	"Event.registrationCounts":    {Reads: []Read{{Rows: registrationsOfEvent, Work: Counted}}},
-	"Campaign.reach":              {Reads: reachOf(&Rows{Table: "events", Per: "campaign_id"})},
-	"Query.reach":                 {Reads: reachOf(eventsFiltered)},
-	"Reach.byKind":                {Size: &Size{Max: 7}},   // the event kinds
-	"Reach.byStatus":              {Size: &Size{Max: 5}},   // the event statuses
-	"Reach.byYear":                {Size: &Size{Max: 301}}, // 1900 to 2200, the years an event may start in
-	"Reach.byCountry":             {Rows: &Rows{Table: "countries"}},
-	"Campaign.countries":          {Rows: &Rows{Table: "campaign_countries", Per: "campaign_id"}},
-	"Campaign.coverage":           {Rows: &Rows{Table: "campaign_countries", Per: "campaign_id"}},
-	"Campaign.partners":           {Rows: &Rows{Table: "campaign_partners", Per: "campaign_id"}},
-	"Campaign.fundingCommitments": {Rows: &Rows{Table: "funding_commitments", Per: "campaign_id"}},
-	"Campaign.indicators":         {Rows: &Rows{Table: "indicators", Per: "campaign_id"}},
-	"Campaign.results":            {Rows: &Rows{Table: "results", Per: "campaign_id"}},
-	"Result.indicators":           {Rows: &Rows{Table: "indicators", Per: "result_id"}},
-	"Indicator.periods":           {Rows: &Rows{Table: "indicator_periods", Per: "indicator_id"}},
-	"IndicatorPeriod.breakdowns":  {Rows: &Rows{Table: "indicator_breakdowns", Per: "period_id"}},
-	"Event.coHosts":               {Rows: &Rows{Table: "event_cohosts", Per: "event_id"}},
-	"YouthNetwork.coordinators":   {Size: &Size{Max: 50}}, // network_write.go's maxCoordinators
-	"YouthNetwork.channels":       {Size: &Size{Max: 20}}, // network_write.go's maxChannels
-	"Campaign.translations":       translations,
-	"Event.translations":          translations,
-	"YouthNetwork.translations":   translations,
-	"Indicator.translations":      translations,
-	"Translatable.translations":   translations,
+	"YouthNetwork.memberCount":     {Reads: []Read{{Rows: &Rows{Table: "memberships", Per: "network_id"}, Work: Counted}}},
+	"Event.registrationCounts":     {Reads: []Read{{Rows: registrationsOfEvent, Work: Counted}}},
+	"Campaign.reach":               {Reads: reachOf(&Rows{Table: "events", Per: "campaign_id"})},
+	"Query.reach":                  {Reads: reachOf(eventsFiltered)},
+	"Reach.byKind":                 {Size: &Size{Max: 7}},   // the event kinds
+	"Reach.byStatus":               {Size: &Size{Max: 5}},   // the event statuses
+	"Reach.byYear":                 {Size: &Size{Max: 301}}, // 1900 to 2200, the years an event may start in
+	"Reach.byCountry":              {Rows: &Rows{Table: "countries"}},
+	"Campaign.countries":           {Rows: &Rows{Table: "campaign_countries", Per: "campaign_id"}},
+	"Campaign.coverage":            {Rows: &Rows{Table: "campaign_countries", Per: "campaign_id"}},
+	"Campaign.partners":            {Rows: &Rows{Table: "campaign_partners", Per: "campaign_id"}},
+	"Campaign.fundingCommitments":  {Rows: &Rows{Table: "funding_commitments", Per: "campaign_id"}},
+	"Campaign.indicators":          {Rows: &Rows{Table: "indicators", Per: "campaign_id"}},
+	"Campaign.results":             {Rows: &Rows{Table: "results", Per: "campaign_id"}},
+	"Result.indicators":            {Rows: &Rows{Table: "indicators", Per: "result_id"}},
+	"Indicator.periods":            {Rows: &Rows{Table: "indicator_periods", Per: "indicator_id"}},
+	"IndicatorPeriod.breakdowns":   {Rows: &Rows{Table: "indicator_breakdowns", Per: "period_id"}},
+	"Event.coHosts":                {Rows: &Rows{Table: "event_cohosts", Per: "event_id"}},
+	"YouthNetwork.coordinators":    {Size: &Size{Max: 50}},  // network_write.go's maxCoordinators
+	"YouthNetwork.channels":        {Size: &Size{Max: 20}},  // network_write.go's maxChannels
+	"Viewer.coHostInvitations":     {Size: &Size{Max: 100}}, // cohost_write.go's maxInvitationList
+	"Viewer.sentCoHostInvitations": {Size: &Size{Max: 100}},
+	"Member.sharedWith":            {Rows: &Rows{Table: "member_shares", Per: "member_id"}},
+	"Member.readers":               {Rows: &Rows{Table: "organizations"}}, // one row per organization that read the member
+	"Campaign.translations":        translations,
+	"Event.translations":           translations,
+	"YouthNetwork.translations":    translations,
+	"Indicator.translations":       translations,
+	"Translatable.translations":    translations,
 }
 
 // MembersTables are the tables of members' data, whose lengths price coarsely (CostModel).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"gorm.io/gorm"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -42,15 +43,35 @@ const countedRows = 100_000
 // table as it grows between two ANALYZEs. A table never analyzed (new, or small and little
 // written) is counted instead, up to countedRows, since the planner then assumes ten pages
 // of rows whatever the table holds.
+//
+// The estimates wait for no lock: a table locked by a migration or a bulk load fails the
+// read at once (statsLockTimeout), and the requests that wanted it are priced without it,
+// rather than every one of them queueing behind the lock until the read's deadline.
 func (s *Store) TableStats(ctx context.Context, tables, columns []string) (TableStats, error) {
+	var out TableStats
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL lock_timeout = '" + statsLockTimeout + "'").Error; err != nil {
+			return fmt.Errorf("table statistics: %w", translate(err))
+		}
+		var err error
+		out, err = tableStats(ctx, tx, tables, columns)
+		return err
+	})
+	return out, err
+}
+
+// statsLockTimeout is how long the statistics read waits for a lock on a table.
+const statsLockTimeout = "100ms"
+
+func tableStats(ctx context.Context, db *gorm.DB, tables, columns []string) (TableStats, error) {
 	out := TableStats{Rows: map[string]float64{}, Columns: map[string]ColumnStats{}}
 	if len(tables) > 0 {
-		if err := s.tableRows(ctx, tables, out.Rows); err != nil {
+		if err := tableRows(ctx, db, tables, out.Rows); err != nil {
 			return TableStats{}, err
 		}
 	}
 	if len(columns) > 0 {
-		err := queryRows(ctx, s.db, `
+		err := queryRows(ctx, db, `
 			SELECT tablename || '.' || attname, null_frac, n_distinct,
 			       coalesce(most_common_vals::text::text[], most_common_elems::text::text[], '{}'),
 			       coalesce(most_common_freqs, most_common_elem_freqs, '{}')
@@ -95,13 +116,13 @@ func (n planNode) scans(rows map[string]float64) {
 }
 
 // tableRows sets the rows of each of tables in rows.
-func (s *Store) tableRows(ctx context.Context, tables []string, rows map[string]float64) error {
+func tableRows(ctx context.Context, db *gorm.DB, tables []string, rows map[string]float64) error {
 	scans := make([]string, len(tables))
 	for i, t := range tables {
 		scans[i] = "SELECT 1 FROM " + pgx.Identifier{t}.Sanitize()
 	}
 	var plan string
-	err := queryRows(ctx, s.db, "EXPLAIN (FORMAT JSON) "+strings.Join(scans, " UNION ALL "), nil, func(r rowScanner) error {
+	err := queryRows(ctx, db, "EXPLAIN (FORMAT JSON) "+strings.Join(scans, " UNION ALL "), nil, func(r rowScanner) error {
 		return r.Scan(&plan)
 	})
 	if err != nil {
@@ -114,7 +135,7 @@ func (s *Store) tableRows(ctx context.Context, tables []string, rows map[string]
 	plans[0].Plan.scans(rows)
 
 	var unanalyzed []string
-	err = queryRows(ctx, s.db, `SELECT relname FROM pg_class
+	err = queryRows(ctx, db, `SELECT relname FROM pg_class
 		WHERE relnamespace = current_schema()::regnamespace AND relname = ANY(?::text[]) AND reltuples < 0`,
 		[]any{models.StringList(tables)}, func(r rowScanner) error {
 			var t string
@@ -133,7 +154,7 @@ func (s *Store) tableRows(ctx context.Context, tables []string, rows map[string]
 		counts[i] = fmt.Sprintf("SELECT %s::text, (SELECT count(*) FROM (SELECT 1 FROM %s LIMIT %d) x)",
 			quoteLiteral(t), pgx.Identifier{t}.Sanitize(), countedRows+1)
 	}
-	return queryRows(ctx, s.db, strings.Join(counts, " UNION ALL "), nil, func(r rowScanner) error {
+	return queryRows(ctx, db, strings.Join(counts, " UNION ALL "), nil, func(r rowScanner) error {
 		var t string
 		var n float64
 		if err := r.Scan(&t, &n); err != nil {
