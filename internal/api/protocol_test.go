@@ -39,10 +39,12 @@ func withHeader(req *http.Request, name, value string) *http.Request {
 	return req
 }
 
-// TestGraphQLOverHTTP checks the media types and status codes of the GraphQL-over-HTTP
-// specification: application/graphql-response+json when the client accepts it, with 400
-// for a request that cannot run (parse, validation and variable errors, limits) and 200
-// when it ran; application/json otherwise.
+// TestGraphQLOverHTTP checks the media types, status codes and data member of the
+// GraphQL-over-HTTP specification (graphql-http's audit, TestGraphQLHTTPAudit, checks the
+// same from outside): application/graphql-response+json when the client accepts it, with
+// 400 for a request that cannot run (parse, validation and variable errors, limits) and 200
+// when it ran; application/json otherwise, with 200 for both. A request that never ran has
+// no data member in either; a body that is no GraphQL request at all is 400 in both.
 func TestGraphQLOverHTTP(t *testing.T) {
 	t.Parallel()
 	h := api.New(dbtest.Seeded(t), api.Options{Limits: limits.Defaults()})
@@ -54,33 +56,54 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		}
 		return req
 	}
+	postRaw := func(body, accept string) *http.Request {
+		req := postBody([]byte(body))
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		return req
+	}
+	// The data member: data for an object, null for a member that is null, absent for none.
+	const data, null, absent = "data", "null", "absent"
 	tests := []struct {
 		name        string
 		req         *http.Request
 		status      int
 		contentType string
 		code        string
-		data        bool
+		data        string
 	}{
-		{"query", post(`{ campaigns { totalCount } }`, nil, gqlResponse), 200, gqlResponse, "", true},
-		{"parse error", post(`{ campaigns {`, nil, gqlResponse), 400, gqlResponse, "GRAPHQL_PARSE_FAILED", false},
-		{"validation error", post(`{ campaigns { bogus } }`, nil, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", false},
-		{"variable of the wrong type", post(`query($n: Int) { campaigns(first: $n) { totalCount } }`, map[string]any{"n": "ten"}, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", false},
-		{"missing required variable", post(`query($id: ID!) { event(id: $id) { id } }`, nil, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", false},
-		{"unknown operation name", withHeader(postBody([]byte(`{"query": "query A { __typename }", "operationName": "B"}`)), "Accept", gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", false},
-		{"no operation", post(``, nil, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", false},
-		{"over a limit", post(nested(20), nil, gqlResponse), 400, gqlResponse, limits.CodeQueryTooDeep, false},
-		{"error in a field: ran, so 200", post(`{ campaigns(filter: {country: "Atlantis"}) { totalCount } }`, nil, gqlResponse), 200, gqlResponse, "BAD_USER_INPUT", false},
-		{"error beside data", post(`{ a: campaign(slug: "mtv-exit-southeast-asia") { id } b: event(id: "bad") { id } }`, nil, gqlResponse), 200, gqlResponse, "BAD_USER_INPUT", true},
-		{"preferred of two", post(`{ __typename }`, nil, gqlResponse+", application/json;q=0.9"), 200, gqlResponse, "", true},
-		{"GET query", withHeader(getQuery(`{ campaigns { totalCount } }`, "", ""), "Accept", gqlResponse), 200, gqlResponse, "", true},
-		{"GET parse error", withHeader(getQuery(`{`, "", ""), "Accept", gqlResponse), 400, gqlResponse, "GRAPHQL_PARSE_FAILED", false},
+		{"query", post(`{ campaigns { totalCount } }`, nil, gqlResponse), 200, gqlResponse, "", data},
+		{"parse error", post(`{ campaigns {`, nil, gqlResponse), 400, gqlResponse, "GRAPHQL_PARSE_FAILED", absent},
+		{"validation error", post(`{ campaigns { bogus } }`, nil, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", absent},
+		{"variable of the wrong type", post(`query($n: Int) { campaigns(first: $n) { totalCount } }`, map[string]any{"n": "ten"}, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", absent},
+		{"variable out of range", post(`query($n: Int) { campaigns(first: $n) { totalCount } }`, map[string]any{"n": 4294967297}, gqlResponse), 400, gqlResponse, "BAD_USER_INPUT", absent},
+		{"missing required variable", post(`query($id: ID!) { event(id: $id) { id } }`, nil, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", absent},
+		{"null for a required variable", post(`query($id: ID!) { event(id: $id) { id } }`, map[string]any{"id": nil}, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", absent},
+		{"unknown operation name", withHeader(postBody([]byte(`{"query": "query A { __typename }", "operationName": "B"}`)), "Accept", gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", absent},
+		{"empty document", post(``, nil, gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", absent},
+		{"no query member", postRaw(`{"qeury": "{ __typename }"}`, gqlResponse), 400, gqlResponse, api.CodeBadRequest, absent},
+		{"over a limit", post(nested(20), nil, gqlResponse), 400, gqlResponse, limits.CodeQueryTooDeep, absent},
+		{"error in a field: ran, so 200", post(`{ campaigns(filter: {country: "Atlantis"}) { totalCount } }`, nil, gqlResponse), 200, gqlResponse, "BAD_USER_INPUT", null},
+		{"error beside data", post(`{ a: campaign(slug: "mtv-exit-southeast-asia") { id } b: event(id: "bad") { id } }`, nil, gqlResponse), 200, gqlResponse, "BAD_USER_INPUT", data},
+		{"preferred of two", post(`{ __typename }`, nil, gqlResponse+", application/json;q=0.9"), 200, gqlResponse, "", data},
+		{"GET query", withHeader(getQuery(`{ campaigns { totalCount } }`, "", ""), "Accept", gqlResponse), 200, gqlResponse, "", data},
+		{"GET parse error", withHeader(getQuery(`{`, "", ""), "Accept", gqlResponse), 400, gqlResponse, "GRAPHQL_PARSE_FAILED", absent},
+		{"GET variable of the wrong type", withHeader(getQuery(`query($n: Int) { campaigns(first: $n) { totalCount } }`, `{"n": "ten"}`, ""), "Accept", gqlResponse), 400, gqlResponse, "GRAPHQL_VALIDATION_FAILED", absent},
 
-		{"legacy: no Accept", post(`{ campaigns { totalCount } }`, nil, ""), 200, jsonType, "", true},
-		{"legacy: any type", post(`{ campaigns { totalCount } }`, nil, "*/*"), 200, jsonType, "", true},
-		{"legacy: application/json", post(`{ campaigns { totalCount } }`, nil, jsonType), 200, jsonType, "", true},
-		{"legacy: field error", post(`{ campaigns(filter: {country: "Atlantis"}) { totalCount } }`, nil, jsonType), 200, jsonType, "BAD_USER_INPUT", false},
-		{"legacy: validation error", post(`{ campaigns { bogus } }`, nil, jsonType), 422, jsonType, "GRAPHQL_VALIDATION_FAILED", false},
+		{"legacy: no Accept", post(`{ campaigns { totalCount } }`, nil, ""), 200, jsonType, "", data},
+		{"legacy: any type", post(`{ campaigns { totalCount } }`, nil, "*/*"), 200, jsonType, "", data},
+		{"legacy: application/json", post(`{ campaigns { totalCount } }`, nil, jsonType), 200, jsonType, "", data},
+		{"legacy: field error", post(`{ campaigns(filter: {country: "Atlantis"}) { totalCount } }`, nil, jsonType), 200, jsonType, "BAD_USER_INPUT", null},
+		{"legacy: parse error", post(`{`, nil, jsonType), 200, jsonType, "GRAPHQL_PARSE_FAILED", absent},
+		{"legacy: validation error", post(`{ campaigns { bogus } }`, nil, jsonType), 200, jsonType, "GRAPHQL_VALIDATION_FAILED", absent},
+		{"legacy: null for a required variable", post(`query($id: ID!) { __typename }`, map[string]any{"id": nil}, jsonType), 200, jsonType, "GRAPHQL_VALIDATION_FAILED", absent},
+		{"legacy: over a limit", post(nested(20), nil, ""), 200, jsonType, limits.CodeQueryTooDeep, absent},
+		{"legacy: no query member", postRaw(`{"qeury": "{ __typename }"}`, ""), 400, jsonType, api.CodeBadRequest, absent},
+		{"legacy: query null", postRaw(`{"query": null}`, jsonType), 400, jsonType, api.CodeBadRequest, absent},
+		{"legacy: body null", postRaw(`null`, jsonType), 400, jsonType, api.CodeBadRequest, absent},
+		{"legacy: query not a string", postRaw(`{"query": 7}`, jsonType), 400, jsonType, api.CodeBadRequest, absent},
+		{"legacy: GET parse error", getQuery(`{`, "", ""), 200, jsonType, "GRAPHQL_PARSE_FAILED", absent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,8 +114,15 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			if ct := a.Header.Get("Content-Type"); !strings.HasPrefix(ct, tt.contentType) {
 				t.Errorf("Content-Type %q, want %s", ct, tt.contentType)
 			}
-			if a.hasData() != tt.data {
-				t.Errorf("data %s; want data: %t", a.Data, tt.data)
+			got := data
+			switch {
+			case len(a.Data) == 0:
+				got = absent
+			case string(a.Data) == "null":
+				got = null
+			}
+			if got != tt.data {
+				t.Errorf("data member %s, want %s: %.400s", got, tt.data, a.Body)
 			}
 			checkRequestID(t, a)
 		})
@@ -305,7 +335,7 @@ func TestIntrospectionAndPlaygroundTurnOff(t *testing.T) {
 			if on && (a.Status != 200 || len(a.Errors) > 0 || !a.hasData()) {
 				t.Errorf("introspection on: %s: %d %.300s", q, a.Status, a.Body)
 			}
-			if !on && (a.code() != api.CodeIntrospectionDisabled || a.hasData() || a.Status < 400 || a.Status >= 500) {
+			if !on && (a.code() != api.CodeIntrospectionDisabled || len(a.Data) > 0 || a.Status != http.StatusOK) {
 				t.Errorf("introspection off: %s: status %d, code %q: %.300s", q, a.Status, a.code(), a.Body)
 			}
 		}
