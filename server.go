@@ -225,7 +225,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		Handler: api.New(st, api.Options{
 			Logger: log, Playground: cfg.Playground, Introspection: cfg.Introspection,
 			StatsExtension: cfg.StatsExtension, Readiness: readiness,
-			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins,
+			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins, CORSLocalhost: cfg.Protocol.CORSLocalhost,
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
 			Broker: broker, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
 			TracerProvider: tp,
@@ -250,7 +250,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if cfg.MetricsAddr != "off" {
 		go serveMetrics(ctx, cfg.MetricsAddr, log)
 	}
-	log.Info("serving", "graphql", "http://"+displayAddr(ln.Addr().String())+"/query", "playground", cfg.Playground, "addr", ln.Addr().String())
+	announce(log, cfg, ln.Addr().String())
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve on %s: %w", cfg.Addr, err)
@@ -329,10 +329,37 @@ func purgeIdempotencyKeys(ctx context.Context, st *store.Store, log *slog.Logger
 	}
 }
 
-// displayAddr turns ":8080" into "localhost:8080" for the log line a person clicks.
+// announce logs where the server answers, in the lines a newcomer reads first: the
+// playground's URL to open, who can reach the address, and which browser pages may call
+// the API.
+func announce(log *slog.Logger, cfg config.Config, addr string) {
+	base := "http://" + displayAddr(addr)
+	log.Info("serving GraphQL at "+base+"/query", "addr", addr)
+	if cfg.Playground {
+		log.Info("playground: open " + base + "/ in a browser")
+	}
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			log.Info("listening on loopback: only this machine can connect; set ADDR=:" + port + " to listen on every interface (e.g. to try a mobile app on a phone)")
+		}
+	}
+	switch {
+	case cfg.Protocol.CORSLocalhost:
+		log.Info("browser pages on localhost (any port) may call the API (CORS_LOCALHOST); for a frontend elsewhere set CORS_ORIGINS, e.g. CORS_ORIGINS=https://partner.example.org")
+	case len(cfg.Protocol.CORSOrigins) == 0:
+		log.Info("browser pages of other origins may not call the API; set CORS_ORIGINS to let a frontend in, e.g. CORS_ORIGINS=https://partner.example.org")
+	}
+}
+
+// displayAddr turns a listener's address into one a person can click: ":8080",
+// "0.0.0.0:8080" and "[::]:8080" (every interface) become "localhost:8080".
 func displayAddr(addr string) string {
-	if len(addr) > 0 && addr[0] == ':' {
-		return "localhost" + addr
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return net.JoinHostPort("localhost", port)
 	}
 	return addr
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -10,6 +11,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"campaigns/internal/api"
 	"campaigns/internal/apitest"
@@ -306,6 +310,149 @@ func TestCORS(t *testing.T) {
 				}
 			} else if !strings.Contains(h.Get("Access-Control-Expose-Headers"), "X-Request-Id") {
 				t.Errorf("Access-Control-Expose-Headers %q: the frontend cannot read the request id", h.Get("Access-Control-Expose-Headers"))
+			}
+		})
+	}
+}
+
+// TestCORSLocalhost: with CORSLocalhost (development's default) pages served from this
+// machine, on any port, may call the API beside the listed origins, and no look-alike of
+// localhost may; without it (production's default) they are refused like any other origin.
+func TestCORSLocalhost(t *testing.T) {
+	t.Parallel()
+	st := dbtest.New(t)
+	development := api.New(st, api.Options{Protocol: api.Protocol{CORSLocalhost: true}})
+	developmentAndPartner := api.New(st, api.Options{Protocol: api.Protocol{CORSLocalhost: true, CORSOrigins: []string{"https://partner.example.org"}}})
+	production := api.New(st, api.Options{})
+	productionAndPartner := api.New(st, api.Options{Protocol: api.Protocol{CORSOrigins: []string{"https://partner.example.org"}}})
+	preflight := func(origin string) *http.Request {
+		req := httptest.NewRequest(http.MethodOptions, "/query", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type") // as browsers send them: lower case, sorted
+		return req
+	}
+	for _, tt := range []struct {
+		name    string
+		h       http.Handler
+		origin  string
+		allowed bool
+	}{
+		{"a dev server on localhost:3000", development, "http://localhost:3000", true},
+		{"Vite on 127.0.0.1:5173", development, "http://127.0.0.1:5173", true},
+		{"IPv6 loopback", development, "http://[::1]:8081", true},
+		{"https on localhost without a port", development, "https://localhost", true},
+		{"LOCALHOST in capitals", development, "http://LOCALHOST:3000", true},
+		{"a subdomain that starts like localhost", development, "http://localhost.evil.example:3000", false},
+		{"a domain that ends in localhost", development, "http://evil-localhost:3000", false},
+		{"127.0.0.1 as a subdomain", development, "http://127.0.0.1.evil.example", false},
+		{"another scheme", development, "file://localhost", false},
+		{"a page opened from a file", development, "null", false},
+		{"a machine on the network", development, "http://192.168.1.20:3000", false},
+		{"elsewhere", development, "https://evil.example.com", false},
+		{"localhost beside a listed partner", developmentAndPartner, "http://localhost:3000", true},
+		{"the listed partner beside localhost", developmentAndPartner, "https://partner.example.org", true},
+		{"elsewhere beside both", developmentAndPartner, "https://evil.example.com", false},
+		{"production: localhost", production, "http://localhost:3000", false},
+		{"production: localhost beside a partner", productionAndPartner, "http://localhost:3000", false},
+		{"production: the partner", productionAndPartner, "https://partner.example.org", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, req := range []*http.Request{preflight(tt.origin), withHeader(postJSON(t, `{ __typename }`, nil), "Origin", tt.origin)} {
+				rec := httptest.NewRecorder()
+				tt.h.ServeHTTP(rec, req)
+				want := ""
+				if tt.allowed {
+					want = tt.origin
+				}
+				if got := rec.Header().Get("Access-Control-Allow-Origin"); got != want {
+					t.Errorf("%s: Access-Control-Allow-Origin %q, want %q (status %d)", req.Method, got, want, rec.Code)
+				}
+				if rec.Header().Get("Access-Control-Allow-Credentials") != "" {
+					t.Errorf("%s: credentials allowed", req.Method)
+				}
+			}
+		})
+	}
+}
+
+// TestWebsocketFromLocalhost: a page on localhost may open a subscription's websocket in
+// development, as it may POST; in production only a listed origin may.
+func TestWebsocketFromLocalhost(t *testing.T) {
+	t.Parallel()
+	st := dbtest.New(t)
+	dial := func(h http.Handler, origin string) error {
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/query",
+			&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: http.Header{"Origin": {origin}}})
+		if err == nil {
+			c.CloseNow()
+		}
+		return err
+	}
+	development := api.New(st, api.Options{Protocol: api.Protocol{CORSLocalhost: true}})
+	production := api.New(st, api.Options{Protocol: api.Protocol{CORSOrigins: []string{"https://partner.example.org"}}})
+	for _, tt := range []struct {
+		name    string
+		h       http.Handler
+		origin  string
+		allowed bool
+	}{
+		{"development: localhost:3000", development, "http://localhost:3000", true},
+		{"development: [::1]:3000", development, "http://[::1]:3000", true},
+		{"development: 127.0.0.1", development, "https://127.0.0.1", true},
+		{"development: elsewhere", development, "https://evil.example.com", false},
+		{"development: a look-alike", development, "http://localhost.evil.example:3000", false},
+		{"production: localhost", production, "http://localhost:3000", false},
+		{"production: the partner", production, "https://partner.example.org", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := dial(tt.h, tt.origin); (err == nil) != tt.allowed {
+				t.Errorf("dial from %s: %v; want allowed %t", tt.origin, err, tt.allowed)
+			}
+		})
+	}
+}
+
+// TestRefusedOriginIsLoggedOnce: the first page of another origin that the settings refuse
+// gets one log line that says how to let it in (CORS_ORIGINS); later ones, the server's own
+// origin and allowed origins get none.
+func TestRefusedOriginIsLoggedOnce(t *testing.T) {
+	t.Parallel()
+	st := dbtest.New(t)
+	for _, tc := range []struct {
+		name     string
+		protocol api.Protocol
+	}{
+		{"development", api.Protocol{CORSLocalhost: true}},
+		{"production", api.Protocol{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log syncBuffer
+			h := api.New(st, api.Options{Logger: slog.New(slog.NewTextHandler(&log, nil)), Protocol: tc.protocol})
+			post := func(origin, host string) {
+				req := withHeader(postJSON(t, `{ __typename }`, nil), "Origin", origin)
+				req.Host = host
+				h.ServeHTTP(httptest.NewRecorder(), req)
+			}
+			post("http://api.example.org", "api.example.org") // the playground, same origin
+			if tc.protocol.CORSLocalhost {
+				post("http://localhost:3000", "localhost:8080") // allowed
+			}
+			if strings.Contains(log.String(), "CORS_ORIGINS") {
+				t.Fatalf("logged a hint for a page that was let in:\n%s", log.String())
+			}
+			post("http://192.168.1.20:3000", "192.168.1.10:8080")
+			post("https://other.example.org", "192.168.1.10:8080")
+			text := log.String()
+			if n := strings.Count(text, "CORS_ORIGINS"); n == 0 || !strings.Contains(text, "CORS_ORIGINS=http://192.168.1.20:3000") {
+				t.Fatalf("no hint that names the refused origin and CORS_ORIGINS:\n%s", text)
+			}
+			if strings.Contains(text, "other.example.org") {
+				t.Errorf("hinted more than once:\n%s", text)
 			}
 		})
 	}
