@@ -107,6 +107,8 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{"legacy: query null", postRaw(`{"query": null}`, jsonType), 400, jsonType, api.CodeBadRequest, absent},
 		{"legacy: body null", postRaw(`null`, jsonType), 400, jsonType, api.CodeBadRequest, absent},
 		{"legacy: query not a string", postRaw(`{"query": 7}`, jsonType), 400, jsonType, api.CodeBadRequest, absent},
+		{"legacy: variables not an object", postRaw(`{"query": "{ __typename }", "variables": [1]}`, jsonType), 400, jsonType, api.CodeBadRequest, absent},
+		{"legacy: variable out of range", post(`query($n: Int) { campaigns(first: $n) { totalCount } }`, map[string]any{"n": 4294967297}, jsonType), 200, jsonType, "BAD_USER_INPUT", absent},
 		{"legacy: GET parse error", getQuery(`{`, "", ""), 200, jsonType, "GRAPHQL_PARSE_FAILED", absent},
 	}
 	for _, tt := range tests {
