@@ -26,6 +26,9 @@ USER nonroot:nonroot
 # Metrics are served on METRICS_ADDR, never on ADDR: loopback by default, which no scraper
 # outside the container reaches; set METRICS_ADDR=:9464 (as compose.yaml does) where one
 # should, on a network the API's clients do not reach.
+# ADDR=:8080: in a container the server must listen on every interface, or the published
+# port reaches nothing; outside production the default is loopback (127.0.0.1:8080), so it
+# is set here rather than left to APP_ENV.
 ENV APP_ENV=production ADDR=:8080
 EXPOSE 8080
 ENTRYPOINT ["/campaigns"]

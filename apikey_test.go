@@ -58,6 +58,10 @@ func TestAPIKeyCommand(t *testing.T) {
 		if code != 0 || !strings.Contains(line, "EDITOR") || !strings.Contains(line, "field office") {
 			t.Errorf("%v: exit code %d, line %q\n%s%s", args, code, line, stdout, stderr)
 		}
+		// The organization by its slug, under ORG, as --org takes it.
+		if f, head := strings.Fields(line), strings.Fields(stdout); len(f) < 3 || len(head) < 3 || head[2] != "ORG" || f[2] != "usaid" {
+			t.Errorf("%v: the ORG column does not show the slug usaid:\n%s", args, stdout)
+		}
 		if strings.Contains(stdout, key) {
 			t.Errorf("%v printed the secret", args)
 		}

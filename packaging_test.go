@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,6 +44,11 @@ func TestComposeFile(t *testing.T) {
 	if !strings.Contains(api.Environment["DATABASE_URL"], "@db:5432/") || api.Environment["APP_ENV"] != "production" {
 		t.Errorf("api service environment %v: want DATABASE_URL at db:5432 and APP_ENV=production", api.Environment)
 	}
+	// Outside production the default address is loopback, which the published port cannot
+	// reach: the container says where to listen.
+	if !everyInterface(api.Environment["ADDR"]) {
+		t.Errorf("api ADDR %q: want every interface, such as :8080", api.Environment["ADDR"])
+	}
 	if got := api.Healthcheck.Test; len(got) < 3 || got[1] != "/campaigns" || got[2] != "healthcheck" {
 		t.Errorf("api healthcheck %v: want the binary's own healthcheck (distroless has no shell)", got)
 	}
@@ -75,6 +81,16 @@ func TestDockerfile(t *testing.T) {
 	if !strings.Contains(final, "distroless/static") || !strings.Contains(final, "USER nonroot") {
 		t.Errorf("the final stage is not distroless/static run as nonroot:\n%s", final)
 	}
+	addr := regexp.MustCompile(`(?m)^ENV .*\bADDR=(\S+)`).FindStringSubmatch(final)
+	if addr == nil || !everyInterface(addr[1]) {
+		t.Errorf("the final stage does not set ADDR to every interface (%v): the default outside production is loopback", addr)
+	}
+}
+
+// everyInterface reports whether addr listens on every interface, as a container must.
+func everyInterface(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && (host == "" || host == "0.0.0.0" || host == "::")
 }
 
 func TestHealthcheckCommand(t *testing.T) {

@@ -96,6 +96,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "healthcheck" {
 		return healthcheck(ctx, cfg, stderr)
 	}
+	use, ok := commandDB(cmd, args)
+	if !ok {
+		fmt.Fprint(stderr, usage+config.Help())
+		return 2
+	}
 	log := newLogger(cfg, stderr)
 	if !cfg.DatabaseURLSet && cfg.DevPostgres == "auto" && !devdb.Answers(cfg.DatabaseURL) {
 		dev, err := startDevPostgres(ctx, cfg, log)
@@ -108,7 +113,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log}
+	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log, NoCreate: !use.create}
 	tp, flushTraces, err := newTracerProvider(ctx, cfg, stderr)
 	if err != nil {
 		cancel()
@@ -133,16 +138,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	st, err := store.Open(openCtx, cfg.DatabaseURL, opts)
 	cancel()
 	if err != nil {
-		if errors.Is(err, store.ErrUnavailable) {
-			// One line: where it tried, why it failed, and what to do about it.
-			fmt.Fprintf(stderr, "%s; start PostgreSQL there or set DATABASE_URL (e.g. DATABASE_URL=postgres://USER@HOST:5432/campaigns?sslmode=disable)\n",
-				strings.TrimPrefix(err.Error(), store.ErrUnavailable.Error()+": "))
-		} else {
-			fmt.Fprintln(stderr, err)
-		}
+		fmt.Fprintln(stderr, openError(err))
 		return 1
 	}
 	defer st.Close()
+	if err := prepare(ctx, use, st, log); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
 
 	switch {
 	case cmd == "serve":
@@ -161,7 +164,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintln(stdout, "rolled back the latest migration")
 		}
 	case cmd == "migrate" && len(args) == 2 && args[1] == "status":
-		err = st.MigrationStatus(ctx, stdout)
+		err = migrationStatus(ctx, st, stdout)
 	case cmd == "apikey":
 		if code := apikey(ctx, st, args[1:], stdout, stderr); code != 0 {
 			return code
@@ -225,7 +228,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		Handler: api.New(st, api.Options{
 			Logger: log, Playground: cfg.Playground, Introspection: cfg.Introspection,
 			StatsExtension: cfg.StatsExtension, Readiness: readiness,
-			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins,
+			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins, CORSLocalhost: cfg.Protocol.CORSLocalhost,
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
 			Broker: broker, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
 			TracerProvider: tp,
@@ -250,7 +253,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if cfg.MetricsAddr != "off" {
 		go serveMetrics(ctx, cfg.MetricsAddr, log)
 	}
-	log.Info("serving", "graphql", "http://"+displayAddr(ln.Addr().String())+"/query", "playground", cfg.Playground, "addr", ln.Addr().String())
+	announce(log, cfg, ln.Addr().String())
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve on %s: %w", cfg.Addr, err)
@@ -329,10 +332,37 @@ func purgeIdempotencyKeys(ctx context.Context, st *store.Store, log *slog.Logger
 	}
 }
 
-// displayAddr turns ":8080" into "localhost:8080" for the log line a person clicks.
+// announce logs where the server answers, in the lines a newcomer reads first: the
+// playground's URL to open, who can reach the address, and which browser pages may call
+// the API.
+func announce(log *slog.Logger, cfg config.Config, addr string) {
+	base := "http://" + displayAddr(addr)
+	log.Info("serving GraphQL at "+base+"/query", "addr", addr)
+	if cfg.Playground {
+		log.Info("playground: open " + base + "/ in a browser")
+	}
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			log.Info("listening on loopback: only this machine can connect; set ADDR=:" + port + " to listen on every interface (e.g. to try a mobile app on a phone)")
+		}
+	}
+	switch {
+	case cfg.Protocol.CORSLocalhost:
+		log.Info("browser pages on localhost (any port) may call the API (CORS_LOCALHOST); for a frontend elsewhere set CORS_ORIGINS, e.g. CORS_ORIGINS=https://partner.example.org")
+	case len(cfg.Protocol.CORSOrigins) == 0:
+		log.Info("browser pages of other origins may not call the API; set CORS_ORIGINS to let a frontend in, e.g. CORS_ORIGINS=https://partner.example.org")
+	}
+}
+
+// displayAddr turns a listener's address into one a person can click: ":8080",
+// "0.0.0.0:8080" and "[::]:8080" (every interface) become "localhost:8080".
 func displayAddr(addr string) string {
-	if len(addr) > 0 && addr[0] == ':' {
-		return "localhost" + addr
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return net.JoinHostPort("localhost", port)
 	}
 	return addr
 }
@@ -384,9 +414,27 @@ func apikey(ctx context.Context, st *store.Store, args []string, stdout, stderr 
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "%-12s %-9s %-6s %-20s %-20s %s\n", "PREFIX", "ROLE", "ORG", "LAST USED", "REVOKED", "NAME")
+		// The organization by its slug, the name an operator passes to --org, not its number.
+		ids := make([]int64, 0, len(keys))
 		for _, k := range keys {
-			fmt.Fprintf(stdout, "%-12s %-9s %-6d %-20s %-20s %s\n", k.Prefix, k.Role, k.OrganizationID, stamp(k.LastUsedAt), stamp(k.RevokedAt), deref(k.Name))
+			ids = append(ids, k.OrganizationID)
+		}
+		orgs, err := st.OrganizationsByID(ctx, ids)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		width := len("ORG")
+		for _, o := range orgs {
+			width = max(width, len(o.Slug))
+		}
+		fmt.Fprintf(stdout, "%-12s %-9s %-*s %-20s %-20s %s\n", "PREFIX", "ROLE", width, "ORG", "LAST USED", "REVOKED", "NAME")
+		for _, k := range keys {
+			slug := fmt.Sprint(k.OrganizationID) // a fallback: a foreign key keeps the organization
+			if o := orgs[k.OrganizationID]; o != nil {
+				slug = o.Slug
+			}
+			fmt.Fprintf(stdout, "%-12s %-9s %-*s %-20s %-20s %s\n", k.Prefix, k.Role, width, slug, stamp(k.LastUsedAt), stamp(k.RevokedAt), deref(k.Name))
 		}
 	case "revoke":
 		if fs.NArg() != 1 {

@@ -187,3 +187,84 @@ func freeAddr(t *testing.T) string {
 	defer l.Close()
 	return fmt.Sprintf("127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
 }
+
+// TestServeDevelopmentAndProductionDefaults starts the server as a newcomer does and as a
+// production deployment does, with a browser page on localhost:3000 calling it: development
+// lets the page in and says where the playground is and how to let other frontends in;
+// production keeps to its own origin.
+func TestServeDevelopmentAndProductionDefaults(t *testing.T) {
+	name := "campaigns_modes_" + reqid.New()[:12]
+	t.Cleanup(func() { dbtest.Drop(t, name) })
+	fromLocalhost := func(base string) string {
+		req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(`{"query": "{ __typename }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", "http://localhost:3000")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.Header.Get("Access-Control-Allow-Origin")
+	}
+	for _, tc := range []struct {
+		env       string
+		allowed   bool
+		logs, not []string
+	}{
+		{env: "development", allowed: true, logs: []string{"playground: open http://%s/ in a browser", "serving GraphQL at http://%s/query", "listening on loopback", "set CORS_ORIGINS"}},
+		{env: "production", logs: []string{"serving GraphQL at http://%s/query", "set CORS_ORIGINS"}, not: []string{"playground: open"}},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			addr := freeAddr(t)
+			vars := map[string]string{"APP_ENV": tc.env, "DATABASE_URL": dbtest.DatabaseURL(t, name), "ADDR": addr, "METRICS_ADDR": "off", "LOG_FORMAT": "text"}
+			var acao string
+			log := whileServing(t, vars, func(base string) { acao = fromLocalhost(base) })
+			if (acao == "http://localhost:3000") != tc.allowed {
+				t.Errorf("a page on http://localhost:3000 got Access-Control-Allow-Origin %q; want it allowed: %t", acao, tc.allowed)
+			}
+			for _, want := range tc.logs {
+				if want = strings.ReplaceAll(want, "%s", addr); !strings.Contains(log, want) {
+					t.Errorf("the log does not say %q:\n%s", want, log)
+				}
+			}
+			for _, unwanted := range tc.not {
+				if strings.Contains(log, unwanted) {
+					t.Errorf("the log says %q:\n%s", unwanted, log)
+				}
+			}
+		})
+	}
+}
+
+// whileServing runs the server with vars until it answers /readyz, calls fn with its base
+// URL, then stops it as SIGTERM would and returns its log.
+func whileServing(t *testing.T, vars map[string]string, fn func(base string)) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr bytes.Buffer
+	done := make(chan int)
+	go func() { done <- run(ctx, nil, env(vars), &stdout, &stderr) }()
+	base := "http://" + vars["ADDR"]
+	ready := false
+	for deadline := time.Now().Add(30 * time.Second); !ready && time.Now().Before(deadline); {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			ready = res.StatusCode == http.StatusOK
+		}
+		if !ready {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if ready {
+		fn(base)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("server exited %d:\n%s", code, stderr.String())
+	}
+	if !ready {
+		t.Fatalf("server never became ready:\n%s", stderr.String())
+	}
+	return stderr.String()
+}

@@ -75,7 +75,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	wait := newDBWait(st.Ping, opt.RetryWait)
 	addStreamTransports(gql, st, opt, present)
 	gql.AddTransport(transport.Options{})
-	gql.AddTransport(transport.GET{})
+	gql.AddTransport(get{})
 	gql.AddTransport(post{})
 	documents := lru.New[*ast.QueryDocument](1000)
 	gql.SetQueryCache(documents)

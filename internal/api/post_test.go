@@ -41,32 +41,57 @@ func TestWriteResponseWritesWhatJSONMarshalWould(t *testing.T) {
 	}
 }
 
-// TestPostNegotiatesAsGqlgenDoes checks the media type and the status of a request that
-// cannot become an operation, for each Accept a client sends.
+// TestPostNegotiatesAsGqlgenDoes checks the media type, as gqlgen negotiates it, and the
+// status of a request that cannot become an operation, for each Accept a client sends: 200
+// in application/json and 400 in application/graphql-response+json, as the GraphQL over
+// HTTP specification asks; 400 in both for a request that is no GraphQL request.
 func TestPostNegotiatesAsGqlgenDoes(t *testing.T) {
-	protocol := gqlerror.List{{Message: "no query", Extensions: map[string]any{"code": "GRAPHQL_PARSE_FAILED"}}}
+	parse := gqlerror.List{{Message: "no query", Extensions: map[string]any{"code": "GRAPHQL_PARSE_FAILED"}}}
 	for _, tc := range []struct {
 		accept, media string
 		status        int
 	}{
-		{"", mediaJSON, http.StatusUnprocessableEntity},
-		{"*/*", mediaJSON, http.StatusUnprocessableEntity},
-		{"application/*", mediaJSON, http.StatusUnprocessableEntity},
-		{"application/json", mediaJSON, http.StatusUnprocessableEntity},
+		{"", mediaJSON, http.StatusOK},
+		{"*/*", mediaJSON, http.StatusOK},
+		{"application/*", mediaJSON, http.StatusOK},
+		{"application/json", mediaJSON, http.StatusOK},
 		{"application/graphql-response+json", mediaGraphQLResponse, http.StatusBadRequest},
 		{"application/graphql-response+json;charset=utf-8, application/json;q=0.9", mediaGraphQLResponse, http.StatusBadRequest},
-		{"text/html, application/json", mediaJSON, http.StatusUnprocessableEntity},
+		{"text/html, application/json", mediaJSON, http.StatusOK},
 		{"text/html", mediaGraphQLResponse, http.StatusBadRequest},
 	} {
 		media := responseType(tc.accept)
 		if media != tc.media {
 			t.Errorf("Accept %q: %s, want %s", tc.accept, media, tc.media)
 		}
-		if got := operationStatus(media, protocol); got != tc.status {
+		if got := operationStatus(media, parse); got != tc.status {
 			t.Errorf("Accept %q: status %d, want %d", tc.accept, got, tc.status)
 		}
 	}
-	if got := operationStatus(mediaJSON, gqlerror.List{{Message: "over budget"}}); got != http.StatusOK {
-		t.Errorf("an error that is not the protocol's: status %d, want 200", got)
+	bad := gqlerror.List{badRequest("malformed persisted query")}
+	for _, media := range []string{mediaJSON, mediaGraphQLResponse} {
+		if got := operationStatus(media, bad); got != http.StatusBadRequest {
+			t.Errorf("%s: a request that is no GraphQL request: status %d, want 400", media, got)
+		}
+	}
+}
+
+// TestWriteRequestErrorHasNoData: the answer to a request that never ran keeps its errors
+// and extensions and has no data member at all.
+func TestWriteRequestErrorHasNoData(t *testing.T) {
+	coded := &gqlerror.Error{Message: "no", Extensions: map[string]any{"code": "GRAPHQL_PARSE_FAILED"}}
+	for _, tc := range []struct {
+		resp *graphql.Response
+		want string
+	}{
+		{&graphql.Response{Errors: gqlerror.List{coded}}, `{"errors":[{"message":"no","extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
+		{&graphql.Response{Errors: gqlerror.List{coded}, Extensions: map[string]any{"rateLimit": 3}},
+			`{"errors":[{"message":"no","extensions":{"code":"GRAPHQL_PARSE_FAILED"}}],"extensions":{"rateLimit":3}}`},
+	} {
+		var got bytes.Buffer
+		writeRequestError(&got, tc.resp)
+		if got.String() != tc.want {
+			t.Errorf("wrote\n%s\nwant\n%s", got.String(), tc.want)
+		}
 	}
 }

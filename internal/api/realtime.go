@@ -128,6 +128,9 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 			origins = append(origins, u.Host)
 		}
 	}
+	if opt.Protocol.CORSLocalhost {
+		origins = append(origins, loopbackOriginPatterns...)
+	}
 	gql.AddTransport(transport.Websocket{
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: origins}},
 		InitFunc:       initFunc(st),

@@ -71,7 +71,7 @@ var settings = slices.Concat([]setting{
 	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/campaigns?sslmode=disable",
 		"PostgreSQL URL; the database is created if the server does not have it",
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
-	{"ADDR", ":8080", "address the HTTP server listens on",
+	{"ADDR", "127.0.0.1:8080", "address the HTTP server listens on: loopback in development, so that only this machine reaches it (:8080 for every interface, e.g. to try a mobile app on a phone); every interface in production, where a container or load balancer reaches it",
 		func(c *Config, v string) error { c.Addr = v; return nil }},
 	{"DB_MAX_CONNS", "20", "most connections the server opens to PostgreSQL",
 		func(c *Config, v string) error { return positive(v, &c.DBMaxConns) }},
@@ -97,12 +97,15 @@ var settings = slices.Concat([]setting{
 
 // productionDefaults replace the defaults of some settings when APP_ENV=production: a
 // partner's production server shows no playground and no schema to strangers unless it
-// is asked to, and logs in JSON for a log collector.
+// is asked to, lets no page of another origin call it unless CORS_ORIGINS names it, listens
+// where its load balancer reaches it, and logs in JSON for a log collector.
 var productionDefaults = map[string]string{
-	"PLAYGROUND":    "false",
-	"INTROSPECTION": "false",
-	"LOG_FORMAT":    "json",
-	"DEV_POSTGRES":  "off",
+	"ADDR":           ":8080",
+	"PLAYGROUND":     "false",
+	"INTROSPECTION":  "false",
+	"LOG_FORMAT":     "json",
+	"DEV_POSTGRES":   "off",
+	"CORS_LOCALHOST": "false",
 }
 
 // Load reads the settings through getenv (os.Getenv in the server), using each default

@@ -12,6 +12,7 @@ import (
 // Protocol holds the settings of what the endpoint accepts beyond plain GraphQL over HTTP.
 type Protocol struct {
 	CORSOrigins         []string
+	CORSLocalhost       bool // pages served from localhost may call the API too (development)
 	PersistedQueriesDir string
 	PersistedOnly       bool
 }
@@ -52,8 +53,10 @@ var limitSettings = []setting{
 			c.Limits.TrustedProxies = p
 			return err
 		}},
-	{"CORS_ORIGINS", "", "comma-separated origins of partner frontends that browsers may let call the API, e.g. https://partner.example.org; same-origin only when empty",
+	{"CORS_ORIGINS", "", "comma-separated origins of partner frontends that browsers may let call the API, e.g. https://partner.example.org; when empty, none but localhost's in development (CORS_LOCALHOST), and same-origin only in production",
 		func(c *Config, v string) error { return origins(v, &c.Protocol.CORSOrigins) }},
+	{"CORS_LOCALHOST", "true", "also let pages served from localhost, 127.0.0.1 or [::1], on any port, call the API from a browser (a frontend's development server such as http://localhost:3000)",
+		func(c *Config, v string) error { return boolean(v, &c.Protocol.CORSLocalhost) }},
 	{"PERSISTED_QUERIES_DIR", "", "directory of registered .graphql operations, served by their SHA-256",
 		func(c *Config, v string) error { c.Protocol.PersistedQueriesDir = v; return nil }},
 	{"PERSISTED_ONLY", "false", "run registered operations only (needs PERSISTED_QUERIES_DIR)",

@@ -12,13 +12,18 @@ func TestProductionDefaults(t *testing.T) {
 		env                       map[string]string
 		playground, introspection bool
 		logFormat, devPostgres    string
+		addr                      string
+		corsLocalhost             bool
 	}{
-		{name: "development", playground: true, introspection: true, logFormat: "text", devPostgres: "auto"},
-		{name: "production", env: map[string]string{"APP_ENV": "production"}, logFormat: "json", devPostgres: "off"},
-		{name: "production, case aside", env: map[string]string{"APP_ENV": "Production"}, logFormat: "json", devPostgres: "off"},
+		{name: "development", playground: true, introspection: true, logFormat: "text", devPostgres: "auto", addr: "127.0.0.1:8080", corsLocalhost: true},
+		{name: "production", env: map[string]string{"APP_ENV": "production"}, logFormat: "json", devPostgres: "off", addr: ":8080"},
+		{name: "production, case aside", env: map[string]string{"APP_ENV": "Production"}, logFormat: "json", devPostgres: "off", addr: ":8080"},
 		{name: "production asks for the playground", env: map[string]string{"APP_ENV": "production", "PLAYGROUND": "true", "INTROSPECTION": "true", "LOG_FORMAT": "text"},
-			playground: true, introspection: true, logFormat: "text", devPostgres: "off"},
-		{name: "development turns them off", env: map[string]string{"PLAYGROUND": "false", "INTROSPECTION": "false"}, logFormat: "text", devPostgres: "auto"},
+			playground: true, introspection: true, logFormat: "text", devPostgres: "off", addr: ":8080"},
+		{name: "production asks for localhost pages and an address", env: map[string]string{"APP_ENV": "production", "CORS_LOCALHOST": "true", "ADDR": "10.0.0.5:9000"},
+			logFormat: "json", devPostgres: "off", addr: "10.0.0.5:9000", corsLocalhost: true},
+		{name: "development turns them off", env: map[string]string{"PLAYGROUND": "false", "INTROSPECTION": "false", "CORS_LOCALHOST": "false"}, logFormat: "text", devPostgres: "auto", addr: "127.0.0.1:8080"},
+		{name: "development on every interface", env: map[string]string{"ADDR": ":8080"}, playground: true, introspection: true, logFormat: "text", devPostgres: "auto", addr: ":8080", corsLocalhost: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,6 +34,9 @@ func TestProductionDefaults(t *testing.T) {
 			if c.Playground != tt.playground || c.Introspection != tt.introspection || c.LogFormat != tt.logFormat || c.DevPostgres != tt.devPostgres {
 				t.Errorf("got playground %t, introspection %t, log %s, dev postgres %s; want %t, %t, %s, %s",
 					c.Playground, c.Introspection, c.LogFormat, c.DevPostgres, tt.playground, tt.introspection, tt.logFormat, tt.devPostgres)
+			}
+			if c.Addr != tt.addr || c.Protocol.CORSLocalhost != tt.corsLocalhost {
+				t.Errorf("got ADDR %q, CORS_LOCALHOST %t; want %q, %t", c.Addr, c.Protocol.CORSLocalhost, tt.addr, tt.corsLocalhost)
 			}
 		})
 	}

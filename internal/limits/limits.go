@@ -29,9 +29,9 @@ const (
 	CodeRateLimited       = "RATE_LIMITED"
 )
 
-// A refusal is a request error, like a document that fails validation: the transports answer
-// it 422 (application/json) or 400 (application/graphql-response+json), never 200 without
-// data.
+// A refusal is a request error, like a document that fails validation: the request never
+// runs, and its answer has no data member (200 in application/json, 400 in
+// application/graphql-response+json; see internal/api/post.go).
 func init() {
 	for _, code := range []string{CodeQueryTooLarge, CodeQueryTooDeep, CodeTooManyAliases, CodeTooManyFields,
 		CodeQueryTooComplex, CodeVariablesTooLarge, CodeRateLimited} {

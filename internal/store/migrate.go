@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 
@@ -77,7 +78,9 @@ func (s *Store) MigrateDown(ctx context.Context) error {
 		return err
 	}
 	defer done()
-	if _, err := p.Down(ctx); err != nil {
+	if _, err := p.Down(ctx); errors.Is(err, goose.ErrNoNextVersion) {
+		return fmt.Errorf("migrate down: no migration of %s is applied, so there is nothing to roll back", s.Where())
+	} else if err != nil {
 		return fmt.Errorf("migrate down: %w", err)
 	}
 	return nil

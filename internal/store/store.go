@@ -31,6 +31,9 @@ var (
 	ErrInvalid = errors.New("invalid input")
 	// ErrUnavailable is returned when the database cannot be reached.
 	ErrUnavailable = errors.New("database unavailable")
+	// ErrNoDatabase is returned by Open with Options.NoCreate when the server has no
+	// database of that name.
+	ErrNoDatabase = errors.New("no such database")
 )
 
 // Store reads and writes the campaign database.
@@ -52,10 +55,14 @@ type Options struct {
 	// TracerProvider, when set, gives every SQL statement run under a sampled span a span
 	// of its own (see statementTracer).
 	TracerProvider trace.TracerProvider
+	// NoCreate leaves a missing database missing, and Open answers ErrNoDatabase: for the
+	// commands that work on what is there (apikey, migrate status), which must not leave an
+	// empty database behind.
+	NoCreate bool
 }
 
 // Open connects to the database at url, creating the database first if the server has
-// none of that name, and checks that it answers. An unreachable server gives an error
+// none of that name (unless opt.NoCreate), and checks that it answers. An unreachable server gives an error
 // wrapping ErrUnavailable that names the address tried, and nothing else.
 func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	cfg, err := pgx.ParseConfig(url)
@@ -66,7 +73,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if opt.StatementTimeout > 0 {
 		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
 	}
-	if err := ensureDatabase(ctx, cfg); err != nil {
+	if err := ensureDatabase(ctx, cfg, !opt.NoCreate); err != nil {
 		return nil, err
 	}
 	sqlDB := stdlib.OpenDB(*cfg)
@@ -117,6 +124,15 @@ func (s *Store) Stats() sql.DBStats {
 	return sqlDB.Stats()
 }
 
+// Where names the database for a person: its name and the server's address.
+func (s *Store) Where() string {
+	return describe(s.cfg)
+}
+
+func describe(cfg *pgx.ConnConfig) string {
+	return fmt.Sprintf("database %s on %s", cfg.Database, net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port)))
+}
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	sqlDB, err := s.db.DB()
@@ -131,7 +147,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // ensureDatabase creates cfg's database when the server does not have it, so that a new
 // user's first `go run .` needs nothing prepared by hand.
-func ensureDatabase(ctx context.Context, cfg *pgx.ConnConfig) error {
+func ensureDatabase(ctx context.Context, cfg *pgx.ConnConfig, create bool) error {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err == nil {
 		return conn.Close(ctx)
@@ -139,6 +155,9 @@ func ensureDatabase(ctx context.Context, cfg *pgx.ConnConfig) error {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" { // invalid_catalog_name
 		return unreachable(cfg, err)
+	}
+	if !create {
+		return fmt.Errorf("%w: %s does not exist", ErrNoDatabase, describe(cfg))
 	}
 	admin := cfg.Copy()
 	admin.Database = "postgres"
