@@ -9,7 +9,7 @@ import (
 // LoadFirstVersion loads only the first version of the seed, as a database seeded before the
 // later versions existed holds it.
 func LoadFirstVersion(ctx context.Context, st *store.Store) error {
-	_, err := st.SeedVersions(ctx, steps()[:1])
+	_, err := LoadThrough(ctx, st, FirstVersion)
 	return err
 }
 

@@ -27,8 +27,12 @@ const (
 	versionOwnersLanguages = "2012-11-20-fact-sheet-v2"
 )
 
-// Version names the latest version of this seed.
-const Version = versionOwnersLanguages
+// Version names the latest version of this seed, and FirstVersion the first, which
+// databases seeded by the first releases hold.
+const (
+	Version      = versionOwnersLanguages
+	FirstVersion = versionFactSheet
+)
 
 // FactSheet is the source note of every record drawn from the fact sheet.
 const FactSheet = `Fact sheet "Addressing Modern Slavery in the ASEAN Region", 20 November 2012`
@@ -46,6 +50,20 @@ func steps() []store.SeedStep {
 func Load(ctx context.Context, st *store.Store) (bool, error) {
 	ran, err := st.SeedVersions(ctx, steps())
 	return len(ran) > 0, err
+}
+
+// LoadThrough loads the versions of the seed up to and including version that were not loaded
+// before, as Load does, and reports whether it loaded any: a database as an earlier release
+// left it, for tests of what a later one does with it.
+func LoadThrough(ctx context.Context, st *store.Store, version string) (bool, error) {
+	all := steps()
+	for i, s := range all {
+		if s.Version == version {
+			ran, err := st.SeedVersions(ctx, all[:i+1])
+			return len(ran) > 0, err
+		}
+	}
+	return false, fmt.Errorf("seed: no version %q", version)
 }
 
 // loadFactSheet is the first version: the fact sheet's records as they were first loaded.
