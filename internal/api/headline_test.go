@@ -107,7 +107,9 @@ func TestHeadlineFiguresShowTheLatestPeriod(t *testing.T) {
 	record("2013-03", "2013-03", map[string]any{"actual": 2})
 	record("2013", "2013", map[string]any{"actual": 5, "actualComparator": "AT_LEAST"})
 	record("2014", "2014", map[string]any{"target": 8})
-	var got struct{ Campaign struct{ HeadlineFigures []headline } }
+	var got struct {
+		Campaign struct{ HeadlineFigures []headline }
+	}
 	c.Query(t, headlineQuery, nil).MustData(t, &got)
 	h := got.Campaign.HeadlineFigures[0]
 	if h.Indicator.Code != "major-concerts" || h.Value == nil || *h.Value != 5 || h.Comparator != "AT_LEAST" || h.Period.Start != "2013" {

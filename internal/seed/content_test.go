@@ -225,7 +225,9 @@ func TestPhnomPenhFrontendReadsKhmer(t *testing.T) {
 	if l := cp.LocalizedName; l.Language != "km" || l.Original || l.Origin == nil || *l.Origin != "SEED" {
 		t.Errorf("localizedName = %+v; want km, a translation made for the seed", l)
 	}
-	khmer := func(s string) bool { return strings.ContainsFunc(s, func(r rune) bool { return r >= 0x1780 && r <= 0x17FF }) }
+	khmer := func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return r >= 0x1780 && r <= 0x17FF })
+	}
 	for _, e := range cp.Events.Nodes {
 		if !khmer(e.Title) {
 			t.Errorf("event title %q is not in Khmer", e.Title)
