@@ -113,7 +113,7 @@ func localize(ctx context.Context, rec models.Translatable, field string, arg *s
 		return out, nil
 	}
 	t := found[i]
-	return &model.LocalizedText{Text: t.Text, Language: t.Language, Stale: t.SourceMD5 != models.TextDigest(*source)}, nil
+	return &model.LocalizedText{Text: t.Text, Language: t.Language, Stale: t.SourceMD5 != models.TextDigest(*source), Origin: &t.Origin}, nil
 }
 
 // localized is localize for the plain text fields, which return the text alone.

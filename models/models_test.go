@@ -23,7 +23,7 @@ var all = []any{
 	&models.APIKey{}, &models.AuditEntry{}, &models.IdempotencyKey{}, &models.Member{},
 	&models.GuardianConsent{}, &models.Membership{}, &models.Registration{}, &models.MemberAccess{},
 	&models.MemberShare{}, &models.Change{}, &models.Translation{}, &models.SearchDocument{}, &models.SearchWord{}, &models.Result{}, &models.IndicatorBreakdown{},
-	&models.CoHostInvitation{},
+	&models.CoHostInvitation{}, &models.Image{},
 }
 
 type column struct {

@@ -21,11 +21,20 @@ type Translation struct {
 	Version       int32     `gorm:"type:integer;not null;default:1"`
 	CreatedAt     time.Time `gorm:"type:timestamptz;not null"`
 	UpdatedAt     time.Time `gorm:"type:timestamptz;not null"`
+	// Origin is PARTNER for a translation an editor of the record wrote, SEED for one this
+	// project made for its seed data, which no owner of the record has reviewed.
+	Origin string `gorm:"type:text;not null;default:PARTNER"`
 
 	// Stale is set by the reader, which knows the current original: whether it has changed
 	// since the translation was written.
 	Stale bool `gorm:"-"`
 }
+
+// The origins of a translation.
+const (
+	TranslationByPartner = "PARTNER"
+	TranslationForSeed   = "SEED"
+)
 
 // TextDigest is the digest translations keep of the original text they translate.
 func TextDigest(s string) string {

@@ -39,6 +39,8 @@ type ResolverRoot interface {
 	Country() CountryResolver
 	Event() EventResolver
 	FundingCommitment() FundingCommitmentResolver
+	HeadlineFigure() HeadlineFigureResolver
+	Image() ImageResolver
 	Indicator() IndicatorResolver
 	IndicatorBreakdown() IndicatorBreakdownResolver
 	IndicatorPeriod() IndicatorPeriodResolver
@@ -130,6 +132,8 @@ type ComplexityRoot struct {
 		Focus                func(childComplexity int) int
 		FundingCommitments   func(childComplexity int) int
 		GlobalID             func(childComplexity int) int
+		HeadlineFigures      func(childComplexity int) int
+		Images               func(childComplexity int) int
 		Indicators           func(childComplexity int) int
 		LocalizedDescription func(childComplexity int, language *string) int
 		LocalizedName        func(childComplexity int, language *string) int
@@ -283,6 +287,7 @@ type ComplexityRoot struct {
 		Description          func(childComplexity int, language *string) int
 		EndsAt               func(childComplexity int) int
 		GlobalID             func(childComplexity int) int
+		Images               func(childComplexity int) int
 		Kind                 func(childComplexity int) int
 		LocalizedDescription func(childComplexity int, language *string) int
 		LocalizedSummary     func(childComplexity int, language *string) int
@@ -364,6 +369,34 @@ type ComplexityRoot struct {
 		Relationship func(childComplexity int) int
 	}
 
+	HeadlineFigure struct {
+		Comparator func(childComplexity int) int
+		Indicator  func(childComplexity int) int
+		Label      func(childComplexity int, language *string) int
+		Note       func(childComplexity int) int
+		Period     func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Unit       func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
+	Image struct {
+		Alt        func(childComplexity int, language *string) int
+		Alts       func(childComplexity int) int
+		Credit     func(childComplexity int) int
+		Height     func(childComplexity int) int
+		License    func(childComplexity int) int
+		LicenseURL func(childComplexity int) int
+		URL        func(childComplexity int) int
+		Width      func(childComplexity int) int
+	}
+
+	ImageAltText struct {
+		Language func(childComplexity int) int
+		Original func(childComplexity int) int
+		Text     func(childComplexity int) int
+	}
+
 	Indicator struct {
 		Ascending            func(childComplexity int) int
 		Baseline             func(childComplexity int) int
@@ -418,6 +451,7 @@ type ComplexityRoot struct {
 
 	LocalizedText struct {
 		Language func(childComplexity int) int
+		Origin   func(childComplexity int) int
 		Original func(childComplexity int) int
 		Stale    func(childComplexity int) int
 		Text     func(childComplexity int) int
@@ -506,6 +540,7 @@ type ComplexityRoot struct {
 		RemoveCampaignPartner    func(childComplexity int, input model.RemoveCampaignPartnerInput) int
 		RescheduleEvent          func(childComplexity int, input model.RescheduleEventInput) int
 		RevokeAPIKey             func(childComplexity int, input model.RevokeAPIKeyInput) int
+		SetImages                func(childComplexity int, input model.SetImagesInput) int
 		SetTranslations          func(childComplexity int, input model.SetTranslationsInput) int
 		ShareMember              func(childComplexity int, input model.ShareMemberInput) int
 		UnshareMember            func(childComplexity int, input model.UnshareMemberInput) int
@@ -529,7 +564,9 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		Events      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) int
 		GlobalID    func(childComplexity int) int
+		Images      func(childComplexity int) int
 		Kind        func(childComplexity int) int
+		Logo        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Slug        func(childComplexity int) int
 		Source      func(childComplexity int) int
@@ -673,6 +710,12 @@ type ComplexityRoot struct {
 		SnippetLanguage func(childComplexity int) int
 	}
 
+	SetImagesPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Record           func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
+	}
+
 	SetTranslationsPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Record           func(childComplexity int) int
@@ -689,6 +732,7 @@ type ComplexityRoot struct {
 	Translation struct {
 		Field         func(childComplexity int) int
 		Language      func(childComplexity int) int
+		Origin        func(childComplexity int) int
 		SourceVersion func(childComplexity int) int
 		Stale         func(childComplexity int) int
 		Text          func(childComplexity int) int
@@ -788,6 +832,8 @@ type CampaignResolver interface {
 	Indicators(ctx context.Context, obj *models.Campaign) ([]*models.Indicator, error)
 
 	Owner(ctx context.Context, obj *models.Campaign) (*models.Organization, error)
+	HeadlineFigures(ctx context.Context, obj *models.Campaign) ([]*models.HeadlineFigure, error)
+	Images(ctx context.Context, obj *models.Campaign) ([]*models.Image, error)
 
 	Translations(ctx context.Context, obj *models.Campaign, language *string, field *string) ([]*models.Translation, error)
 	LocalizedName(ctx context.Context, obj *models.Campaign, language *string) (*model.LocalizedText, error)
@@ -816,6 +862,8 @@ type EventResolver interface {
 
 	CoHosts(ctx context.Context, obj *models.Event) ([]*models.Organization, error)
 
+	Images(ctx context.Context, obj *models.Event) ([]*models.Image, error)
+
 	Translations(ctx context.Context, obj *models.Event, language *string, field *string) ([]*models.Translation, error)
 	LocalizedTitle(ctx context.Context, obj *models.Event, language *string) (*model.LocalizedText, error)
 	LocalizedSummary(ctx context.Context, obj *models.Event, language *string) (*model.LocalizedText, error)
@@ -825,6 +873,12 @@ type EventResolver interface {
 }
 type FundingCommitmentResolver interface {
 	Funder(ctx context.Context, obj *models.FundingCommitment) (*models.Organization, error)
+}
+type HeadlineFigureResolver interface {
+	Label(ctx context.Context, obj *models.HeadlineFigure, language *string) (string, error)
+}
+type ImageResolver interface {
+	Alt(ctx context.Context, obj *models.Image, language *string) (string, error)
 }
 type IndicatorResolver interface {
 	Name(ctx context.Context, obj *models.Indicator, language *string) (string, error)
@@ -886,6 +940,7 @@ type MutationResolver interface {
 	WithdrawCoHostInvitation(ctx context.Context, input model.WithdrawCoHostInvitationInput) (*model.CoHostInvitationPayload, error)
 	AcceptCoHost(ctx context.Context, input model.AnswerCoHostInput) (*model.CoHostInvitationPayload, error)
 	DeclineCoHost(ctx context.Context, input model.AnswerCoHostInput) (*model.CoHostInvitationPayload, error)
+	SetImages(ctx context.Context, input model.SetImagesInput) (*model.SetImagesPayload, error)
 	SetTranslations(ctx context.Context, input model.SetTranslationsInput) (*model.SetTranslationsPayload, error)
 	CreateMember(ctx context.Context, input model.CreateMemberInput) (*model.MemberPayload, error)
 	UpdateMember(ctx context.Context, input model.UpdateMemberInput) (*model.MemberPayload, error)
@@ -907,6 +962,8 @@ type OrganizationResolver interface {
 
 	Campaigns(ctx context.Context, obj *models.Organization, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) (*model.Connection[*models.Campaign], error)
 	Events(ctx context.Context, obj *models.Organization, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error)
+	Images(ctx context.Context, obj *models.Organization) ([]*models.Image, error)
+	Logo(ctx context.Context, obj *models.Organization) (*models.Image, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (models.Node, error)
@@ -1284,6 +1341,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.GlobalID(childComplexity), true
+	case "Campaign.headlineFigures":
+		if e.ComplexityRoot.Campaign.HeadlineFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.HeadlineFigures(childComplexity), true
+	case "Campaign.images":
+		if e.ComplexityRoot.Campaign.Images == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Images(childComplexity), true
 	case "Campaign.indicators":
 		if e.ComplexityRoot.Campaign.Indicators == nil {
 			break
@@ -1919,6 +1988,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.GlobalID(childComplexity), true
+	case "Event.images":
+		if e.ComplexityRoot.Event.Images == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Images(childComplexity), true
 	case "Event.kind":
 		if e.ComplexityRoot.Event.Kind == nil {
 			break
@@ -2298,6 +2373,133 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GuardianConsent.Relationship(childComplexity), true
 
+	case "HeadlineFigure.comparator":
+		if e.ComplexityRoot.HeadlineFigure.Comparator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadlineFigure.Comparator(childComplexity), true
+	case "HeadlineFigure.indicator":
+		if e.ComplexityRoot.HeadlineFigure.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadlineFigure.Indicator(childComplexity), true
+	case "HeadlineFigure.label":
+		if e.ComplexityRoot.HeadlineFigure.Label == nil {
+			break
+		}
+
+		args, err := ec.field_HeadlineFigure_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.HeadlineFigure.Label(childComplexity, args["language"].(*string)), true
+	case "HeadlineFigure.note":
+		if e.ComplexityRoot.HeadlineFigure.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadlineFigure.Note(childComplexity), true
+	case "HeadlineFigure.period":
+		if e.ComplexityRoot.HeadlineFigure.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadlineFigure.Period(childComplexity), true
+	case "HeadlineFigure.source":
+		if e.ComplexityRoot.HeadlineFigure.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadlineFigure.Source(childComplexity), true
+	case "HeadlineFigure.unit":
+		if e.ComplexityRoot.HeadlineFigure.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadlineFigure.Unit(childComplexity), true
+	case "HeadlineFigure.value":
+		if e.ComplexityRoot.HeadlineFigure.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadlineFigure.Value(childComplexity), true
+
+	case "Image.alt":
+		if e.ComplexityRoot.Image.Alt == nil {
+			break
+		}
+
+		args, err := ec.field_Image_alt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Image.Alt(childComplexity, args["language"].(*string)), true
+	case "Image.altTexts":
+		if e.ComplexityRoot.Image.Alts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.Alts(childComplexity), true
+	case "Image.credit":
+		if e.ComplexityRoot.Image.Credit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.Credit(childComplexity), true
+	case "Image.height":
+		if e.ComplexityRoot.Image.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.Height(childComplexity), true
+	case "Image.license":
+		if e.ComplexityRoot.Image.License == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.License(childComplexity), true
+	case "Image.licenseUrl":
+		if e.ComplexityRoot.Image.LicenseURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.LicenseURL(childComplexity), true
+	case "Image.url":
+		if e.ComplexityRoot.Image.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.URL(childComplexity), true
+	case "Image.width":
+		if e.ComplexityRoot.Image.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.Width(childComplexity), true
+
+	case "ImageAltText.language":
+		if e.ComplexityRoot.ImageAltText.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageAltText.Language(childComplexity), true
+	case "ImageAltText.original":
+		if e.ComplexityRoot.ImageAltText.Original == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageAltText.Original(childComplexity), true
+	case "ImageAltText.text":
+		if e.ComplexityRoot.ImageAltText.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageAltText.Text(childComplexity), true
+
 	case "Indicator.ascending":
 		if e.ComplexityRoot.Indicator.Ascending == nil {
 			break
@@ -2556,6 +2758,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LocalizedText.Language(childComplexity), true
+	case "LocalizedText.origin":
+		if e.ComplexityRoot.LocalizedText.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalizedText.Origin(childComplexity), true
 	case "LocalizedText.original":
 		if e.ComplexityRoot.LocalizedText.Original == nil {
 			break
@@ -3056,6 +3264,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["input"].(model.RevokeAPIKeyInput)), true
+	case "Mutation.setImages":
+		if e.ComplexityRoot.Mutation.SetImages == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setImages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetImages(childComplexity, args["input"].(model.SetImagesInput)), true
 	case "Mutation.setTranslations":
 		if e.ComplexityRoot.Mutation.SetTranslations == nil {
 			break
@@ -3220,12 +3439,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.GlobalID(childComplexity), true
+	case "Organization.images":
+		if e.ComplexityRoot.Organization.Images == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Images(childComplexity), true
 	case "Organization.kind":
 		if e.ComplexityRoot.Organization.Kind == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Organization.Kind(childComplexity), true
+	case "Organization.logo":
+		if e.ComplexityRoot.Organization.Logo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Logo(childComplexity), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -3875,6 +4106,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchEdge.SnippetLanguage(childComplexity), true
 
+	case "SetImagesPayload.clientMutationId":
+		if e.ComplexityRoot.SetImagesPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetImagesPayload.ClientMutationID(childComplexity), true
+	case "SetImagesPayload.record":
+		if e.ComplexityRoot.SetImagesPayload.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetImagesPayload.Record(childComplexity), true
+	case "SetImagesPayload.userErrors":
+		if e.ComplexityRoot.SetImagesPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetImagesPayload.UserErrors(childComplexity), true
+
 	case "SetTranslationsPayload.clientMutationId":
 		if e.ComplexityRoot.SetTranslationsPayload.ClientMutationID == nil {
 			break
@@ -3951,6 +4201,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Translation.Language(childComplexity), true
+	case "Translation.origin":
+		if e.ComplexityRoot.Translation.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Origin(childComplexity), true
 	case "Translation.sourceVersion":
 		if e.ComplexityRoot.Translation.SourceVersion == nil {
 			break
@@ -4324,6 +4580,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EraseMemberInput", ec.unmarshalInputEraseMemberInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
+			graphql.NewInputUnmarshaler("ImageAltInput", ec.unmarshalInputImageAltInput),
+			graphql.NewInputUnmarshaler("ImageInput", ec.unmarshalInputImageInput),
 			graphql.NewInputUnmarshaler("IndicatorBreakdownInput", ec.unmarshalInputIndicatorBreakdownInput),
 			graphql.NewInputUnmarshaler("InviteCoHostInput", ec.unmarshalInputInviteCoHostInput),
 			graphql.NewInputUnmarshaler("JoinNetworkInput", ec.unmarshalInputJoinNetworkInput),
@@ -4339,6 +4597,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RemoveCampaignPartnerInput", ec.unmarshalInputRemoveCampaignPartnerInput),
 			graphql.NewInputUnmarshaler("RescheduleEventInput", ec.unmarshalInputRescheduleEventInput),
 			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
+			graphql.NewInputUnmarshaler("SetImagesInput", ec.unmarshalInputSetImagesInput),
 			graphql.NewInputUnmarshaler("SetTranslationsInput", ec.unmarshalInputSetTranslationsInput),
 			graphql.NewInputUnmarshaler("ShareMemberInput", ec.unmarshalInputShareMemberInput),
 			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
@@ -5894,6 +6153,159 @@ type EventPayload {
   clientMutationId: String
 }
 `, BuiltIn: false},
+	{Name: "../schema/headline.graphqls", Input: `extend type Campaign {
+  """
+  The figures a dashboard shows for the campaign: each of its indicators with its latest
+  reported value, labelled, with its own unit and period. They are figures the campaign's
+  partners reported (the fact sheet's 30 concerts, 76 programmes and over 700,000 young
+  people), not counts of records here, so they are shown as reported, and never added up with
+  each other or with ` + "`" + `reach` + "`" + `, which counts the events recorded here. Indicators with no
+  reported value yet are left out.
+  """
+  headlineFigures: [HeadlineFigure!]!
+}
+
+"""
+One indicator of a campaign with its latest reported value: the period with the latest end
+among those with an actual value or, where the source gives only words, a note.
+"""
+type HeadlineFigure {
+  "What is counted: the indicator's name, in the caller's languages as ` + "`" + `Indicator.name` + "`" + ` is."
+  label("Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header." language: String): String!
+  "The value reported; null where the source gives only words (see ` + "`" + `note` + "`" + `). Read it with ` + "`" + `comparator` + "`" + ` and ` + "`" + `unit` + "`" + `."
+  value: Float
+  "Whether ` + "`" + `value` + "`" + ` is exact, a lower bound (\"over 700,000\") or an estimate."
+  comparator: ValueComparator!
+  "What ` + "`" + `value` + "`" + ` counts: things such as concerts, people, a percentage or money."
+  unit: IndicatorUnit!
+  "The source's own words for the value, such as \"dozens of outreach activities\"; show it where ` + "`" + `value` + "`" + ` is null."
+  note: String
+  "Where the figure comes from."
+  source: String
+  "The period the value covers, with its target and breakdowns."
+  period: IndicatorPeriod!
+  "The indicator, with its other periods."
+  indicator: Indicator!
+}
+`, BuiltIn: false},
+	{Name: "../schema/images.graphqls", Input: `"""
+A picture of a campaign, event or organization, hosted elsewhere: the API keeps its address
+and what a screen needs to show it well and lawfully, and hosts no files. It is public
+exactly when its record is.
+"""
+type Image {
+  "Where the picture is: an https URL."
+  url: String!
+  "The alt text for readers who cannot see the picture, in the first of the caller's languages it is written in, or else in its original language."
+  alt("Languages to read it in, most preferred first, as in Accept-Language (` + "`" + `km` + "`" + `, ` + "`" + `th, en;q=0.5` + "`" + `); overrides the header." language: String): String!
+  "The alt text in every language it is written in, the original first."
+  altTexts: [ImageAltText!]!
+  "The width in pixels, so that a page can keep the picture's place before it arrives; null when not given."
+  width: Int
+  "The height in pixels; null when not given."
+  height: Int
+  "Whom to credit, e.g. ` + "`" + `Photo: MTV EXIT` + "`" + `."
+  credit: String
+  "The licence under which it may be shown, e.g. ` + "`" + `CC BY 4.0` + "`" + ` or ` + "`" + `Used with permission` + "`" + `."
+  license: String
+  "Where the licence is written, an https URL."
+  licenseUrl: String
+}
+
+"An image's alt text in one language."
+type ImageAltText {
+  "The language, as a BCP 47 tag such as ` + "`" + `km` + "`" + `."
+  language: String!
+  "The text."
+  text: String!
+  "Whether this is the language the alt text was first written in."
+  original: Boolean!
+}
+
+"A record that has images."
+interface Illustrated {
+  "The global ID."
+  id: ID!
+  "The record's images, in the order given."
+  images: [Image!]!
+}
+
+extend type Campaign implements Illustrated {
+  "The campaign's images, in the order given."
+  images: [Image!]!
+}
+
+extend type Event implements Illustrated {
+  "The event's images, in the order given."
+  images: [Image!]!
+}
+
+extend type Organization implements Illustrated {
+  "The organization's images, in the order given."
+  images: [Image!]!
+  "The organization's logo; null when it has none."
+  logo: Image
+}
+
+"An image's alt text in one language."
+input ImageAltInput {
+  "The language, as a BCP 47 tag such as ` + "`" + `km` + "`" + `."
+  language: String!
+  "The text, 1 to 1,000 characters."
+  text: String!
+}
+
+"An image to show with a record."
+input ImageInput {
+  "Where the picture is: an https URL of at most 2,000 characters, without a user name or password."
+  url: String!
+  "The alt text in 1 to 20 languages, each at most once; the first is the original."
+  alt: [ImageAltInput!]!
+  "The width in pixels, 1 to 20,000; give it with the height, or neither."
+  width: Int
+  "The height in pixels, 1 to 20,000."
+  height: Int
+  "Whom to credit, 1 to 300 characters."
+  credit: String
+  "The licence, 1 to 200 characters, e.g. ` + "`" + `CC BY 4.0` + "`" + `."
+  license: String
+  "Where the licence is written, an https URL."
+  licenseUrl: String
+}
+
+"A change to a record's images."
+input SetImagesInput {
+  "The global ID of the campaign, event or organization."
+  record: ID!
+  "Replaces the record's images, in this order; at most 20, and an empty list removes them. Left out, they stay as they are."
+  images: [ImageInput!] @goField(omittable: true)
+  "Sets an organization's logo, or with null removes it. Left out, it stays as it is."
+  logo: ImageInput @goField(omittable: true)
+  "Returned unchanged in the payload."
+  clientMutationId: String
+  "Makes a retry safe: a second request with the same key returns the first result (or use the Idempotency-Key header)."
+  idempotencyKey: String
+}
+
+"The result of setImages."
+type SetImagesPayload {
+  "The record with its images; null when the input was refused."
+  record: Illustrated
+  "Why the input was refused; empty on success."
+  userErrors: [UserError!]!
+  "The clientMutationId sent."
+  clientMutationId: String
+}
+
+extend type Mutation {
+  """
+  Sets the images of a campaign or event, with the right to edit it, or the images and logo
+  of an organization, with an editor's key of that organization (or the platform's). The
+  record changes with its images (its version goes up), so clients that keep it hear of it.
+  """
+  setImages("What to change." input: SetImagesInput!): SetImagesPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/indicator.graphqls", Input: `"A measure of a campaign's reach or results, reported per period (in the manner of the IATI results standard)."
 type Indicator implements Node {
   "The global ID."
@@ -5979,6 +6391,16 @@ type LocalizedText {
   original: Boolean!
   "Whether ` + "`" + `text` + "`" + ` translates an earlier wording of the original, which has changed since."
   stale: Boolean!
+  "Who made the translation ` + "`" + `text` + "`" + ` is; null for the original."
+  origin: TranslationOrigin
+}
+
+"Who made a translation."
+enum TranslationOrigin {
+  "An editor of the record, with the right to edit it: the translation speaks for the record as its original does."
+  PARTNER
+  "This project, for its seed data: no owner of the record has reviewed it, so it is not official. A partner who writes it again, even unchanged, makes it theirs."
+  SEED
 }
 
 "A text of a record that can be translated."
@@ -6001,6 +6423,8 @@ type Translation {
   language: String!
   "The translated text."
   text: String!
+  "Who made the translation: a partner, or this project for its seed data (not official)."
+  origin: TranslationOrigin!
   "Whether the original text has changed since this translation was written or last confirmed."
   stale: Boolean!
   "The record's version when this translation was written; null for indicators, which have no versions."
@@ -7004,7 +7428,11 @@ extend type Query {
 extend type Campaign {
   "What the campaign set out to achieve (IATI results), in the order they were recorded."
   results: [Result!]!
-  "Reach figures of the campaign's events that the caller can see."
+  """
+  Figures drawn from the campaign's events recorded here that the caller can see: ` + "`" + `events` + "`" + `
+  counts those records only, not the concerts or programmes a partner reports in indicators
+  (for those, see ` + "`" + `headlineFigures` + "`" + `).
+  """
   reach: Reach!
 }
 
@@ -7016,7 +7444,7 @@ all are the caller's own (see ` + "`" + `MemberCount` + "`" + `), so that no tot
 more than the events' counts do.
 """
 type Reach {
-  "How many events."
+  "How many events are recorded here among those counted: records, not the events a partner reports in an indicator."
   events: Int!
   "The events by kind, most first."
   byKind: [ReachGroup!]!
@@ -7666,6 +8094,10 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_version(ctx, field)
 	case "owner":
 		return ec.fieldContext_Campaign_owner(ctx, field)
+	case "headlineFigures":
+		return ec.fieldContext_Campaign_headlineFigures(ctx, field)
+	case "images":
+		return ec.fieldContext_Campaign_images(ctx, field)
 	case "originalLanguage":
 		return ec.fieldContext_Campaign_originalLanguage(ctx, field)
 	case "translations":
@@ -7974,6 +8406,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_version(ctx, field)
 	case "visibility":
 		return ec.fieldContext_Event_visibility(ctx, field)
+	case "images":
+		return ec.fieldContext_Event_images(ctx, field)
 	case "originalLanguage":
 		return ec.fieldContext_Event_originalLanguage(ctx, field)
 	case "translations":
@@ -8104,6 +8538,62 @@ func (ec *executionContext) childFields_GuardianConsent(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type GuardianConsent", field.Name)
 }
 
+func (ec *executionContext) childFields_HeadlineFigure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "label":
+		return ec.fieldContext_HeadlineFigure_label(ctx, field)
+	case "value":
+		return ec.fieldContext_HeadlineFigure_value(ctx, field)
+	case "comparator":
+		return ec.fieldContext_HeadlineFigure_comparator(ctx, field)
+	case "unit":
+		return ec.fieldContext_HeadlineFigure_unit(ctx, field)
+	case "note":
+		return ec.fieldContext_HeadlineFigure_note(ctx, field)
+	case "source":
+		return ec.fieldContext_HeadlineFigure_source(ctx, field)
+	case "period":
+		return ec.fieldContext_HeadlineFigure_period(ctx, field)
+	case "indicator":
+		return ec.fieldContext_HeadlineFigure_indicator(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HeadlineFigure", field.Name)
+}
+
+func (ec *executionContext) childFields_Image(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_Image_url(ctx, field)
+	case "alt":
+		return ec.fieldContext_Image_alt(ctx, field)
+	case "altTexts":
+		return ec.fieldContext_Image_altTexts(ctx, field)
+	case "width":
+		return ec.fieldContext_Image_width(ctx, field)
+	case "height":
+		return ec.fieldContext_Image_height(ctx, field)
+	case "credit":
+		return ec.fieldContext_Image_credit(ctx, field)
+	case "license":
+		return ec.fieldContext_Image_license(ctx, field)
+	case "licenseUrl":
+		return ec.fieldContext_Image_licenseUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Image", field.Name)
+}
+
+func (ec *executionContext) childFields_ImageAltText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "language":
+		return ec.fieldContext_ImageAltText_language(ctx, field)
+	case "text":
+		return ec.fieldContext_ImageAltText_text(ctx, field)
+	case "original":
+		return ec.fieldContext_ImageAltText_original(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImageAltText", field.Name)
+}
+
 func (ec *executionContext) childFields_Indicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8218,6 +8708,8 @@ func (ec *executionContext) childFields_LocalizedText(ctx context.Context, field
 		return ec.fieldContext_LocalizedText_original(ctx, field)
 	case "stale":
 		return ec.fieldContext_LocalizedText_stale(ctx, field)
+	case "origin":
+		return ec.fieldContext_LocalizedText_origin(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LocalizedText", field.Name)
 }
@@ -8368,6 +8860,10 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_campaigns(ctx, field)
 	case "events":
 		return ec.fieldContext_Organization_events(ctx, field)
+	case "images":
+		return ec.fieldContext_Organization_images(ctx, field)
+	case "logo":
+		return ec.fieldContext_Organization_logo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -8602,6 +9098,18 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SetImagesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_SetImagesPayload_record(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetImagesPayload_userErrors(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_SetImagesPayload_clientMutationId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetImagesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SetTranslationsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "record":
@@ -8622,6 +9130,8 @@ func (ec *executionContext) childFields_Translation(ctx context.Context, field g
 		return ec.fieldContext_Translation_language(ctx, field)
 	case "text":
 		return ec.fieldContext_Translation_text(ctx, field)
+	case "origin":
+		return ec.fieldContext_Translation_origin(ctx, field)
 	case "stale":
 		return ec.fieldContext_Translation_stale(ctx, field)
 	case "sourceVersion":
@@ -9316,6 +9826,34 @@ func (ec *executionContext) field_Event_translations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_HeadlineFigure_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Image_alt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Indicator_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9736,6 +10274,20 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
 			return ec.unmarshalNRevokeApiKeyInput2campaignsᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setImages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetImagesInput, error) {
+			return ec.unmarshalNSetImagesInput2campaignsᚋgraphᚋmodelᚐSetImagesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12620,6 +13172,70 @@ func (ec *executionContext) fieldContext_Campaign_owner(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Campaign_headlineFigures(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_headlineFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().HeadlineFigures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.HeadlineFigure) graphql.Marshaler {
+			return ec.marshalNHeadlineFigure2ᚕᚖcampaignsᚋmodelsᚐHeadlineFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_headlineFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeadlineFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_images(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_images(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().Images(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Image) graphql.Marshaler {
+			return ec.marshalNImage2ᚕᚖcampaignsᚋmodelsᚐImageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_images(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Campaign_originalLanguage(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15307,6 +15923,38 @@ func (ec *executionContext) fieldContext_Event_visibility(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Event", field, false, false, "EventVisibility")
 }
 
+func (ec *executionContext) _Event_images(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_images(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Images(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Image) graphql.Marshaler {
+			return ec.marshalNImage2ᚕᚖcampaignsᚋmodelsᚐImageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_images(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_originalLanguage(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16438,6 +17086,512 @@ func (ec *executionContext) fieldContext_GuardianConsent_recordedAt(_ context.Co
 	return graphql.NewScalarFieldContext("GuardianConsent", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _HeadlineFigure_label(ctx context.Context, field graphql.CollectedField, obj *models.HeadlineFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadlineFigure_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.HeadlineFigure().Label(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadlineFigure_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HeadlineFigure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_HeadlineFigure_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HeadlineFigure_value(ctx context.Context, field graphql.CollectedField, obj *models.HeadlineFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadlineFigure_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HeadlineFigure_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadlineFigure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _HeadlineFigure_comparator(ctx context.Context, field graphql.CollectedField, obj *models.HeadlineFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadlineFigure_comparator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparator(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNValueComparator2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadlineFigure_comparator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadlineFigure", field, true, false, "ValueComparator")
+}
+
+func (ec *executionContext) _HeadlineFigure_unit(ctx context.Context, field graphql.CollectedField, obj *models.HeadlineFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadlineFigure_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNIndicatorUnit2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadlineFigure_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadlineFigure", field, true, false, "IndicatorUnit")
+}
+
+func (ec *executionContext) _HeadlineFigure_note(ctx context.Context, field graphql.CollectedField, obj *models.HeadlineFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadlineFigure_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HeadlineFigure_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadlineFigure", field, true, false, "String")
+}
+
+func (ec *executionContext) _HeadlineFigure_source(ctx context.Context, field graphql.CollectedField, obj *models.HeadlineFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadlineFigure_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HeadlineFigure_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadlineFigure", field, true, false, "String")
+}
+
+func (ec *executionContext) _HeadlineFigure_period(ctx context.Context, field graphql.CollectedField, obj *models.HeadlineFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadlineFigure_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.IndicatorPeriod) graphql.Marshaler {
+			return ec.marshalNIndicatorPeriod2ᚖcampaignsᚋmodelsᚐIndicatorPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadlineFigure_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HeadlineFigure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndicatorPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HeadlineFigure_indicator(ctx context.Context, field graphql.CollectedField, obj *models.HeadlineFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadlineFigure_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖcampaignsᚋmodelsᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadlineFigure_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HeadlineFigure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Image_url(ctx context.Context, field graphql.CollectedField, obj *models.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Image_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, false, false, "String")
+}
+
+func (ec *executionContext) _Image_alt(ctx context.Context, field graphql.CollectedField, obj *models.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_alt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Image().Alt(ctx, obj, fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Image_alt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Image",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Image_alt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Image_altTexts(ctx context.Context, field graphql.CollectedField, obj *models.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_altTexts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alts(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.ImageAltText) graphql.Marshaler {
+			return ec.marshalNImageAltText2ᚕᚖcampaignsᚋmodelsᚐImageAltTextᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Image_altTexts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Image",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImageAltText(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Image_width(ctx context.Context, field graphql.CollectedField, obj *models.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Image_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Image_height(ctx context.Context, field graphql.CollectedField, obj *models.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Image_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Image_credit(ctx context.Context, field graphql.CollectedField, obj *models.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_credit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Credit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Image_credit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, false, false, "String")
+}
+
+func (ec *executionContext) _Image_license(ctx context.Context, field graphql.CollectedField, obj *models.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_license(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.License, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Image_license(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, false, false, "String")
+}
+
+func (ec *executionContext) _Image_licenseUrl(ctx context.Context, field graphql.CollectedField, obj *models.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_licenseUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenseURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Image_licenseUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImageAltText_language(ctx context.Context, field graphql.CollectedField, obj *models.ImageAltText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageAltText_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageAltText_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageAltText", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImageAltText_text(ctx context.Context, field graphql.CollectedField, obj *models.ImageAltText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageAltText_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageAltText_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageAltText", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImageAltText_original(ctx context.Context, field graphql.CollectedField, obj *models.ImageAltText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageAltText_original(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Original, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageAltText_original(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageAltText", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *models.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17556,6 +18710,29 @@ func (ec *executionContext) _LocalizedText_stale(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_LocalizedText_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LocalizedText", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LocalizedText_origin(ctx context.Context, field graphql.CollectedField, obj *model.LocalizedText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalizedText_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOTranslationOrigin2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LocalizedText_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalizedText", field, false, false, "TranslationOrigin")
 }
 
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *models.Member) (ret graphql.Marshaler) {
@@ -19323,6 +20500,50 @@ func (ec *executionContext) fieldContext_Mutation_declineCoHost(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setImages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setImages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetImages(ctx, fc.Args["input"].(model.SetImagesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetImagesPayload) graphql.Marshaler {
+			return ec.marshalNSetImagesPayload2ᚖcampaignsᚋgraphᚋmodelᚐSetImagesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setImages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetImagesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setImages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_setTranslations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20315,6 +21536,70 @@ func (ec *executionContext) fieldContext_Organization_events(ctx context.Context
 	if fc.Args, err = ec.field_Organization_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_images(ctx context.Context, field graphql.CollectedField, obj *models.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_images(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().Images(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Image) graphql.Marshaler {
+			return ec.marshalNImage2ᚕᚖcampaignsᚋmodelsᚐImageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_images(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_logo(ctx context.Context, field graphql.CollectedField, obj *models.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_logo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().Logo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Image) graphql.Marshaler {
+			return ec.marshalOImage2ᚖcampaignsᚋmodelsᚐImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_logo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -23030,6 +24315,93 @@ func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, fie
 	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Float")
 }
 
+func (ec *executionContext) _SetImagesPayload_record(ctx context.Context, field graphql.CollectedField, obj *model.SetImagesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetImagesPayload_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Illustrated) graphql.Marshaler {
+			return ec.marshalOIllustrated2campaignsᚋmodelsᚐIllustrated(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetImagesPayload_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetImagesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetImagesPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SetImagesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetImagesPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcampaignsᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetImagesPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetImagesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetImagesPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.SetImagesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetImagesPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetImagesPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetImagesPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _SetTranslationsPayload_record(ctx context.Context, field graphql.CollectedField, obj *model.SetTranslationsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23360,6 +24732,29 @@ func (ec *executionContext) _Translation_text(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Translation_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Translation_origin(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNTranslationOrigin2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "TranslationOrigin")
 }
 
 func (ec *executionContext) _Translation_stale(ctx context.Context, field graphql.CollectedField, obj *models.Translation) (ret graphql.Marshaler) {
@@ -27460,6 +28855,139 @@ func UnmarshalEventOrder(ctx context.Context, raw any) (model.EventOrder, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputImageAltInput(ctx context.Context, obj any) (model.ImageAltInput, error) {
+	var it model.ImageAltInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"language", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImageAltInput unmarshals raw into the ImageAltInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImageAltInput(ctx context.Context, raw any) (model.ImageAltInput, error) {
+	var out model.ImageAltInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImageAltInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputImageInput(ctx context.Context, obj any) (model.ImageInput, error) {
+	var it model.ImageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"url", "alt", "width", "height", "credit", "license", "licenseUrl"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "alt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alt"))
+			data, err := ec.unmarshalNImageAltInput2ᚕᚖcampaignsᚋgraphᚋmodelᚐImageAltInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alt = data
+		case "width":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("width"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Width = data
+		case "height":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Height = data
+		case "credit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("credit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Credit = data
+		case "license":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("license"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.License = data
+		case "licenseUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenseUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenseURL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImageInput unmarshals raw into the ImageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImageInput(ctx context.Context, raw any) (model.ImageInput, error) {
+	var out model.ImageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIndicatorBreakdownInput(ctx context.Context, obj any) (model.IndicatorBreakdownInput, error) {
 	var it model.IndicatorBreakdownInput
 	if obj == nil {
@@ -28581,6 +30109,76 @@ func (ec *executionContext) unmarshalInputRevokeApiKeyInput(ctx context.Context,
 func UnmarshalRevokeApiKeyInput(ctx context.Context, raw any) (model.RevokeAPIKeyInput, error) {
 	var out model.RevokeAPIKeyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeApiKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetImagesInput(ctx context.Context, obj any) (model.SetImagesInput, error) {
+	var it model.SetImagesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"record", "images", "logo", "clientMutationId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "record":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("record"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Record = data
+		case "images":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("images"))
+			data, err := ec.unmarshalOImageInput2ᚕᚖcampaignsᚋgraphᚋmodelᚐImageInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Images = graphql.OmittableOf(data)
+		case "logo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logo"))
+			data, err := ec.unmarshalOImageInput2ᚖcampaignsᚋgraphᚋmodelᚐImageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Logo = graphql.OmittableOf(data)
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetImagesInput unmarshals raw into the SetImagesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetImagesInput(ctx context.Context, raw any) (model.SetImagesInput, error) {
+	var out model.SetImagesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetImagesInput", raw, &out)
 	return out, err
 }
 
@@ -29740,20 +31338,10 @@ func UnmarshalYouthNetworkOrder(ctx context.Context, raw any) (model.YouthNetwor
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj models.Node) graphql.Marshaler {
+func (ec *executionContext) _Illustrated(ctx context.Context, sel ast.SelectionSet, obj models.Illustrated) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *models.YouthNetwork:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._YouthNetwork(ctx, sel, obj)
-	case *models.Indicator:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Indicator(ctx, sel, obj)
 	case *models.Event:
 		if obj == nil {
 			return graphql.Null
@@ -29764,6 +31352,49 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Campaign(ctx, sel, obj)
+	case *models.Organization:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Organization(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Illustrated must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj models.Node) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *models.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Event(ctx, sel, obj)
+	case *models.Campaign:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Campaign(ctx, sel, obj)
+	case *models.YouthNetwork:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._YouthNetwork(ctx, sel, obj)
+	case *models.Organization:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Organization(ctx, sel, obj)
+	case *models.Indicator:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Indicator(ctx, sel, obj)
 	case *models.Venue:
 		if obj == nil {
 			return graphql.Null
@@ -29779,11 +31410,6 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Registration(ctx, sel, obj)
-	case *models.Organization:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Organization(ctx, sel, obj)
 	case *models.Member:
 		if obj == nil {
 			return graphql.Null
@@ -29822,11 +31448,6 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *models.YouthNetwork:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._YouthNetwork(ctx, sel, obj)
 	case *models.Event:
 		if obj == nil {
 			return graphql.Null
@@ -29837,6 +31458,11 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._Campaign(ctx, sel, obj)
+	case *models.YouthNetwork:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._YouthNetwork(ctx, sel, obj)
 	case *models.Organization:
 		if obj == nil {
 			return graphql.Null
@@ -29855,16 +31481,6 @@ func (ec *executionContext) _Translatable(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *models.YouthNetwork:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._YouthNetwork(ctx, sel, obj)
-	case *models.Indicator:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Indicator(ctx, sel, obj)
 	case *models.Event:
 		if obj == nil {
 			return graphql.Null
@@ -29875,6 +31491,16 @@ func (ec *executionContext) _Translatable(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._Campaign(ctx, sel, obj)
+	case *models.YouthNetwork:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._YouthNetwork(ctx, sel, obj)
+	case *models.Indicator:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Indicator(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -30286,7 +31912,7 @@ func (ec *executionContext) _BoundedCount(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var campaignImplementors = []string{"Campaign", "Node", "Translatable", "SearchResult"}
+var campaignImplementors = []string{"Campaign", "Node", "Illustrated", "Translatable", "SearchResult"}
 
 func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet, obj *models.Campaign) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, campaignImplementors)
@@ -30443,6 +32069,18 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_owner(ctx, field, obj)
+				})
+		case "headlineFigures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_headlineFigures(ctx, field, obj)
+				})
+		case "images":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_images(ctx, field, obj)
 				})
 		case "originalLanguage":
 			out.Values[i] = ec._Campaign_originalLanguage(ctx, field, obj)
@@ -31328,7 +32966,7 @@ func (ec *executionContext) _EraseMemberPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var eventImplementors = []string{"Event", "Node", "Translatable", "SearchResult"}
+var eventImplementors = []string{"Event", "Node", "Illustrated", "Translatable", "SearchResult"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *models.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
@@ -31479,6 +33117,12 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "images":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_images(ctx, field, obj)
+				})
 		case "originalLanguage":
 			out.Values[i] = ec._Event_originalLanguage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31924,6 +33568,187 @@ func (ec *executionContext) _GuardianConsent(ctx context.Context, sel ast.Select
 	return out
 }
 
+var headlineFigureImplementors = []string{"HeadlineFigure"}
+
+func (ec *executionContext) _HeadlineFigure(ctx context.Context, sel ast.SelectionSet, obj *models.HeadlineFigure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, headlineFigureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HeadlineFigure")
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HeadlineFigure_label(ctx, field, obj)
+				})
+		case "value":
+			out.Values[i] = ec._HeadlineFigure_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comparator":
+			out.Values[i] = ec._HeadlineFigure_comparator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._HeadlineFigure_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._HeadlineFigure_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._HeadlineFigure_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._HeadlineFigure_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "indicator":
+			out.Values[i] = ec._HeadlineFigure_indicator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var imageImplementors = []string{"Image"}
+
+func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, obj *models.Image) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, imageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Image")
+		case "url":
+			out.Values[i] = ec._Image_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Image_alt(ctx, field, obj)
+				})
+		case "altTexts":
+			out.Values[i] = ec._Image_altTexts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "width":
+			out.Values[i] = ec._Image_width(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "height":
+			out.Values[i] = ec._Image_height(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "credit":
+			out.Values[i] = ec._Image_credit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "license":
+			out.Values[i] = ec._Image_license(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licenseUrl":
+			out.Values[i] = ec._Image_licenseUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var imageAltTextImplementors = []string{"ImageAltText"}
+
+func (ec *executionContext) _ImageAltText(ctx context.Context, sel ast.SelectionSet, obj *models.ImageAltText) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, imageAltTextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImageAltText")
+		case "language":
+			out.Values[i] = ec._ImageAltText_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ImageAltText_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "original":
+			out.Values[i] = ec._ImageAltText_original(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var indicatorImplementors = []string{"Indicator", "Node", "Translatable"}
 
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *models.Indicator) graphql.Marshaler {
@@ -32289,6 +34114,11 @@ func (ec *executionContext) _LocalizedText(ctx context.Context, sel ast.Selectio
 		case "stale":
 			out.Values[i] = ec._LocalizedText_stale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "origin":
+			out.Values[i] = ec._LocalizedText_origin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -32867,6 +34697,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setImages":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setImages(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setTranslations":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setTranslations(ctx, field)
@@ -33027,7 +34864,7 @@ func (ec *executionContext) _NetworkCountChange(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var organizationImplementors = []string{"Organization", "Node", "SearchResult"}
+var organizationImplementors = []string{"Organization", "Node", "Illustrated", "SearchResult"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *models.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
@@ -33090,6 +34927,18 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_events(ctx, field, obj)
+				})
+		case "images":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_images(ctx, field, obj)
+				})
+		case "logo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_logo(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -34061,6 +35910,49 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var setImagesPayloadImplementors = []string{"SetImagesPayload"}
+
+func (ec *executionContext) _SetImagesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetImagesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setImagesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetImagesPayload")
+		case "record":
+			out.Values[i] = ec._SetImagesPayload_record(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SetImagesPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._SetImagesPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var setTranslationsPayloadImplementors = []string{"SetTranslationsPayload"}
 
 func (ec *executionContext) _SetTranslationsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetTranslationsPayload) graphql.Marshaler {
@@ -34153,6 +36045,11 @@ func (ec *executionContext) _Translation(ctx context.Context, sel ast.SelectionS
 			}
 		case "text":
 			out.Values[i] = ec._Translation_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "origin":
+			out.Values[i] = ec._Translation_origin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35999,6 +37896,30 @@ func (ec *executionContext) marshalNGuardianRelationship2string(ctx context.Cont
 	return res
 }
 
+func (ec *executionContext) marshalNHeadlineFigure2ᚕᚖcampaignsᚋmodelsᚐHeadlineFigureᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.HeadlineFigure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHeadlineFigure2ᚖcampaignsᚋmodelsᚐHeadlineFigure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHeadlineFigure2ᚖcampaignsᚋmodelsᚐHeadlineFigure(ctx context.Context, sel ast.SelectionSet, v *models.HeadlineFigure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HeadlineFigure!")
+		return graphql.Null
+	}
+	return ec._HeadlineFigure(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := scalar.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36040,6 +37961,78 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNImage2ᚕᚖcampaignsᚋmodelsᚐImageᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Image) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImage2ᚖcampaignsᚋmodelsᚐImage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImage2ᚖcampaignsᚋmodelsᚐImage(ctx context.Context, sel ast.SelectionSet, v *models.Image) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Image!")
+		return graphql.Null
+	}
+	return ec._Image(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImageAltInput2ᚕᚖcampaignsᚋgraphᚋmodelᚐImageAltInputᚄ(ctx context.Context, v any) ([]*model.ImageAltInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ImageAltInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNImageAltInput2ᚖcampaignsᚋgraphᚋmodelᚐImageAltInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNImageAltInput2ᚖcampaignsᚋgraphᚋmodelᚐImageAltInput(ctx context.Context, v any) (*model.ImageAltInput, error) {
+	res, err := ec.unmarshalInputImageAltInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImageAltText2ᚕᚖcampaignsᚋmodelsᚐImageAltTextᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.ImageAltText) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImageAltText2ᚖcampaignsᚋmodelsᚐImageAltText(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImageAltText2ᚖcampaignsᚋmodelsᚐImageAltText(ctx context.Context, sel ast.SelectionSet, v *models.ImageAltText) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImageAltText!")
+		return graphql.Null
+	}
+	return ec._ImageAltText(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImageInput2ᚖcampaignsᚋgraphᚋmodelᚐImageInput(ctx context.Context, v any) (*model.ImageInput, error) {
+	res, err := ec.unmarshalInputImageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNIndicator2ᚕᚖcampaignsᚋmodelsᚐIndicatorᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Indicator) graphql.Marshaler {
@@ -36728,6 +38721,19 @@ func (ec *executionContext) marshalNSearchType2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalNSetImagesInput2campaignsᚋgraphᚋmodelᚐSetImagesInput(ctx context.Context, v any) (model.SetImagesInput, error) {
+	res, err := ec.unmarshalInputSetImagesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetImagesPayload2ᚖcampaignsᚋgraphᚋmodelᚐSetImagesPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetImagesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetImagesPayload!")
+		return graphql.Null
+	}
+	return ec._SetImagesPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSetTranslationsInput2campaignsᚋgraphᚋmodelᚐSetTranslationsInput(ctx context.Context, v any) (model.SetTranslationsInput, error) {
 	res, err := ec.unmarshalInputSetTranslationsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36844,6 +38850,20 @@ func (ec *executionContext) unmarshalNTranslationInput2ᚕᚖcampaignsᚋgraph�
 func (ec *executionContext) unmarshalNTranslationInput2ᚖcampaignsᚋgraphᚋmodelᚐTranslationInput(ctx context.Context, v any) (*model.TranslationInput, error) {
 	res, err := ec.unmarshalInputTranslationInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTranslationOrigin2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTranslationOrigin2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TranslationOrigin!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNUnshareMemberInput2campaignsᚋgraphᚋmodelᚐUnshareMemberInput(ctx context.Context, v any) (model.UnshareMemberInput, error) {
@@ -37763,6 +39783,45 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalOIllustrated2campaignsᚋmodelsᚐIllustrated(ctx context.Context, sel ast.SelectionSet, v models.Illustrated) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Illustrated(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOImage2ᚖcampaignsᚋmodelsᚐImage(ctx context.Context, sel ast.SelectionSet, v *models.Image) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Image(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOImageInput2ᚕᚖcampaignsᚋgraphᚋmodelᚐImageInputᚄ(ctx context.Context, v any) ([]*model.ImageInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ImageInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNImageInput2ᚖcampaignsᚋgraphᚋmodelᚐImageInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOImageInput2ᚖcampaignsᚋgraphᚋmodelᚐImageInput(ctx context.Context, v any) (*model.ImageInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputImageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOIndicator2ᚖcampaignsᚋmodelsᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *models.Indicator) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38267,6 +40326,24 @@ func (ec *executionContext) unmarshalOTranslatableField2ᚖstring(ctx context.Co
 }
 
 func (ec *executionContext) marshalOTranslatableField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTranslationOrigin2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTranslationOrigin2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

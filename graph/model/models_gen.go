@@ -453,6 +453,32 @@ type FundingCommitmentPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// An image's alt text in one language.
+type ImageAltInput struct {
+	// The language, as a BCP 47 tag such as `km`.
+	Language string `json:"language"`
+	// The text, 1 to 1,000 characters.
+	Text string `json:"text"`
+}
+
+// An image to show with a record.
+type ImageInput struct {
+	// Where the picture is: an https URL of at most 2,000 characters, without a user name or password.
+	URL string `json:"url"`
+	// The alt text in 1 to 20 languages, each at most once; the first is the original.
+	Alt []*ImageAltInput `json:"alt"`
+	// The width in pixels, 1 to 20,000; give it with the height, or neither.
+	Width *int `json:"width,omitempty"`
+	// The height in pixels, 1 to 20,000.
+	Height *int `json:"height,omitempty"`
+	// Whom to credit, 1 to 300 characters.
+	Credit *string `json:"credit,omitempty"`
+	// The licence, 1 to 200 characters, e.g. `CC BY 4.0`.
+	License *string `json:"license,omitempty"`
+	// Where the licence is written, an https URL.
+	LicenseURL *string `json:"licenseUrl,omitempty"`
+}
+
 // Where an indicator started from.
 type IndicatorBaseline struct {
 	// The year of the baseline.
@@ -538,6 +564,8 @@ type LocalizedText struct {
 	Original bool `json:"original"`
 	// Whether `text` translates an earlier wording of the original, which has changed since.
 	Stale bool `json:"stale"`
+	// Who made the translation `text` is; null for the original.
+	Origin *string `json:"origin,omitempty"`
 }
 
 // How to reach a member.
@@ -634,7 +662,7 @@ type Query struct {
 // all are the caller's own (see `MemberCount`), so that no total set against another tells
 // more than the events' counts do.
 type Reach struct {
-	// How many events.
+	// How many events are recorded here among those counted: records, not the events a partner reports in an indicator.
 	Events int `json:"events"`
 	// The events by kind, most first.
 	ByKind []*ReachGroup `json:"byKind"`
@@ -857,6 +885,30 @@ type RevokeAPIKeyInput struct {
 	// Makes a retried request return its first result; also accepted as the Idempotency-Key header.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// A change to a record's images.
+type SetImagesInput struct {
+	// The global ID of the campaign, event or organization.
+	Record string `json:"record"`
+	// Replaces the record's images, in this order; at most 20, and an empty list removes them. Left out, they stay as they are.
+	Images graphql.Omittable[[]*ImageInput] `json:"images,omitempty"`
+	// Sets an organization's logo, or with null removes it. Left out, it stays as it is.
+	Logo graphql.Omittable[*ImageInput] `json:"logo,omitempty"`
+	// Returned unchanged in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// Makes a retry safe: a second request with the same key returns the first result (or use the Idempotency-Key header).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// The result of setImages.
+type SetImagesPayload struct {
+	// The record with its images; null when the input was refused.
+	Record models.Illustrated `json:"record,omitempty"`
+	// Why the input was refused; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+	// The clientMutationId sent.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 

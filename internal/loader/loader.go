@@ -51,6 +51,8 @@ type set struct {
 	networkCoords     *source[int64, []*models.Organization]
 	networkChannels   *source[int64, []*models.NetworkChannel]
 	translations      *dataloadgen.Loader[store.TranslationKey, []*models.Translation]
+	images            *source[store.ImageOwner, []*models.Image]
+	headlines         *source[int64, []*models.HeadlineFigure]
 
 	campaignPages *source[pageKey, page.Page[*models.Campaign]]
 	campaignCount *source[pageKey, int]
@@ -100,6 +102,8 @@ func newSet(s *store.Store) *set {
 		networkCoords:     newSource("networkCoordinators", s.NetworkCoordinators, ofNetwork("coordinators"), records[*models.Organization]),
 		networkChannels:   newSource("networkChannels", s.NetworkChannels, ofNetwork("channels"), nil),
 		translations:      dataloadgen.NewMappedLoader(s.TranslationsOf, opt),
+		images:            newSource("images", s.ImagesOf, imageKeys, nil),
+		headlines:         newSource("headlineFigures", s.HeadlineFigures, headlineKeys, nil),
 
 		campaignPages: pageSource("campaignPages", s.CampaignPages, campaignPageKeys),
 		campaignCount: countSource("campaignCount", s.CountCampaignPages, campaignPageKeys),

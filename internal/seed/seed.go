@@ -14,24 +14,69 @@ import (
 	"campaigns/models"
 )
 
-// Version names this seed. Loading is once per version: a new version of the seed adds only
-// what it adds, and never overwrites what partners have changed since.
-const Version = "2012-11-20-fact-sheet-v1"
+// The versions of the seed, in the order they load. Loading is once per version: a database
+// seeded with an earlier version gets only the later ones on its next start, and a later
+// version adds what it adds by the records' natural keys (slugs, codes), never overwriting
+// what partners have changed since.
+const (
+	// versionFactSheet loads every fact of the fact sheet.
+	versionFactSheet = "2012-11-20-fact-sheet-v1"
+	// versionOwnersLanguages gives each campaign the owner the fact sheet implies and the
+	// organizations their public websites (owners.go), and every campaign, event, network and
+	// indicator its texts in the languages of the countries it concerns (translations.go).
+	versionOwnersLanguages = "2012-11-20-fact-sheet-v2"
+)
+
+// Version names the latest version of this seed, and FirstVersion the first, which
+// databases seeded by the first releases hold.
+const (
+	Version      = versionOwnersLanguages
+	FirstVersion = versionFactSheet
+)
 
 // FactSheet is the source note of every record drawn from the fact sheet.
 const FactSheet = `Fact sheet "Addressing Modern Slavery in the ASEAN Region", 20 November 2012`
 
-// Load loads the seed unless this version was loaded before, and reports whether it did.
+// steps are the versions of the seed with what each loads.
+func steps() []store.SeedStep {
+	return []store.SeedStep{
+		{Version: versionFactSheet, Load: loadFactSheet},
+		{Version: versionOwnersLanguages, Load: loadOwnersLanguages},
+	}
+}
+
+// Load loads the versions of the seed not loaded before, in one transaction, and reports
+// whether it loaded any.
 func Load(ctx context.Context, st *store.Store) (bool, error) {
-	return st.SeedOnce(ctx, Version, func(w *store.Writer) error {
-		s := &seeder{w: w, orgs: map[string]*models.Organization{}, campaigns: map[string]*models.Campaign{}, events: map[string]*models.Event{}}
-		for _, step := range []func() error{s.loadCountries, s.loadOrganizations, s.loadCampaigns, s.loadEvents, s.loadNetworks, s.loadIndicators} {
-			if err := step(); err != nil {
-				return err
-			}
+	ran, err := st.SeedVersions(ctx, steps())
+	return len(ran) > 0, err
+}
+
+// LoadThrough loads the versions of the seed up to and including version that were not loaded
+// before, as Load does, and reports whether it loaded any: a database as an earlier release
+// left it, for tests of what a later one does with it.
+func LoadThrough(ctx context.Context, st *store.Store, version string) (bool, error) {
+	all := steps()
+	for i, s := range all {
+		if s.Version == version {
+			ran, err := st.SeedVersions(ctx, all[:i+1])
+			return len(ran) > 0, err
 		}
-		return nil
-	})
+	}
+	return false, fmt.Errorf("seed: no version %q", version)
+}
+
+// loadFactSheet is the first version: the fact sheet's records as they were first loaded.
+// It stays as it was, so that a new database and one seeded long ago end alike; later facts
+// go in later versions.
+func loadFactSheet(w *store.Writer) error {
+	s := &seeder{w: w, orgs: map[string]*models.Organization{}, campaigns: map[string]*models.Campaign{}, events: map[string]*models.Event{}}
+	for _, step := range []func() error{s.loadCountries, s.loadOrganizations, s.loadCampaigns, s.loadEvents, s.loadNetworks, s.loadIndicators} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // seeder holds what the steps share: the records inserted so far, by slug.

@@ -88,11 +88,13 @@ func (b *Bulk) SyncIdentity(table string) error {
 	return nil
 }
 
-// CampaignsNotFrom counts the campaigns whose source is not source: the generator refuses
+// CampaignsNotFrom counts the campaigns whose source is not source, nor source followed by a
+// note ("…; owner: …"): the generator refuses
 // to add its volume to a database that holds more than the built-in seed.
 func (b *Bulk) CampaignsNotFrom(source string) (int64, error) {
 	var n int64
-	if err := b.tx.QueryRow(b.ctx, "SELECT count(*) FROM campaigns WHERE source IS DISTINCT FROM $1", source).Scan(&n); err != nil {
+	if err := b.tx.QueryRow(b.ctx, `SELECT count(*) FROM campaigns
+		WHERE source IS NULL OR (source <> $1 AND NOT starts_with(source, $1 || '; '))`, source).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count campaigns: %w", translate(err))
 	}
 	return n, nil

@@ -214,7 +214,8 @@ func (t *Tx) SetTranslations(in TranslationsInput) (string, error) {
 		translationState{OriginalLanguage: original, Translations: after})
 }
 
-// writeTranslation stores or removes one translation.
+// writeTranslation stores or removes one translation. What an editor writes is the
+// partner's (origin PARTNER), even where it confirms a translation made for the seed.
 func (t *Tx) writeTranslation(rec *translatable, c TranslationInput, now time.Time) error {
 	if c.Text == nil {
 		err := t.db.Exec(`DELETE FROM translations WHERE entity_type = ? AND entity_id = ? AND field = ? AND language = ?`,
@@ -228,7 +229,7 @@ func (t *Tx) writeTranslation(rec *translatable, c TranslationInput, now time.Ti
 		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 		ON CONFLICT (entity_type, entity_id, field, language) DO UPDATE
 		SET text = excluded.text, source_md5 = excluded.source_md5, source_version = excluded.source_version,
-		    version = t.version + 1, updated_at = excluded.updated_at`,
+		    version = t.version + 1, updated_at = excluded.updated_at, origin = excluded.origin`,
 		rec.kind, rec.id, c.Field, c.Language, *c.Text, models.TextDigest(*rec.texts[c.Field]), rec.version, now, now).Error
 	if err != nil {
 		return fmt.Errorf("write %s translation %s of %s %d: %w", c.Language, c.Field, rec.kind, rec.id, translate(err))

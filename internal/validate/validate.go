@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/currency"
@@ -105,6 +106,24 @@ func (p *Problems) URL(field string, s *string) {
 	u, err := url.Parse(*s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*s) > 2000 {
 		p.Add(field, Invalid, "%s must be an http or https URL", last(field))
+	}
+}
+
+// HTTPSURL checks an https URL that a browser will load by itself, such as an image's: a
+// page served over https may not load it over http, and an address with a user name or
+// password in it would hand them to every reader.
+func (p *Problems) HTTPSURL(field string, s *string) {
+	if s == nil {
+		return
+	}
+	u, err := url.Parse(*s)
+	switch {
+	case len(*s) > 2000:
+		p.Add(field, Length, "%s must be at most 2000 characters long, not %d", last(field), len(*s))
+	case err != nil || !strings.HasPrefix(*s, "https://") || u.Host == "" || u.Opaque != "" || strings.IndexFunc(*s, unicode.IsSpace) >= 0 || !utf8.ValidString(*s):
+		p.Add(field, Invalid, "%s must be an https URL, such as https://example.org/picture.jpg", last(field))
+	case u.User != nil:
+		p.Add(field, Invalid, "%s must not hold a user name or password", last(field))
 	}
 }
 
