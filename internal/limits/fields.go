@@ -133,6 +133,12 @@ var Fields = map[string]Field{
 	"YouthNetwork.channels":        {Size: &Size{Max: 20}},  // network_write.go's maxChannels
 	"Viewer.coHostInvitations":     {Size: &Size{Max: 100}}, // cohost_write.go's maxInvitationList
 	"Viewer.sentCoHostInvitations": {Size: &Size{Max: 100}},
+	"Campaign.images":              {Size: &Size{Max: 20}}, // image_write.go's maxImages
+	"Event.images":                 {Size: &Size{Max: 20}},
+	"Organization.images":          {Size: &Size{Max: 20}},
+	"Illustrated.images":           {Size: &Size{Max: 20}},
+	"Image.altTexts":               {Size: &Size{Max: 20}},                                 // image_write.go's maxAltLanguages
+	"Campaign.headlineFigures":     {Rows: &Rows{Table: "indicators", Per: "campaign_id"}}, // one per indicator
 	"Member.sharedWith":            {Rows: &Rows{Table: "member_shares", Per: "member_id"}},
 	"Member.readers":               {Rows: &Rows{Table: "organizations"}}, // one row per organization that read the member
 	"Campaign.translations":        translations,
