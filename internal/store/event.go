@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"campaigns/internal/clock"
 	"campaigns/internal/page"
 	"campaigns/models"
 )
@@ -31,7 +32,7 @@ const eventCols = `e.id, e.campaign_id, e.title, e.summary, e.description, e.kin
 	e.ends_at, e.date_precision, e.date_qualifier, e.time_zone, e.venue_id, e.country_code, e.online_url,
 	e.capacity, e.registration_enabled, e.registration_opens_at, e.registration_closes_at,
 	e.waitlist_enabled, e.visibility, e.organizer_id, e.attendance, e.media_reach, e.source, e.version,
-	e.created_at, e.updated_at, e.listed, e.original_language,
+	e.created_at, e.updated_at, e.listed, e.original_language, e.start_key, e.start_latest, e.over_at,
 	` + venueCols + `, ` + countryCols + `, ` + organizationCols
 
 // eventJoins brings in what eventCols reads besides the event. Left joins on primary keys:
@@ -50,8 +51,14 @@ const (
 
 // eventScan reads rows of eventCols (a rowScan). The records joined to the events of one
 // statement are made once each and shared: a page's events have few organizers and fewer
-// countries.
-type eventScan struct{ related relatedScan }
+// countries. Each event is stamped with the request's time (clock.Now), which its displayed
+// status is judged at.
+type eventScan struct {
+	related relatedScan
+	now     time.Time
+}
+
+func (s *eventScan) bind(ctx context.Context) { s.now = clock.Now(ctx) }
 
 func newEventScan() any { return new(eventScan) }
 
@@ -62,7 +69,7 @@ func (s *eventScan) dest(e *models.Event) []any {
 		&e.StartBound, &e.EndBound, &e.DatePrecision, &e.DateQualifier, &e.TimeZone, &e.VenueID, &e.CountryCode,
 		&e.OnlineURL, &e.Capacity, &e.RegistrationEnabled, &e.RegistrationOpensAt, &e.RegistrationClosesAt,
 		&e.WaitlistEnabled, &e.Visibility, &e.OrganizerID, &e.Attendance, &e.Reach, &e.Source, &e.Version,
-		&e.CreatedAt, &e.UpdatedAt, &e.Listed, &e.OriginalLanguage}, s.related.dest()...)
+		&e.CreatedAt, &e.UpdatedAt, &e.Listed, &e.OriginalLanguage, &e.StartKey, &e.StartLatest, &e.OverAt}, s.related.dest()...)
 }
 
 // done attaches the venue and organizer of the row just scanned.
@@ -70,6 +77,7 @@ func (s *eventScan) done(e *models.Event) error {
 	var err error
 	e.Venue, err = s.related.venue()
 	e.Organizer = s.related.organization()
+	e.AsOf = s.now
 	return err
 }
 
@@ -81,7 +89,7 @@ var eventList = listSpec{
 	scan:  newEventScan,
 	tie:   sortKey{expr: "e.id", cast: "bigint", kind: kindInt},
 	orders: map[string]sortKey{
-		"STARTS_AT":  {expr: "e.starts_at", cast: "timestamptz", kind: kindTime},
+		"STARTS_AT":  {expr: "e.start_key", cast: "timestamptz", kind: kindTime},
 		"TITLE":      {expr: "e.title", cast: "text", kind: kindText},
 		"CREATED_AT": {expr: "e.created_at", cast: "timestamptz", kind: kindTime},
 	},
@@ -98,17 +106,88 @@ const (
 )
 
 // EventFilter narrows a list of events; zero fields do not narrow.
+//
+// Dates match at the precision the event is known to: an event's start is a period (an
+// instant when it is exact; a day, a month or a year otherwise, narrowed to a third by a
+// qualifier), and a window keeps every event whose start period overlaps it. So
+// StartsAfter 2012-12-01 keeps the concert of "December 2012", and StartsAfter 2012-11-20 the
+// Youth Session of "late November 2012".
 type EventFilter struct {
 	// Viewer is the caller's organization, which also sees its own drafts and partner-only
 	// events; 0 for anonymous.
-	Viewer       int64
-	CampaignID   int64
-	Kinds        []string
-	Statuses     []string
-	CountryCode  string
-	OrganizerID  int64
+	Viewer     int64
+	CampaignID int64
+	Kinds      []string
+	// Statuses match the displayed status (models.Event.DisplayStatus) at the request's time.
+	Statuses    []string
+	CountryCode string
+	OrganizerID int64
+	// StartsAfter keeps the events whose start can be at or after it; StartsBefore, those
+	// whose start can be before it.
 	StartsAfter  *time.Time
 	StartsBefore *time.Time
+	// StartsOnOrAfter and StartsOnOrBefore are calendar days (at midnight UTC, as
+	// models.PartialDate holds them), read in each event's own time zone: the first and the
+	// last day the start period must reach.
+	StartsOnOrAfter  *time.Time
+	StartsOnOrBefore *time.Time
+	// Upcoming, when set, keeps the events whose start can still be to come at the request's
+	// time (true), or those that have surely started (false).
+	Upcoming *bool
+
+	// now is the request's time (clock.Now), set by each store method from its context.
+	now time.Time
+}
+
+// at returns f judged at the time of ctx.
+func (f EventFilter) at(ctx context.Context) EventFilter {
+	f.now = clock.Now(ctx)
+	return f
+}
+
+// instant returns f's time, or the present for a filter no store method has set.
+func (f EventFilter) instant() time.Time {
+	if f.now.IsZero() {
+		return time.Now()
+	}
+	return f.now
+}
+
+// Bounds of the local-date filters. A local midnight lies between 14 hours before and 12
+// hours after UTC's in every zone today; a margin of an hour more either way keeps the bound
+// safe for the historical offsets within the 1900-2200 window, and the exact test in the
+// event's own zone does the rest.
+const (
+	zoneAhead  = 15 * time.Hour
+	zoneBehind = 15 * time.Hour
+	// longestStart is more than the longest start period (a year and a zone's offset): an
+	// event whose start can be at or after X has start_key above X - longestStart.
+	longestStart = 368 * 24 * time.Hour
+)
+
+// localDay formats a calendar day as a local timestamp for SQL (timestamp without time zone).
+func localDay(d time.Time) string { return d.Format("2006-01-02T15:04:05") }
+
+// lowest returns the latest of the instants f's start periods must reach, if f has any: the
+// lower end of the index range that a list under f reads.
+func (f EventFilter) lowest() (time.Time, bool) {
+	var lo time.Time
+	var ok bool
+	raise := func(t time.Time) {
+		if !ok || t.After(lo) {
+			lo, ok = t, true
+		}
+	}
+	if f.StartsAfter != nil {
+		raise(*f.StartsAfter)
+	}
+	if f.StartsOnOrAfter != nil {
+		raise(f.StartsOnOrAfter.Add(-zoneAhead))
+	}
+	if f.Upcoming != nil && *f.Upcoming {
+		raise(f.instant())
+	}
+	return lo, ok
 }
 
 func (f EventFilter) conds() []cond {
@@ -120,7 +199,8 @@ func (f EventFilter) conds() []cond {
 		cs = append(cs, cond{"e.kind = ANY(?::text[])", []any{models.StringList(f.Kinds)}})
 	}
 	if len(f.Statuses) > 0 {
-		cs = append(cs, cond{"e.status = ANY(?::text[])", []any{models.StringList(f.Statuses)}})
+		cs = append(cs, cond{"(CASE WHEN e.status = 'SCHEDULED' AND e.over_at <= ? THEN 'COMPLETED' ELSE e.status END) = ANY(?::text[])",
+			[]any{f.instant(), models.StringList(f.Statuses)}})
 	}
 	if f.CountryCode != "" {
 		cs = append(cs, cond{"e.country_code = ?", []any{f.CountryCode}})
@@ -129,17 +209,59 @@ func (f EventFilter) conds() []cond {
 		cs = append(cs, cond{"e.organizer_id = ?", []any{f.OrganizerID}})
 	}
 	if f.StartsAfter != nil {
-		cs = append(cs, cond{"e.starts_at >= ?", []any{*f.StartsAfter}})
+		cs = append(cs, cond{"e.start_latest >= ?", []any{*f.StartsAfter}})
 	}
 	if f.StartsBefore != nil {
-		cs = append(cs, cond{"e.starts_at < ?", []any{*f.StartsBefore}})
+		cs = append(cs, cond{"e.start_key < ?", []any{*f.StartsBefore}})
+	}
+	if d := f.StartsOnOrAfter; d != nil {
+		cs = append(cs, cond{"e.start_latest >= ?", []any{d.Add(-zoneAhead)}},
+			cond{"(e.start_latest AT TIME ZONE coalesce(e.time_zone, 'UTC')) >= ?::timestamp", []any{localDay(*d)}})
+	}
+	if d := f.StartsOnOrBefore; d != nil {
+		next := d.AddDate(0, 0, 1)
+		cs = append(cs, cond{"e.start_key < ?", []any{next.Add(zoneBehind)}},
+			cond{"(e.start_key AT TIME ZONE coalesce(e.time_zone, 'UTC')) < ?::timestamp", []any{localDay(next)}})
+	}
+	if f.Upcoming != nil {
+		now := f.instant()
+		if *f.Upcoming {
+			cs = append(cs, cond{"e.start_latest >= ?", []any{now}})
+		} else {
+			cs = append(cs, cond{"e.start_latest < ?", []any{now}}, cond{"e.start_key < ?", []any{now}})
+		}
+	}
+	if lo, ok := f.lowest(); ok {
+		// Implied by the conditions above, and what lets a statement that reads the table
+		// itself (an export, the near-me list) start its index range a year before lo at
+		// worst, rather than at the first event ever.
+		cs = append(cs, cond{"e.start_key > ?", []any{lo.Add(-longestStart)}})
 	}
 	return cs
 }
 
+// list returns the list of events as f reads it. Where f bounds the start from below (a
+// window's start, upcoming), the events matching are those whose start_key is past the bound,
+// one index range in the list's order, and the few whose start period straddles the bound
+// ("December 2012" for a window from 10 December), found by the period index; the list reads
+// the union of the two, which PostgreSQL merges in order (Merge Append), rather than every
+// event of the year before the bound.
+func (f EventFilter) list(l listSpec) listSpec {
+	lo, ok := f.lowest()
+	if !ok {
+		return l
+	}
+	l.from = `(SELECT * FROM events WHERE start_key >= ?
+		UNION ALL
+		SELECT * FROM events WHERE start_key < ? AND date_precision <> 'MINUTE' AND tstzrange(start_key, start_latest, '[]') @> ?::timestamptz) e`
+	l.args = []any{lo, lo, lo}
+	return l
+}
+
 // Events returns a page of the published events that match f.
 func (s *Store) Events(ctx context.Context, f EventFilter, o Order, req page.Request) (page.Page[*models.Event], error) {
-	p, err := listPage[models.Event](ctx, s.db, eventList, f.conds(), o, req)
+	f = f.at(ctx)
+	p, err := listPage[models.Event](ctx, s.db, f.list(eventList), f.conds(), o, req)
 	if err != nil {
 		return p, fmt.Errorf("events: %w", err)
 	}
@@ -153,7 +275,8 @@ func (s *Store) CountEvents(ctx context.Context, f EventFilter) (int, error) {
 
 // CountEventsUpTo counts the published events that match f, stopping at limit (0: no limit).
 func (s *Store) CountEventsUpTo(ctx context.Context, f EventFilter, limit int) (int, error) {
-	n, err := listCount(ctx, s.db, eventList, f.conds(), limit)
+	f = f.at(ctx)
+	n, err := listCount(ctx, s.db, f.list(eventList), f.conds(), limit)
 	if err != nil {
 		return 0, fmt.Errorf("count events up to %d: %w", limit, err)
 	}
@@ -162,7 +285,8 @@ func (s *Store) CountEventsUpTo(ctx context.Context, f EventFilter, limit int) (
 
 // EventPages returns, in one statement, a page of events for each parent key.
 func (s *Store) EventPages(ctx context.Context, by Parent, keys []string, f EventFilter, o Order, req page.Request) (map[string]page.Page[*models.Event], error) {
-	out, err := listPages[models.Event](ctx, s.db, eventList, by, keys, f.conds(), o, req)
+	f = f.at(ctx)
+	out, err := listPages[models.Event](ctx, s.db, f.list(eventList), by, keys, f.conds(), o, req)
 	if err != nil {
 		return nil, fmt.Errorf("event pages of %d parents: %w", len(keys), err)
 	}
@@ -177,7 +301,8 @@ func (s *Store) CountEventPages(ctx context.Context, by Parent, keys []string, f
 // CountEventPagesUpTo counts, in one statement, the events under each parent key, each
 // stopping at limit (0: no limit).
 func (s *Store) CountEventPagesUpTo(ctx context.Context, by Parent, keys []string, f EventFilter, limit int) (map[string]int, error) {
-	out, err := listCounts(ctx, s.db, eventList, by, keys, f.conds(), limit)
+	f = f.at(ctx)
+	out, err := listCounts(ctx, s.db, f.list(eventList), by, keys, f.conds(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("count event pages of %d parents up to %d: %w", len(keys), limit, err)
 	}

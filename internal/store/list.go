@@ -66,6 +66,7 @@ type sortKey struct {
 type listSpec struct {
 	name   string             // the list's name in cursors
 	from   string             // the FROM clause, with the table's alias
+	args   []any              // the arguments of from's placeholders, if it has any
 	cols   string             // the selected columns
 	joins  string             // joins of the tables that cols read besides from's, for pages only
 	tie    sortKey            // the unique tiebreaker, e.g. the primary key
@@ -98,6 +99,9 @@ func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, a
 	if l.scan != nil {
 		sc, _ = l.scan().(rowScan[T])
 	}
+	if b, ok := sc.(contextual); ok {
+		b.bind(ctx)
+	}
 	if sc == nil {
 		var out []row[T]
 		err := db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error
@@ -124,9 +128,18 @@ func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, a
 	return out, err
 }
 
+// contextual is a rowScan that reads something of the request, such as its clock, before
+// it scans.
+type contextual interface {
+	bind(ctx context.Context)
+}
+
 // scanAll reads every row of query into a record of its own through sc, with one scratch
 // record and one slice of destinations for the statement, as scanRows does for a list.
 func scanAll[T any](ctx context.Context, db *gorm.DB, sc rowScan[T], query string, args ...any) ([]*T, error) {
+	if b, ok := sc.(contextual); ok {
+		b.bind(ctx)
+	}
 	var scratch T
 	dest := sc.dest(&scratch)
 	var out []*T
@@ -211,7 +224,7 @@ func (l listSpec) pageSQL(conds []cond, o Order, req page.Request) (string, []an
 	sql := fmt.Sprintf(
 		"SELECT %s, to_json(%s)#>>'{}' AS sort_value, (%s)::text AS sort_key FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT %d",
 		l.cols, key.expr, l.tie.expr, l.from+l.joins, w, key.expr, dir, l.tie.expr, dir, req.Size+1)
-	return sql, args, nil
+	return sql, append(slices.Clip(l.args), args...), nil
 }
 
 // row is a scanned list row: the record and what its cursor and parent are made of.
@@ -269,6 +282,7 @@ func listCount(ctx context.Context, db *gorm.DB, l listSpec, conds []cond, limit
 // stops reads at most limit index entries, whatever the length of the list.
 func countSQL(l listSpec, conds []cond, limit int) (string, []any) {
 	w, args := where(conds)
+	args = append(slices.Clip(l.args), args...)
 	if limit > 0 {
 		return fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) counted", l.from, w, limit), args
 	}

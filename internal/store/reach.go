@@ -173,7 +173,7 @@ func compareStrings(a, b string) int {
 
 // ReachOf adds up the events the caller (f.Viewer) can see that match f.
 func (s *Store) ReachOf(ctx context.Context, f EventFilter) (*Reach, error) {
-	out, err := s.reach(ctx, "''", f.Viewer, f.conds())
+	out, err := s.reach(ctx, "''", f.Viewer, f.at(ctx).conds())
 	if err != nil {
 		return nil, fmt.Errorf("reach of events: %w", err)
 	}
