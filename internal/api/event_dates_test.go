@@ -195,8 +195,8 @@ func TestEventsSortByPeriod(t *testing.T) {
 		"2014", "early 2014", // 1 January
 		"February",
 		"1 March, 00:00", "1 March", "March", "early March", // 1 March: a time, a day, a month, then EARLY
-		"mid-March",       // from the 11th
-		"20 March, 19:00", //
+		"mid-March",              // from the 11th
+		"20 March, 19:00",        //
 		"21 March", "late March", // the 21st: a day before a month's last third
 		"late 2014", // from 1 September
 	}
