@@ -3,6 +3,9 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +16,7 @@ import (
 
 	"campaigns/internal/api"
 	"campaigns/internal/apitest"
+	"campaigns/internal/config"
 	"campaigns/internal/limits"
 	"campaigns/internal/store"
 )
@@ -470,4 +474,398 @@ func TestStatusIsDerivedFromThePeriod(t *testing.T) {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestWritePartialDates: createEvent required startsAt and timeZone to the minute, so no
+// partner could write what the seed holds ("late November 2012", no place). createEvent,
+// updateEvent and rescheduleEvent take a date of year, month or day precision with its
+// qualifier, or an exact start with its zone; a bad combination is a user error with a code
+// on its field, and nothing is written.
+func TestWritePartialDates(t *testing.T) {
+	t.Parallel()
+	w := newDatesWorld(t)
+	ptr := func(s string) *string { return &s }
+	t.Run("as the seed holds them", func(t *testing.T) {
+		for _, tc := range []struct {
+			start map[string]any
+			want  writtenEvent
+		}{
+			{map[string]any{"startsOn": "2013-03", "dateQualifier": "LATE", "timeZone": "Asia/Bangkok"},
+				writtenEvent{StartsOn: "2013-03", DatePrecision: "MONTH", DateQualifier: ptr("LATE"), DateLabel: "late March 2013",
+					TimeZone: ptr("Asia/Bangkok"), EndsBy: "2013-04-01T00:00:00+07:00"}},
+			{map[string]any{"startsOn": "2012-11", "dateQualifier": "LATE"},
+				writtenEvent{StartsOn: "2012-11", DatePrecision: "MONTH", DateQualifier: ptr("LATE"), DateLabel: "late November 2012",
+					EndsBy: "2012-12-01T00:00:00Z"}},
+			{map[string]any{"startsOn": "2014", "timeZone": "Asia/Manila"},
+				writtenEvent{StartsOn: "2014", DatePrecision: "YEAR", DateLabel: "2014", TimeZone: ptr("Asia/Manila"), EndsBy: "2015-01-01T00:00:00+08:00"}},
+			{map[string]any{"startsOn": "2014", "dateQualifier": "MID", "timeZone": "Asia/Manila"},
+				writtenEvent{StartsOn: "2014", DatePrecision: "YEAR", DateQualifier: ptr("MID"), DateLabel: "mid-2014", TimeZone: ptr("Asia/Manila"),
+					EndsBy: "2014-09-01T00:00:00+08:00"}},
+			{map[string]any{"startsOn": "2012-11-19", "timeZone": "Asia/Phnom_Penh"},
+				writtenEvent{StartsOn: "2012-11-19", DatePrecision: "DAY", DateLabel: "19 November 2012", TimeZone: ptr("Asia/Phnom_Penh"),
+					EndsBy: "2012-11-20T00:00:00+07:00"}},
+			{map[string]any{"startsAt": "2012-12-08T12:30:00Z", "endsAt": "2012-12-08T16:30:00Z", "timeZone": "Asia/Yangon"},
+				writtenEvent{StartsAt: ptr("2012-12-08T19:00:00+06:30"), EndsAt: ptr("2012-12-08T23:00:00+06:30"), StartsOn: "2012-12-08",
+					DatePrecision: "MINUTE", DateLabel: "8 December 2012, 19:00 +0630", TimeZone: ptr("Asia/Yangon"), EndsBy: "2012-12-08T23:00:00+06:30"}},
+			{map[string]any{"startsAt": "2012-12-08T19:00:00+06:30", "timeZone": "Asia/Yangon"},
+				writtenEvent{StartsAt: ptr("2012-12-08T19:00:00+06:30"), StartsOn: "2012-12-08", DatePrecision: "MINUTE",
+					DateLabel: "8 December 2012, 19:00 +0630", TimeZone: ptr("Asia/Yangon"), EndsBy: "2012-12-09T00:00:00+06:30"}},
+		} {
+			t.Run(jsonOf(tc.start), func(t *testing.T) {
+				got := w.create(t, "Written", tc.start)
+				tc.want.ID, tc.want.Title, tc.want.Version = got.ID, "Written", 1
+				tc.want.Status, tc.want.RecordedStatus = "COMPLETED", "SCHEDULED" // the clock is in 2026
+				if diff := cmp.Diff(tc.want, got); diff != "" {
+					t.Errorf("read back (-want +got):\n%s", diff)
+				}
+			})
+		}
+	})
+
+	t.Run("refused", func(t *testing.T) {
+		in := func(start map[string]any) map[string]any {
+			m := map[string]any{"campaign": w.campaign, "title": "Refused", "kind": "CONCERT"}
+			for k, v := range start {
+				m[k] = v
+			}
+			return map[string]any{"in": m}
+		}
+		for _, tc := range []struct {
+			name        string
+			start       map[string]any
+			code, field string
+		}{
+			{"no start", map[string]any{"timeZone": "Asia/Yangon"}, "REQUIRED", "input.startsAt"},
+			{"both starts", map[string]any{"startsAt": "2013-03-04T19:00:00+07:00", "startsOn": "2013-03", "timeZone": "Asia/Bangkok"}, "INVALID", "input.startsOn"},
+			{"an exact start with no zone", map[string]any{"startsAt": "2013-03-04T19:00:00+07:00"}, "REQUIRED", "input.timeZone"},
+			{"a qualifier on a day", map[string]any{"startsOn": "2013-03-04", "dateQualifier": "LATE"}, "INVALID", "input.dateQualifier"},
+			{"a qualifier with no date", map[string]any{"startsAt": "2013-03-04T19:00:00+07:00", "timeZone": "Asia/Bangkok", "dateQualifier": "EARLY"}, "INVALID", "input.dateQualifier"},
+			{"an end to a month", map[string]any{"startsOn": "2013-03", "endsAt": "2013-03-31T00:00:00Z"}, "INVALID", "input.endsAt"},
+			{"a year before 1900", map[string]any{"startsOn": "1899"}, "OUT_OF_RANGE", "input.startsOn"},
+			{"the year 0000", map[string]any{"startsOn": "0000-01"}, "OUT_OF_RANGE", "input.startsOn"},
+			{"a day after 2200", map[string]any{"startsOn": "2201-01-01"}, "OUT_OF_RANGE", "input.startsOn"},
+			{"an unknown zone", map[string]any{"startsOn": "2013-03", "timeZone": "Mars/Olympus"}, "UNKNOWN_TIME_ZONE", "input.timeZone"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				refusedAsInput(t, w.url, w.editor, createEventMutation, in(tc.start), tc.code, tc.field)
+			})
+		}
+		res := w.editor.Query(t, createEventMutation, in(map[string]any{"startsOn": "late March"}))
+		if res.ErrorCode(t) != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "not a date") {
+			t.Errorf("a date in words: %+v, want BAD_USER_INPUT", res.Errors)
+		}
+	})
+
+	const update = `mutation($in: UpdateEventInput!) { m: updateEvent(input: $in) {
+		record: event { id startsAt endsAt startsOn datePrecision dateQualifier dateLabel timeZone version }
+		userErrors { field code message } } }`
+	const reschedule = `mutation($in: RescheduleEventInput!) { m: rescheduleEvent(input: $in) {
+		record: event { id startsAt endsAt startsOn datePrecision dateQualifier dateLabel timeZone version }
+		userErrors { field code message } } }`
+	t.Run("refined, moved and re-zoned", func(t *testing.T) {
+		e := w.create(t, "Concert", map[string]any{"startsOn": "2012-12", "timeZone": "Asia/Yangon"})
+		steps := []struct {
+			name  string
+			query string
+			in    map[string]any
+			want  writtenEvent
+		}{
+			{"the day becomes known", update, map[string]any{"startsOn": "2012-12-08"},
+				writtenEvent{StartsOn: "2012-12-08", DatePrecision: "DAY", DateLabel: "8 December 2012", TimeZone: ptr("Asia/Yangon")}},
+			{"then the hour", update, map[string]any{"startsAt": "2012-12-08T19:00:00+06:30", "endsAt": "2012-12-08T23:00:00+06:30"},
+				writtenEvent{StartsAt: ptr("2012-12-08T19:00:00+06:30"), EndsAt: ptr("2012-12-08T23:00:00+06:30"), StartsOn: "2012-12-08",
+					DatePrecision: "MINUTE", DateLabel: "8 December 2012, 19:00 +0630", TimeZone: ptr("Asia/Yangon")}},
+			{"only the end changes", update, map[string]any{"endsAt": nil},
+				writtenEvent{StartsAt: ptr("2012-12-08T19:00:00+06:30"), StartsOn: "2012-12-08",
+					DatePrecision: "MINUTE", DateLabel: "8 December 2012, 19:00 +0630", TimeZone: ptr("Asia/Yangon")}},
+			{"put off to late January, its end dropped", reschedule, map[string]any{"startsOn": "2013-01", "dateQualifier": "LATE"},
+				writtenEvent{StartsOn: "2013-01", DatePrecision: "MONTH", DateQualifier: ptr("LATE"), DateLabel: "late January 2013", TimeZone: ptr("Asia/Yangon")}},
+			{"moved to another zone, still late January", update, map[string]any{"timeZone": "America/Los_Angeles"},
+				writtenEvent{StartsOn: "2013-01", DatePrecision: "MONTH", DateQualifier: ptr("LATE"), DateLabel: "late January 2013", TimeZone: ptr("America/Los_Angeles")}},
+			{"its qualifier dropped", update, map[string]any{"startsOn": "2013-01"},
+				writtenEvent{StartsOn: "2013-01", DatePrecision: "MONTH", DateLabel: "January 2013", TimeZone: ptr("America/Los_Angeles")}},
+		}
+		version := e.Version
+		for _, s := range steps {
+			in := map[string]any{"id": e.ID, "expectedVersion": version}
+			for k, v := range s.in {
+				in[k] = v
+			}
+			var got writtenEvent
+			mustMutate(t, w.editor, s.query, map[string]any{"in": in}, &got)
+			version++
+			s.want.ID, s.want.Version = e.ID, version
+			if diff := cmp.Diff(s.want, got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", s.name, diff)
+			}
+		}
+		refusedAsInput(t, w.url, w.editor, update, map[string]any{"in": map[string]any{"id": e.ID, "expectedVersion": version,
+			"endsAt": "2013-01-31T00:00:00Z"}}, "INVALID", "input.endsAt")
+		refusedAsInput(t, w.url, w.editor, reschedule, map[string]any{"in": map[string]any{"id": e.ID, "expectedVersion": version}},
+			"REQUIRED", "input.startsAt")
+		refusedAsInput(t, w.url, w.editor, update, map[string]any{"in": map[string]any{"id": e.ID, "expectedVersion": version,
+			"dateQualifier": "EARLY"}}, "INVALID", "input.dateQualifier")
+	})
+}
+
+// TestRegistrationClosesWhenTheEventBegins: an event whose time had passed still took
+// registrations while its status said SCHEDULED. Registration closes when the event begins:
+// at its exact start, or once a start known to the month is over in its zone.
+func TestRegistrationClosesWhenTheEventBegins(t *testing.T) {
+	t.Parallel()
+	w := newDatesWorld(t)
+	w.at(time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC))
+	register := func(t *testing.T, event string) []writeUserError {
+		t.Helper()
+		var m struct {
+			M struct {
+				Member     struct{ ID string }
+				UserErrors []writeUserError
+			}
+		}
+		w.editor.Query(t, `mutation { m: createMember(input: { displayName: "Dara", ageBand: AGE_18_24, country: "KH" }) {
+			member { id } userErrors { field code message } } }`, nil).MustData(t, &m)
+		if len(m.M.UserErrors) > 0 {
+			t.Fatalf("create a member: %+v", m.M.UserErrors)
+		}
+		var r struct {
+			M struct {
+				Registration *struct{ Status string }
+				UserErrors   []writeUserError
+			}
+		}
+		w.editor.Query(t, `mutation($e: ID!, $m: ID!) { m: registerForEvent(input: { event: $e, member: $m }) {
+			registration { status } userErrors { field code message } } }`, map[string]any{"e": event, "m": m.M.Member.ID}).MustData(t, &r)
+		return r.M.UserErrors
+	}
+	exact := w.create(t, "Exact", map[string]any{"startsAt": "2013-03-04T19:00:00+07:00", "timeZone": "Asia/Bangkok", "registration": map[string]any{}})
+	month := w.create(t, "March", map[string]any{"startsOn": "2013-03", "timeZone": "Asia/Bangkok", "registration": map[string]any{}})
+	for _, tc := range []struct {
+		name   string
+		now    time.Time
+		exact  bool
+		inThis bool
+	}{
+		{"in January", time.Date(2013, 1, 15, 0, 0, 0, 0, time.UTC), true, true},
+		{"an hour after the exact start", time.Date(2013, 3, 4, 20, 0, 0, 0, time.FixedZone("+07", 7*3600)), false, true},
+		{"on the last evening of March in Bangkok", time.Date(2013, 3, 31, 23, 0, 0, 0, time.FixedZone("+07", 7*3600)), false, true},
+		{"April in Bangkok", time.Date(2013, 4, 1, 0, 0, 0, 0, time.FixedZone("+07", 7*3600)), false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w.at(tc.now)
+			for _, e := range []struct {
+				id   string
+				open bool
+			}{{exact.ID, tc.exact}, {month.ID, tc.inThis}} {
+				errs := register(t, e.id)
+				switch {
+				case e.open && len(errs) > 0:
+					t.Errorf("refused: %+v", errs)
+				case !e.open && (len(errs) != 1 || errs[0].Code != "REGISTRATION_CLOSED"):
+					t.Errorf("user errors %+v, want REGISTRATION_CLOSED", errs)
+				}
+			}
+		})
+	}
+}
+
+// TestExportsShowPeriods: the calendar of a campaign and the CSV export show the status of
+// the request's time, and an event known to the month as an all-day span over its period.
+func TestExportsShowPeriods(t *testing.T) {
+	t.Parallel()
+	w := newDatesWorld(t)
+	get := func(t *testing.T, path string) string {
+		t.Helper()
+		rec := httptestGet(t, w.c.Handler, path)
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+		return strings.ReplaceAll(rec.Body.String(), "\r\n", "\n")
+	}
+	ics := get(t, "/calendar/campaigns/mtv-exit-southeast-asia.ics")
+	for _, want := range []string{
+		"DTSTART;VALUE=DATE:20121121\nDTEND;VALUE=DATE:20121201\n", // late November
+		"DTSTART;VALUE=DATE:20121201\nDTEND;VALUE=DATE:20130101\n", // December
+	} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("the calendar misses %q:\n%s", want, ics)
+		}
+	}
+	w.at(time.Date(2012, 11, 25, 0, 0, 0, 0, time.UTC))
+	csvThen := get(t, "/export/events.csv?campaign=mtv-exit-southeast-asia")
+	w.at(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	csvNow := get(t, "/export/events.csv?campaign=mtv-exit-southeast-asia")
+	if strings.Count(csvThen, ",SCHEDULED,") != 2 || strings.Contains(csvThen, ",COMPLETED,") {
+		t.Errorf("in November 2012, want both events SCHEDULED:\n%s", csvThen)
+	}
+	if strings.Count(csvNow, ",COMPLETED,") != 2 || strings.Contains(csvNow, ",SCHEDULED,") {
+		t.Errorf("in 2026, want both events COMPLETED:\n%s", csvNow)
+	}
+}
+
+// httptestGet sends an anonymous GET to h.
+func httptestGet(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
+}
+
+// TestDateFiltersKeepHiddenEventsHidden: the new filters, like the old, never show a draft
+// or partner-only event to a caller who may not read it, in a list or in a count, and a
+// filter naming a campaign the caller may not read answers as one naming no campaign.
+func TestDateFiltersKeepHiddenEventsHidden(t *testing.T) {
+	t.Parallel()
+	w := newDatesWorld(t)
+	w.at(time.Date(2012, 11, 25, 0, 0, 0, 0, time.UTC))
+	venue := map[string]any{"name": "A hall", "city": "Yangon", "country": "Burma"}
+	w.create(t, "Public", map[string]any{"startsOn": "2012-12", "timeZone": "Asia/Yangon", "venue": venue})
+	w.create(t, "Partners only", map[string]any{"startsOn": "2012-12", "timeZone": "Asia/Yangon", "venue": venue, "visibility": "PARTNERS"})
+	w.create(t, "Draft", map[string]any{"startsOn": "2012-12-20", "timeZone": "Asia/Yangon", "venue": venue, "status": "DRAFT"})
+	var draft struct{ ID string }
+	mustMutate(t, w.editor, `mutation { m: createCampaign(input: {slug: "dates-draft", name: "Draft campaign"}) {
+		record: campaign { id } userErrors { field code message } } }`, nil, &draft)
+	var inDraft writtenEvent
+	mustMutate(t, w.editor, createEventMutation, map[string]any{"in": map[string]any{"campaign": draft.ID, "title": "In a draft campaign",
+		"kind": "CONCERT", "status": "SCHEDULED", "startsOn": "2012-12", "timeZone": "Asia/Yangon", "venue": venue}}, &inDraft)
+	other := w.c.As(apitest.Key(t, w.st, "dates-other", "VIEWER"))
+
+	filters := []map[string]any{
+		{"country": "Burma", "startsDuring": "2012-12"},
+		{"country": "MM", "startsOnOrAfter": "2012-12-15", "startsOnOrBefore": "2012-12-31"},
+		{"upcoming": true},
+		{"upcoming": true, "status": []string{"SCHEDULED", "DRAFT"}},
+		{"startsAfter": "2012-12-10T00:00:00Z"},
+	}
+	for _, f := range filters {
+		t.Run(jsonOf(f), func(t *testing.T) {
+			for name, c := range map[string]*apitest.Client{"anonymous": w.c, "another organization": other} {
+				got := events(t, c, f, nil)
+				for _, title := range got.Titles {
+					if title == "Partners only" || title == "Draft" || title == "In a draft campaign" {
+						t.Errorf("%s sees %q", name, title)
+					}
+				}
+				var n struct {
+					Events struct{ Count struct{ Value int } }
+				}
+				c.Query(t, `query($f: EventFilter) { events(filter: $f) { count(atMost: 100) { value } } }`, map[string]any{"f": f}).MustData(t, &n)
+				if n.Events.Count.Value != got.TotalCount || got.TotalCount != len(got.Titles) {
+					t.Errorf("%s: count %d, totalCount %d, %d listed", name, n.Events.Count.Value, got.TotalCount, len(got.Titles))
+				}
+			}
+			mine := events(t, w.editor, f, nil)
+			if !strings.Contains(strings.Join(mine.Titles, "|"), "Partners only") {
+				t.Errorf("the organizer does not see its partner-only event: %v", mine.Titles)
+			}
+		})
+	}
+	unknown := "Q2FtcGFpZ246OTk5OTk5" // Campaign:999999
+	for _, f := range []map[string]any{{"startsDuring": "2012-12"}, {"upcoming": true}} {
+		asDraft := map[string]any{"campaign": draft.ID}
+		asUnknown := map[string]any{"campaign": unknown}
+		for k, v := range f {
+			asDraft[k], asUnknown[k] = v, v
+		}
+		for name, c := range map[string]*apitest.Client{"anonymous": w.c, "another organization": other} {
+			a := c.Query(t, `query($f: EventFilter) { events(filter: $f) { totalCount nodes { title } } }`, map[string]any{"f": asDraft})
+			b := c.Query(t, `query($f: EventFilter) { events(filter: $f) { totalCount nodes { title } } }`, map[string]any{"f": asUnknown})
+			if string(a.Data) != string(b.Data) || jsonOf(a.Errors) != jsonOf(b.Errors) {
+				t.Errorf("%s: a draft campaign answers %s %v, an unknown one %s %v", name, a.Data, a.Errors, b.Data, b.Errors)
+			}
+		}
+	}
+}
+
+// TestUpcomingUnderEachCampaignBatches: upcoming events nested under a list of campaigns are
+// read for all of them in the one statement per level, as any nested list is: the filter's
+// instant is the query's, not each field's.
+func TestUpcomingUnderEachCampaignBatches(t *testing.T) {
+	t.Parallel()
+	st, _ := seededWorld(t)
+	h := api.New(st, api.Options{Limits: limits.Config{MaxCost: apitest.TestMaxCost},
+		Clock: func() time.Time { return time.Date(2012, 11, 25, 0, 0, 0, 0, time.UTC) }})
+	c := &apitest.Client{Handler: h}
+	count := func(first int) (int64, int) {
+		var got struct {
+			Campaigns struct {
+				Nodes []struct {
+					Events struct{ Nodes []struct{ Title string } }
+				}
+			}
+		}
+		res := c.Query(t, `query($n: Int) { campaigns(first: $n) { nodes { events(first: 5, filter: { upcoming: true }) { nodes { title } } } } }`,
+			map[string]any{"n": first})
+		res.MustData(t, &got)
+		n := 0
+		for _, cp := range got.Campaigns.Nodes {
+			n += len(cp.Events.Nodes)
+		}
+		return res.Statements, n
+	}
+	one, _ := count(1)
+	all, upcoming := count(20)
+	if all != one {
+		t.Errorf("%d statements for 20 campaigns, %d for one: the nested lists did not batch", all, one)
+	}
+	if upcoming != 2 {
+		t.Errorf("%d upcoming events under the campaigns in late November 2012, want 2", upcoming)
+	}
+}
+
+// TestDocsCampaignPageListsWhatIsUpcoming: docs/frontend.md's campaign page asked for
+// `upcoming: events(first: 5)` and got the events of 2012. Its query now lists what is still
+// to come by the server's clock, under the public limits.
+func TestDocsCampaignPageListsWhatIsUpcoming(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../docs/queries/campaign-page.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := seededWorld(t)
+	var now time.Time
+	var mu sync.Mutex
+	c := &apitest.Client{Handler: api.New(st, api.Options{Limits: cfg.Limits, Clock: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}})}
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want []string
+	}{
+		{"in late November 2012", time.Date(2012, 11, 25, 0, 0, 0, 0, time.UTC), []string{youthSession, rangoonConcert}},
+		{"in the last days of December 2012", time.Date(2012, 12, 28, 0, 0, 0, 0, time.UTC), []string{rangoonConcert}},
+		{"today", time.Now(), []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			now = tc.at
+			mu.Unlock()
+			var got struct {
+				Campaign struct {
+					Upcoming struct {
+						TotalCount int
+						Nodes      []struct{ Title, Status string }
+					}
+				}
+			}
+			c.Query(t, string(doc), map[string]any{"slug": "mtv-exit-southeast-asia"}).MustData(t, &got)
+			titles := []string{}
+			for _, n := range got.Campaign.Upcoming.Nodes {
+				titles = append(titles, n.Title)
+				if n.Status != "SCHEDULED" {
+					t.Errorf("%s is upcoming yet reads %s", n.Title, n.Status)
+				}
+			}
+			if diff := cmp.Diff(tc.want, titles); diff != "" || got.Campaign.Upcoming.TotalCount != len(tc.want) {
+				t.Errorf("upcoming (-want +got):\n%s(totalCount %d)", diff, got.Campaign.Upcoming.TotalCount)
+			}
+		})
+	}
 }
