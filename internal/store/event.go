@@ -190,7 +190,13 @@ func (f EventFilter) lowest() (time.Time, bool) {
 	return lo, ok
 }
 
-func (f EventFilter) conds() []cond {
+// conds are the conditions of f, for a statement that reads the events table itself.
+func (f EventFilter) conds() []cond { return f.where(false) }
+
+// where makes f's conditions. A branched list (list) leaves out those that its branches
+// imply, "the start can be at or after X" for each lower bound X, so that a count can read
+// the ordering index alone.
+func (f EventFilter) where(branched bool) []cond {
 	cs := []cond{visibleTo(eventPublic, eventVisible, f.Viewer)}
 	if f.CampaignID != 0 {
 		cs = append(cs, cond{"e.campaign_id = ?", []any{f.CampaignID}})
@@ -208,15 +214,17 @@ func (f EventFilter) conds() []cond {
 	if f.OrganizerID != 0 {
 		cs = append(cs, cond{"e.organizer_id = ?", []any{f.OrganizerID}})
 	}
-	if f.StartsAfter != nil {
+	if f.StartsAfter != nil && !branched {
 		cs = append(cs, cond{"e.start_latest >= ?", []any{*f.StartsAfter}})
 	}
 	if f.StartsBefore != nil {
 		cs = append(cs, cond{"e.start_key < ?", []any{*f.StartsBefore}})
 	}
 	if d := f.StartsOnOrAfter; d != nil {
-		cs = append(cs, cond{"e.start_latest >= ?", []any{d.Add(-zoneAhead)}},
-			cond{"(e.start_latest AT TIME ZONE coalesce(e.time_zone, 'UTC')) >= ?::timestamp", []any{localDay(*d)}})
+		if !branched {
+			cs = append(cs, cond{"e.start_latest >= ?", []any{d.Add(-zoneAhead)}})
+		}
+		cs = append(cs, cond{"(e.start_latest AT TIME ZONE coalesce(e.time_zone, 'UTC')) >= ?::timestamp", []any{localDay(*d)}})
 	}
 	if d := f.StartsOnOrBefore; d != nil {
 		next := d.AddDate(0, 0, 1)
@@ -226,12 +234,14 @@ func (f EventFilter) conds() []cond {
 	if f.Upcoming != nil {
 		now := f.instant()
 		if *f.Upcoming {
-			cs = append(cs, cond{"e.start_latest >= ?", []any{now}})
+			if !branched {
+				cs = append(cs, cond{"e.start_latest >= ?", []any{now}})
+			}
 		} else {
 			cs = append(cs, cond{"e.start_latest < ?", []any{now}}, cond{"e.start_key < ?", []any{now}})
 		}
 	}
-	if lo, ok := f.lowest(); ok {
+	if lo, ok := f.lowest(); ok && !branched {
 		// Implied by the conditions above, and what lets a statement that reads the table
 		// itself (an export, the near-me list) start its index range a year before lo at
 		// worst, rather than at the first event ever.
@@ -243,25 +253,25 @@ func (f EventFilter) conds() []cond {
 // list returns the list of events as f reads it. Where f bounds the start from below (a
 // window's start, upcoming), the events matching are those whose start_key is past the bound,
 // one index range in the list's order, and the few whose start period straddles the bound
-// ("December 2012" for a window from 10 December), found by the period index; the list reads
-// the union of the two, which PostgreSQL merges in order (Merge Append), rather than every
-// event of the year before the bound.
-func (f EventFilter) list(l listSpec) listSpec {
+// ("December 2012" for a window from 10 December), found by the period index: the list
+// reads the two apart and merges them (listSpec.branches), rather than every event of the
+// year before the bound, or every event after it.
+func (f EventFilter) list(l listSpec) (listSpec, []cond) {
 	lo, ok := f.lowest()
 	if !ok {
-		return l
+		return l, f.where(false)
 	}
-	l.from = `(SELECT * FROM events WHERE start_key >= ?
-		UNION ALL
-		SELECT * FROM events WHERE start_key < ? AND date_precision <> 'MINUTE' AND tstzrange(start_key, start_latest, '[]') @> ?::timestamptz) e`
-	l.args = []any{lo, lo, lo}
-	return l
+	l.branches = []cond{
+		{"e.start_key >= ?", []any{lo}},
+		{"e.start_key < ? AND e.date_precision <> 'MINUTE' AND tstzrange(e.start_key, e.start_latest, '[]') @> ?::timestamptz", []any{lo, lo}},
+	}
+	return l, f.where(true)
 }
 
 // Events returns a page of the published events that match f.
 func (s *Store) Events(ctx context.Context, f EventFilter, o Order, req page.Request) (page.Page[*models.Event], error) {
-	f = f.at(ctx)
-	p, err := listPage[models.Event](ctx, s.db, f.list(eventList), f.conds(), o, req)
+	l, conds := f.at(ctx).list(eventList)
+	p, err := listPage[models.Event](ctx, s.db, l, conds, o, req)
 	if err != nil {
 		return p, fmt.Errorf("events: %w", err)
 	}
@@ -275,8 +285,8 @@ func (s *Store) CountEvents(ctx context.Context, f EventFilter) (int, error) {
 
 // CountEventsUpTo counts the published events that match f, stopping at limit (0: no limit).
 func (s *Store) CountEventsUpTo(ctx context.Context, f EventFilter, limit int) (int, error) {
-	f = f.at(ctx)
-	n, err := listCount(ctx, s.db, f.list(eventList), f.conds(), limit)
+	l, conds := f.at(ctx).list(eventList)
+	n, err := listCount(ctx, s.db, l, conds, limit)
 	if err != nil {
 		return 0, fmt.Errorf("count events up to %d: %w", limit, err)
 	}
@@ -285,8 +295,8 @@ func (s *Store) CountEventsUpTo(ctx context.Context, f EventFilter, limit int) (
 
 // EventPages returns, in one statement, a page of events for each parent key.
 func (s *Store) EventPages(ctx context.Context, by Parent, keys []string, f EventFilter, o Order, req page.Request) (map[string]page.Page[*models.Event], error) {
-	f = f.at(ctx)
-	out, err := listPages[models.Event](ctx, s.db, f.list(eventList), by, keys, f.conds(), o, req)
+	l, conds := f.at(ctx).list(eventList)
+	out, err := listPages[models.Event](ctx, s.db, l, by, keys, conds, o, req)
 	if err != nil {
 		return nil, fmt.Errorf("event pages of %d parents: %w", len(keys), err)
 	}
@@ -301,8 +311,8 @@ func (s *Store) CountEventPages(ctx context.Context, by Parent, keys []string, f
 // CountEventPagesUpTo counts, in one statement, the events under each parent key, each
 // stopping at limit (0: no limit).
 func (s *Store) CountEventPagesUpTo(ctx context.Context, by Parent, keys []string, f EventFilter, limit int) (map[string]int, error) {
-	f = f.at(ctx)
-	out, err := listCounts(ctx, s.db, f.list(eventList), by, keys, f.conds(), limit)
+	l, conds := f.at(ctx).list(eventList)
+	out, err := listCounts(ctx, s.db, l, by, keys, conds, limit)
 	if err != nil {
 		return nil, fmt.Errorf("count event pages of %d parents up to %d: %w", len(keys), limit, err)
 	}
