@@ -64,13 +64,16 @@ const (
 	sqlChannels      = `SELECT id, network_id, platform, url, handle FROM network_channels WHERE network_id = ANY($1::bigint[]) ORDER BY id`
 	sqlFindCountry   = `SELECT * FROM "countries" WHERE lower(code) = lower($1) OR lower(name) = lower($2) OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($3)) ORDER BY code LIMIT $4`
 	// A window keeps the events whose start period overlaps it: from start_key $2 on, and
-	// the few periods that straddle $2 (store.EventFilter.list), as the store sends it.
-	sqlCountryFrom   = `(SELECT * FROM events WHERE start_key >= $2 UNION ALL SELECT * FROM events WHERE start_key < $2 AND date_precision <> 'MINUTE' AND tstzrange(start_key, start_latest, '[]') @> $2::timestamptz) e`
-	sqlCountryFilter = `(e.country_code = $1) AND (e.start_latest >= $2) AND (e.start_key < $3) AND (e.start_key > $2::timestamptz - interval '368 days')`
-	sqlCountryPage   = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM ` + sqlCountryFrom + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
-	sqlCountryCount  = `SELECT count(*) FROM ` + sqlCountryFrom + ` WHERE ` + eventPublic + ` AND ` + sqlCountryFilter
-	sqlEventsPage    = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
-	sqlEventsNext    = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ((e.start_key, e.id) > ($1::timestamptz, $2::bigint)) ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
+	// the few periods that straddle $2, each read in order and limited, then merged, as the
+	// store sends it (store.EventFilter.list, listSpec.branches).
+	sqlCountryFilter = `(e.country_code = $1) AND (e.start_key < $3)`
+	sqlCountryFrom   = `(SELECT e.* FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` AND (e.start_key >= $2) ORDER BY e.start_key ASC, e.id ASC LIMIT 21)
+		UNION ALL (SELECT e.* FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` AND (e.start_key < $2 AND e.date_precision <> 'MINUTE' AND tstzrange(e.start_key, e.start_latest, '[]') @> $2::timestamptz) ORDER BY e.start_key ASC, e.id ASC LIMIT 21)`
+	sqlCountryPage  = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM (` + sqlCountryFrom + `) e` + sqlEventJoins + ` ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
+	sqlCountryCount = `SELECT count(*) FROM (SELECT 1 FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` AND (e.start_key >= $2)
+		UNION ALL SELECT 1 FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` AND (e.start_key < $2 AND e.date_precision <> 'MINUTE' AND tstzrange(e.start_key, e.start_latest, '[]') @> $2::timestamptz)) counted`
+	sqlEventsPage = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
+	sqlEventsNext = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ((e.start_key, e.id) > ($1::timestamptz, $2::bigint)) ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
 )
 
 // floor is one floor request under way: its statements and its answer.
