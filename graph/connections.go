@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"campaigns/graph/model"
 	"campaigns/internal/auth"
@@ -12,7 +11,6 @@ import (
 	"campaigns/internal/page"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
-	"campaigns/internal/validate"
 	"campaigns/models"
 )
 
@@ -138,60 +136,14 @@ func (r *Resolver) eventFilter(ctx context.Context, in *model.EventFilter) (stor
 		if in.StartsAfter != nil && in.StartsBefore != nil && !in.StartsBefore.After(*in.StartsAfter) {
 			return f, fmt.Errorf("%w: startsBefore must be later than startsAfter", store.ErrInvalid)
 		}
-		from, to, err := localWindow(in)
-		if err != nil {
+		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
+			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore, Upcoming: in.Upcoming}
+		if err := f.LocalDates(in.StartsOnOrAfter, in.StartsOnOrBefore, in.StartsDuring); err != nil {
 			return f, err
 		}
-		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
-			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore,
-			StartsOnOrAfter: from, StartsOnOrBefore: to, Upcoming: in.Upcoming}
 	}
 	f.Viewer = auth.FromContext(ctx).OrgID
 	return f, nil
-}
-
-// localWindow turns the filter's local dates into the first and last day the start may
-// reach (either nil when open): startsOnOrAfter's first day, startsOnOrBefore's last, and
-// startsDuring's both, the narrower bound winning. Each date must fall in the window every
-// stored date does (validate.DateWindow), and the window must not be empty.
-func localWindow(in *model.EventFilter) (from, to *time.Time, err error) {
-	for _, d := range []struct {
-		name string
-		date *models.PartialDate
-	}{{"startsOnOrAfter", in.StartsOnOrAfter}, {"startsOnOrBefore", in.StartsOnOrBefore}, {"startsDuring", in.StartsDuring}} {
-		if d.date != nil && (d.date.Date.Before(validate.EarliestDate) || !d.date.Date.Before(validate.AfterLatestDate)) {
-			return nil, nil, fmt.Errorf("%w: %s must be %s; got %s", store.ErrInvalid, d.name, validate.DateWindow, d.date)
-		}
-	}
-	later := func(t time.Time) {
-		if from == nil || t.After(*from) {
-			from = &t
-		}
-	}
-	earlier := func(t time.Time) {
-		if to == nil || t.Before(*to) {
-			to = &t
-		}
-	}
-	lastDay := func(d models.PartialDate) time.Time {
-		_, after := models.LocalPeriod(d, nil)
-		return after.AddDate(0, 0, -1)
-	}
-	if d := in.StartsOnOrAfter; d != nil {
-		later(d.Date)
-	}
-	if d := in.StartsOnOrBefore; d != nil {
-		earlier(lastDay(*d))
-	}
-	if d := in.StartsDuring; d != nil {
-		later(d.Date)
-		earlier(lastDay(*d))
-	}
-	if from != nil && to != nil && to.Before(*from) {
-		return nil, nil, fmt.Errorf("%w: the local dates leave no day: startsOnOrBefore (or startsDuring) ends on %s, before %s", store.ErrInvalid,
-			to.Format(time.DateOnly), from.Format(time.DateOnly))
-	}
-	return from, to, nil
 }
 
 func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, args page.Args, in *model.YouthNetworkFilter, o *model.YouthNetworkOrder) (*model.YouthNetworkConnection, error) {

@@ -701,6 +701,37 @@ func TestExportsShowPeriods(t *testing.T) {
 	if strings.Count(csvNow, ",COMPLETED,") != 2 || strings.Contains(csvNow, ",SCHEDULED,") {
 		t.Errorf("in 2026, want both events COMPLETED:\n%s", csvNow)
 	}
+
+	// The exports take the lists' date filters.
+	w.at(time.Date(2012, 11, 25, 0, 0, 0, 0, time.UTC))
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"startsDuring=2012-12&country=Burma", []string{rangoonConcert}},
+		{"startsOnOrBefore=2012-11", []string{leadersMeeting, youthSession}},
+		{"startsOnOrAfter=2012-11-20&startsOnOrBefore=2012-11-30", []string{youthSession}},
+		{"upcoming=true", []string{youthSession, rangoonConcert}},
+		{"upcoming=false", []string{leadersMeeting}},
+		{"startsAfter=2012-12-01T00:00:00Z", []string{rangoonConcert}},
+	} {
+		got := []string{}
+		for _, line := range strings.Split(strings.TrimSpace(get(t, "/export/events.csv?"+tc.query)), "\n")[1:] {
+			for _, title := range []string{leadersMeeting, youthSession, rangoonConcert} {
+				if strings.Contains(line, title) {
+					got = append(got, title)
+				}
+			}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.query, diff)
+		}
+	}
+	for _, q := range []string{"startsDuring=December", "startsOnOrAfter=2012-12-02&startsOnOrBefore=2012-12-01", "upcoming=yes", "startsDuring=1899"} {
+		if rec := httptestGet(t, w.c.Handler, "/export/events.csv?"+q); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "BAD_USER_INPUT") {
+			t.Errorf("%s: %d %s, want 400 BAD_USER_INPUT", q, rec.Code, rec.Body)
+		}
+	}
 }
 
 // httptestGet sends an anonymous GET to h.

@@ -7,6 +7,7 @@ import (
 
 	"campaigns/internal/clock"
 	"campaigns/internal/page"
+	"campaigns/internal/validate"
 	"campaigns/models"
 )
 
@@ -137,6 +138,51 @@ type EventFilter struct {
 
 	// now is the request's time (clock.Now), set by each store method from its context.
 	now time.Time
+}
+
+// LocalDates sets f's local-date window from a filter's startsOnOrAfter, startsOnOrBefore
+// and startsDuring (each nil when not given): the first day of onOrAfter, the last of
+// onOrBefore, both of during, the narrower bound winning. Each date must fall in the window
+// every stored date does (validate.DateWindow), and the window must leave a day; otherwise
+// the error is ErrInvalid, in words a partner can act on.
+func (f *EventFilter) LocalDates(onOrAfter, onOrBefore, during *models.PartialDate) error {
+	for _, d := range []struct {
+		name string
+		date *models.PartialDate
+	}{{"startsOnOrAfter", onOrAfter}, {"startsOnOrBefore", onOrBefore}, {"startsDuring", during}} {
+		if d.date != nil && (d.date.Date.Before(validate.EarliestDate) || !d.date.Date.Before(validate.AfterLatestDate)) {
+			return fmt.Errorf("%w: %s must be %s; got %s", ErrInvalid, d.name, validate.DateWindow, d.date)
+		}
+	}
+	later := func(t time.Time) {
+		if f.StartsOnOrAfter == nil || t.After(*f.StartsOnOrAfter) {
+			f.StartsOnOrAfter = &t
+		}
+	}
+	earlier := func(t time.Time) {
+		if f.StartsOnOrBefore == nil || t.Before(*f.StartsOnOrBefore) {
+			f.StartsOnOrBefore = &t
+		}
+	}
+	lastDay := func(d models.PartialDate) time.Time {
+		_, after := models.LocalPeriod(d, nil)
+		return after.AddDate(0, 0, -1)
+	}
+	if onOrAfter != nil {
+		later(onOrAfter.Date)
+	}
+	if onOrBefore != nil {
+		earlier(lastDay(*onOrBefore))
+	}
+	if during != nil {
+		later(during.Date)
+		earlier(lastDay(*during))
+	}
+	if from, to := f.StartsOnOrAfter, f.StartsOnOrBefore; from != nil && to != nil && to.Before(*from) {
+		return fmt.Errorf("%w: the local dates leave no day: startsOnOrBefore (or startsDuring) ends on %s, before %s", ErrInvalid,
+			to.Format(time.DateOnly), from.Format(time.DateOnly))
+	}
+	return nil
 }
 
 // at returns f judged at the time of ctx.
