@@ -110,6 +110,12 @@ CREATE INDEX events_listed_campaign_idx ON events (campaign_id, start_key, id) W
 CREATE INDEX events_period_idx ON events USING gist (tstzrange(start_key, start_latest, '[]'))
     WHERE date_precision <> 'MINUTE';
 
+-- The new columns' statistics, for the planner's first plans. Adding them rewrote the table,
+-- which clears its visibility map: until (auto)vacuum has passed, a window's count reads the
+-- heap as well as the index (3 ms rather than under 1 for 3,655 upcoming events of 200,000;
+-- 48 ms before a VACUUM). After migrating a large database, run VACUUM (ANALYZE) events.
+ANALYZE events;
+
 -- +goose Down
 DROP INDEX events_period_idx;
 DROP INDEX events_listed_campaign_idx;
