@@ -137,7 +137,10 @@ func (r *Resolver) eventFilter(ctx context.Context, in *model.EventFilter) (stor
 			return f, fmt.Errorf("%w: startsBefore must be later than startsAfter", store.ErrInvalid)
 		}
 		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
-			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore}
+			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore, Upcoming: in.Upcoming}
+		if err := f.LocalDates(in.StartsOnOrAfter, in.StartsOnOrBefore, in.StartsDuring); err != nil {
+			return f, err
+		}
 	}
 	f.Viewer = auth.FromContext(ctx).OrgID
 	return f, nil

@@ -74,8 +74,9 @@ func (r *Resolver) createEvent(ctx context.Context, in model.CreateEventInput) (
 	}
 	change := store.EventInput{
 		CampaignID: campaign, Title: &in.Title, Summary: given(in.Summary), Description: given(in.Description),
-		Kind: &in.Kind, Status: in.Status, Visibility: in.Visibility, StartsAt: &in.StartsAt, EndsAt: given(in.EndsAt),
-		TimeZone: &in.TimeZone, Venue: given(venueInput(in.Venue)), OnlineURL: given(in.OnlineURL),
+		Kind: &in.Kind, Status: in.Status, Visibility: in.Visibility, StartsAt: in.StartsAt, StartsOn: in.StartsOn,
+		DateQualifier: in.DateQualifier, EndsAt: given(in.EndsAt), TimeZone: in.TimeZone,
+		Venue: given(venueInput(in.Venue)), OnlineURL: given(in.OnlineURL),
 		Capacity: given(in.Capacity), Registration: given(registrationInput(in.Registration)), CoHosts: cohosts,
 	}
 	return r.eventWrite(ctx, "createEvent", in, in.IdempotencyKey, in.ClientMutationID, func(tx *store.Tx) (*models.Event, error) {
@@ -90,6 +91,7 @@ func (r *Resolver) updateEvent(ctx context.Context, in model.UpdateEventInput) (
 	}
 	change := store.EventInput{
 		Title: in.Title, Summary: opt(in.Summary), Description: opt(in.Description), Kind: in.Kind, Status: in.Status,
+		StartsAt: in.StartsAt, StartsOn: in.StartsOn, DateQualifier: in.DateQualifier, EndsAt: opt(in.EndsAt), TimeZone: in.TimeZone,
 		Visibility: in.Visibility, Venue: optMap(in.Venue, venueInput), OnlineURL: opt(in.OnlineURL),
 		Capacity: opt(in.Capacity), Registration: optMap(in.Registration, registrationInput),
 	}
@@ -114,6 +116,7 @@ func (r *Resolver) rescheduleEvent(ctx context.Context, in model.RescheduleEvent
 		return nil, err
 	}
 	return r.eventWrite(ctx, "rescheduleEvent", in, in.IdempotencyKey, in.ClientMutationID, func(tx *store.Tx) (*models.Event, error) {
-		return tx.RescheduleEvent(k, int32(in.ExpectedVersion), in.StartsAt, in.EndsAt, in.TimeZone)
+		return tx.RescheduleEvent(k, int32(in.ExpectedVersion), store.EventInput{StartsAt: in.StartsAt, StartsOn: in.StartsOn,
+			DateQualifier: in.DateQualifier, EndsAt: given(in.EndsAt), TimeZone: in.TimeZone})
 	})
 }

@@ -4,6 +4,8 @@
 package graph
 
 import (
+	"time"
+
 	"campaigns/internal/realtime"
 	"campaigns/internal/store"
 )
@@ -13,4 +15,7 @@ type Resolver struct {
 	Store *store.Store
 	// Broker fans changes out to subscriptions; nil turns subscriptions off.
 	Broker *realtime.Broker
+	// Clock tells the time that "upcoming" and an event's displayed status are judged at;
+	// nil is time.Now. Each query and mutation reads it once (Instant).
+	Clock func() time.Time
 }

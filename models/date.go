@@ -19,6 +19,61 @@ const (
 	PrecisionMinute = "MINUTE"
 )
 
+// Date qualifiers, the values of the schema's DateQualifier enum: which third of a month or
+// a year the source points at.
+const (
+	QualifierEarly = "EARLY"
+	QualifierMid   = "MID"
+	QualifierLate  = "LATE"
+)
+
+// The event statuses that reading and writing treat specially.
+const (
+	EventScheduled = "SCHEDULED"
+	EventCompleted = "COMPLETED"
+	EventCancelled = "CANCELLED"
+)
+
+// LocalPeriod returns the days a partial date stands for, as the first day and the day after
+// the last (midnight UTC, as calendar dates): a year, a month or a day, narrowed by a
+// qualifier to a third of it. A month's thirds are the 1st to the 10th, the 11th to the 20th
+// and the 21st to its end; a year's, January to April, May to August and September to
+// December. A qualifier on a day is ignored. Migration 00013's event_local_period is the
+// same rule in SQL, which the store's tests hold together.
+func LocalPeriod(d PartialDate, qualifier *string) (first, after time.Time) {
+	y, m, day := d.Date.Date()
+	q := ""
+	if qualifier != nil {
+		q = *qualifier
+	}
+	switch d.Precision {
+	case PrecisionYear:
+		first = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		switch q {
+		case QualifierEarly:
+			return first, first.AddDate(0, 4, 0)
+		case QualifierMid:
+			return first.AddDate(0, 4, 0), first.AddDate(0, 8, 0)
+		case QualifierLate:
+			return first.AddDate(0, 8, 0), first.AddDate(1, 0, 0)
+		}
+		return first, first.AddDate(1, 0, 0)
+	case PrecisionMonth:
+		first = time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+		switch q {
+		case QualifierEarly:
+			return first, first.AddDate(0, 0, 10)
+		case QualifierMid:
+			return first.AddDate(0, 0, 10), first.AddDate(0, 0, 20)
+		case QualifierLate:
+			return first.AddDate(0, 0, 20), first.AddDate(0, 1, 0)
+		}
+		return first, first.AddDate(0, 1, 0)
+	}
+	first = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+	return first, first.AddDate(0, 0, 1)
+}
+
 // PartialDate is a calendar date known only to a precision: "since 2006" is the year 2006,
 // not 1 January 2006. It is the Go side of the schema's Date scalar, and marshals to ISO 8601
 // at its own precision (2006, 2012-12, 2012-11-19) so no client is shown an invented day.

@@ -46,6 +46,19 @@ type Event struct {
 	// OriginalLanguage is the BCP 47 tag of the language the record's own texts are in.
 	OriginalLanguage string `gorm:"type:text;not null;default:en"`
 
+	// StartKey, StartLatest and OverAt are the event's period as the lists filter and sort by
+	// it, computed by PostgreSQL from the columns above (generated columns, migration 00013),
+	// so GORM only reads them. StartKey is the first instant of the start period narrowed by
+	// its qualifier, plus microseconds that rank precision (the STARTS_AT order); StartLatest
+	// is the last instant the start can be; OverAt is when the event is over as far as the
+	// record tells. They are not part of what a change records.
+	StartKey    time.Time `gorm:"type:timestamptz;not null;->" json:"-"`
+	StartLatest time.Time `gorm:"type:timestamptz;not null;->" json:"-"`
+	OverAt      time.Time `gorm:"type:timestamptz;not null;->" json:"-"`
+	// AsOf is the instant the event is shown at, set by the store as it reads the event for a
+	// request (the request's clock): DisplayStatus compares the period with it.
+	AsOf time.Time `gorm:"-" json:"-"`
+
 	// Venue and Organizer are read with the event, in the same statement (store.eventCols),
 	// and bound to the schema's fields as they are: a resolver per field and item cost the
 	// campaign list most of its CPU (BENCHMARKS.md). Every read of events for the API fills
@@ -121,6 +134,39 @@ func (e *Event) DateLabel() string {
 		}
 	}
 	return label
+}
+
+// DisplayStatus is the status as of AsOf: a SCHEDULED event whose period is over reads
+// COMPLETED, since nobody records that the Rangoon concert of December 2012 took place, and
+// saying it is still scheduled years later would mislead. A cancelled, postponed or draft
+// event keeps its status; the recorded one stays in Status, as its organizer wrote it.
+func (e *Event) DisplayStatus() string {
+	if e.Status != EventScheduled || e.OverAt.IsZero() {
+		return e.Status
+	}
+	now := e.AsOf
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if !now.Before(e.OverAt) {
+		return EventCompleted
+	}
+	return e.Status
+}
+
+// EndsBy returns, in local time, when the event is over as far as the record tells: its end,
+// the end of its day for an exact start with no end, or the end of its start period.
+func (e *Event) EndsBy() time.Time { return e.OverAt.In(e.location()) }
+
+// Period returns the start period as local calendar days: the first day and the day after
+// the last, for an event known to the day, month or year (narrowed by its qualifier, as the
+// lists sort and filter it); ok is false for an exact start.
+func (e *Event) Period() (first, after time.Time, ok bool) {
+	if e.DatePrecision == PrecisionMinute {
+		return time.Time{}, time.Time{}, false
+	}
+	first, after = LocalPeriod(e.StartsOn(), e.DateQualifier)
+	return first, after, true
 }
 
 // MediaReach returns the reported media reach as a float, since it can exceed a GraphQL Int.

@@ -33,7 +33,7 @@ const (
 	sqlCampaignPage  = `SELECT c.*, to_json(c.name)#>>'{}' AS sort_value, (c.id)::text AS sort_key FROM campaigns c WHERE (c.status <> 'DRAFT') ORDER BY c.name ASC, c.id ASC LIMIT 21`
 	sqlCampaignNext  = `SELECT c.*, to_json(c.name)#>>'{}' AS sort_value, (c.id)::text AS sort_key FROM campaigns c WHERE (c.status <> 'DRAFT') AND ((c.name, c.id) > ($1::text, $2::bigint)) ORDER BY c.name ASC, c.id ASC LIMIT 21`
 	sqlCampaignCount = `SELECT count(*) FROM campaigns c WHERE (c.status <> 'DRAFT')`
-	sqlEventPages    = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE (e.campaign_id = par.key::bigint) AND ` + eventPublic + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 11) x ORDER BY par.ord`
+	sqlEventPages    = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE (e.campaign_id = par.key::bigint) AND ` + eventPublic + ` ORDER BY e.start_key ASC, e.id ASC LIMIT 11) x ORDER BY par.ord`
 	sqlPartners      = `SELECT cp.campaign_id, cp.organization_id, cp.role, cp.note, cp.can_edit, eo.id, eo.slug, eo.name, eo.kind, eo.country_code, eo.website, eo.description, eo.source, eo.created_at, eo.updated_at FROM campaign_partners cp JOIN organizations eo ON eo.id = cp.organization_id WHERE cp.campaign_id = ANY($1::bigint[]) ORDER BY cp.role, eo.name, eo.id`
 	sqlCountries     = `SELECT * FROM "countries" WHERE code = ANY($1::text[])`
 	sqlEvents        = `SELECT e.*, ` + sqlEventJoinCols + ` FROM events e` + sqlEventJoins + ` WHERE e.id = ANY($1::bigint[])`
@@ -63,11 +63,17 @@ const (
 	sqlChapterCounts = `SELECT par.key AS parent_key, (SELECT count(*) FROM youth_networks n WHERE (n.parent_id = par.key::bigint)) AS n FROM unnest($1::text[]) AS par(key)`
 	sqlChannels      = `SELECT id, network_id, platform, url, handle FROM network_channels WHERE network_id = ANY($1::bigint[]) ORDER BY id`
 	sqlFindCountry   = `SELECT * FROM "countries" WHERE lower(code) = lower($1) OR lower(name) = lower($2) OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($3)) ORDER BY code LIMIT $4`
-	sqlCountryFilter = `(e.country_code = $1) AND (e.starts_at >= $2) AND (e.starts_at < $3)`
-	sqlCountryPage   = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
-	sqlCountryCount  = `SELECT count(*) FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter
-	sqlEventsPage    = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
-	sqlEventsNext    = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.starts_at)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ((e.starts_at, e.id) > ($1::timestamptz, $2::bigint)) ORDER BY e.starts_at ASC, e.id ASC LIMIT 21`
+	// A window keeps the events whose start period overlaps it: from start_key $2 on, and
+	// the few periods that straddle $2, each read in order and limited, then merged, as the
+	// store sends it (store.EventFilter.list, listSpec.branches).
+	sqlCountryFilter = `(e.country_code = $1) AND (e.start_key < $3)`
+	sqlCountryFrom   = `(SELECT e.* FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` AND (e.start_key >= $2) ORDER BY e.start_key ASC, e.id ASC LIMIT 21)
+		UNION ALL (SELECT e.* FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` AND (e.start_key < $2 AND e.date_precision <> 'MINUTE' AND tstzrange(e.start_key, e.start_latest, '[]') @> $2::timestamptz) ORDER BY e.start_key ASC, e.id ASC LIMIT 21)`
+	sqlCountryPage  = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM (` + sqlCountryFrom + `) e` + sqlEventJoins + ` ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
+	sqlCountryCount = `SELECT count(*) FROM (SELECT 1 FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` AND (e.start_key >= $2)
+		UNION ALL SELECT 1 FROM events e WHERE ` + eventPublic + ` AND ` + sqlCountryFilter + ` AND (e.start_key < $2 AND e.date_precision <> 'MINUTE' AND tstzrange(e.start_key, e.start_latest, '[]') @> $2::timestamptz)) counted`
+	sqlEventsPage = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
+	sqlEventsNext = `SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE ` + eventPublic + ` AND ((e.start_key, e.id) > ($1::timestamptz, $2::bigint)) ORDER BY e.start_key ASC, e.id ASC LIMIT 21`
 )
 
 // floor is one floor request under way: its statements and its answer.
@@ -197,7 +203,7 @@ func (f *floor) countries(codes []string) (map[string]string, error) {
 func eventColumns(r *eventRow) map[string]any {
 	e := &r.e
 	return map[string]any{"id": &e.ID, "campaign_id": &e.CampaignID, "title": &e.Title, "summary": &e.Summary,
-		"description": &e.Description, "kind": &e.Kind, "status": &e.Status, "starts_at": &e.StartBound,
+		"description": &e.Description, "kind": &e.Kind, "status": &e.Status, "starts_at": &e.StartBound, "over_at": &e.OverAt,
 		"ends_at": &e.EndBound, "date_precision": &e.DatePrecision, "date_qualifier": &e.DateQualifier,
 		"time_zone": &e.TimeZone, "venue_id": &e.VenueID, "country_code": &e.CountryCode, "online_url": &e.OnlineURL,
 		"capacity": &e.Capacity, "registration_enabled": &e.RegistrationEnabled,
@@ -372,7 +378,7 @@ func (f *floor) event(q request) error {
 	o := &evs[0].organizer
 
 	w.raw(`{"event":{"id":`).str(e.GlobalID()).raw(`,"title":`).str(e.Title).raw(`,"summary":`).strp(e.Summary).
-		raw(`,"description":`).strp(e.Description).raw(`,"kind":`).str(e.Kind).raw(`,"status":`).str(e.Status).
+		raw(`,"description":`).strp(e.Description).raw(`,"kind":`).str(e.Kind).raw(`,"status":`).str(e.DisplayStatus()).
 		raw(`,"startsAt":`).time(e.StartsAt()).raw(`,"endsAt":`).time(e.EndsAt()).
 		raw(`,"startsOn":`).str(e.StartsOn().String()).raw(`,"datePrecision":`).str(e.DatePrecision).
 		raw(`,"dateLabel":`).str(e.DateLabel()).raw(`,"timeZone":`).strp(e.TimeZone).raw(`,"onlineUrl":`).strp(e.OnlineURL).

@@ -125,8 +125,8 @@ func prepare(ctx context.Context, cfg config) (*params, error) {
 			return err
 		}},
 		{"deep cursors", func() (err error) {
-			all, err := cursors("events.STARTS_AT", `SELECT to_json(e.starts_at)#>>'{}', e.id::text FROM events e WHERE `+eventPublic+`
-				ORDER BY e.starts_at, e.id OFFSET $1 LIMIT 200`, (deepPage-1)*page.DefaultSize-1)
+			all, err := cursors("events.STARTS_AT", `SELECT to_json(e.start_key)#>>'{}', e.id::text FROM events e WHERE `+eventPublic+`
+				ORDER BY e.start_key, e.id OFFSET $1 LIMIT 200`, (deepPage-1)*page.DefaultSize-1)
 			for i := 0; i < len(all); i += page.DefaultSize {
 				p.deepCursors = append(p.deepCursors, all[i])
 			}

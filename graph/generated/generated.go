@@ -285,7 +285,9 @@ type ComplexityRoot struct {
 		DatePrecision        func(childComplexity int) int
 		DateQualifier        func(childComplexity int) int
 		Description          func(childComplexity int, language *string) int
+		DisplayStatus        func(childComplexity int) int
 		EndsAt               func(childComplexity int) int
+		EndsBy               func(childComplexity int) int
 		GlobalID             func(childComplexity int) int
 		Images               func(childComplexity int) int
 		Kind                 func(childComplexity int) int
@@ -1976,12 +1978,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Description(childComplexity, args["language"].(*string)), true
+	case "Event.status":
+		if e.ComplexityRoot.Event.DisplayStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.DisplayStatus(childComplexity), true
 	case "Event.endsAt":
 		if e.ComplexityRoot.Event.EndsAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Event.EndsAt(childComplexity), true
+	case "Event.endsBy":
+		if e.ComplexityRoot.Event.EndsBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.EndsBy(childComplexity), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.GlobalID == nil {
 			break
@@ -2098,7 +2112,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.StartsOn(childComplexity), true
-	case "Event.status":
+	case "Event.recordedStatus":
 		if e.ComplexityRoot.Event.Status == nil {
 			break
 		}
@@ -5666,6 +5680,10 @@ extend type Query {
 Something that happens in a campaign: a concert, a broadcast, a training, a meeting.
 Times are instants shown in the venue's time zone; where the source gives only part of a
 date ("late November 2012"), ` + "`" + `startsAt` + "`" + ` is null and ` + "`" + `startsOn` + "`" + ` keeps the precision given.
+Such a start is a period, in the event's own zone: a day, a month or a year, narrowed to a
+third by ` + "`" + `dateQualifier` + "`" + ` (a month's: days 1 to 10, 11 to 20, 21 to its end; a year's:
+January to April, May to August, September to December). Lists filter and sort by that
+period (see ` + "`" + `EventFilter` + "`" + ` and ` + "`" + `EventOrderField.STARTS_AT` + "`" + `).
 """
 type Event implements Node {
   "The global ID."
@@ -5687,8 +5705,23 @@ type Event implements Node {
   ): String
   "What sort of event this is."
   kind: EventKind!
-  "Where the event stands."
+  """
+  Where the event stands, as of the request: a SCHEDULED event whose time is over (see
+  ` + "`" + `endsBy` + "`" + `) reads COMPLETED, since a concert of December 2012 is not still to come however
+  its record was left. Every other status reads as recorded. ` + "`" + `recordedStatus` + "`" + ` is the status
+  as its organizer last wrote it.
+  """
   status: EventStatus!
+  "The status as the event's organizer last recorded it; ` + "`" + `status` + "`" + ` is what to show."
+  recordedStatus: EventStatus!
+  """
+  When the event is over as far as its record tells, in the venue's local time: ` + "`" + `endsAt` + "`" + `; the
+  end of its day for a start known to the minute with no end; for a start known only to the
+  day, month or year, the end of that period in the event's zone (1 January 2013 00:00 in
+  Yangon for "December 2012"). A SCHEDULED event reads COMPLETED from then on; a client that
+  keeps events offline can compare it with its own clock.
+  """
+  endsBy: DateTime!
   "The exact start, in the venue's local time; null unless the time is known to the minute."
   startsAt: DateTime
   "The exact end, in the venue's local time; null unless known to the minute."
@@ -5844,21 +5877,55 @@ input EventFilter {
   campaign: ID
   "Only events of these kinds."
   kind: [EventKind!]
-  "Only events in these states. Drafts are never listed publicly."
+  "Only events in these states, as ` + "`" + `status` + "`" + ` shows them at the time of the request (a past SCHEDULED event is COMPLETED). Drafts are never listed publicly."
   status: [EventStatus!]
   "Only events held in this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
   country: String
   "Only events organized by this organization (global ID)."
   organizer: ID
-  "Only events whose start period begins at or after this instant."
+  """
+  Only events whose start can be at or after this instant: an exact start at or after it,
+  or a start period that ends after it. ` + "`" + `2012-12-01T00:00:00Z` + "`" + ` keeps the concert of
+  "December 2012", and ` + "`" + `2012-11-20T00:00:00Z` + "`" + ` the Youth Session of "late November 2012".
+  """
   startsAfter: DateTime
-  "Only events whose start period begins before this instant."
+  "Only events whose start can be before this instant: an exact start before it, or a start period that begins before it."
   startsBefore: DateTime
+  """
+  Only events whose start can be on or after this local date, in each event's own time
+  zone: a calendar's "from". A month or a year means its first day (` + "`" + `2012-12` + "`" + `: from
+  1 December). An event known only to the month matches while its month reaches the date.
+  """
+  startsOnOrAfter: Date
+  """
+  Only events whose start can be on or before this local date, in each event's own time
+  zone: a calendar's "to". A month or a year means its last day (` + "`" + `2012-12` + "`" + `: to 31 December).
+  """
+  startsOnOrBefore: Date
+  """
+  Only events whose start can fall within this local day, month or year, in each event's own
+  time zone: ` + "`" + `2012-12` + "`" + ` with ` + "`" + `country: "Burma"` + "`" + ` is Myanmar's December 2012, the concert of
+  "December 2012" included. The same as ` + "`" + `startsOnOrAfter` + "`" + ` and ` + "`" + `startsOnOrBefore` + "`" + ` both set to
+  it; given with them, all must hold.
+  """
+  startsDuring: Date
+  """
+  true: only events still to come at the time of the request (the server's clock), an exact
+  start not yet reached or a start period not yet over in the event's zone, so that an event
+  of "December 2012" is upcoming until 31 December ends in Yangon. false: only events that
+  have begun.
+  """
+  upcoming: Boolean
 }
 
 "What events can be ordered by."
 enum EventOrderField {
-  "The start (the first instant of the start period where only part of the date is known)."
+  """
+  The start: by the first instant of the start period (where only part of the date is known,
+  narrowed by its qualifier: "late November 2012" from 21 November, so after "19 November
+  2012"); at the same instant the more precise first (a time, then a day, a month, a year),
+  and, within one precision, no qualifier, then EARLY, MID and LATE; then by ID.
+  """
   STARTS_AT
   "The title."
   TITLE
@@ -5875,7 +5942,7 @@ input EventOrder {
 }
 
 extend type Query {
-  "Events, soonest first unless ordered otherwise. Drafts are not listed."
+  "Events, soonest first unless ordered otherwise (see ` + "`" + `EventOrderField.STARTS_AT` + "`" + `). Drafts are not listed. ` + "`" + `filter: { upcoming: true }` + "`" + ` lists what is still to come."
   events(
     "Returns the first n events (at most 100; 20 when no bound is given)."
     first: Int
@@ -6059,12 +6126,19 @@ input CreateEventInput {
   status: EventStatus
   "Who may see it; PUBLIC when not given."
   visibility: EventVisibility
-  "The start, with its offset."
-  startsAt: DateTime!
-  "The end; not before the start."
+  "The exact start, with its offset; give it with ` + "`" + `timeZone` + "`" + `. Give ` + "`" + `startsAt` + "`" + ` or ` + "`" + `startsOn` + "`" + `, not both."
+  startsAt: DateTime
+  """
+  The start where only part of it is known: a year (` + "`" + `2012` + "`" + `), a month (` + "`" + `2012-12` + "`" + `) or a day
+  (` + "`" + `2012-11-19` + "`" + `), local to the event, as the source gives it. No time of day is invented.
+  """
+  startsOn: Date
+  "With ` + "`" + `startsOn` + "`" + ` of a year or a month: which third of it the source points at (LATE for \"late November 2012\")."
+  dateQualifier: DateQualifier
+  "The end; not before the start. Only with ` + "`" + `startsAt` + "`" + `."
   endsAt: DateTime
-  "The IANA time zone of the venue, e.g. Asia/Yangon."
-  timeZone: String!
+  "The IANA time zone of the venue, e.g. Asia/Yangon. Required with ` + "`" + `startsAt` + "`" + `; with ` + "`" + `startsOn` + "`" + `, the zone its date is read in (UTC when not given)."
+  timeZone: String
   "Where it takes place."
   venue: VenueInput
   "The address to join online, http or https."
@@ -6097,6 +6171,16 @@ input UpdateEventInput {
   kind: EventKind
   "A new status; use cancelEvent to cancel."
   status: EventStatus
+  "A new exact start, with its offset (say, once the day and hour are known); replaces a partial date."
+  startsAt: DateTime
+  "A new start known only to the year, month or day; replaces an exact start and its end."
+  startsOn: Date
+  "With ` + "`" + `startsOn` + "`" + ` of a year or a month: which third of it the source points at."
+  dateQualifier: DateQualifier
+  "A new end; only for an exact start. null clears it."
+  endsAt: DateTime @goField(omittable: true)
+  "A new IANA time zone. An exact start keeps its instant; a partial date keeps its local date."
+  timeZone: String
   "A new visibility."
   visibility: EventVisibility
   "A new place."
@@ -6131,9 +6215,13 @@ input RescheduleEventInput {
   id: ID!
   "The version last read."
   expectedVersion: Int!
-  "The new start, with its offset."
-  startsAt: DateTime!
-  "The new end; not before the start."
+  "The new exact start, with its offset. Give ` + "`" + `startsAt` + "`" + ` or ` + "`" + `startsOn` + "`" + `."
+  startsAt: DateTime
+  "The new start where only part of it is known: ` + "`" + `2013` + "`" + `, ` + "`" + `2013-03` + "`" + ` or ` + "`" + `2013-03-08` + "`" + `."
+  startsOn: Date
+  "With ` + "`" + `startsOn` + "`" + ` of a year or a month: which third of it the source points at."
+  dateQualifier: DateQualifier
+  "The new end; not before the start. Only with ` + "`" + `startsAt` + "`" + `."
   endsAt: DateTime
   "The time zone, if it changes."
   timeZone: String
@@ -7825,11 +7913,11 @@ enum DatePrecision {
 
 "Which part of a period a source points at, as in \"late November\"."
 enum DateQualifier {
-  "The first third of the period."
+  "The first third of the period: days 1 to 10 of a month, January to April of a year."
   EARLY
-  "The middle of the period."
+  "The middle of the period: days 11 to 20 of a month, May to August of a year."
   MID
-  "The last third of the period."
+  "The last third of the period: from the 21st of a month, September to December of a year."
   LATE
 }
 
@@ -8364,6 +8452,10 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_kind(ctx, field)
 	case "status":
 		return ec.fieldContext_Event_status(ctx, field)
+	case "recordedStatus":
+		return ec.fieldContext_Event_recordedStatus(ctx, field)
+	case "endsBy":
+		return ec.fieldContext_Event_endsBy(ctx, field)
 	case "startsAt":
 		return ec.fieldContext_Event_startsAt(ctx, field)
 	case "endsAt":
@@ -15381,7 +15473,7 @@ func (ec *executionContext) _Event_status(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Event_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return obj.DisplayStatus(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15392,7 +15484,53 @@ func (ec *executionContext) _Event_status(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Event_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, false, "EventStatus")
+}
+
+func (ec *executionContext) _Event_recordedStatus(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_recordedStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNEventStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_recordedStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "EventStatus")
+}
+
+func (ec *executionContext) _Event_endsBy(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_endsBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndsBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_endsBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _Event_startsAt(ctx context.Context, field graphql.CollectedField, obj *models.Event) (ret graphql.Marshaler) {
@@ -28148,7 +28286,7 @@ func (ec *executionContext) unmarshalInputCreateEventInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"campaign", "title", "summary", "description", "kind", "status", "visibility", "startsAt", "endsAt", "timeZone", "venue", "onlineUrl", "capacity", "registration", "coHosts", "idempotencyKey", "clientMutationId"}
+	fieldsInOrder := [...]string{"campaign", "title", "summary", "description", "kind", "status", "visibility", "startsAt", "startsOn", "dateQualifier", "endsAt", "timeZone", "venue", "onlineUrl", "capacity", "registration", "coHosts", "idempotencyKey", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28206,11 +28344,25 @@ func (ec *executionContext) unmarshalInputCreateEventInput(ctx context.Context, 
 			it.Visibility = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
-			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartsAt = data
+		case "startsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOn"))
+			data, err := ec.unmarshalODate2ᚖcampaignsᚋmodelsᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOn = data
+		case "dateQualifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateQualifier"))
+			data, err := ec.unmarshalODateQualifier2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateQualifier = data
 		case "endsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
 			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
@@ -28220,7 +28372,7 @@ func (ec *executionContext) unmarshalInputCreateEventInput(ctx context.Context, 
 			it.EndsAt = data
 		case "timeZone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -28729,7 +28881,7 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"campaign", "kind", "status", "country", "organizer", "startsAfter", "startsBefore"}
+	fieldsInOrder := [...]string{"campaign", "kind", "status", "country", "organizer", "startsAfter", "startsBefore", "startsOnOrAfter", "startsOnOrBefore", "startsDuring", "upcoming"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28785,6 +28937,34 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.StartsBefore = data
+		case "startsOnOrAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOnOrAfter"))
+			data, err := ec.unmarshalODate2ᚖcampaignsᚋmodelsᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOnOrAfter = data
+		case "startsOnOrBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOnOrBefore"))
+			data, err := ec.unmarshalODate2ᚖcampaignsᚋmodelsᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOnOrBefore = data
+		case "startsDuring":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsDuring"))
+			data, err := ec.unmarshalODate2ᚖcampaignsᚋmodelsᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsDuring = data
+		case "upcoming":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upcoming"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Upcoming = data
 		}
 	}
 	return it, nil
@@ -29983,7 +30163,7 @@ func (ec *executionContext) unmarshalInputRescheduleEventInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "startsAt", "endsAt", "timeZone", "idempotencyKey", "clientMutationId"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "startsAt", "startsOn", "dateQualifier", "endsAt", "timeZone", "idempotencyKey", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30006,11 +30186,25 @@ func (ec *executionContext) unmarshalInputRescheduleEventInput(ctx context.Conte
 			it.ExpectedVersion = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
-			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartsAt = data
+		case "startsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOn"))
+			data, err := ec.unmarshalODate2ᚖcampaignsᚋmodelsᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOn = data
+		case "dateQualifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateQualifier"))
+			data, err := ec.unmarshalODateQualifier2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateQualifier = data
 		case "endsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
 			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
@@ -30592,7 +30786,7 @@ func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "title", "summary", "description", "kind", "status", "visibility", "venue", "onlineUrl", "capacity", "registration", "idempotencyKey", "clientMutationId"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "title", "summary", "description", "kind", "status", "startsAt", "startsOn", "dateQualifier", "endsAt", "timeZone", "visibility", "venue", "onlineUrl", "capacity", "registration", "idempotencyKey", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30648,6 +30842,41 @@ func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, 
 				return it, err
 			}
 			it.Status = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "startsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOn"))
+			data, err := ec.unmarshalODate2ᚖcampaignsᚋmodelsᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOn = data
+		case "dateQualifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateQualifier"))
+			data, err := ec.unmarshalODateQualifier2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateQualifier = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = graphql.OmittableOf(data)
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
 		case "visibility":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
 			data, err := ec.unmarshalOEventVisibility2ᚖstring(ctx, v)
@@ -33007,6 +33236,16 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "status":
 			out.Values[i] = ec._Event_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedStatus":
+			out.Values[i] = ec._Event_recordedStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endsBy":
+			out.Values[i] = ec._Event_endsBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

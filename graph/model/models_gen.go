@@ -263,12 +263,17 @@ type CreateEventInput struct {
 	Status *string `json:"status,omitempty"`
 	// Who may see it; PUBLIC when not given.
 	Visibility *string `json:"visibility,omitempty"`
-	// The start, with its offset.
-	StartsAt time.Time `json:"startsAt"`
-	// The end; not before the start.
+	// The exact start, with its offset; give it with `timeZone`. Give `startsAt` or `startsOn`, not both.
+	StartsAt *time.Time `json:"startsAt,omitempty"`
+	// The start where only part of it is known: a year (`2012`), a month (`2012-12`) or a day
+	// (`2012-11-19`), local to the event, as the source gives it. No time of day is invented.
+	StartsOn *models.PartialDate `json:"startsOn,omitempty"`
+	// With `startsOn` of a year or a month: which third of it the source points at (LATE for "late November 2012").
+	DateQualifier *string `json:"dateQualifier,omitempty"`
+	// The end; not before the start. Only with `startsAt`.
 	EndsAt *time.Time `json:"endsAt,omitempty"`
-	// The IANA time zone of the venue, e.g. Asia/Yangon.
-	TimeZone string `json:"timeZone"`
+	// The IANA time zone of the venue, e.g. Asia/Yangon. Required with `startsAt`; with `startsOn`, the zone its date is read in (UTC when not given).
+	TimeZone *string `json:"timeZone,omitempty"`
 	// Where it takes place.
 	Venue *VenueInput `json:"venue,omitempty"`
 	// The address to join online, http or https.
@@ -413,16 +418,35 @@ type EventFilter struct {
 	Campaign *string `json:"campaign,omitempty"`
 	// Only events of these kinds.
 	Kind []string `json:"kind,omitempty"`
-	// Only events in these states. Drafts are never listed publicly.
+	// Only events in these states, as `status` shows them at the time of the request (a past SCHEDULED event is COMPLETED). Drafts are never listed publicly.
 	Status []string `json:"status,omitempty"`
 	// Only events held in this country: an ISO code, a name or an alias such as `Burma`.
 	Country *string `json:"country,omitempty"`
 	// Only events organized by this organization (global ID).
 	Organizer *string `json:"organizer,omitempty"`
-	// Only events whose start period begins at or after this instant.
+	// Only events whose start can be at or after this instant: an exact start at or after it,
+	// or a start period that ends after it. `2012-12-01T00:00:00Z` keeps the concert of
+	// "December 2012", and `2012-11-20T00:00:00Z` the Youth Session of "late November 2012".
 	StartsAfter *time.Time `json:"startsAfter,omitempty"`
-	// Only events whose start period begins before this instant.
+	// Only events whose start can be before this instant: an exact start before it, or a start period that begins before it.
 	StartsBefore *time.Time `json:"startsBefore,omitempty"`
+	// Only events whose start can be on or after this local date, in each event's own time
+	// zone: a calendar's "from". A month or a year means its first day (`2012-12`: from
+	// 1 December). An event known only to the month matches while its month reaches the date.
+	StartsOnOrAfter *models.PartialDate `json:"startsOnOrAfter,omitempty"`
+	// Only events whose start can be on or before this local date, in each event's own time
+	// zone: a calendar's "to". A month or a year means its last day (`2012-12`: to 31 December).
+	StartsOnOrBefore *models.PartialDate `json:"startsOnOrBefore,omitempty"`
+	// Only events whose start can fall within this local day, month or year, in each event's own
+	// time zone: `2012-12` with `country: "Burma"` is Myanmar's December 2012, the concert of
+	// "December 2012" included. The same as `startsOnOrAfter` and `startsOnOrBefore` both set to
+	// it; given with them, all must hold.
+	StartsDuring *models.PartialDate `json:"startsDuring,omitempty"`
+	// true: only events still to come at the time of the request (the server's clock), an exact
+	// start not yet reached or a start period not yet over in the event's zone, so that an event
+	// of "December 2012" is upcoming until 31 December ends in Yangon. false: only events that
+	// have begun.
+	Upcoming *bool `json:"upcoming,omitempty"`
 }
 
 // An ordering of events.
@@ -856,9 +880,13 @@ type RescheduleEventInput struct {
 	ID string `json:"id"`
 	// The version last read.
 	ExpectedVersion int `json:"expectedVersion"`
-	// The new start, with its offset.
-	StartsAt time.Time `json:"startsAt"`
-	// The new end; not before the start.
+	// The new exact start, with its offset. Give `startsAt` or `startsOn`.
+	StartsAt *time.Time `json:"startsAt,omitempty"`
+	// The new start where only part of it is known: `2013`, `2013-03` or `2013-03-08`.
+	StartsOn *models.PartialDate `json:"startsOn,omitempty"`
+	// With `startsOn` of a year or a month: which third of it the source points at.
+	DateQualifier *string `json:"dateQualifier,omitempty"`
+	// The new end; not before the start. Only with `startsAt`.
 	EndsAt *time.Time `json:"endsAt,omitempty"`
 	// The time zone, if it changes.
 	TimeZone *string `json:"timeZone,omitempty"`
@@ -1037,6 +1065,16 @@ type UpdateEventInput struct {
 	Kind *string `json:"kind,omitempty"`
 	// A new status; use cancelEvent to cancel.
 	Status *string `json:"status,omitempty"`
+	// A new exact start, with its offset (say, once the day and hour are known); replaces a partial date.
+	StartsAt *time.Time `json:"startsAt,omitempty"`
+	// A new start known only to the year, month or day; replaces an exact start and its end.
+	StartsOn *models.PartialDate `json:"startsOn,omitempty"`
+	// With `startsOn` of a year or a month: which third of it the source points at.
+	DateQualifier *string `json:"dateQualifier,omitempty"`
+	// A new end; only for an exact start. null clears it.
+	EndsAt graphql.Omittable[*time.Time] `json:"endsAt,omitempty"`
+	// A new IANA time zone. An exact start keeps its instant; a partial date keeps its local date.
+	TimeZone *string `json:"timeZone,omitempty"`
 	// A new visibility.
 	Visibility *string `json:"visibility,omitempty"`
 	// A new place.

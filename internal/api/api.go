@@ -24,6 +24,7 @@ import (
 	"campaigns/graph"
 	"campaigns/graph/generated"
 	"campaigns/internal/auth"
+	"campaigns/internal/clock"
 	"campaigns/internal/lang"
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
@@ -61,6 +62,9 @@ type Options struct {
 	// RetryWait is how long a read that PostgreSQL failed may wait for it before its one
 	// retry (retry.go); DefaultRetryWait when zero.
 	RetryWait time.Duration
+	// Clock is the time events are judged at (upcoming, displayed status, registration
+	// closing); nil is time.Now. Tests set it.
+	Clock func() time.Time
 }
 
 // New returns the API's HTTP handler over st.
@@ -69,8 +73,10 @@ func New(st *store.Store, opt Options) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Store: st, Broker: opt.Broker}})
+	resolver := &graph.Resolver{Store: st, Broker: opt.Broker, Clock: opt.Clock}
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: resolver})
 	gql := handler.New(es)
+	gql.AroundOperations(resolver.Instant)
 	present, recoverFunc := noteUnavailable(graph.ErrorPresenter(log)), graph.Recover(log)
 	wait := newDBWait(st.Ping, opt.RetryWait)
 	addStreamTransports(gql, st, opt, present)
@@ -122,6 +128,8 @@ func New(st *store.Store, opt Options) http.Handler {
 	// both the JSON answers and the playground's scripts shrink several times.
 	compressed := compress(jsonRefusals(mux))
 	return reqid.Middleware(accessLog(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Exports and calendars judge events by the same clock as queries do.
+		r = r.WithContext(clock.With(r.Context(), opt.Clock))
 		if isStream(r) {
 			stream.ServeHTTP(w, r)
 			return

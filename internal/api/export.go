@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"campaigns/internal/relay"
 	"campaigns/internal/reqid"
 	"campaigns/internal/store"
+	"campaigns/models"
 )
 
 // The codes of the exports' refusals beyond those of the GraphQL endpoint.
@@ -244,12 +246,15 @@ func (x *exporter) refuse(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // eventParams are the query parameters of an events export: the events list's filter.
-var eventParams = []string{"campaign", "kind", "status", "country", "organizer", "startsAfter", "startsBefore"}
+var eventParams = []string{"campaign", "kind", "status", "country", "organizer", "startsAfter", "startsBefore",
+	"startsOnOrAfter", "startsOnOrBefore", "startsDuring", "upcoming"}
 
 // eventFilter reads the events list's filter from query parameters: campaign (global ID or
 // slug), kind and status (comma-separated or repeated), country (code, name or alias),
-// organizer (global ID), startsAfter and startsBefore (RFC 3339). An unknown parameter is
-// refused, so that a misspelt filter does not export everything.
+// organizer (global ID), startsAfter and startsBefore (RFC 3339), startsOnOrAfter,
+// startsOnOrBefore and startsDuring (local dates: 2012, 2012-12, 2012-12-08) and upcoming
+// (true or false). An unknown parameter is refused, so that a misspelt filter does not
+// export everything.
 func (x *exporter) eventFilter(ctx context.Context, q url.Values, viewer int64) (store.EventFilter, error) {
 	f := store.EventFilter{Viewer: viewer}
 	if err := onlyParams(q, eventParams); err != nil {
@@ -291,6 +296,26 @@ func (x *exporter) eventFilter(ctx context.Context, q url.Values, viewer int64) 
 	}
 	if f.StartsAfter != nil && f.StartsBefore != nil && !f.StartsBefore.After(*f.StartsAfter) {
 		return f, fmt.Errorf("%w: startsBefore must be later than startsAfter", store.ErrInvalid)
+	}
+	var dates [3]*models.PartialDate
+	for i, name := range []string{"startsOnOrAfter", "startsOnOrBefore", "startsDuring"} {
+		if v := q.Get(name); v != "" {
+			d, err := models.ParsePartialDate(v)
+			if err != nil {
+				return f, fmt.Errorf("%w: %s must be a local date such as 2012-12-08, 2012-12 or 2012", store.ErrInvalid, name)
+			}
+			dates[i] = &d
+		}
+	}
+	if err := f.LocalDates(dates[0], dates[1], dates[2]); err != nil {
+		return f, err
+	}
+	if v := q.Get("upcoming"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil || (v != "true" && v != "false") {
+			return f, fmt.Errorf("%w: upcoming must be true or false", store.ErrInvalid)
+		}
+		f.Upcoming = &b
 	}
 	return f, nil
 }

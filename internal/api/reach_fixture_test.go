@@ -104,7 +104,8 @@ func newReachWorld(t *testing.T) *reachWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.c = apitest.New(st)
+	// Judged in late 2012, when the events of 2013 were still to come.
+	w.c = apitest.At(st, time.Date(2012, 11, 1, 0, 0, 0, 0, time.UTC))
 	return w
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"campaigns/internal/api"
 	"campaigns/internal/limits"
@@ -68,6 +69,13 @@ func Key(t testing.TB, st *store.Store, orgSlug, role string) string {
 func New(st *store.Store) *Client {
 	return &Client{Handler: api.New(st, api.Options{Playground: true, Introspection: true,
 		Limits: limits.Config{MaxCost: TestMaxCost}})}
+}
+
+// At is New with the server's clock stopped at t: for data of a given time, such as events
+// of 2013 that a test means to be still to come.
+func At(st *store.Store, t time.Time) *Client {
+	return &Client{Handler: api.New(st, api.Options{Playground: true, Introspection: true,
+		Limits: limits.Config{MaxCost: TestMaxCost}, Clock: func() time.Time { return t }})}
 }
 
 // TestMaxCost is the cost limit of New's handler.

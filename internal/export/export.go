@@ -49,7 +49,7 @@ var eventColumns = []column[store.ExportEvent]{
 	{"id", "#event+id", func(e *store.ExportEvent) any { return e.GlobalID() }},
 	{"title", "#event+name", func(e *store.ExportEvent) any { return e.Title }},
 	{"kind", "#event+type", func(e *store.ExportEvent) any { return e.Kind }},
-	{"status", "#status", func(e *store.ExportEvent) any { return e.Status }},
+	{"status", "#status", func(e *store.ExportEvent) any { return e.DisplayStatus() }},
 	{"visibility", "#meta+visibility", func(e *store.ExportEvent) any { return e.Visibility }},
 	{"campaign", "#activity+code", func(e *store.ExportEvent) any { return e.CampaignSlug }},
 	{"campaign_name", "#activity+name", func(e *store.ExportEvent) any { return e.CampaignName }},

@@ -16,7 +16,9 @@ import (
 // octets without splitting a character, and texts escaped. An event known to the minute
 // starts at its local time with TZID, its zone described by a VTIMEZONE; in UTC where the
 // zone is unknown. An event known only to the day, month or year is an all-day event
-// (VALUE=DATE) over that period, so that no calendar shows an invented hour.
+// (VALUE=DATE) over that period, as narrowed by its qualifier ("late November 2012": the 21st
+// to the 30th, the days the API's filters and order give it), so that no calendar shows an
+// invented hour.
 type Calendar struct {
 	buf *bufio.Writer
 	err error
@@ -109,14 +111,13 @@ func (c *Calendar) Event(e *store.ExportEvent, host string) {
 		if end := e.EndsAt(); end != nil {
 			c.line(dateTime("DTEND", *end, zone))
 		}
-	} else {
-		on := e.StartsOn()
-		c.line("DTSTART;VALUE=DATE:" + on.Date.Format("20060102"))
-		c.line("DTEND;VALUE=DATE:" + afterPeriod(on).Format("20060102"))
+	} else if first, after, ok := e.Period(); ok {
+		c.line("DTSTART;VALUE=DATE:" + first.Format("20060102"))
+		c.line("DTEND;VALUE=DATE:" + after.Format("20060102"))
 	}
 	c.line("SUMMARY:" + escape(e.Title))
-	// An all-day event over a month or a year says in words what its source says: "late
-	// November 2012" is not the whole of November.
+	// An all-day event over a month or a year says in words what its source says: the days
+	// of "late November 2012" are a reading of it, not the source's.
 	var desc []string
 	if e.DatePrecision != models.PrecisionMinute && e.DatePrecision != models.PrecisionDay {
 		desc = append(desc, "When: "+e.DateLabel())
@@ -137,7 +138,7 @@ func (c *Calendar) Event(e *store.ExportEvent, host string) {
 		c.line("URL:" + *e.OnlineURL)
 	}
 	c.line("CATEGORIES:" + e.Kind)
-	c.line("STATUS:" + status(e.Status))
+	c.line("STATUS:" + status(e.DisplayStatus()))
 	c.line("END:VEVENT")
 }
 
@@ -155,18 +156,6 @@ func dateTime(prop string, t time.Time, zone string) string {
 		return prop + ":" + t.UTC().Format("20060102T150405Z")
 	}
 	return prop + ";TZID=" + zone + ":" + t.Format("20060102T150405")
-}
-
-// afterPeriod is the day after the period a partial date stands for: DTEND of an all-day
-// event is exclusive.
-func afterPeriod(d models.PartialDate) time.Time {
-	switch d.Precision {
-	case models.PrecisionYear:
-		return d.Date.AddDate(1, 0, 0)
-	case models.PrecisionMonth:
-		return d.Date.AddDate(0, 1, 0)
-	}
-	return d.Date.AddDate(0, 0, 1)
 }
 
 func place(e *store.ExportEvent) string {

@@ -67,22 +67,48 @@ func TestFolding(t *testing.T) {
 	}
 }
 
-// TestPartialDates checks that an event known only to the month is an all-day event over
-// the month whose description says what the source said.
+// TestPartialDates checks that an event known only to the day, month or year is an all-day
+// event over its period, as its qualifier narrows it, whose description says what the
+// source said; never an instant.
 func TestPartialDates(t *testing.T) {
-	zone, late := "Asia/Yangon", "LATE"
-	e := &store.ExportEvent{Event: models.Event{ID: 7, Title: "Youth Session", Kind: "YOUTH_SESSION", Status: "SCHEDULED",
-		StartBound: time.Date(2012, 10, 31, 17, 30, 0, 0, time.UTC), DatePrecision: "MONTH", DateQualifier: &late, TimeZone: &zone}}
-	var b bytes.Buffer
-	c := NewCalendar(&b, "test")
-	c.Event(e, "example.org")
-	if err := c.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got := strings.ReplaceAll(b.String(), "\r\n", "\n")
-	for _, want := range []string{"DTSTART;VALUE=DATE:20121101\n", "DTEND;VALUE=DATE:20121201\n", "DESCRIPTION:When: late November 2012\n"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("missing %q in\n%s", want, got)
-		}
+	zone := "Asia/Yangon"
+	q := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name      string
+		start     time.Time
+		precision string
+		qualifier *string
+		want      []string
+	}{
+		{"late November", time.Date(2012, 10, 31, 17, 30, 0, 0, time.UTC), "MONTH", q("LATE"),
+			[]string{"DTSTART;VALUE=DATE:20121121\n", "DTEND;VALUE=DATE:20121201\n", "DESCRIPTION:When: late November 2012\n"}},
+		{"December", time.Date(2012, 11, 30, 17, 30, 0, 0, time.UTC), "MONTH", nil,
+			[]string{"DTSTART;VALUE=DATE:20121201\n", "DTEND;VALUE=DATE:20130101\n", "DESCRIPTION:When: December 2012\n"}},
+		{"mid-February of a leap year", time.Date(2012, 1, 31, 17, 30, 0, 0, time.UTC), "MONTH", q("MID"),
+			[]string{"DTSTART;VALUE=DATE:20120211\n", "DTEND;VALUE=DATE:20120221\n"}},
+		{"early 2013", time.Date(2012, 12, 31, 17, 30, 0, 0, time.UTC), "YEAR", q("EARLY"),
+			[]string{"DTSTART;VALUE=DATE:20130101\n", "DTEND;VALUE=DATE:20130501\n", "DESCRIPTION:When: early 2013\n"}},
+		{"a day", time.Date(2012, 11, 18, 17, 30, 0, 0, time.UTC), "DAY", nil,
+			[]string{"DTSTART;VALUE=DATE:20121119\n", "DTEND;VALUE=DATE:20121120\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &store.ExportEvent{Event: models.Event{ID: 7, Title: "Youth Session", Kind: "YOUTH_SESSION", Status: "SCHEDULED",
+				StartBound: tc.start, DatePrecision: tc.precision, DateQualifier: tc.qualifier, TimeZone: &zone}}
+			var b bytes.Buffer
+			c := NewCalendar(&b, "test")
+			c.Event(e, "example.org")
+			if err := c.Close(); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.ReplaceAll(b.String(), "\r\n", "\n")
+			for _, want := range tc.want {
+				if !strings.Contains(got, want) {
+					t.Errorf("missing %q in\n%s", want, got)
+				}
+			}
+			if strings.Contains(got, "DTSTART;TZID") || strings.Contains(got, "DTSTART:") {
+				t.Errorf("a partial date written as an instant:\n%s", got)
+			}
+		})
 	}
 }

@@ -33,11 +33,13 @@ type eventFacts struct {
 	CoHosts       []ref
 }
 
+// eventsQuery reads each event's status as recorded: the fact sheet's word in 2012 (the
+// status shown today reads COMPLETED once an event's period is over).
 const eventsQuery = `{
   events(first: 100) {
     totalCount
     nodes {
-      title kind status startsAt endsAt startsOn datePrecision dateQualifier dateLabel timeZone
+      title kind status: recordedStatus startsAt endsAt startsOn datePrecision dateQualifier dateLabel timeZone
       venue { name city country { code } address }
       campaign { slug } organizer { slug } coHosts { slug }
       summary source

@@ -29,14 +29,19 @@ type EventInput struct {
 	Title                    *string
 	Summary, Description     Opt[string]
 	Kind, Status, Visibility *string
-	StartsAt                 *time.Time
-	EndsAt                   Opt[time.Time]
-	TimeZone                 *string
-	Venue                    Opt[VenueInput]
-	OnlineURL                Opt[string]
-	Capacity                 Opt[int]
-	Registration             Opt[RegistrationInput]
-	CoHosts                  []int64
+	// StartsAt is an exact start; StartsOn a start known only to the year, month or day,
+	// with DateQualifier ("late" November) narrowing a year or a month. Either replaces the
+	// other; a write gives one of them at most.
+	StartsAt      *time.Time
+	StartsOn      *models.PartialDate
+	DateQualifier *string
+	EndsAt        Opt[time.Time]
+	TimeZone      *string
+	Venue         Opt[VenueInput]
+	OnlineURL     Opt[string]
+	Capacity      Opt[int]
+	Registration  Opt[RegistrationInput]
+	CoHosts       []int64
 }
 
 // VenueInput is the place of an event. A venue given with an event is stored as a new venue,
@@ -98,15 +103,28 @@ func (in EventInput) apply(e *models.Event) {
 	if in.Visibility != nil {
 		e.Visibility = *in.Visibility
 	}
-	if in.StartsAt != nil {
+	before := zoneOf(e)
+	if in.TimeZone != nil {
+		e.TimeZone = in.TimeZone
+	}
+	switch {
+	case in.StartsAt != nil:
 		// A time given to the minute replaces any partial date the event had.
 		e.StartBound, e.DatePrecision, e.DateQualifier = *in.StartsAt, models.PrecisionMinute, nil
+	case in.StartsOn != nil:
+		// A partial date is kept as the first instant of its period in the event's zone (UTC
+		// while the zone is unknown), and has no end time.
+		y, m, d := in.StartsOn.Date.Date()
+		e.StartBound = time.Date(y, m, d, 0, 0, 0, 0, zoneOf(e))
+		e.DatePrecision, e.DateQualifier, e.EndBound = in.StartsOn.Precision, in.DateQualifier, nil
+	case in.TimeZone != nil && e.DatePrecision != models.PrecisionMinute:
+		// "December 2012" stays December 2012 in the new zone: its first day is re-read
+		// there, where an exact start keeps its instant.
+		y, m, d := e.StartBound.In(before).Date()
+		e.StartBound = time.Date(y, m, d, 0, 0, 0, 0, zoneOf(e))
 	}
 	if in.EndsAt.Set {
 		e.EndBound = in.EndsAt.Value
-	}
-	if in.TimeZone != nil {
-		e.TimeZone = in.TimeZone
 	}
 	if in.OnlineURL.Set {
 		e.OnlineURL = in.OnlineURL.Value
@@ -129,6 +147,14 @@ func (in EventInput) apply(e *models.Event) {
 	}
 }
 
+// zoneOf returns the event's zone, UTC while it is not known.
+func zoneOf(e *models.Event) *time.Location {
+	if e.TimeZone == nil {
+		return time.UTC
+	}
+	return models.Location(*e.TimeZone)
+}
+
 // validateEvent checks the fields of in that a write gives, as they will be stored in e.
 func validateEvent(e *models.Event, in EventInput, p *validate.Problems) {
 	requiredText(p, "title", e.Title, 300)
@@ -137,9 +163,7 @@ func validateEvent(e *models.Event, in EventInput, p *validate.Problems) {
 	if in.TimeZone != nil {
 		p.TimeZone("timeZone", *in.TimeZone)
 	}
-	if in.StartsAt != nil {
-		p.Date("startsAt", in.StartsAt)
-	}
+	validateStart(e, in, p)
 	if in.EndsAt.Set {
 		p.Date("endsAt", in.EndsAt.Value)
 	}
@@ -157,6 +181,35 @@ func validateEvent(e *models.Event, in EventInput, p *validate.Problems) {
 		p.Date("registration.opensAt", e.RegistrationOpensAt)
 		p.Date("registration.closesAt", e.RegistrationClosesAt)
 		p.Order("registration.closesAt", e.RegistrationOpensAt, e.RegistrationClosesAt)
+	}
+}
+
+// validateStart checks the start a write gives: an exact one with its zone, or a date of
+// year, month or day precision with at most a qualifier of a year or a month, each within
+// the date window; and an end only with an exact start, since the end of "December 2012" is
+// not known to the minute.
+func validateStart(e *models.Event, in EventInput, p *validate.Problems) {
+	if in.StartsAt != nil {
+		p.Date("startsAt", in.StartsAt)
+		if in.StartsOn != nil {
+			p.Add("startsOn", validate.Invalid, "give startsAt (an exact time) or startsOn (a date), not both")
+		}
+		if e.TimeZone == nil {
+			p.Add("timeZone", validate.Required, "give timeZone with startsAt: the IANA time zone of the venue, such as Asia/Yangon")
+		}
+	}
+	if in.StartsOn != nil {
+		first := in.StartsOn.Date
+		p.Date("startsOn", &first)
+		if in.DateQualifier != nil && in.StartsOn.Precision == models.PrecisionDay {
+			p.Add("dateQualifier", validate.Invalid, "dateQualifier narrows a year or a month (\"late November 2012\"), not a day")
+		}
+	}
+	if in.DateQualifier != nil && in.StartsOn == nil {
+		p.Add("dateQualifier", validate.Invalid, "give dateQualifier with startsOn, the year or month it narrows")
+	}
+	if in.EndsAt.Set && in.EndsAt.Value != nil && e.DatePrecision != models.PrecisionMinute {
+		p.Add("endsAt", validate.Invalid, "endsAt needs an exact startsAt: an event known only to the %s has no end time", strings.ToLower(e.DatePrecision))
 	}
 }
 
@@ -246,6 +299,9 @@ func (t *Tx) CreateEvent(in EventInput) (*models.Event, error) {
 	in.apply(e)
 	if in.Status != nil && *in.Status == eventCancelled {
 		p.Add("status", validate.InvalidState, "an event cannot be created cancelled")
+	}
+	if in.StartsAt == nil && in.StartsOn == nil {
+		p.Add("startsAt", validate.Required, "give startsAt (an exact start, with timeZone) or startsOn (a date known to the year, month or day: 2012, 2012-12 or 2012-12-08)")
 	}
 	validateEvent(e, in, &p)
 	var venue *models.Venue
@@ -379,10 +435,11 @@ func (t *Tx) CancelEvent(id int64, expectedVersion int32) (*models.Event, error)
 	return t.saveEvent("cancelEvent", e, before)
 }
 
-// RescheduleEvent moves an event to a new start, and a postponed event back onto the
-// schedule. Without a new end, an event timed to the minute keeps its length, since moving
-// it does not make it shorter; one known less precisely loses its end with its partial date.
-func (t *Tx) RescheduleEvent(id int64, expectedVersion int32, startsAt time.Time, endsAt *time.Time, timeZone *string) (*models.Event, error) {
+// RescheduleEvent moves an event to a new start (in's StartsAt or StartsOn, EndsAt and
+// TimeZone; nothing else of in is read), and a postponed event back onto the schedule.
+// Without a new end, an event timed to the minute keeps its length, since moving it does not
+// make it shorter; one known less precisely loses its end with its partial date.
+func (t *Tx) RescheduleEvent(id int64, expectedVersion int32, in EventInput) (*models.Event, error) {
 	e, before, err := t.lockEventForChange(id, expectedVersion)
 	if err != nil {
 		return nil, err
@@ -392,13 +449,19 @@ func (t *Tx) RescheduleEvent(id int64, expectedVersion int32, startsAt time.Time
 		p.Add("id", validate.InvalidState, "the event is %s and cannot be rescheduled", e.Status)
 		return nil, p
 	}
-	if endsAt == nil && e.EndBound != nil && e.DatePrecision == models.PrecisionMinute {
-		end := startsAt.Add(e.EndBound.Sub(e.StartBound))
+	if in.StartsAt == nil && in.StartsOn == nil {
+		p.Add("startsAt", validate.Required, "give the new start: startsAt (an exact time) or startsOn (a date)")
+		return nil, p
+	}
+	endsAt := in.EndsAt.Value
+	if endsAt == nil && in.StartsAt != nil && e.EndBound != nil && e.DatePrecision == models.PrecisionMinute {
+		end := in.StartsAt.Add(e.EndBound.Sub(e.StartBound))
 		endsAt = &end
 	}
-	in := EventInput{StartsAt: &startsAt, EndsAt: Opt[time.Time]{Set: true, Value: endsAt}, TimeZone: timeZone}
-	in.apply(e)
-	validateEvent(e, in, &p)
+	change := EventInput{StartsAt: in.StartsAt, StartsOn: in.StartsOn, DateQualifier: in.DateQualifier, TimeZone: in.TimeZone,
+		EndsAt: Opt[time.Time]{Set: true, Value: endsAt}}
+	change.apply(e)
+	validateEvent(e, change, &p)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}

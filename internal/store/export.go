@@ -28,6 +28,7 @@ type ExportEvent struct {
 }
 
 const exportEventsSQL = `SELECT e.id, e.campaign_id, e.title, e.summary, e.kind, e.status, e.visibility, e.starts_at, e.ends_at,
+	e.start_key, e.start_latest, e.over_at,
 	e.date_precision, e.date_qualifier, e.time_zone, e.country_code, e.online_url, e.attendance, e.media_reach,
 	e.version, e.updated_at, e.organizer_id, c.slug, c.name, co.name, v.name, v.city, %[2]s, %[3]s, o.slug, o.name
 FROM events e
@@ -35,17 +36,20 @@ JOIN campaigns c ON c.id = e.campaign_id
 JOIN organizations o ON o.id = e.organizer_id
 LEFT JOIN venues v ON v.id = e.venue_id
 LEFT JOIN countries co ON co.code = e.country_code
-WHERE %[1]s ORDER BY e.starts_at, e.id`
+WHERE %[1]s ORDER BY e.start_key, e.id`
 
 // ExportEvents calls fn with each event the caller (f.Viewer) can see that matches f, soonest
-// first, as PostgreSQL sends them: one statement whose rows are scanned one at a time into
+// first (the lists' STARTS_AT order), each with its status as of the request's time, as
+// PostgreSQL sends them: one statement whose rows are scanned one at a time into
 // the same ExportEvent, so memory stays flat however many rows there are. fn must not keep
 // the pointer. An error from fn stops the export and is returned as it is.
 func (s *Store) ExportEvents(ctx context.Context, f EventFilter, fn func(*ExportEvent) error) error {
+	f = f.at(ctx)
 	w, args := where(f.conds())
 	var e ExportEvent
+	e.AsOf = f.now
 	dest := []any{&e.ID, &e.CampaignID, &e.Title, &e.Summary, &e.Kind, &e.Status, &e.Visibility, &e.StartBound, &e.EndBound,
-		&e.DatePrecision, &e.DateQualifier, &e.TimeZone, &e.CountryCode, &e.OnlineURL, &e.Attendance, &e.Reach,
+		&e.StartKey, &e.StartLatest, &e.OverAt, &e.DatePrecision, &e.DateQualifier, &e.TimeZone, &e.CountryCode, &e.OnlineURL, &e.Attendance, &e.Reach,
 		&e.Version, &e.UpdatedAt, &e.OrganizerID, &e.CampaignSlug, &e.CampaignName, &e.CountryName, &e.VenueName, &e.City,
 		&e.Latitude, &e.Longitude, &e.OrganizerSlug, &e.OrganizerName}
 	return s.stream(ctx, "export events", "export_events", fmt.Sprintf(exportEventsSQL, w, publicLatitude("v"), publicLongitude("v")), args, dest, func() error {
@@ -198,11 +202,11 @@ type ZoneSpan struct {
 // EventZones returns the time zones of the events that match f with the years each spans,
 // so that a calendar can describe every zone before it streams the events that use it.
 func (s *Store) EventZones(ctx context.Context, f EventFilter) ([]ZoneSpan, error) {
-	w, args := where(append(f.conds(), cond{sql: "e.time_zone IS NOT NULL"}))
+	w, args := where(append(f.at(ctx).conds(), cond{sql: "e.time_zone IS NOT NULL"}))
 	var out []ZoneSpan
 	err := s.db.WithContext(ctx).Raw(`SELECT e.time_zone AS zone,
 		min(extract(year FROM e.starts_at AT TIME ZONE e.time_zone))::int AS "from",
-		max(extract(year FROM coalesce(e.ends_at, e.starts_at) AT TIME ZONE e.time_zone))::int AS "to"
+		max(extract(year FROM e.over_at AT TIME ZONE e.time_zone))::int AS "to"
 		FROM events e WHERE `+w+` GROUP BY e.time_zone ORDER BY e.time_zone`, args...).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("event zones: %w", translate(err))

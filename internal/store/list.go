@@ -73,6 +73,19 @@ type listSpec struct {
 	// scan, when set, makes for each statement a rowScan[T] that reads cols into a record,
 	// instead of GORM's reflective scan.
 	scan func() any
+	// branches, when set, split the rows the conditions match into disjoint parts, each one
+	// index range in the list's order (events: those from a bound on, and the few periods
+	// that straddle the bound). A page reads the first rows of each part, in order and
+	// limited, and merges them: PostgreSQL merges the parts of a UNION ALL in order only when
+	// they have no conditions of their own, so one statement over the union would read every
+	// row of the parts and sort them.
+	branches []cond
+}
+
+// alias is the table's alias in from.
+func (l listSpec) alias() string {
+	f := strings.Fields(l.from)
+	return f[len(f)-1]
 }
 
 // rowScanner is a row of a result, such as *sql.Rows.
@@ -97,6 +110,9 @@ func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, a
 	var sc rowScan[T]
 	if l.scan != nil {
 		sc, _ = l.scan().(rowScan[T])
+	}
+	if b, ok := sc.(contextual); ok {
+		b.bind(ctx)
 	}
 	if sc == nil {
 		var out []row[T]
@@ -124,9 +140,18 @@ func scanRows[T any](ctx context.Context, db *gorm.DB, l listSpec, sql string, a
 	return out, err
 }
 
+// contextual is a rowScan that reads something of the request, such as its clock, before
+// it scans.
+type contextual interface {
+	bind(ctx context.Context)
+}
+
 // scanAll reads every row of query into a record of its own through sc, with one scratch
 // record and one slice of destinations for the statement, as scanRows does for a list.
 func scanAll[T any](ctx context.Context, db *gorm.DB, sc rowScan[T], query string, args ...any) ([]*T, error) {
+	if b, ok := sc.(contextual); ok {
+		b.bind(ctx)
+	}
 	var scratch T
 	dest := sc.dest(&scratch)
 	var out []*T
@@ -207,6 +232,20 @@ func (l listSpec) pageSQL(conds []cond, o Order, req page.Request) (string, []an
 			args: []any{req.From.Value, req.From.Key},
 		})
 	}
+	if len(l.branches) > 0 {
+		var parts []string
+		var args []any
+		for _, b := range l.branches {
+			w, bargs := where(append(slices.Clip(conds), b))
+			parts = append(parts, fmt.Sprintf("(SELECT %s.* FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT %d)",
+				l.alias(), l.from, w, key.expr, dir, l.tie.expr, dir, req.Size+1))
+			args = append(args, bargs...)
+		}
+		sql := fmt.Sprintf(
+			"SELECT %s, to_json(%s)#>>'{}' AS sort_value, (%s)::text AS sort_key FROM (%s) %s%s ORDER BY %s %s, %s %s LIMIT %d",
+			l.cols, key.expr, l.tie.expr, strings.Join(parts, " UNION ALL "), l.alias(), l.joins, key.expr, dir, l.tie.expr, dir, req.Size+1)
+		return sql, args, nil
+	}
 	w, args := where(conds)
 	sql := fmt.Sprintf(
 		"SELECT %s, to_json(%s)#>>'{}' AS sort_value, (%s)::text AS sort_key FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT %d",
@@ -268,6 +307,20 @@ func listCount(ctx context.Context, db *gorm.DB, l listSpec, conds []cond, limit
 // countSQL counts the rows of a list, stopping at limit when it is above 0: a count that
 // stops reads at most limit index entries, whatever the length of the list.
 func countSQL(l listSpec, conds []cond, limit int) (string, []any) {
+	if len(l.branches) > 0 {
+		var parts []string
+		var args []any
+		for _, b := range l.branches {
+			w, bargs := where(append(slices.Clip(conds), b))
+			parts = append(parts, fmt.Sprintf("SELECT 1 FROM %s WHERE %s", l.from, w))
+			args = append(args, bargs...)
+		}
+		stop := ""
+		if limit > 0 {
+			stop = fmt.Sprintf(" LIMIT %d", limit)
+		}
+		return fmt.Sprintf("SELECT count(*) FROM (%s%s) counted", strings.Join(parts, " UNION ALL "), stop), args
+	}
 	w, args := where(conds)
 	if limit > 0 {
 		return fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) counted", l.from, w, limit), args

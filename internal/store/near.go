@@ -78,6 +78,7 @@ func (s *Store) EventsNear(ctx context.Context, n Near, f EventFilter, req page.
 	if err := n.Check(); err != nil {
 		return page.Page[*models.Event]{}, err
 	}
+	f = f.at(ctx)
 	p, err := listPage[models.Event](ctx, s.db, nearList, append(f.conds(), n.cond()), NearOrder, req)
 	if err != nil {
 		return p, fmt.Errorf("events near %g,%g within %g km: %w", n.Latitude, n.Longitude, n.RadiusKm, err)
@@ -90,6 +91,7 @@ func (s *Store) CountEventsNear(ctx context.Context, n Near, f EventFilter) (int
 	if err := n.Check(); err != nil {
 		return 0, err
 	}
+	f = f.at(ctx)
 	c, err := listCount(ctx, s.db, nearList, append(f.conds(), n.cond()), 0)
 	if err != nil {
 		return 0, fmt.Errorf("count events near %g,%g within %g km: %w", n.Latitude, n.Longitude, n.RadiusKm, err)

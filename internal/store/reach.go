@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"campaigns/internal/clock"
 	"campaigns/internal/disclosure"
 	"campaigns/models"
 )
@@ -49,15 +50,17 @@ type Reach struct {
 // the capacity that bounds it, and then as how many parts have each (own, count, capacity)
 // (rows with g = groupParts, %[3]d): what travels is bounded by the distinct counts rather
 // than by the events. The filter (%[2]s) appears in all three parts, with its arguments
-// thrice, the viewer's organization before the second and third; par is grouped by its
+// thrice, the request's time before the first (the status each event shows) and the
+// viewer's organization before the second and third; par is grouped by its
 // position (1), since PostgreSQL takes no constant such as an empty string in GROUP BY.
 const reachSQL = `WITH agg AS (
-	SELECT %[1]s AS par, e.kind, e.status, e.country_code,
+	SELECT %[1]s AS par, e.kind, shown.status, e.country_code,
 		extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int AS year,
-		GROUPING(e.kind, e.status, e.country_code, extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int) AS g,
+		GROUPING(e.kind, shown.status, e.country_code, extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int) AS g,
 		count(*) AS events, sum(e.attendance)::float8 AS attendance, sum(e.media_reach)::float8 AS media_reach
-	FROM events e WHERE %[2]s
-	GROUP BY GROUPING SETS ((1), (1, e.kind), (1, e.status), (1, e.country_code),
+	FROM events e CROSS JOIN LATERAL (SELECT CASE WHEN e.status = 'SCHEDULED' AND e.over_at <= ? THEN 'COMPLETED' ELSE e.status END AS status) shown
+	WHERE %[2]s
+	GROUP BY GROUPING SETS ((1), (1, e.kind), (1, shown.status), (1, e.country_code),
 		(1, extract(year FROM e.starts_at AT TIME ZONE coalesce(e.time_zone, 'UTC'))::int))),
 reg AS (
 	SELECT %[1]s AS par, e.organizer_id = ? AS own, coalesce(e.capacity, 0) AS most,
@@ -109,7 +112,8 @@ type reachRow struct {
 // reach runs reachSQL with the parent expression par and returns the figures per parent.
 func (s *Store) reach(ctx context.Context, par string, viewer int64, conds []cond) (map[string]*Reach, error) {
 	w, args := where(conds)
-	all := slices.Concat(args, []any{viewer}, args, []any{viewer}, args)
+	// The statuses are those shown at the request's time (models.Event.DisplayStatus).
+	all := slices.Concat([]any{clock.Now(ctx)}, args, []any{viewer}, args, []any{viewer}, args)
 	var rows []reachRow
 	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w, groupParts), all...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
@@ -173,7 +177,7 @@ func compareStrings(a, b string) int {
 
 // ReachOf adds up the events the caller (f.Viewer) can see that match f.
 func (s *Store) ReachOf(ctx context.Context, f EventFilter) (*Reach, error) {
-	out, err := s.reach(ctx, "''", f.Viewer, f.conds())
+	out, err := s.reach(ctx, "''", f.Viewer, f.at(ctx).conds())
 	if err != nil {
 		return nil, fmt.Errorf("reach of events: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/clock"
 	"campaigns/internal/page"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
@@ -128,6 +129,8 @@ func (t *Tx) lockRegistrationEvent(id int64, p *validate.Problems) (*models.Even
 }
 
 // registrationWindow adds a problem for an event that does not take registrations now.
+// Registration closes when the event begins: at an exact start, or, for an event known only
+// to the day or month, once that period is over in the event's zone, whatever the window says.
 func registrationWindow(e *models.Event, now time.Time, p *validate.Problems) {
 	if !e.RegistrationEnabled {
 		p.Add("event", validate.RegistrationShut, "the event does not take registrations")
@@ -137,6 +140,8 @@ func registrationWindow(e *models.Event, now time.Time, p *validate.Problems) {
 		p.Add("event", validate.InvalidState, "only a scheduled event takes registrations; this one is %s", e.Status)
 	}
 	switch {
+	case !e.StartLatest.IsZero() && now.After(e.StartLatest):
+		p.Add("event", validate.RegistrationShut, "registration has closed: the event has begun (%s)", e.DateLabel())
 	case e.RegistrationOpensAt != nil && now.Before(*e.RegistrationOpensAt):
 		p.Add("event", validate.RegistrationShut, "registration has not opened yet")
 	case e.RegistrationClosesAt != nil && !now.Before(*e.RegistrationClosesAt):
@@ -164,7 +169,7 @@ func (t *Tx) RegisterForEvent(eventID, memberID int64) (*models.Registration, er
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := clock.Now(t.ctx)
 	registrationWindow(e, now, &p)
 	if err := p.Err(); err != nil {
 		return nil, err
