@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Registration() RegistrationResolver
 	Result() ResultResolver
 	Subscription() SubscriptionResolver
+	Venue() VenueResolver
 	Viewer() ViewerResolver
 	YouthNetwork() YouthNetworkResolver
 }
@@ -942,6 +943,10 @@ type SubscriptionResolver interface {
 	EventRegistrationCounts(ctx context.Context, event string) (<-chan *model.EventCountsChange, error)
 	CampaignChanged(ctx context.Context, campaign string) (<-chan *model.CampaignChange, error)
 	NetworkMembershipCount(ctx context.Context, network string) (<-chan *model.NetworkCountChange, error)
+}
+type VenueResolver interface {
+	Coordinates(ctx context.Context, obj *models.Venue) (*models.Coordinates, error)
+	Address(ctx context.Context, obj *models.Venue) (*string, error)
 }
 type ViewerResolver interface {
 	CoHostInvitations(ctx context.Context, obj *model.Viewer) ([]*models.CoHostInvitation, error)
@@ -5522,9 +5527,9 @@ type Venue implements Node {
   city: String
   "The country."
   country: Country!
-  "The position, where known."
+  "The position, where known: exact for the venue's owner (the organizer of the events held there), and for everyone else rounded to two decimals of a degree (about a kilometre) when the address is private."
   coordinates: Coordinates
-  "The street address; null when it is kept private to protect the people who meet there."
+  "The street address; when it is kept private to protect the people who meet there, null for everyone but the venue's owner (the organizer of the events held there)."
   address: String
 }
 
@@ -23633,7 +23638,7 @@ func (ec *executionContext) _Venue_coordinates(ctx context.Context, field graphq
 			return ec.fieldContext_Venue_coordinates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Coordinates(), nil
+			return ec.Resolvers.Venue().Coordinates(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.Coordinates) graphql.Marshaler {
@@ -23648,7 +23653,7 @@ func (ec *executionContext) fieldContext_Venue_coordinates(_ context.Context, fi
 		Object:     "Venue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Coordinates(ctx, field)
 		},
@@ -23665,7 +23670,7 @@ func (ec *executionContext) _Venue_address(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Venue_address(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Address(), nil
+			return ec.Resolvers.Venue().Address(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -23676,7 +23681,7 @@ func (ec *executionContext) _Venue_address(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Venue_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Venue", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Venue", field, true, true, "String")
 }
 
 func (ec *executionContext) _Viewer_organization(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -34250,33 +34255,35 @@ func (ec *executionContext) _Venue(ctx context.Context, sel ast.SelectionSet, ob
 		case "id":
 			out.Values[i] = ec._Venue_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Venue_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "city":
 			out.Values[i] = ec._Venue_city(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "country":
 			out.Values[i] = ec._Venue_country(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "coordinates":
-			out.Values[i] = ec._Venue_coordinates(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Venue_coordinates(ctx, field, obj)
+				})
 		case "address":
-			out.Values[i] = ec._Venue_address(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Venue_address(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
