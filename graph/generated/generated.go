@@ -360,6 +360,7 @@ type ComplexityRoot struct {
 
 	GuardianConsent struct {
 		GivenAt      func(childComplexity int) int
+		GuardianName func(childComplexity int) int
 		Method       func(childComplexity int) int
 		RecordedAt   func(childComplexity int) int
 		Relationship func(childComplexity int) int
@@ -2284,6 +2285,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GuardianConsent.GivenAt(childComplexity), true
+	case "GuardianConsent.guardianName":
+		if e.ComplexityRoot.GuardianConsent.GuardianName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianConsent.GuardianName(childComplexity), true
 	case "GuardianConsent.method":
 		if e.ComplexityRoot.GuardianConsent.Method == nil {
 			break
@@ -6227,6 +6234,8 @@ type MemberContact {
 
 "A guardian's consent for a minor."
 type GuardianConsent {
+  "The guardian's name, as recorded with the consent; personal data of the member, read as its name is. Null once the member is erased."
+  guardianName: String
   "How the guardian relates to the member."
   relationship: GuardianRelationship!
   "How consent was given."
@@ -8097,6 +8106,8 @@ func (ec *executionContext) childFields_FundingCommitmentPayload(ctx context.Con
 
 func (ec *executionContext) childFields_GuardianConsent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "guardianName":
+		return ec.fieldContext_GuardianConsent_guardianName(ctx, field)
 	case "relationship":
 		return ec.fieldContext_GuardianConsent_relationship(ctx, field)
 	case "method":
@@ -16349,6 +16360,29 @@ func (ec *executionContext) _FundingCommitmentPayload_clientMutationId(ctx conte
 }
 func (ec *executionContext) fieldContext_FundingCommitmentPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingCommitmentPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _GuardianConsent_guardianName(ctx context.Context, field graphql.CollectedField, obj *models.GuardianConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianConsent_guardianName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianConsent_guardianName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianConsent", field, false, false, "String")
 }
 
 func (ec *executionContext) _GuardianConsent_relationship(ctx context.Context, field graphql.CollectedField, obj *models.GuardianConsent) (ret graphql.Marshaler) {
@@ -31892,6 +31926,11 @@ func (ec *executionContext) _GuardianConsent(ctx context.Context, sel ast.Select
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("GuardianConsent")
+		case "guardianName":
+			out.Values[i] = ec._GuardianConsent_guardianName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "relationship":
 			out.Values[i] = ec._GuardianConsent_relationship(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

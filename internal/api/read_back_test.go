@@ -165,6 +165,21 @@ func TestWriterReadsBackWhatItWrote(t *testing.T) {
 			"campaign": {"id": %q}, "organizer": {"slug": "writer"}, "version": 1}`, parentID)}
 	eventID := event.check(t)
 
+	// A new place for the event is the organizer's too, and so are the event's translations.
+	readBack{name: "event with a new venue", client: admin, mutation: "updateEvent(input: $in)", record: "event", typ: "Event",
+		in: map[string]any{"id": eventID, "expectedVersion": 1, "venue": map[string]any{"name": "Safe house", "city": "Mae Sot",
+			"country": "TH", "latitude": 16.70011, "longitude": 98.56022, "address": "3 Hidden Lane, Mae Sot", "addressPrivate": true}},
+		fields: `version venue { name address coordinates { latitude longitude } }`,
+		want: `{"version": 2, "venue": {"name": "Safe house", "address": "3 Hidden Lane, Mae Sot",
+			"coordinates": {"latitude": 16.70011, "longitude": 98.56022}}}`,
+	}.check(t)
+	readBack{name: "translations", client: admin, mutation: "setTranslations(input: $in)", record: "record", typ: "Event",
+		in: map[string]any{"record": eventID, "originalLanguage": "en", "translations": []map[string]any{
+			{"field": "TITLE", "language": "th", "text": "คอนเสิร์ตเมืองชายแดน"}}},
+		fields: `originalLanguage translations { field language text }`,
+		want:   `{"originalLanguage": "en", "translations": [{"field": "TITLE", "language": "th", "text": "คอนเสิร์ตเมืองชายแดน"}]}`,
+	}.check(t)
+
 	readBack{name: "youth network", client: admin, mutation: "createYouthNetwork(input: $in)", record: "youthNetwork", typ: "YouthNetwork",
 		in: map[string]any{"slug": "mekong-youth-network", "name": "Mekong Youth Network", "description": "Young people of the border towns.",
 			"scope": "NATIONAL", "country": "TH", "foundedAt": eventID, "coordinators": []string{orgID},
@@ -182,6 +197,18 @@ func TestWriterReadsBackWhatItWrote(t *testing.T) {
 		fields: `displayName ageBand minor country { code } contact { email phone } erased recordedBy { slug } version`,
 		want: `{"displayName": "Nilar", "ageBand": "AGE_18_24", "minor": false, "country": {"code": "MM"},
 			"contact": {"email": "nilar@example.org", "phone": "+95 9 555 0100"}, "erased": false, "recordedBy": {"slug": "writer"}, "version": 1}`,
+	}.check(t)
+
+	minorID := readBack{name: "minor", client: admin, mutation: "createMember(input: $in)", record: "member", typ: "Member",
+		in:     map[string]any{"displayName": "Aye", "ageBand": "AGE_16_17"},
+		fields: `displayName minor guardianConsent { relationship }`,
+		want:   `{"displayName": "Aye", "minor": true, "guardianConsent": null}`,
+	}.check(t)
+	readBack{name: "guardian consent", client: admin, mutation: "recordGuardianConsent(input: $in)", record: "member", typ: "Member",
+		in: map[string]any{"member": minorID, "guardianName": "Daw Mya", "relationship": "PARENT", "method": "WRITTEN",
+			"givenAt": "2013-01-05T03:30:00Z"},
+		fields: `guardianConsent { guardianName relationship method givenAt }`,
+		want:   `{"guardianConsent": {"guardianName": "Daw Mya", "relationship": "PARENT", "method": "WRITTEN", "givenAt": "2013-01-05T03:30:00Z"}}`,
 	}.check(t)
 
 	readBack{name: "API key", client: admin, mutation: "createApiKey(input: $in)", record: "apiKey", typ: "ApiKey",
