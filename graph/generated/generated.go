@@ -5047,7 +5047,7 @@ input CampaignFilter {
   status: [CampaignStatus!]
   "Only campaigns working in this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
   country: String
-  "Only campaigns with this partner organization (global ID), in any role."
+  "Only campaigns with this partner organization, in any role: its global ID or its slug (` + "`" + `usaid` + "`" + `)."
   partner: ID
   "Only campaigns addressing at least one of these themes."
   theme: [CampaignTheme!]
@@ -5593,7 +5593,7 @@ type EventEdge {
 
 "Narrows a list of events. Conditions combine with AND; a list matches any of its values."
 input EventFilter {
-  "Only events of this campaign (global ID)."
+  "Only events of this campaign: its global ID or its slug (` + "`" + `mtv-exit-southeast-asia` + "`" + `)."
   campaign: ID
   "Only events of these kinds."
   kind: [EventKind!]
@@ -5601,7 +5601,7 @@ input EventFilter {
   status: [EventStatus!]
   "Only events held in this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
   country: String
-  "Only events organized by this organization (global ID)."
+  "Only events organized by this organization: its global ID or its slug (` + "`" + `mtv-exit` + "`" + `)."
   organizer: ID
   "Only events whose start period begins at or after this instant."
   startsAfter: DateTime
@@ -6730,7 +6730,7 @@ input YouthNetworkFilter {
   scope: [NetworkScope!]
   "Only networks of this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
   country: String
-  "Only the chapters of this network (global ID)."
+  "Only the chapters of this network: its global ID or its slug."
   parent: ID
   "Only top-level networks (true) or only chapters and groups (false)."
   topLevel: Boolean
