@@ -29,7 +29,9 @@ func (r *Resolver) eventsNear(ctx context.Context, n store.Near, args page.Args,
 		return nil, err
 	}
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEventsNear(ctx, n, f) }).
-		WithUpTo(func(ctx context.Context, limit int) (int, error) { return r.Store.CountEventsNearUpTo(ctx, n, f, limit) }), nil
+		WithUpTo(func(ctx context.Context, limit int) (int, error) {
+			return r.Store.CountEventsNearUpTo(ctx, n, f, limit)
+		}), nil
 }
 
 func (r *Resolver) reach(ctx context.Context, in *model.EventFilter) (*model.Reach, error) {
