@@ -59,7 +59,7 @@ func (r *Resolver) campaigns(ctx context.Context, by store.Parent, key string, a
 		if err != nil {
 			return nil, err
 		}
-		partner, err := optionalID(relay.TypeOrganization, in.Partner)
+		partner, err := organizationRef.key(ctx, in.Partner)
 		if err != nil {
 			return nil, err
 		}
@@ -125,11 +125,11 @@ func (r *Resolver) eventFilter(ctx context.Context, in *model.EventFilter) (stor
 		if err != nil {
 			return f, err
 		}
-		campaign, err := optionalID(relay.TypeCampaign, in.Campaign)
+		campaign, err := campaignRef.key(ctx, in.Campaign)
 		if err != nil {
 			return f, err
 		}
-		organizer, err := optionalID(relay.TypeOrganization, in.Organizer)
+		organizer, err := organizationRef.key(ctx, in.Organizer)
 		if err != nil {
 			return f, err
 		}
@@ -157,7 +157,7 @@ func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, ar
 		if err != nil {
 			return nil, err
 		}
-		parent, err := optionalID(relay.TypeYouthNetwork, in.Parent)
+		parent, err := networkRef.key(ctx, in.Parent)
 		if err != nil {
 			return nil, err
 		}

@@ -47,6 +47,19 @@ func (r *queryResolver) Event(ctx context.Context, id string) (*models.Event, er
 	return rooted[models.Event](ctx)(visibleEvent(ctx)(loader.For(ctx).Event(ctx, k)))
 }
 
+func (r *venueResolver) Coordinates(ctx context.Context, obj *models.Venue) (*models.Coordinates, error) {
+	return venueCoordinates(ctx, obj)
+}
+
+func (r *venueResolver) Address(ctx context.Context, obj *models.Venue) (*string, error) {
+	return venueAddress(ctx, obj)
+}
+
 func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
 
-type eventResolver struct{ *Resolver }
+func (r *Resolver) Venue() generated.VenueResolver { return &venueResolver{r} }
+
+type (
+	eventResolver struct{ *Resolver }
+	venueResolver struct{ *Resolver }
+)

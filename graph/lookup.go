@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
 	"campaigns/internal/relay"
@@ -16,32 +20,49 @@ import (
 // maxNodes bounds nodes(ids:), like a page.
 const maxNodes = page.MaxSize
 
-// nodes resolves many global IDs at once, so the loaders batch them; an unknown ID gives
-// null in its place, a malformed one an error.
+// nodes resolves many global IDs at once, so the loaders batch them. Each ID answers on its
+// own, as node(id) would: an unknown ID gives null in its place, and a malformed one (or any
+// failure of its lookup) null with an error whose path points at it, ["nodes", i], so that
+// one bad ID in a client's cache does not cost it the others.
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]models.Node, error) {
 	if len(ids) > maxNodes {
 		return nil, fmt.Errorf("%w: nodes takes at most %d IDs, got %d", store.ErrInvalid, maxNodes, len(ids))
 	}
-	return r.nodesOf(ctx, ids)
+	out, errs := r.nodeSlots(ctx, ids)
+	for i, err := range errs {
+		if err != nil {
+			graphql.AddError(ctx, gqlerror.WrapPath(append(graphql.GetPath(ctx), ast.PathIndex(i)), err))
+		}
+	}
+	return out, nil
 }
 
 // nodesOf loads the entities of ids, as node(id) would for the caller, all at once so that
-// the loaders batch them.
+// the loaders batch them; any error fails the whole list.
 func (r *Resolver) nodesOf(ctx context.Context, ids []string) ([]models.Node, error) {
-	if err := primeNodes(ctx, ids); err != nil {
+	out, errs := r.nodeSlots(ctx, ids)
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// nodeSlots loads the entities of ids together, each with its own error.
+func (r *Resolver) nodeSlots(ctx context.Context, ids []string) ([]models.Node, []error) {
 	out := make([]models.Node, len(ids))
 	errs := make([]error, len(ids))
+	if err := primeNodes(ctx, ids); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return out, errs
+	}
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		wg.Go(func() { out[i], errs[i] = r.node(ctx, id) })
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, errs
 }
 
 // primeNodes loads the campaigns, organizations and youth networks among ids in one

@@ -28,7 +28,10 @@ func (r *Resolver) eventsNear(ctx context.Context, n store.Near, args page.Args,
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEventsNear(ctx, n, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEventsNear(ctx, n, f) }).
+		WithUpTo(func(ctx context.Context, limit int) (int, error) {
+			return r.Store.CountEventsNearUpTo(ctx, n, f, limit)
+		}), nil
 }
 
 func (r *Resolver) reach(ctx context.Context, in *model.EventFilter) (*model.Reach, error) {

@@ -3,7 +3,10 @@ package graph
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"campaigns/graph/model"
 	"campaigns/internal/auth"
@@ -27,7 +30,8 @@ func (r *Resolver) search(ctx context.Context, query string, types []string, cou
 	if err != nil {
 		return nil, err
 	}
-	q := store.SearchQuery{Text: query, Types: types, CountryCode: code, Viewer: auth.FromContext(ctx).OrgID}
+	q := store.SearchQuery{Text: query, Types: types, CountryCode: code, Viewer: auth.FromContext(ctx).OrgID,
+		Count: slices.ContainsFunc(graphql.CollectAllFields(ctx), func(f string) bool { return f == "totalCount" || f == "totalCountIsExact" })}
 	req, err := args.Validate(store.SearchToken(q))
 	if err != nil {
 		return nil, err
@@ -47,7 +51,8 @@ func (r *Resolver) search(ctx context.Context, query string, types []string, cou
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	out := &model.SearchConnection{PageInfo: &model.PageInfo{HasNextPage: hits.HasNextPage, HasPreviousPage: hits.HasPreviousPage}}
+	out := &model.SearchConnection{PageInfo: &model.PageInfo{HasNextPage: hits.HasNextPage, HasPreviousPage: hits.HasPreviousPage},
+		TotalCount: min(hits.Matches, store.SearchCountCap), TotalCountIsExact: hits.Matches <= store.SearchCountCap}
 	for i, h := range hits.Items {
 		if nodes[i] == nil {
 			continue

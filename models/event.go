@@ -233,12 +233,13 @@ type Venue struct {
 // GlobalID returns the venue's global ID.
 func (v *Venue) GlobalID() string { return relay.EncodeInt(relay.TypeVenue, v.ID) }
 
-// Coordinates returns the venue's public position (PublicPosition), or nil when it is not known.
-func (v *Venue) Coordinates() *Coordinates {
+// Coordinates returns the venue's position, or nil when it is not known: as written for
+// its owner, who wrote it, and otherwise its public position (PublicPosition).
+func (v *Venue) Coordinates(owner bool) *Coordinates {
 	if v.Latitude == nil || v.Longitude == nil {
 		return nil
 	}
-	lat, lon := PublicPosition(*v.Latitude, *v.Longitude, v.AddressPrivate)
+	lat, lon := PublicPosition(*v.Latitude, *v.Longitude, v.AddressPrivate && !owner)
 	return &Coordinates{Latitude: lat, Longitude: lon}
 }
 
@@ -253,9 +254,10 @@ func PublicPosition(lat, lon float64, private bool) (float64, float64) {
 	return math.Round(lat*100) / 100, math.Round(lon*100) / 100
 }
 
-// Address returns the street address, or nil when it is private.
-func (v *Venue) Address() *string {
-	if v.AddressPrivate {
+// Address returns the street address, or nil when there is none or it is private and the
+// reader is not the venue's owner (store.OwnedVenues).
+func (v *Venue) Address(owner bool) *string {
+	if v.AddressPrivate && !owner {
 		return nil
 	}
 	return v.StreetAddress

@@ -53,6 +53,7 @@ type ResolverRoot interface {
 	Registration() RegistrationResolver
 	Result() ResultResolver
 	Subscription() SubscriptionResolver
+	Venue() VenueResolver
 	Viewer() ViewerResolver
 	YouthNetwork() YouthNetworkResolver
 }
@@ -366,6 +367,7 @@ type ComplexityRoot struct {
 
 	GuardianConsent struct {
 		GivenAt      func(childComplexity int) int
+		GuardianName func(childComplexity int) int
 		Method       func(childComplexity int) int
 		RecordedAt   func(childComplexity int) int
 		Relationship func(childComplexity int) int
@@ -699,9 +701,11 @@ type ComplexityRoot struct {
 	}
 
 	SearchConnection struct {
-		Edges    func(childComplexity int) int
-		Nodes    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	SearchEdge struct {
@@ -1001,6 +1005,10 @@ type SubscriptionResolver interface {
 	EventRegistrationCounts(ctx context.Context, event string) (<-chan *model.EventCountsChange, error)
 	CampaignChanged(ctx context.Context, campaign string) (<-chan *model.CampaignChange, error)
 	NetworkMembershipCount(ctx context.Context, network string) (<-chan *model.NetworkCountChange, error)
+}
+type VenueResolver interface {
+	Coordinates(ctx context.Context, obj *models.Venue) (*models.Coordinates, error)
+	Address(ctx context.Context, obj *models.Venue) (*string, error)
 }
 type ViewerResolver interface {
 	CoHostInvitations(ctx context.Context, obj *model.Viewer) ([]*models.CoHostInvitation, error)
@@ -2368,6 +2376,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GuardianConsent.GivenAt(childComplexity), true
+	case "GuardianConsent.guardianName":
+		if e.ComplexityRoot.GuardianConsent.GuardianName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianConsent.GuardianName(childComplexity), true
 	case "GuardianConsent.method":
 		if e.ComplexityRoot.GuardianConsent.Method == nil {
 			break
@@ -4088,6 +4102,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+	case "SearchConnection.totalCountIsExact":
+		if e.ComplexityRoot.SearchConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCountIsExact(childComplexity), true
 
 	case "SearchEdge.cursor":
 		if e.ComplexityRoot.SearchEdge.Cursor == nil {
@@ -5308,7 +5334,7 @@ input CampaignFilter {
   status: [CampaignStatus!]
   "Only campaigns working in this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
   country: String
-  "Only campaigns with this partner organization (global ID), in any role."
+  "Only campaigns with this partner organization, in any role: its global ID or its slug (` + "`" + `usaid` + "`" + `)."
   partner: ID
   "Only campaigns addressing at least one of these themes."
   theme: [CampaignTheme!]
@@ -5814,9 +5840,9 @@ type Venue implements Node {
   city: String
   "The country."
   country: Country!
-  "The position, where known."
+  "The position, where known: exact for the venue's owner (the organizer of the events held there), and for everyone else rounded to two decimals of a degree (about a kilometre) when the address is private."
   coordinates: Coordinates
-  "The street address; null when it is kept private to protect the people who meet there."
+  "The street address; when it is kept private to protect the people who meet there, null for everyone but the venue's owner (the organizer of the events held there)."
   address: String
 }
 
@@ -5873,7 +5899,7 @@ type EventEdge {
 
 "Narrows a list of events. Conditions combine with AND; a list matches any of its values."
 input EventFilter {
-  "Only events of this campaign (global ID)."
+  "Only events of this campaign: its global ID or its slug (` + "`" + `mtv-exit-southeast-asia` + "`" + `)."
   campaign: ID
   "Only events of these kinds."
   kind: [EventKind!]
@@ -5881,7 +5907,7 @@ input EventFilter {
   status: [EventStatus!]
   "Only events held in this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
   country: String
-  "Only events organized by this organization (global ID)."
+  "Only events organized by this organization: its global ID or its slug (` + "`" + `mtv-exit` + "`" + `)."
   organizer: ID
   """
   Only events whose start can be at or after this instant: an exact start at or after it,
@@ -6734,6 +6760,8 @@ type MemberContact {
 
 "A guardian's consent for a minor."
 type GuardianConsent {
+  "The guardian's name, as recorded with the consent; personal data of the member, read as its name is. Null once the member is erased."
+  guardianName: String
   "How the guardian relates to the member."
   relationship: GuardianRelationship!
   "How consent was given."
@@ -7228,7 +7256,7 @@ input YouthNetworkFilter {
   scope: [NetworkScope!]
   "Only networks of this country: an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `."
   country: String
-  "Only the chapters of this network (global ID)."
+  "Only the chapters of this network: its global ID or its slug."
   parent: ID
   "Only top-level networks (true) or only chapters and groups (false)."
   topLevel: Boolean
@@ -7964,6 +7992,10 @@ type SearchConnection {
   nodes: [SearchResult!]!
   "Where this page sits."
   pageInfo: PageInfo!
+  "How many records match, across all pages, counted up to 1,000: past that it is 1,000 and ` + "`" + `totalCountIsExact` + "`" + ` is false, as search engines show \"1,000+ results\"."
+  totalCount: Int!
+  "Whether ` + "`" + `totalCount` + "`" + ` is the exact number of matches (false: more than ` + "`" + `totalCount` + "`" + `)."
+  totalCountIsExact: Boolean!
 }
 
 "A search result with its cursor and the text it matched."
@@ -8618,6 +8650,8 @@ func (ec *executionContext) childFields_FundingCommitmentPayload(ctx context.Con
 
 func (ec *executionContext) childFields_GuardianConsent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "guardianName":
+		return ec.fieldContext_GuardianConsent_guardianName(ctx, field)
 	case "relationship":
 		return ec.fieldContext_GuardianConsent_relationship(ctx, field)
 	case "method":
@@ -9170,6 +9204,10 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 		return ec.fieldContext_SearchConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_SearchConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
 }
@@ -17132,6 +17170,29 @@ func (ec *executionContext) fieldContext_FundingCommitmentPayload_clientMutation
 	return graphql.NewScalarFieldContext("FundingCommitmentPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _GuardianConsent_guardianName(ctx context.Context, field graphql.CollectedField, obj *models.GuardianConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianConsent_guardianName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianConsent_guardianName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianConsent", field, false, false, "String")
+}
+
 func (ec *executionContext) _GuardianConsent_relationship(ctx context.Context, field graphql.CollectedField, obj *models.GuardianConsent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24338,6 +24399,52 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25166,7 +25273,7 @@ func (ec *executionContext) _Venue_coordinates(ctx context.Context, field graphq
 			return ec.fieldContext_Venue_coordinates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Coordinates(), nil
+			return ec.Resolvers.Venue().Coordinates(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.Coordinates) graphql.Marshaler {
@@ -25181,7 +25288,7 @@ func (ec *executionContext) fieldContext_Venue_coordinates(_ context.Context, fi
 		Object:     "Venue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Coordinates(ctx, field)
 		},
@@ -25198,7 +25305,7 @@ func (ec *executionContext) _Venue_address(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Venue_address(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Address(), nil
+			return ec.Resolvers.Venue().Address(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -25209,7 +25316,7 @@ func (ec *executionContext) _Venue_address(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Venue_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Venue", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Venue", field, true, true, "String")
 }
 
 func (ec *executionContext) _Viewer_organization(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -33770,6 +33877,11 @@ func (ec *executionContext) _GuardianConsent(ctx context.Context, sel ast.Select
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("GuardianConsent")
+		case "guardianName":
+			out.Values[i] = ec._GuardianConsent_guardianName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "relationship":
 			out.Values[i] = ec._GuardianConsent_relationship(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36079,6 +36191,16 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "totalCount":
+			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCountIsExact":
+			out.Values[i] = ec._SearchConnection_totalCountIsExact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36386,33 +36508,35 @@ func (ec *executionContext) _Venue(ctx context.Context, sel ast.SelectionSet, ob
 		case "id":
 			out.Values[i] = ec._Venue_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Venue_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "city":
 			out.Values[i] = ec._Venue_city(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "country":
 			out.Values[i] = ec._Venue_country(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "coordinates":
-			out.Values[i] = ec._Venue_coordinates(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Venue_coordinates(ctx, field, obj)
+				})
 		case "address":
-			out.Values[i] = ec._Venue_address(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Venue_address(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

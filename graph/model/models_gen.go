@@ -83,7 +83,7 @@ type CampaignFilter struct {
 	Status []string `json:"status,omitempty"`
 	// Only campaigns working in this country: an ISO code, a name or an alias such as `Burma`.
 	Country *string `json:"country,omitempty"`
-	// Only campaigns with this partner organization (global ID), in any role.
+	// Only campaigns with this partner organization, in any role: its global ID or its slug (`usaid`).
 	Partner *string `json:"partner,omitempty"`
 	// Only campaigns addressing at least one of these themes.
 	Theme []string `json:"theme,omitempty"`
@@ -414,7 +414,7 @@ type EventCountsChange struct {
 
 // Narrows a list of events. Conditions combine with AND; a list matches any of its values.
 type EventFilter struct {
-	// Only events of this campaign (global ID).
+	// Only events of this campaign: its global ID or its slug (`mtv-exit-southeast-asia`).
 	Campaign *string `json:"campaign,omitempty"`
 	// Only events of these kinds.
 	Kind []string `json:"kind,omitempty"`
@@ -422,7 +422,7 @@ type EventFilter struct {
 	Status []string `json:"status,omitempty"`
 	// Only events held in this country: an ISO code, a name or an alias such as `Burma`.
 	Country *string `json:"country,omitempty"`
-	// Only events organized by this organization (global ID).
+	// Only events organized by this organization: its global ID or its slug (`mtv-exit`).
 	Organizer *string `json:"organizer,omitempty"`
 	// Only events whose start can be at or after this instant: an exact start at or after it,
 	// or a start period that ends after it. `2012-12-01T00:00:00Z` keeps the concert of
@@ -1229,7 +1229,7 @@ type YouthNetworkFilter struct {
 	Scope []string `json:"scope,omitempty"`
 	// Only networks of this country: an ISO code, a name or an alias such as `Burma`.
 	Country *string `json:"country,omitempty"`
-	// Only the chapters of this network (global ID).
+	// Only the chapters of this network: its global ID or its slug.
 	Parent *string `json:"parent,omitempty"`
 	// Only top-level networks (true) or only chapters and groups (false).
 	TopLevel *bool `json:"topLevel,omitempty"`

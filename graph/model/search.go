@@ -7,6 +7,10 @@ import "campaigns/models"
 type SearchConnection struct {
 	Edges    []*SearchEdge
 	PageInfo *PageInfo
+	// TotalCount counts the matches up to store.SearchCountCap; TotalCountIsExact says
+	// whether there are no more. Both are read only when selected.
+	TotalCount        int
+	TotalCountIsExact bool
 }
 
 // Nodes returns the records of the page.

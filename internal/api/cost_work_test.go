@@ -185,6 +185,11 @@ func TestPriceBoundsTheWork(t *testing.T) {
 			func(any) int { return rate(limits.Ranked, hits("concert")) }},
 		{"a search of one kind", `{ search(query: "training", types: [CAMPAIGN], first: 10) { nodes { ... on Campaign { name } } } }`, nil,
 			func(any) int { return rate(limits.Ranked, hits("training", "CAMPAIGN")) }},
+		{"a search with its count", `{ search(query: "concert", first: 10) { totalCount totalCountIsExact nodes { ... on Event { title } } } }`, nil,
+			func(any) int {
+				n := hits("concert")
+				return rate(limits.Ranked, n) + counted(min(n, limits.SearchCountRows))
+			}},
 		{"totalCount over a table", `{ events { totalCount } }`, nil,
 			func(any) int { return counted(scanned(t, conn, `SELECT count(*) FROM events`)) }},
 		{"totalCount under the parent with the most", `query($id: ID) { campaign(id: $id) { events { totalCount } } }`,

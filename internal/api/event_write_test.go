@@ -354,8 +354,9 @@ func TestCreateEvent(t *testing.T) {
 			}
 			v := e.Venue
 			if v == nil || v.Name != "People's Square" || *v.City != "Rangoon" || v.Country.Code != "MM" || v.Coordinates == nil ||
-				v.Coordinates.Latitude != 16.78 || v.Coordinates.Longitude != 96.15 || v.Address != nil {
-				t.Errorf("venue = %+v, want Rangoon, MM, with a private address", v)
+				v.Coordinates.Latitude != 16.78 || v.Coordinates.Longitude != 96.15 || v.Address == nil || *v.Address != "Pyay Road" {
+				// The address is private, and the organizer, who wrote it, reads it back.
+				t.Errorf("venue = %+v, want Rangoon, MM, with the address its organizer wrote", v)
 			}
 			if e.Registration == nil || !e.Registration.WaitlistEnabled {
 				t.Fatalf("registration = %+v", e.Registration)

@@ -355,7 +355,11 @@ func (c *coster) estimate(r *Rows, args map[string]any) float64 {
 			share = min(share, st.shareOf(r.Table, column, values))
 		}
 	}
-	return c.rows(r.Table) * share
+	rows := c.rows(r.Table) * share
+	if r.Cap > 0 {
+		rows = min(rows, float64(r.Cap))
+	}
+	return rows
 }
 
 // rows is the estimate of table's rows, coarse if the table is.

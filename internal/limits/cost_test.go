@@ -46,7 +46,7 @@ type BoundedCount { value: Int! exact: Boolean! }
 type ChangeSet { changes: [Change!]! token: String! }
 type Change { id: ID! node: Node }
 union SearchResult = Campaign | Event
-type SearchConnection { edges: [SearchEdge!]! nodes: [SearchResult!]! pageInfo: PageInfo! }
+type SearchConnection { edges: [SearchEdge!]! nodes: [SearchResult!]! pageInfo: PageInfo! totalCount: Int! }
 type SearchEdge { cursor: String! node: SearchResult! }
 `
 
@@ -59,8 +59,8 @@ var costFields = map[string]Field{
 	"Campaign.coordinators": {Size: &Size{Max: 50}},
 	"Query.changes":         {Size: &Size{Args: []string{"first"}, Default: 100, Max: 500, Of: []string{"changes"}}},
 	"Query.nodes":           {Size: &Size{IDs: "ids", Max: 100}},
-	"Query.search": {Reads: []Read{{Work: Ranked, Rows: &Rows{Table: "search_documents",
-		Values: map[string]string{"types": "entity_type"}}}}},
+	"Query.search": {Rows: &Rows{Table: "search_documents", Values: map[string]string{"types": "entity_type"}, Cap: 1001},
+		Reads: []Read{{Work: Ranked, Rows: &Rows{Table: "search_documents", Values: map[string]string{"types": "entity_type"}}}}},
 }
 
 // costStats: 200 campaigns, 100,000 events of which the biggest campaign has 30%, campaigns
@@ -130,6 +130,8 @@ func TestCost(t *testing.T) {
 		{"a count without statistics", `{ campaigns { totalCount } }`, nil, nil, 1 + unknownRows/20},
 		{"a search of one kind", `{ search(query: "x", types: [CAMPAIGN], first: 5) { nodes { ... on Campaign { name } } } }`, nil, costStats, 1 + 200 + 5},
 		{"a search of every kind", `{ search(query: "x", first: 5) { nodes { ... on Event { title } } } }`, nil, costStats, 1 + 50_000 + 5},
+		{"a search's count stops at its cap", `{ search(query: "x", first: 5) { totalCount } }`, nil, costStats, 1 + 50_000 + 1001/20 + 1},
+		{"a search's count of fewer documents than its cap", `{ search(query: "x", types: [CAMPAIGN]) { totalCount } }`, nil, costStats, 1 + 200 + 200/20},
 		{"introspection is free", `{ __schema { types { fields { name } } } }`, nil, costStats, 0},
 		{"a mutation", `mutation { archive(id: "x") { name } }`, nil, costStats, 10 + 1},
 		{"deep nesting saturates", `{ campaigns(first: 100) { nodes { events(first: 100) { nodes { title } } partners { organization { name } } } }

@@ -41,6 +41,8 @@ type Rows struct {
 	// Values maps an argument that lists values ("types") to the column that holds them:
 	// given, the rows are those of the values listed.
 	Values map[string]string
+	// Cap, when over 0, is the most of these rows that are read: a count that stops there.
+	Cap int
 }
 
 // A Read is rows PostgreSQL reads for a field without returning them.
@@ -104,11 +106,13 @@ var Fields = map[string]Field{
 	"EventConnection.count": {Reads: []Read{{Work: Counted, AtMost: "atMost"}}},
 	// A search ranks every document that matches before it pages. Statistics cannot tell
 	// how many match a text, so the estimator counts them (store.SearchMatches); without
-	// it, the price is every document of the kinds and country asked for.
-	"Query.search": {Reads: []Read{{Work: Ranked, Estimate: EstimateSearch, Rows: &Rows{Table: "search_documents",
-		Values: map[string]string{"types": "entity_type"}, Narrow: map[string]string{"country": "country_codes"}}}}},
-	"Query.changes": {Size: &Size{Args: []string{"first"}, Default: 100, Max: 500, Of: []string{"changes"}}},
-	"Query.nodes":   {Size: &Size{IDs: "ids", Max: 100}},
+	// it, the price is every document of the kinds and country asked for. Its totalCount
+	// (and totalCountIsExact, which needs the same count) counts the ranked matches once
+	// more, in the same statement, stopping past store.SearchCountCap.
+	"Query.search":                       {Rows: searchCounted, Reads: []Read{{Work: Ranked, Estimate: EstimateSearch, Rows: searchDocuments}}},
+	"SearchConnection.totalCountIsExact": {Reads: []Read{{Work: Counted, Rows: &Rows{Table: "search_documents", Cap: SearchCountRows}}}},
+	"Query.changes":                      {Size: &Size{Args: []string{"first"}, Default: 100, Max: 500, Of: []string{"changes"}}},
+	"Query.nodes":                        {Size: &Size{IDs: "ids", Max: 100}},
 
 	// Counts and aggregates outside connections.
 	"YouthNetwork.memberCount":     {Reads: []Read{{Rows: &Rows{Table: "memberships", Per: "network_id"}, Work: Counted}}},
@@ -155,11 +159,19 @@ var MembersTables = map[string]bool{"registrations": true, "memberships": true, 
 // EstimateSearch names the estimator of a search's matches.
 const EstimateSearch = "search"
 
+// SearchCountRows are the most matches a search's totalCount counts: store.SearchCountCap
+// and one more, to tell that there are more (a test holds the two together).
+const SearchCountRows = 1001
+
 var (
 	eventsFiltered = &Rows{Table: "events", Narrow: map[string]string{
 		"filter.campaign": "campaign_id", "filter.country": "country_code", "filter.organizer": "organizer_id"}}
 	registrationsOfEvent = &Rows{Table: "registrations", Per: "event_id"}
-	translations         = Field{Rows: &Rows{Table: "translations", Per: "entity_id"}}
+	searchDocuments      = &Rows{Table: "search_documents",
+		Values: map[string]string{"types": "entity_type"}, Narrow: map[string]string{"country": "country_codes"}}
+	// SearchCountRows is store.SearchCountCap + 1, the most matches a search's count reads.
+	searchCounted = &Rows{Table: "search_documents", Values: searchDocuments.Values, Narrow: searchDocuments.Narrow, Cap: SearchCountRows}
+	translations  = Field{Rows: &Rows{Table: "translations", Per: "entity_id"}}
 )
 
 // reachOf is what a reach reads for the events rows: one pass over the events, the

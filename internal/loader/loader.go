@@ -41,6 +41,8 @@ type set struct {
 	organizations *source[int64, *models.Organization]
 	venues        *source[int64, *models.Venue]
 	apiKeys       *dataloadgen.Loader[int64, *models.APIKey]
+	venueOwners   *dataloadgen.Loader[ownerKey, bool]
+	slugs         *dataloadgen.Loader[slugKey, int64]
 
 	campaignCountries *source[int64, []*models.CampaignCountry]
 	campaignPartners  *source[int64, []*models.CampaignPartner]
@@ -92,6 +94,8 @@ func newSet(s *store.Store) *set {
 		networks:      newSource("networks", s.NetworksByID, networkKeys, one[*models.YouthNetwork]),
 		organizations: newSource("organizations", s.OrganizationsByID, organizationKeys, one[*models.Organization]),
 		apiKeys:       dataloadgen.NewMappedLoader(s.APIKeysByID, opt),
+		venueOwners:   dataloadgen.NewMappedLoader(venueOwnersFetch(s), opt),
+		slugs:         dataloadgen.NewMappedLoader(slugsFetch(s), opt),
 
 		campaignCountries: newSource("campaignCountries", s.CampaignCountries, ofCampaign("coverage", "countries"), records[*models.CampaignCountry]),
 		campaignPartners:  newSource("campaignPartners", s.CampaignPartners, ofCampaign("partners"), records[*models.CampaignPartner]),

@@ -88,13 +88,20 @@ func (s *Store) EventsNear(ctx context.Context, n Near, f EventFilter, req page.
 
 // CountEventsNear counts the events EventsNear pages through.
 func (s *Store) CountEventsNear(ctx context.Context, n Near, f EventFilter) (int, error) {
+	return s.CountEventsNearUpTo(ctx, n, f, 0)
+}
+
+// CountEventsNearUpTo counts the events EventsNear pages through, stopping at limit (0: no
+// limit): no statistic tells how many events lie within a radius, so an exact count may read
+// every event, and a bounded one reads at most limit.
+func (s *Store) CountEventsNearUpTo(ctx context.Context, n Near, f EventFilter, limit int) (int, error) {
 	if err := n.Check(); err != nil {
 		return 0, err
 	}
 	f = f.at(ctx)
-	c, err := listCount(ctx, s.db, nearList, append(f.conds(), n.cond()), 0)
+	c, err := listCount(ctx, s.db, nearList, append(f.conds(), n.cond()), limit)
 	if err != nil {
-		return 0, fmt.Errorf("count events near %g,%g within %g km: %w", n.Latitude, n.Longitude, n.RadiusKm, err)
+		return 0, fmt.Errorf("count events near %g,%g within %g km up to %d: %w", n.Latitude, n.Longitude, n.RadiusKm, limit, err)
 	}
 	return c, nil
 }

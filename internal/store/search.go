@@ -29,6 +29,10 @@ const (
 	snippetRunes  = 160
 )
 
+// SearchCountCap is how far a search counts its matches for totalCount: a count past it
+// says only "more than SearchCountCap", as search engines show "1,000+ results".
+const SearchCountCap = 1000
+
 // SearchQuery is what to look for and where.
 type SearchQuery struct {
 	Text        string
@@ -37,6 +41,16 @@ type SearchQuery struct {
 	// Viewer is the caller's organization, which also finds its drafts and partner-only
 	// events, as in the lists; 0 for anonymous.
 	Viewer int64
+	// Count asks Search to count the matches too, up to SearchCountCap and one more.
+	Count bool
+}
+
+// SearchPage is a page of a search, with the count of its matches when asked for.
+type SearchPage struct {
+	page.Page[*SearchHit]
+	// Matches are the records that match across all pages, counted up to SearchCountCap + 1:
+	// more than SearchCountCap says that there are more. Zero unless SearchQuery.Count.
+	Matches int
 }
 
 // SearchHit is a record search found, with the text that matched.
@@ -160,16 +174,20 @@ func CheckSearchText(text string) error {
 // serves this for every script, spaces or none), or when it has every word of the query,
 // each as typed or as one of its corrections or country names (the full-text index).
 // The score favours matches in names and titles. Pages go by (score, kind, id).
-func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (page.Page[*SearchHit], error) {
+//
+// Every match is scored before the page is cut, so counting them (q.Count) reads no
+// document more: the ranked matches (kind, id and score only, so that they are few bytes
+// each) are kept once and counted up to SearchCountCap + 1, in the same statement.
+func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (SearchPage, error) {
 	if err := CheckSearchText(q.Text); err != nil {
-		return page.Page[*SearchHit]{}, err
+		return SearchPage{}, err
 	}
 	a, err := s.analyze(ctx, q.Text)
 	if err != nil {
-		return page.Page[*SearchHit]{}, err
+		return SearchPage{}, err
 	}
 	if len(a.patterns) == 0 {
-		return page.Page[*SearchHit]{}, nil
+		return SearchPage{}, nil
 	}
 	var scores []string
 	var scoreArgs []any
@@ -191,7 +209,7 @@ func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (pa
 		score, err1 := strconv.ParseFloat(req.From.Value, 64)
 		n, err2 := strconv.ParseInt(id, 10, 64)
 		if !ok || err1 != nil || err2 != nil {
-			return page.Page[*SearchHit]{}, fmt.Errorf("%w: the cursor is not one of this search", page.ErrInvalid)
+			return SearchPage{}, fmt.Errorf("%w: the cursor is not one of this search", page.ErrInvalid)
 		}
 		after = "(h.score < ? OR (h.score = ? AND (h.entity_type, h.entity_id) > (?, ?)))"
 		afterArgs = []any{score, score, kind, n}
@@ -203,46 +221,66 @@ func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (pa
 		posArgs = append(posArgs, p)
 	}
 	sql := `WITH h AS (
-		SELECT d.entity_type, d.entity_id, d.texts, d.languages,
+		SELECT d.entity_type, d.entity_id,
 		       round((greatest(` + strings.Join(scores, ", ") + `) + ` + rank + `)::numeric, 6)::float8 AS score
 		  FROM search_documents d WHERE ` + w + `),
-	pg AS (SELECT * FROM h WHERE ` + after + ` ORDER BY h.score DESC, h.entity_type, h.entity_id LIMIT ?)
-	SELECT pg.entity_type AS kind, pg.entity_id AS id, pg.score, s.txt, s.lang, s.pos
-	  FROM pg LEFT JOIN LATERAL (
-		SELECT u.txt, u.lang, u.pos FROM (
-			SELECT t.txt, t.lang, t.ord, coalesce(` + strings.Join(snippetPos, ", ") + `, 0) AS pos,
-			       word_similarity(?, search_norm(t.txt)) AS sim
-			  FROM unnest(pg.texts, pg.languages) WITH ORDINALITY AS t(txt, lang, ord)) u
-		 ORDER BY u.pos > 0 DESC, u.sim DESC, u.ord LIMIT 1) s ON true
-	 ORDER BY pg.score DESC, pg.entity_type, pg.entity_id`
+	pg AS (SELECT * FROM h WHERE ` + after + ` ORDER BY h.score DESC, h.entity_type, h.entity_id LIMIT ?),
+	hits AS (
+		SELECT pg.entity_type AS kind, pg.entity_id AS id, pg.score, s.txt, s.lang, s.pos
+		  FROM pg JOIN search_documents d ON d.entity_type = pg.entity_type AND d.entity_id = pg.entity_id
+		  LEFT JOIN LATERAL (
+			SELECT u.txt, u.lang, u.pos FROM (
+				SELECT t.txt, t.lang, t.ord, coalesce(` + strings.Join(snippetPos, ", ") + `, 0) AS pos,
+				       word_similarity(?, search_norm(t.txt)) AS sim
+				  FROM unnest(d.texts, d.languages) WITH ORDINALITY AS t(txt, lang, ord)) u
+			 ORDER BY u.pos > 0 DESC, u.sim DESC, u.ord LIMIT 1) s ON true)`
 	args := append(append(append(append(append(scoreArgs, rankArgs...), wargs...), afterArgs...), req.Size+1), posArgs...)
 	args = append(args, a.patterns[0])
+	if q.Count {
+		// h is read twice, so PostgreSQL keeps it; an empty page still brings its count.
+		sql += ` SELECT hits.*, m.n AS matches FROM (SELECT count(*) AS n FROM (SELECT 1 FROM h LIMIT ?) x) m
+			LEFT JOIN hits ON true ORDER BY hits.score DESC, hits.kind, hits.id`
+		args = append(args, SearchCountCap+1)
+	} else {
+		sql += ` SELECT hits.*, 0 AS matches FROM hits ORDER BY hits.score DESC, hits.kind, hits.id`
+	}
+	// The columns of hits are null on the count's row of an empty page.
 	var rows []struct {
-		Kind  string
-		ID    int64
-		Score float64
-		Txt   *string
-		Lang  *string
-		Pos   int
+		Kind    *string
+		ID      *int64
+		Score   *float64
+		Txt     *string
+		Lang    *string
+		Pos     *int
+		Matches int
 	}
 	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
-		return page.Page[*SearchHit]{}, fmt.Errorf("search %q: %w", truncate(q.Text), translate(err))
+		return SearchPage{}, fmt.Errorf("search %q: %w", truncate(q.Text), translate(err))
 	}
-	p := page.Page[*SearchHit]{HasPreviousPage: req.From != nil}
+	out := SearchPage{Page: page.Page[*SearchHit]{HasPreviousPage: req.From != nil}}
+	if len(rows) > 0 {
+		out.Matches = rows[0].Matches
+	}
+	if len(rows) == 1 && rows[0].Kind == nil { // no hit on this page: the count's row alone
+		rows = nil
+	}
 	if len(rows) > req.Size {
-		rows, p.HasNextPage = rows[:req.Size], true
+		rows, out.HasNextPage = rows[:req.Size], true
 	}
 	token := SearchToken(q)
 	for _, r := range rows {
-		h := &SearchHit{Kind: r.Kind, ID: r.ID, Score: r.Score, SnippetLanguage: r.Lang}
-		if r.Txt != nil {
-			h.Snippet = snippet(*r.Txt, r.Pos)
+		if r.Kind == nil || r.ID == nil || r.Score == nil {
+			return SearchPage{}, fmt.Errorf("search %q: a hit without its record", truncate(q.Text))
 		}
-		p.Items = append(p.Items, h)
-		p.Cursors = append(p.Cursors, page.Cursor{Order: token, Value: strconv.FormatFloat(r.Score, 'g', -1, 64),
-			Key: r.Kind + ":" + strconv.FormatInt(r.ID, 10)}.Encode())
+		h := &SearchHit{Kind: *r.Kind, ID: *r.ID, Score: *r.Score, SnippetLanguage: r.Lang}
+		if r.Txt != nil && r.Pos != nil {
+			h.Snippet = snippet(*r.Txt, *r.Pos)
+		}
+		out.Items = append(out.Items, h)
+		out.Cursors = append(out.Cursors, page.Cursor{Order: token, Value: strconv.FormatFloat(h.Score, 'g', -1, 64),
+			Key: h.Kind + ":" + strconv.FormatInt(h.ID, 10)}.Encode())
 	}
-	return p, nil
+	return out, nil
 }
 
 // searchConds are the conditions on the documents that a search ranks: those that match

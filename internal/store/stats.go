@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"gorm.io/gorm"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
 
 	"campaigns/models"
 )
@@ -71,22 +72,37 @@ func tableStats(ctx context.Context, db *gorm.DB, tables, columns []string) (Tab
 		}
 	}
 	if len(columns) > 0 {
+		// The arrays come as text: the statement runs in a transaction (the lock timeout),
+		// where database/sql, not pgx, scans the rows, and it cannot scan an array. An array
+		// column (search_documents.country_codes) is narrowed by element, so its elements'
+		// frequencies come first; PostgreSQL also keeps whole arrays as its common values.
 		err := queryRows(ctx, db, `
 			SELECT tablename || '.' || attname, null_frac, n_distinct,
-			       coalesce(most_common_vals::text::text[], most_common_elems::text::text[], '{}'),
-			       coalesce(most_common_freqs, most_common_elem_freqs, '{}')
+			       coalesce(most_common_elems::text, most_common_vals::text, '{}'),
+			       coalesce(most_common_elem_freqs, most_common_freqs, '{}')::text
 			FROM pg_stats WHERE schemaname = current_schema() AND tablename || '.' || attname = ANY(?::text[])`,
 			[]any{models.StringList(columns)}, func(r rowScanner) error {
-				var name string
+				var name, values, freqText string
 				var c ColumnStats
-				var freqs []float32
-				if err := r.Scan(&name, &c.NullFrac, &c.Distinct, &c.Values, &freqs); err != nil {
+				if err := r.Scan(&name, &c.NullFrac, &c.Distinct, &values, &freqText); err != nil {
 					return err
 				}
+				var vs, freqs models.StringList
+				if err := vs.Scan(values); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				if err := freqs.Scan(freqText); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				c.Values = vs
 				// An array column's element frequencies end with three more figures (the
 				// least and most frequency and that of nulls): keep one per element.
 				for _, f := range freqs[:min(len(freqs), len(c.Values))] {
-					c.Freqs = append(c.Freqs, float64(f))
+					x, err := strconv.ParseFloat(f, 64)
+					if err != nil {
+						return fmt.Errorf("%s: frequency %q: %w", name, f, err)
+					}
+					c.Freqs = append(c.Freqs, x)
 				}
 				out.Columns[name] = c
 				return nil

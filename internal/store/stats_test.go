@@ -47,3 +47,45 @@ func TestTableStatsWaitForNoLock(t *testing.T) {
 		t.Errorf("locked: %v, want the lock timeout's error", err)
 	}
 }
+
+// TestTableStatsReadAnalyzedColumns reads the spread of analyzed columns, a plain one and an
+// array one, as the cost model needs them: the most common values with their frequencies.
+// Read in a transaction, the arrays once failed to scan, so every price fell back to guesses.
+func TestTableStatsReadAnalyzedColumns(t *testing.T) {
+	t.Parallel()
+	st, url := dbtest.NewWithURL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, sql := range []string{
+		`INSERT INTO countries (code, name) VALUES ('MM', 'Myanmar'), ('TH', 'Thailand')`,
+		`INSERT INTO organizations (slug, name, kind, country_code)
+			SELECT 'org-' || g, 'Organization ' || g, 'CIVIL_SOCIETY', CASE WHEN g <= 70 THEN 'MM' ELSE 'TH' END FROM generate_series(1, 100) g`,
+		`ANALYZE organizations`, `ANALYZE search_documents`,
+	} {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	stats, err := st.TableStats(ctx, []string{"organizations"}, []string{"organizations.country_code", "search_documents.country_codes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"organizations.country_code", "search_documents.country_codes"} {
+		c, ok := stats.Columns[name]
+		if !ok {
+			t.Errorf("no statistics of %s: %+v", name, stats.Columns)
+			continue
+		}
+		freq := map[string]float64{}
+		for i, v := range c.Values {
+			freq[v] = c.Freqs[i]
+		}
+		if f := freq["MM"]; f < 0.69 || f > 0.71 {
+			t.Errorf("%s: MM's share %v (values %v, frequencies %v), want 0.7", name, f, c.Values, c.Freqs)
+		}
+	}
+}
