@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
 
 	"campaigns/models"
 )
@@ -178,6 +179,60 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 	if budget <= 0 {
 		budget = DefaultSyncBudget
 	}
+	query := changesQuery(q, budget)
+	var page SyncPage
+	scan := func(row rowScanner) error {
+		var bound string
+		var seq, id *int64
+		var xid, typ, op *string
+		var isHeld, outside *bool
+		if err := row.Scan(&bound, &seq, &xid, &typ, &id, &op, &isHeld, &outside); err != nil {
+			return err
+		}
+		page.Bound, _ = strconv.ParseUint(bound, 10, 64) // PostgreSQL wrote it
+		if seq == nil {
+			return nil // no change: the left join's one row
+		}
+		pos := Position{Seq: *seq}
+		pos.XID, _ = strconv.ParseUint(*xid, 10, 64)
+		page.Changes = append(page.Changes, SyncChange{Pos: pos, EntityType: *typ, EntityID: *id, Op: *op, Held: *isHeld, Outside: *outside})
+		return nil
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Compiling these statements with JIT costs far more than running them: on a log of
+		// a million changes their estimates pass jit_above_cost, and a page took 200-300 ms
+		// with JIT against 4-15 ms without (BENCHMARKS.md, "Scoped delta sync").
+		if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
+			return err
+		}
+		if err := queryRows(ctx, tx, query.sql, query.args, scan); err != nil {
+			return err
+		}
+		if page.More = len(page.Changes) > q.Limit; page.More {
+			page.Changes = page.Changes[:q.Limit]
+			page.Next = page.Changes[q.Limit-1].Pos
+			return nil
+		}
+		// The page is not full: it holds every change for the reader up to the bound,
+		// unless the budget ran out first.
+		last, cut, err := budgetEnd(ctx, tx, q.After, page.Bound, budget, q.Scope)
+		if err != nil {
+			return err
+		}
+		page.More, page.Next = cut, last
+		if end := (Position{XID: page.Bound - 1, Seq: math.MaxInt64}); !cut && q.After.Before(end) {
+			page.Next = end // the bound may seem to go back a little: see syncBound
+		}
+		return nil
+	})
+	if err != nil {
+		return SyncPage{}, fmt.Errorf("changes after %d/%d for organization %d: %w", q.After.XID, q.After.Seq, q.Reader, translate(err))
+	}
+	return page, nil
+}
+
+// changesQuery is the statement of one page of Changes, examining at most budget changes.
+func changesQuery(q SyncQuery, budget int) cond {
 	sc := q.Scope
 	x, snap := strconv.FormatUint(q.After.XID, 10), strconv.FormatUint(q.Snapshot, 10)
 	held := sqlOf(`(c.xid >= `, arg(snap), `::text::xid8 AND EXISTS (
@@ -196,7 +251,7 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 	// as far as the outer LIMIT needs: a full page stops early, as without the budget. A
 	// change is kept only if no later change of its entity that the reader would be given
 	// lies below the bound: that one stands for it.
-	query := sqlOf(`WITH b AS MATERIALIZED (`+syncBound+`)
+	return sqlOf(`WITH b AS MATERIALIZED (`+syncBound+`)
 		SELECT b.bound::text, c.seq, c.xid, c.entity_type, c.entity_id, c.op, c.held, c.outside
 		FROM b LEFT JOIN LATERAL (
 			SELECT c.seq, c.xid::text AS xid, c.entity_type, c.entity_id, c.op, `, held, ` AS held, `, sc.outside("c"), ` AS outside
@@ -212,43 +267,6 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 				ELSE c.audience_all OR c.audience @> ARRAY[`, arg(q.Reader), `]::bigint[] OR `, held, ` END
 			ORDER BY c.xid, c.seq
 			LIMIT `, arg(q.Limit+1), `) c ON true`)
-	var page SyncPage
-	err := queryRows(ctx, s.db, query.sql, query.args, func(row rowScanner) error {
-		var bound string
-		var seq, id *int64
-		var xid, typ, op *string
-		var isHeld, outside *bool
-		if err := row.Scan(&bound, &seq, &xid, &typ, &id, &op, &isHeld, &outside); err != nil {
-			return err
-		}
-		page.Bound, _ = strconv.ParseUint(bound, 10, 64) // PostgreSQL wrote it
-		if seq == nil {
-			return nil // no change: the left join's one row
-		}
-		pos := Position{Seq: *seq}
-		pos.XID, _ = strconv.ParseUint(*xid, 10, 64)
-		page.Changes = append(page.Changes, SyncChange{Pos: pos, EntityType: *typ, EntityID: *id, Op: *op, Held: *isHeld, Outside: *outside})
-		return nil
-	})
-	if err != nil {
-		return SyncPage{}, fmt.Errorf("changes after %d/%d for organization %d: %w", q.After.XID, q.After.Seq, q.Reader, translate(err))
-	}
-	if page.More = len(page.Changes) > q.Limit; page.More {
-		page.Changes = page.Changes[:q.Limit]
-		page.Next = page.Changes[q.Limit-1].Pos
-		return page, nil
-	}
-	// The page is not full: it holds every change for the reader up to the bound, unless
-	// the budget ran out first.
-	last, cut, err := s.budgetEnd(ctx, q.After, page.Bound, budget, sc)
-	if err != nil {
-		return SyncPage{}, err
-	}
-	page.More, page.Next = cut, last
-	if end := (Position{XID: page.Bound - 1, Seq: math.MaxInt64}); !cut && q.After.Before(end) {
-		page.Next = end // the bound may seem to go back a little: see syncBound
-	}
-	return page, nil
 }
 
 // baseType is the entity type whose audience a change (alias a) shares: an event's for the
@@ -304,7 +322,7 @@ func arg(v any) cond { return cond{"?", []any{v}} }
 
 // budgetEnd returns the position of the budget-th change of scope sc after pos below
 // bound, and whether there is one.
-func (s *Store) budgetEnd(ctx context.Context, pos Position, bound uint64, budget int, sc SyncScope) (Position, bool, error) {
+func budgetEnd(ctx context.Context, db *gorm.DB, pos Position, bound uint64, budget int, sc SyncScope) (Position, bool, error) {
 	var rows []struct {
 		Seq int64
 		XID string `gorm:"column:xid"`
@@ -313,9 +331,8 @@ func (s *Store) budgetEnd(ctx context.Context, pos Position, bound uint64, budge
 		WHERE `, sc.keys("c"), ` AND (c.xid, c.seq) > (`, arg(strconv.FormatUint(pos.XID, 10)), `::text::xid8, `, arg(pos.Seq), `)
 		  AND c.xid < `, arg(strconv.FormatUint(bound, 10)), `::text::xid8
 		ORDER BY c.xid, c.seq OFFSET `, arg(budget-1), ` LIMIT 1`)
-	err := s.db.WithContext(ctx).Raw(q.sql, q.args...).Scan(&rows).Error
-	if err != nil {
-		return Position{}, false, fmt.Errorf("changes after %d/%d: end of the budget: %w", pos.XID, pos.Seq, translate(err))
+	if err := db.WithContext(ctx).Raw(q.sql, q.args...).Scan(&rows).Error; err != nil {
+		return Position{}, false, fmt.Errorf("end of the budget: %w", err)
 	}
 	if len(rows) == 0 {
 		return pos, false, nil
