@@ -554,13 +554,13 @@ func (r *Resolver) syncScope(ctx context.Context, reader int64, f *model.ChangeF
 	return sc, strings.Join(canonical, ";"), nil
 }
 
-// syncItems turns a page's changes into the sync's items: the entity as the caller may
-// read it now, or, for an entity it may no longer read, that left the filter, or that was
-// erased, a tombstone if the caller could read it at its token (Held), and nothing
-// otherwise.
+// syncItems turns a page's changes into the sync's items, one per entity, at the entity's
+// last change of the page: the entity as the caller may read it now, or, for an entity it
+// may no longer read, that left the filter, or that was erased, a tombstone if the caller
+// could read it at its token (Held), and nothing otherwise.
 func (r *Resolver) syncItems(ctx context.Context, rows []store.SyncChange) ([]*model.Change, error) {
 	items := make([]*model.Change, len(rows))
-	ids := make([]string, len(rows))
+	last := make(map[string]int, len(rows))
 	for i, c := range rows {
 		typ, op := c.EntityType, c.Op
 		switch typ {
@@ -569,22 +569,31 @@ func (r *Resolver) syncItems(ctx context.Context, rows []store.SyncChange) ([]*m
 		case changeNetworkMemberships:
 			typ, op = relay.TypeYouthNetwork, "UPDATED"
 		}
-		ids[i] = relay.EncodeInt(typ, c.EntityID)
-		items[i] = &model.Change{Op: op, Type: typ, ID: ids[i]}
+		id := relay.EncodeInt(typ, c.EntityID)
+		items[i] = &model.Change{Op: op, Type: typ, ID: id}
+		last[id] = i
+	}
+	var kept []int
+	var ids []string
+	for i, it := range items {
+		if last[it.ID] == i {
+			kept = append(kept, i)
+			ids = append(ids, it.ID)
+		}
 	}
 	nodes, err := r.nodesOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Change, 0, len(items))
-	for i, it := range items {
-		node := nodes[i]
+	out := make([]*model.Change, 0, len(kept))
+	for k, i := range kept {
+		it, node, row := items[i], nodes[k], rows[i]
 		m, isMember := node.(*models.Member)
 		erased := isMember && m.Erased() || node != nil && it.Op == "ERASED"
 		switch {
-		case node != nil && !erased && !rows[i].Outside && it.Op != "DELETED":
+		case node != nil && !erased && !row.Outside && it.Op != "DELETED":
 			it.Node = node
-		case !rows[i].Held:
+		case !row.Held:
 			continue // never the caller's to know, or not in what its copy holds
 		case erased:
 			it.Op = "ERASED" // a tombstone that carries no personal data

@@ -72,9 +72,20 @@ func newScopeWorld(t *testing.T) *scopeWorld {
 // pages of first until no more are ready, and returns every item and the last token.
 func syncScoped(t *testing.T, base, key, since string, first int, filter map[string]any) ([]syncItem, string) {
 	t.Helper()
+	pages, token := syncPages(t, base, key, since, first, filter)
 	var items []syncItem
-	for pages := 0; ; pages++ {
-		if pages > 1000 {
+	for _, p := range pages {
+		items = append(items, p...)
+	}
+	return items, token
+}
+
+// syncPages is syncScoped page by page.
+func syncPages(t *testing.T, base, key, since string, first int, filter map[string]any) ([][]syncItem, string) {
+	t.Helper()
+	var pages [][]syncItem
+	for {
+		if len(pages) > 1000 {
 			t.Fatal("the sync does not end")
 		}
 		vars, doc := map[string]any{"first": first}, syncDoc // without a filter, as before filters existed
@@ -91,10 +102,10 @@ func syncScoped(t *testing.T, base, key, since string, first int, filter map[str
 				Changes []syncItem
 			}
 		}](t, post(t, base, key, doc, vars))
-		items = append(items, set.Changes.Changes...)
+		pages = append(pages, set.Changes.Changes)
 		since = set.Changes.Token
 		if !set.Changes.HasMore {
-			return items, since
+			return pages, since
 		}
 	}
 }
@@ -239,8 +250,9 @@ func TestSyncFilterOnAHiddenCampaignIsAnUnknownOne(t *testing.T) {
 }
 
 // TestIncrementalSyncBringsARecordOnce: many changes of a record between two syncs come
-// as one item with its latest state, in one page or across small ones; a record changed,
-// hidden and changed again comes as one HIDDEN to a caller that had it.
+// as one item with its latest state when they fit in one page; in small pages, no page holds
+// a record twice and the copy ends the same; a record changed, hidden and changed again
+// comes as one HIDDEN to a caller that had it.
 func TestIncrementalSyncBringsARecordOnce(t *testing.T) {
 	w := newScopeWorld(t)
 	base := w.inst.srv.URL
@@ -256,23 +268,26 @@ func TestIncrementalSyncBringsARecordOnce(t *testing.T) {
 		fmt.Sprintf(`UPDATE events SET status = 'DRAFT' WHERE id = %d`, w.events[1].ID))
 	w.exec(t, true, fmt.Sprintf(`UPDATE events SET title = 'Concert 2, draft' WHERE id = %d`, w.events[1].ID))
 	settled(t, w.st)
+	want := map[string]string{w.events[0].GlobalID(): "UPDATED Concert 1, take 4",
+		campaignID(w.campaign.ID): "UPDATED MTV EXIT, take 4", w.events[1].GlobalID(): "HIDDEN"}
 	for _, f := range []string{"", "MM"} {
-		for _, first := range []int{500, 1} {
-			items, _ := syncScoped(t, base, "", tokens[f], first, filterOf(f))
-			got := map[string]string{}
-			for _, it := range items {
-				if _, twice := got[it.ID]; twice {
-					t.Errorf("filter %q, pages of %d: %s comes twice", f, first, it.ID)
-				}
-				got[it.ID] = it.Op
-				if it.Node != nil {
-					got[it.ID] += " " + it.Node.Name + it.Node.Title
+		for _, first := range []int{500, 3} {
+			pages, _ := syncPages(t, base, "", tokens[f], first, filterOf(f))
+			got := map[string]string{} // the last item of each record
+			for n, page := range pages {
+				ids(t, fmt.Sprintf("filter %q, pages of %d, page %d", f, first, n), page)
+				for _, it := range page {
+					got[it.ID] = it.Op
+					if it.Node != nil {
+						got[it.ID] += " " + it.Node.Name + it.Node.Title
+					}
 				}
 			}
-			want := map[string]string{w.events[0].GlobalID(): "UPDATED Concert 1, take 4",
-				campaignID(w.campaign.ID): "UPDATED MTV EXIT, take 4", w.events[1].GlobalID(): "HIDDEN"}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("filter %q, pages of %d: %v, want %v", f, first, got, want)
+			}
+			if first == 500 && (len(pages) != 1 || len(pages[0]) != len(want)) {
+				t.Errorf("filter %q: %d pages, %v, want one page with each record once", f, len(pages), pages)
 			}
 		}
 	}
@@ -390,5 +405,27 @@ func TestFirstSyncOfTheSeedHoldsEachRecordOnce(t *testing.T) {
 		if got := ids(t, fmt.Sprintf("pages of %d", first), items); !slices.Equal(got, want) {
 			t.Errorf("pages of %d: %d items\n got %v\nwant %v", first, len(items), got, want)
 		}
+	}
+}
+
+// TestSmallPagesStillTellWhatLeft: a record hidden early in a sync's range and changed
+// again later still comes HIDDEN, once, when pages end between the two changes: a page ends
+// at a change, and the copy holds every change up to its token, so that whether the caller
+// could read the record at its token is known.
+func TestSmallPagesStillTellWhatLeft(t *testing.T) {
+	w := newScopeWorld(t)
+	base := w.inst.srv.URL
+	for _, f := range []string{"", "MM"} {
+		_, token := syncScoped(t, base, "", "", 500, filterOf(f))
+		w.exec(t, true, fmt.Sprintf(`UPDATE events SET status = 'DRAFT', title = 'Hidden %s' WHERE id = %d`, f, w.events[1].ID))
+		w.exec(t, true, fmt.Sprintf(`UPDATE events SET title = 'Concert 1, %s' WHERE id = %d`, f, w.events[0].ID))
+		w.exec(t, true, fmt.Sprintf(`UPDATE campaigns SET name = 'MTV EXIT, %s' WHERE id = %d`, f, w.campaign.ID))
+		w.exec(t, true, fmt.Sprintf(`UPDATE events SET title = 'Still hidden %s' WHERE id = %d`, f, w.events[1].ID))
+		settled(t, w.st)
+		items, _ := syncScoped(t, base, "", token, 1, filterOf(f))
+		if ops := about(items, w.events[1].GlobalID()); !slices.Equal(ops, []string{"HIDDEN"}) {
+			t.Errorf("filter %q: the hidden event came as %v, want one HIDDEN", f, ops)
+		}
+		w.exec(t, true, fmt.Sprintf(`UPDATE events SET status = 'SCHEDULED' WHERE id = %d`, w.events[1].ID))
 	}
 }

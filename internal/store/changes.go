@@ -151,21 +151,24 @@ type SyncPage struct {
 }
 
 // Changes returns, in (xid, seq) order, up to q.Limit changes after q.After that concern
-// the reader, each the latest change of its entity in q.Scope up to the bound: a page
-// holds an entity once, and a first sync (which starts from the beginning of the log) is
-// a snapshot with one change per entity the reader may read. An entity that changed
-// while a sync paged comes again, later.
+// the reader within q.Scope. A change of the snapshot of a first sync (below q.Snapshot)
+// comes only if it is the latest change of its entity in the scope below the bound, so that
+// the first sync (which starts from the beginning of the log) is a snapshot with one change
+// per entity the reader may read; a later change comes as it is, and the caller keeps each
+// entity's last change of the page (a page ends at a change, and the position of a token
+// must mean that the reader's copy holds every change up to it, which the tombstones rely
+// on).
 //
 // A change concerns the reader when the reader may read the entity after it (the change's
 // audience, migrations 00009 and, for members, 00011), or when the reader could read the
-// entity at q.After within the scope (Held: the entity may have left its sight). An entity
-// that left the scope comes only when Held (Outside). Changes of records the reader cannot
-// read and never could are left out here, not skipped later, so that neither the page's
-// length, nor More, nor Next tells the reader that they happened: when the page is not
-// full, Next is the bound, past every settled change, whatever they were. The one
-// exception is a run of more than q.Budget changes of the scope that do not concern the
-// reader, which ends the page at the last change examined, with More: a reader can tell
-// that so many changes went by, not which.
+// entity at q.After within the scope (Held: the entity may have left its sight). A change
+// that says the entity left the scope comes only when Held (Outside). Changes of records
+// the reader cannot read and never could are left out here, not skipped later, so that
+// neither the page's length, nor More, nor Next tells the reader that they happened: when
+// the page is not full, Next is the bound, past every settled change, whatever they were.
+// The one exception is a run of more than q.Budget changes of the scope that do not
+// concern the reader, which ends the page at the last change examined, with More: a reader
+// can tell that so many changes went by, not which.
 //
 // Only changes of settled transactions are returned: those below the bound of syncBound,
 // which have all ended, so that their changes are all visible if they committed and never
@@ -249,7 +252,7 @@ func changesQuery(q SyncQuery, budget int) cond {
 	}
 	// The examined changes are a subquery with its own LIMIT, which PostgreSQL reads only
 	// as far as the outer LIMIT needs: a full page stops early, as without the budget. A
-	// change is kept only if no later change of its entity that the reader would be given
+	// change of the snapshot is kept only if no later change of its entity in the scope
 	// lies below the bound: that one stands for it.
 	return sqlOf(`WITH b AS MATERIALIZED (`+syncBound+`)
 		SELECT b.bound::text, c.seq, c.xid, c.entity_type, c.entity_id, c.op, c.held, c.outside
@@ -260,9 +263,9 @@ func changesQuery(q SyncQuery, budget int) cond {
 				ORDER BY c.xid, c.seq
 				LIMIT `, arg(budget), `) c
 			WHERE `, wanted("c"), `
-			  AND NOT EXISTS (SELECT 1 FROM changes l
+			  AND (c.xid >= `, arg(snap), `::text::xid8 OR NOT EXISTS (SELECT 1 FROM changes l
 				WHERE l.entity_type = ANY(`+familyTypes("c")+`) AND l.entity_id = c.entity_id
-				  AND (l.xid, l.seq) > (c.xid, c.seq) AND l.xid < b.bound AND `, wanted("l"), `)
+				  AND (l.xid, l.seq) > (c.xid, c.seq) AND l.xid < b.bound AND `, wanted("l"), `))
 			  AND CASE WHEN `, sc.outside("c"), ` THEN `, held, `
 				ELSE c.audience_all OR c.audience @> ARRAY[`, arg(q.Reader), `]::bigint[] OR `, held, ` END
 			ORDER BY c.xid, c.seq
