@@ -151,13 +151,14 @@ type SyncPage struct {
 }
 
 // Changes returns, in (xid, seq) order, up to q.Limit changes after q.After that concern
-// the reader within q.Scope. A change of the snapshot of a first sync (below q.Snapshot)
-// comes only if it is the latest change of its entity in the scope below the bound, so that
-// the first sync (which starts from the beginning of the log) is a snapshot with one change
-// per entity the reader may read; a later change comes as it is, and the caller keeps each
-// entity's last change of the page (a page ends at a change, and the position of a token
-// must mean that the reader's copy holds every change up to it, which the tombstones rely
-// on).
+// the reader within q.Scope, leaving out each change after which the reader may read the
+// entity but that a later change of the entity in the scope supersedes: the entity is read
+// as it is now, so the later change brings the same, and a first sync (which starts from
+// the beginning of the log) is a snapshot with one change per entity the reader may read.
+// An entity that changes while a sync pages comes again, later. A change after which the
+// reader may not read the entity is never left out (its tombstone depends on what the
+// reader could read at its token, and the token's position must mean that every such
+// change up to it was told); the caller keeps each entity's last change of a page.
 //
 // A change concerns the reader when the reader may read the entity after it (the change's
 // audience, migrations 00009 and, for members, 00011), or when the reader could read the
@@ -202,10 +203,14 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 		return nil
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// Compiling these statements with JIT costs far more than running them: on a log of
-		// a million changes their estimates pass jit_above_cost, and a page took 200-300 ms
-		// with JIT against 4-15 ms without (BENCHMARKS.md, "Scoped delta sync").
-		if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
+		// Two settings for these statements alone (BENCHMARKS.md, "Scoped delta sync"). JIT
+		// compiling costs far more than running them: on a log of a million changes their
+		// estimates pass jit_above_cost, and a page took 200-330 ms with JIT against 4-15 ms
+		// without. And the page must walk an index in log order and stop when it is full:
+		// the budget's LIMIT hides the page's from the planner, which then chose to read
+		// every change of a small country by a bitmap scan and sort them, 67 ms for a page
+		// of Brunei against 11 ms, and again for every page.
+		if err := tx.Exec("SET LOCAL jit = off; SET LOCAL enable_bitmapscan = off").Error; err != nil {
 			return err
 		}
 		if err := queryRows(ctx, tx, query.sql, query.args, scan); err != nil {
@@ -252,8 +257,11 @@ func changesQuery(q SyncQuery, budget int) cond {
 	}
 	// The examined changes are a subquery with its own LIMIT, which PostgreSQL reads only
 	// as far as the outer LIMIT needs: a full page stops early, as without the budget. A
-	// change of the snapshot is kept only if no later change of its entity in the scope
-	// lies below the bound: that one stands for it.
+	// change after which the reader may read the entity is left out when a later change of
+	// the entity in the scope exists (committed, settled or not): that one will stand for
+	// it, with the entity as it is then; a change after which the reader may not read it is
+	// never left out, since the tombstone it may bring depends on what the reader could read
+	// at its token.
 	return sqlOf(`WITH b AS MATERIALIZED (`+syncBound+`)
 		SELECT b.bound::text, c.seq, c.xid, c.entity_type, c.entity_id, c.op, c.held, c.outside
 		FROM b LEFT JOIN LATERAL (
@@ -263,11 +271,11 @@ func changesQuery(q SyncQuery, budget int) cond {
 				ORDER BY c.xid, c.seq
 				LIMIT `, arg(budget), `) c
 			WHERE `, wanted("c"), `
-			  AND (c.xid >= `, arg(snap), `::text::xid8 OR NOT EXISTS (SELECT 1 FROM changes l
-				WHERE l.entity_type = ANY(`+familyTypes("c")+`) AND l.entity_id = c.entity_id
-				  AND (l.xid, l.seq) > (c.xid, c.seq) AND l.xid < b.bound AND `, wanted("l"), `))
 			  AND CASE WHEN `, sc.outside("c"), ` THEN `, held, `
-				ELSE c.audience_all OR c.audience @> ARRAY[`, arg(q.Reader), `]::bigint[] OR `, held, ` END
+				WHEN c.audience_all OR c.audience @> ARRAY[`, arg(q.Reader), `]::bigint[] THEN NOT EXISTS (SELECT 1 FROM changes l
+					WHERE l.entity_type = ANY(`+familyTypes("c")+`) AND l.entity_id = c.entity_id
+					  AND (l.xid, l.seq) > (c.xid, c.seq) AND `, wanted("l"), `)
+				ELSE `, held, ` END
 			ORDER BY c.xid, c.seq
 			LIMIT `, arg(q.Limit+1), `) c ON true`)
 }
