@@ -7,9 +7,9 @@
 --
 --   - a youth network's row carries the network's country, whichever table changed it
 --     (its coordinators, channels and memberships did not say);
---   - a campaign has many countries, so each change of a campaign is also recorded once per
---     country it has after the change: rows for the sync only, never announced (the
---     subscriptions' notice is the campaign's one row, as before);
+--   - a campaign has many countries, so a transaction that changes a campaign also records
+--     it once in each country the campaign has when it commits: rows for the sync only,
+--     never announced (the subscriptions' notice is the campaign's one row, as before);
 --   - when an event changes campaign or country, a campaign loses a country, or a network
 --     or organization changes country, a row with the keys it had says it left them
 --     (left_campaign, left_country): a client syncing that scope is told once that the
@@ -66,17 +66,34 @@ CREATE TRIGGER changes_network_country BEFORE INSERT ON changes FOR EACH ROW
     EXECUTE FUNCTION change_network_country();
 
 -- +goose StatementBegin
--- change_campaign_countries records a campaign's change once more in each of its countries.
+-- change_campaign_countries records a campaign's change once more in each country it has
+-- when the transaction commits (a deferred trigger): once per campaign and transaction, with
+-- the op of its first change and the audience it has then. At commit, so that a campaign
+-- written with its countries in any order is recorded the same way, in the countries it
+-- ends with (those it loses are told by capture_scope_left).
 CREATE FUNCTION change_campaign_countries() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    everyone boolean;
+    orgs     bigint[];
+    gone     boolean;
 BEGIN
+    IF EXISTS (SELECT 1 FROM changes WHERE entity_type = 'Campaign' AND entity_id = NEW.entity_id
+               AND xid = NEW.xid AND seq > NEW.seq AND country_code IS NOT NULL AND NOT left_country) THEN
+        RETURN NULL; -- an earlier change of the campaign in this transaction did it
+    END IF;
+    SELECT a.everyone, a.orgs, a.gone INTO everyone, orgs, gone FROM change_audience('Campaign', NEW.entity_id, NEW.op) AS a;
+    IF gone THEN
+        RETURN NULL; -- deleted: capture_campaign_deleted told its countries
+    END IF;
     INSERT INTO changes (entity_type, entity_id, op, campaign_id, country_code, audience_all, audience)
-    SELECT 'Campaign', NEW.entity_id, NEW.op, NEW.campaign_id, cc.country_code, NEW.audience_all, NEW.audience
+    SELECT 'Campaign', NEW.entity_id, NEW.op, NEW.campaign_id, cc.country_code, everyone, orgs
     FROM campaign_countries cc WHERE cc.campaign_id = NEW.entity_id ORDER BY cc.country_code;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER changes_campaign_countries AFTER INSERT ON changes FOR EACH ROW
+CREATE CONSTRAINT TRIGGER changes_campaign_countries AFTER INSERT ON changes
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
     WHEN (NEW.entity_type = 'Campaign' AND NEW.country_code IS NULL)
     EXECUTE FUNCTION change_campaign_countries();
 
