@@ -83,6 +83,11 @@ func (sc SyncScope) keys(a string) cond {
 	return cond{"(" + w + ")", args}
 }
 
+// after keeps the rows (alias a) after pos in the log.
+func after(a string, pos Position) cond {
+	return sqlOf(`(`+a+`.xid, `+a+`.seq) > (`, arg(strconv.FormatUint(pos.XID, 10)), `::text::xid8, `, arg(pos.Seq), `)`)
+}
+
 // types keeps the rows (alias a) of the scope's types of entity.
 func (sc SyncScope) types(a string) cond {
 	if len(sc.Types) == 0 {
@@ -267,7 +272,7 @@ func changesQuery(q SyncQuery, budget int) cond {
 		FROM b LEFT JOIN LATERAL (
 			SELECT c.seq, c.xid::text AS xid, c.entity_type, c.entity_id, c.op, `, held, ` AS held, `, sc.outside("c"), ` AS outside
 			FROM (SELECT * FROM changes c
-				WHERE `, sc.keys("c"), ` AND (c.xid, c.seq) > (`, arg(x), `::text::xid8, `, arg(q.After.Seq), `) AND c.xid < b.bound
+				WHERE `, sc.keys("c"), ` AND `, after("c", q.After), ` AND c.xid < b.bound
 				ORDER BY c.xid, c.seq
 				LIMIT `, arg(budget), `) c
 			WHERE `, wanted("c"), `
@@ -339,7 +344,7 @@ func budgetEnd(ctx context.Context, db *gorm.DB, pos Position, bound uint64, bud
 		XID string `gorm:"column:xid"`
 	}
 	q := sqlOf(`SELECT c.seq, c.xid::text AS xid FROM changes c
-		WHERE `, sc.keys("c"), ` AND (c.xid, c.seq) > (`, arg(strconv.FormatUint(pos.XID, 10)), `::text::xid8, `, arg(pos.Seq), `)
+		WHERE `, sc.keys("c"), ` AND `, after("c", pos), `
 		  AND c.xid < `, arg(strconv.FormatUint(bound, 10)), `::text::xid8
 		ORDER BY c.xid, c.seq OFFSET `, arg(budget-1), ` LIMIT 1`)
 	if err := db.WithContext(ctx).Raw(q.sql, q.args...).Scan(&rows).Error; err != nil {

@@ -10,6 +10,9 @@ import (
 
 func TestTmpPrintQuery(t *testing.T) {
 	q := SyncQuery{Snapshot: math.MaxUint64, Limit: 500, Scope: SyncScope{Country: os.Getenv("C")}}
+	if k := os.Getenv("K"); k != "" {
+		fmt.Sscan(k, &q.Scope.CampaignID)
+	}
 	if os.Getenv("AFTER") != "" {
 		fmt.Sscanf(os.Getenv("AFTER"), "%d/%d", &q.After.XID, &q.After.Seq)
 		q.Snapshot = 0
