@@ -24,15 +24,14 @@ const scopedSyncDoc = `query($since: String, $first: Int, $filter: ChangeFilter)
 // the stranger is based in Thailand; each country has a national youth network.
 type scopeWorld struct {
 	*hiddenWorld
-	thai, bangkok           int64
-	mmNetwork, thNetwork    int64
-	organizer, strangerOrg  int64
-	orgIDs                  []string
-	mmPublic, thPublic      []string // what anyone may read in each country
-	thaiAll, mtvEvents      []string
-	otherInMM               []string // what the other organization reads in Myanmar besides mmPublic
-	inst                    *instance
-	otherKeyOrg, strangerID string
+	thai, bangkok          int64
+	mmNetwork, thNetwork   int64
+	organizer, strangerOrg int64
+	orgIDs                 []string
+	mmPublic, thPublic     []string // what anyone may read in each country
+	thaiAll, mtvEvents     []string
+	otherInMM              []string // what the other organization reads in Myanmar besides mmPublic
+	inst                   *instance
 }
 
 func newScopeWorld(t *testing.T) *scopeWorld {
