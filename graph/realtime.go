@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"campaigns/graph/model"
@@ -437,14 +440,16 @@ func (s *shownFigures) changed(v any, err error) error {
 	return nil
 }
 
-// changes answers the delta sync: the changes after the token that concern the caller
-// (store.Changes), each turned into the entity as the caller may read it now, or a
+// changes answers the delta sync: the records that changed after the token within the
+// filter and that concern the caller (store.Changes, which gives each record once, at its
+// latest change), each turned into the entity as the caller may read it now, or a
 // tombstone. A tombstone (DELETED, HIDDEN, ERASED) goes only to a caller that could read
-// the entity at its token's position, at most once per entity and page, and never in the
-// changes of a first sync (no token), which is a snapshot of what the caller may read.
-// Members are shown only to those who may read them now, as node(id) decides; a member
-// the caller may not read is not mentioned at all.
-func (r *Resolver) changes(ctx context.Context, since *string, first *int) (*model.ChangeSet, error) {
+// the entity, within the filter, at its token's position, and never in a first sync (no
+// token), which is a snapshot of what the caller may read. Members are shown only to those
+// who may read them now, as node(id) decides; a member the caller may not read is not
+// mentioned at all. The token is bound to the filter: a position counts only the changes
+// of its filter, so a token used with another is refused.
+func (r *Resolver) changes(ctx context.Context, since *string, first *int, filter *model.ChangeFilter) (*model.ChangeSet, error) {
 	var tok string
 	if since != nil {
 		tok = *since
@@ -463,14 +468,24 @@ func (r *Resolver) changes(ctx context.Context, since *string, first *int) (*mod
 	if c := auth.FromContext(ctx); !c.Anonymous() {
 		q.Reader = c.OrgID
 	}
-	if tok == "" {
+	scope, canonical, err := r.syncScope(ctx, q.Reader, filter)
+	if err != nil {
+		return nil, err
+	}
+	q.Scope = scope
+	fp := realtime.FilterPrint(canonical)
+	if tok != "" {
+		if err := t.CheckFilter(fp); err != nil {
+			return nil, err
+		}
+	} else {
 		q.Snapshot = math.MaxUint64 // every change is of the snapshot
 	}
 	page, err := r.Store.Changes(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	next := realtime.Token{Pos: page.Next, Snapshot: t.Snapshot}
+	next := realtime.Token{Pos: page.Next, Snapshot: t.Snapshot, Filter: fp}
 	if tok == "" {
 		next.Snapshot = page.Bound
 	}
@@ -486,10 +501,66 @@ func (r *Resolver) changes(ctx context.Context, since *string, first *int) (*mod
 	return set, nil
 }
 
-// syncItems turns a page's changes into the sync's items.
+// syncTypes are the entity types of the change log that each type of the filter names.
+var syncTypes = map[model.ChangeType]string{
+	model.ChangeTypeCampaign:     relay.TypeCampaign,
+	model.ChangeTypeEvent:        relay.TypeEvent,
+	model.ChangeTypeYouthNetwork: relay.TypeYouthNetwork,
+	model.ChangeTypeOrganization: relay.TypeOrganization,
+	model.ChangeTypeMember:       relay.TypeMember,
+}
+
+// syncScope resolves the sync filter of reader (0 for an anonymous caller) into the
+// store's scope, and returns the filter's canonical form, which the token is bound to: IDs
+// and codes rather than slugs and aliases, so that `Burma` and `MM` are one filter. A
+// campaign is named by global ID or slug; one the caller may not read is refused with
+// NOT_FOUND by the same single statement as one that does not exist.
+func (r *Resolver) syncScope(ctx context.Context, reader int64, f *model.ChangeFilter) (store.SyncScope, string, error) {
+	var sc store.SyncScope
+	if f == nil {
+		return sc, "", nil
+	}
+	var canonical []string
+	if f.Campaign != nil {
+		var id int64
+		slug := *f.Campaign
+		if k, err := relay.DecodeInt(relay.TypeCampaign, slug); err == nil {
+			id, slug = k, ""
+		}
+		found, _, err := r.Store.VisibleCampaign(ctx, reader, id, slug)
+		if err != nil {
+			return sc, "", fmt.Errorf("changes: campaign filter: %w", err)
+		}
+		sc.CampaignID = found
+		canonical = append(canonical, "campaign="+strconv.FormatInt(found, 10))
+	}
+	if f.Country != nil {
+		c, err := r.Store.FindCountry(ctx, *f.Country)
+		if err != nil {
+			return sc, "", err
+		}
+		sc.Country = c.Code
+		canonical = append(canonical, "country="+c.Code)
+	}
+	for _, t := range f.Types {
+		if typ := syncTypes[t]; !slices.Contains(sc.Types, typ) {
+			sc.Types = append(sc.Types, typ)
+		}
+	}
+	if len(sc.Types) > 0 {
+		slices.Sort(sc.Types)
+		canonical = append(canonical, "types="+strings.Join(sc.Types, ","))
+	}
+	return sc, strings.Join(canonical, ";"), nil
+}
+
+// syncItems turns a page's changes into the sync's items, one per entity, at the entity's
+// last change of the page: the entity as the caller may read it now, or, for an entity it
+// may no longer read, that left the filter, or that was erased, a tombstone if the caller
+// could read it at its token (Held), and nothing otherwise.
 func (r *Resolver) syncItems(ctx context.Context, rows []store.SyncChange) ([]*model.Change, error) {
 	items := make([]*model.Change, len(rows))
-	ids := make([]string, len(rows))
+	last := make(map[string]int, len(rows))
 	for i, c := range rows {
 		typ, op := c.EntityType, c.Op
 		switch typ {
@@ -498,31 +569,34 @@ func (r *Resolver) syncItems(ctx context.Context, rows []store.SyncChange) ([]*m
 		case changeNetworkMemberships:
 			typ, op = relay.TypeYouthNetwork, "UPDATED"
 		}
-		ids[i] = relay.EncodeInt(typ, c.EntityID)
-		items[i] = &model.Change{Op: op, Type: typ, ID: ids[i]}
+		id := relay.EncodeInt(typ, c.EntityID)
+		items[i] = &model.Change{Op: op, Type: typ, ID: id}
+		last[id] = i
+	}
+	var kept []int
+	var ids []string
+	for i, it := range items {
+		if last[it.ID] == i {
+			kept = append(kept, i)
+			ids = append(ids, it.ID)
+		}
 	}
 	nodes, err := r.nodesOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	// The last tombstone of each entity in the page, the one that stays.
-	lastTombstone := map[string]int{}
-	for i, it := range items {
-		if nodes[i] == nil && rows[i].Held {
-			lastTombstone[it.ID] = i
-		}
-	}
-	out := make([]*model.Change, 0, len(items))
-	for i, it := range items {
-		node := nodes[i]
+	out := make([]*model.Change, 0, len(kept))
+	for k, i := range kept {
+		it, node, row := items[i], nodes[k], rows[i]
+		m, isMember := node.(*models.Member)
+		erased := isMember && m.Erased() || node != nil && it.Op == "ERASED"
 		switch {
-		case node != nil && (it.Op == "DELETED" || it.Op == "ERASED"):
-			// a tombstone for a caller who still reaches the entity: no data, erased
-			// members least of all
-		case node != nil:
+		case node != nil && !erased && !row.Outside && it.Op != "DELETED":
 			it.Node = node
-		case !rows[i].Held || lastTombstone[it.ID] != i:
-			continue // not the caller's to know, or said later in the page
+		case !row.Held:
+			continue // never the caller's to know, or not in what its copy holds
+		case erased:
+			it.Op = "ERASED" // a tombstone that carries no personal data
 		default:
 			it.Op = tombstoneOp(it.Op)
 		}

@@ -11,8 +11,8 @@ import (
 	"context"
 )
 
-func (r *queryResolver) Changes(ctx context.Context, since *string, first *int) (*model.ChangeSet, error) {
-	return r.changes(ctx, since, first)
+func (r *queryResolver) Changes(ctx context.Context, since *string, first *int, filter *model.ChangeFilter) (*model.ChangeSet, error) {
+	return r.changes(ctx, since, first, filter)
 }
 
 func (r *subscriptionResolver) EventChanged(ctx context.Context, campaign *string, country *string, event *string) (<-chan *model.EventChange, error) {

@@ -26,6 +26,10 @@ type Change struct {
 	// 00009): everyone, or the organizations listed.
 	AudienceAll bool   `gorm:"not null;default:false"`
 	Audience    IDList `gorm:"not null;default:'{}'"`
+	// LeftCampaign and LeftCountry mark a row that says the entity left the campaign or the
+	// country the row names (migration 00014), for a sync narrowed to it.
+	LeftCampaign bool `gorm:"not null;default:false"`
+	LeftCountry  bool `gorm:"not null;default:false"`
 }
 
 // TableName names the table.

@@ -607,7 +607,7 @@ type ComplexityRoot struct {
 		AuditLog      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.AuditLogFilter) int
 		Campaign      func(childComplexity int, id *string, slug *string) int
 		Campaigns     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) int
-		Changes       func(childComplexity int, since *string, first *int) int
+		Changes       func(childComplexity int, since *string, first *int, filter *model.ChangeFilter) int
 		Countries     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy *model.CountryOrder) int
 		Country       func(childComplexity int, code string) int
 		Event         func(childComplexity int, id string) int
@@ -989,7 +989,7 @@ type QueryResolver interface {
 	Organization(ctx context.Context, id *string, slug *string) (*models.Organization, error)
 	EventsNear(ctx context.Context, latitude float64, longitude float64, radiusKm float64, first *int, after *string, last *int, before *string, filter *model.EventFilter) (*model.Connection[*models.Event], error)
 	Reach(ctx context.Context, filter *model.EventFilter) (*model.Reach, error)
-	Changes(ctx context.Context, since *string, first *int) (*model.ChangeSet, error)
+	Changes(ctx context.Context, since *string, first *int, filter *model.ChangeFilter) (*model.ChangeSet, error)
 	Search(ctx context.Context, query string, types []string, country *string, first *int, after *string) (*model.SearchConnection, error)
 }
 type RegistrationResolver interface {
@@ -3646,7 +3646,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(*string), args["first"].(*int), args["filter"].(*model.ChangeFilter)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -4607,6 +4607,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
 			graphql.NewInputUnmarshaler("CancelEventInput", ec.unmarshalInputCancelEventInput),
 			graphql.NewInputUnmarshaler("CancelRegistrationInput", ec.unmarshalInputCancelRegistrationInput),
+			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
 			graphql.NewInputUnmarshaler("ChannelInput", ec.unmarshalInputChannelInput),
 			graphql.NewInputUnmarshaler("CountryFilter", ec.unmarshalInputCountryFilter),
 			graphql.NewInputUnmarshaler("CountryOrder", ec.unmarshalInputCountryOrder),
@@ -7847,11 +7848,11 @@ type NetworkCountChange {
 }
 
 """
-One change in the delta sync: the entity as it is now, or a tombstone. Apply changes in the
-order given; a later one for the same ID replaces an earlier one.
+One record in the delta sync: the entity as it is now, or a tombstone. A page holds each
+record at most once, at its latest change; apply the items in the order given.
 """
 type Change {
-  "What happened."
+  "What happened: the latest change of the record that the sync brings (a record created and then changed since the token comes as UPDATED)."
   op: ChangeOp!
   "The entity's type: Campaign, Event, YouthNetwork, Organization or Member."
   type: String!
@@ -7863,28 +7864,61 @@ type Change {
 
 "A page of the delta sync."
 type ChangeSet {
-  "The changes since the token, oldest first."
+  "The records that changed since the token, each once, in the order of their latest change."
   changes: [Change!]!
-  "Pass as ` + "`" + `since` + "`" + ` on the next sync; it never skips a change, even one committed while this sync ran."
+  "Pass as ` + "`" + `since` + "`" + ` on the next sync, with the same ` + "`" + `filter` + "`" + `; it never skips a change, even one committed while this sync ran."
   token: String!
   "True when more changes are ready: sync again with ` + "`" + `token` + "`" + ` at once."
   hasMore: Boolean!
 }
 
+"The types of record the delta sync brings."
+enum ChangeType {
+  "Campaigns."
+  CAMPAIGN
+  "Events, and for their organizer the changes of their registration counts."
+  EVENT
+  "Youth networks, and for their coordinators the changes of their membership counts."
+  YOUTH_NETWORK
+  "Partner organizations."
+  ORGANIZATION
+  "Members, for the organizations that may read them."
+  MEMBER
+}
+
+"""
+What the delta sync covers; every part given must hold. A token belongs to the filter it
+was issued with: pass the same filter with it (a token used with another filter is refused
+with BAD_USER_INPUT), or start again without ` + "`" + `since` + "`" + `.
+"""
+input ChangeFilter {
+  "Only this campaign and its events: a global ID or a slug. A campaign the caller may not read is refused with NOT_FOUND, exactly as one that does not exist."
+  campaign: ID
+  "Only what is in this country (an ISO code, a name or an alias such as ` + "`" + `Burma` + "`" + `): events held there, campaigns that list it among their countries, youth networks and organizations based there. Members have no country, and come only without ` + "`" + `country` + "`" + ` and ` + "`" + `campaign` + "`" + `."
+  country: String
+  "Only these types of record; all when not given or empty."
+  types: [ChangeType!]
+}
+
 extend type Query {
   """
   What was created, changed, deleted, cancelled or erased since a token, for apps that keep
-  a copy offline. Without ` + "`" + `since` + "`" + ` it starts from the beginning, so a new copy is built from
-  the changes alone: that first sync, in all its pages, is a snapshot of what the caller may
-  read, with no tombstones. Only what the caller could query is included; members only for
-  those who may see them, and erased members as tombstones with no personal data. A
-  tombstone (DELETED, HIDDEN) goes only to a caller that could read the record at its token.
+  a copy offline. Without ` + "`" + `since` + "`" + ` it starts from the beginning: that first sync, in all its
+  pages, is a snapshot of what the caller may read (one item per record, no tombstones), so
+  a new copy is built from it alone. A page holds each record at most once, at its latest
+  state. Only what the caller could query is included; members only for those who may see
+  them, and erased members as tombstones with no personal data. A tombstone (DELETED,
+  HIDDEN) goes only to a caller that could read the record, within its filter, at its token;
+  a record that leaves the filter (an event moved to another country, say) comes once as
+  HIDDEN.
   """
   changes(
     "The token of the previous sync; none to start from the beginning."
     since: String
-    "At most this many changes (at most 500; 100 when not given)."
+    "At most this many records (at most 500; 100 when not given)."
     first: Int
+    "Only part of what the caller may read: a campaign, a country, some types of record. The token is bound to it."
+    filter: ChangeFilter
   ): ChangeSet!
 }
 `, BuiltIn: false},
@@ -10867,6 +10901,14 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖcampaignsᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -22902,7 +22944,7 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*string), fc.Args["first"].(*int), fc.Args["filter"].(*model.ChangeFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeSet) graphql.Marshaler {
@@ -28018,6 +28060,62 @@ func (ec *executionContext) unmarshalInputCancelRegistrationInput(ctx context.Co
 func UnmarshalCancelRegistrationInput(ctx context.Context, raw any) (model.CancelRegistrationInput, error) {
 	var out model.CancelRegistrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelRegistrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChangeFilter(ctx context.Context, obj any) (model.ChangeFilter, error) {
+	var it model.ChangeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"campaign", "country", "types"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "campaign":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaign"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Campaign = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalOChangeType2ᚕcampaignsᚋgraphᚋmodelᚐChangeTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeFilter unmarshals raw into the ChangeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeFilter(ctx context.Context, raw any) (model.ChangeFilter, error) {
+	var out model.ChangeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeFilter", raw, &out)
 	return out, err
 }
 
@@ -37774,6 +37872,16 @@ func (ec *executionContext) marshalNChangeSet2ᚖcampaignsᚋgraphᚋmodelᚐCha
 	return ec._ChangeSet(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChangeType2campaignsᚋgraphᚋmodelᚐChangeType(ctx context.Context, v any) (model.ChangeType, error) {
+	var res model.ChangeType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeType2campaignsᚋgraphᚋmodelᚐChangeType(ctx context.Context, sel ast.SelectionSet, v model.ChangeType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNChannel2ᚕᚖcampaignsᚋmodelsᚐNetworkChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.NetworkChannel) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -39778,6 +39886,50 @@ func (ec *executionContext) marshalOCampaignTheme2ᚕstringᚄ(ctx context.Conte
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignTheme2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOChangeFilter2ᚖcampaignsᚋgraphᚋmodelᚐChangeFilter(ctx context.Context, v any) (*model.ChangeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOChangeType2ᚕcampaignsᚋgraphᚋmodelᚐChangeTypeᚄ(ctx context.Context, v any) ([]model.ChangeType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ChangeType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeType2campaignsᚋgraphᚋmodelᚐChangeType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChangeType2ᚕcampaignsᚋgraphᚋmodelᚐChangeTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ChangeType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeType2campaignsᚋgraphᚋmodelᚐChangeType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -3,7 +3,11 @@
 package model
 
 import (
+	"bytes"
 	"campaigns/models"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -133,11 +137,23 @@ type CancelRegistrationInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What the delta sync covers; every part given must hold. A token belongs to the filter it
+// was issued with: pass the same filter with it (a token used with another filter is refused
+// with BAD_USER_INPUT), or start again without `since`.
+type ChangeFilter struct {
+	// Only this campaign and its events: a global ID or a slug. A campaign the caller may not read is refused with NOT_FOUND, exactly as one that does not exist.
+	Campaign *string `json:"campaign,omitempty"`
+	// Only what is in this country (an ISO code, a name or an alias such as `Burma`): events held there, campaigns that list it among their countries, youth networks and organizations based there. Members have no country, and come only without `country` and `campaign`.
+	Country *string `json:"country,omitempty"`
+	// Only these types of record; all when not given or empty.
+	Types []ChangeType `json:"types,omitempty"`
+}
+
 // A page of the delta sync.
 type ChangeSet struct {
-	// The changes since the token, oldest first.
+	// The records that changed since the token, each once, in the order of their latest change.
 	Changes []*Change `json:"changes"`
-	// Pass as `since` on the next sync; it never skips a change, even one committed while this sync ran.
+	// Pass as `since` on the next sync, with the same `filter`; it never skips a change, even one committed while this sync ran.
 	Token string `json:"token"`
 	// True when more changes are ready: sync again with `token` at once.
 	HasMore bool `json:"hasMore"`
@@ -1251,4 +1267,71 @@ type YouthNetworkPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 	// The clientMutationId of the input.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// The types of record the delta sync brings.
+type ChangeType string
+
+const (
+	// Campaigns.
+	ChangeTypeCampaign ChangeType = "CAMPAIGN"
+	// Events, and for their organizer the changes of their registration counts.
+	ChangeTypeEvent ChangeType = "EVENT"
+	// Youth networks, and for their coordinators the changes of their membership counts.
+	ChangeTypeYouthNetwork ChangeType = "YOUTH_NETWORK"
+	// Partner organizations.
+	ChangeTypeOrganization ChangeType = "ORGANIZATION"
+	// Members, for the organizations that may read them.
+	ChangeTypeMember ChangeType = "MEMBER"
+)
+
+var AllChangeType = []ChangeType{
+	ChangeTypeCampaign,
+	ChangeTypeEvent,
+	ChangeTypeYouthNetwork,
+	ChangeTypeOrganization,
+	ChangeTypeMember,
+}
+
+func (e ChangeType) IsValid() bool {
+	switch e {
+	case ChangeTypeCampaign, ChangeTypeEvent, ChangeTypeYouthNetwork, ChangeTypeOrganization, ChangeTypeMember:
+		return true
+	}
+	return false
+}
+
+func (e ChangeType) String() string {
+	return string(e)
+}
+
+func (e *ChangeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeType", str)
+	}
+	return nil
+}
+
+func (e ChangeType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

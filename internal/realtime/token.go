@@ -19,11 +19,14 @@ const tokenVersion = 1
 // read, the transaction ID below which they lie (Snap; see store.SyncQuery.Snapshot). Snap
 // was added without a new version: a token without it is a token past its first sync, and
 // a server that does not know it reads the position alone, which only costs tombstones.
+// Filter was added the same way: a token without it is one of a sync without a filter,
+// which every token was before filters existed.
 type token struct {
-	V    int    `json:"v"`
-	XID  uint64 `json:"x,string"`
-	Seq  int64  `json:"s"`
-	Snap uint64 `json:"n,string,omitempty"`
+	V      int    `json:"v"`
+	XID    uint64 `json:"x,string"`
+	Seq    int64  `json:"s"`
+	Snap   uint64 `json:"n,string,omitempty"`
+	Filter string `json:"f,omitempty"`
 }
 
 // Token is what a sync token holds.
@@ -32,6 +35,31 @@ type Token struct {
 	// Snapshot is the transaction ID below which changes belong to the client's first
 	// sync; zero when past it.
 	Snapshot uint64
+	// Filter is the fingerprint of the filter the token was issued with (FilterPrint);
+	// empty for a sync without one. A position means something only in its filter's
+	// changes: a token used with another filter would skip or repeat changes, so it is
+	// refused.
+	Filter string
+}
+
+// FilterPrint returns the fingerprint of a sync filter given in its canonical form (IDs
+// and codes, not slugs or aliases, in a fixed order), or "" for the canonical form of no
+// filter. It is short and says nothing of the filter, so that tokens stay opaque.
+func FilterPrint(canonical string) string {
+	if canonical == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("campaigns sync filter\x00" + canonical))
+	return base64.RawURLEncoding.EncodeToString(sum[:9])
+}
+
+// CheckFilter refuses a token issued for another filter than the one whose fingerprint is
+// print.
+func (t Token) CheckFilter(print string) error {
+	if t.Filter != print {
+		return fmt.Errorf("%w: the sync token was issued for another filter; sync with the filter it came with, or sync again without `since` to start over", store.ErrInvalid)
+	}
+	return nil
 }
 
 // EncodeToken returns the opaque sync token of pos: versioned JSON with a checksum, so that
@@ -47,7 +75,7 @@ func (t Token) Encode() string {
 	if snap == 0 || !t.Pos.Before(store.Position{XID: snap - 1, Seq: math.MaxInt64}) {
 		snap = 0
 	}
-	b, _ := json.Marshal(token{V: tokenVersion, XID: t.Pos.XID, Seq: t.Pos.Seq, Snap: snap}) // cannot fail
+	b, _ := json.Marshal(token{V: tokenVersion, XID: t.Pos.XID, Seq: t.Pos.Seq, Snap: snap, Filter: t.Filter}) // cannot fail
 	sum := sha256.Sum256(append([]byte("campaigns sync token\x00"), b...))
 	return base64.RawURLEncoding.EncodeToString(append(b, sum[:8]...))
 }
@@ -85,5 +113,5 @@ func ParseToken(s string) (Token, error) {
 	if t.V != tokenVersion {
 		return Token{}, fmt.Errorf("%w: the sync token is of an older version; sync again without `since` to start over", store.ErrInvalid)
 	}
-	return Token{Pos: store.Position{XID: t.XID, Seq: t.Seq}, Snapshot: t.Snap}, nil
+	return Token{Pos: store.Position{XID: t.XID, Seq: t.Seq}, Snapshot: t.Snap, Filter: t.Filter}, nil
 }

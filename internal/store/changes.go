@@ -8,9 +8,13 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"campaigns/models"
 )
 
 // ChangesChannel is the channel that migration 00004's triggers notify on each change.
@@ -39,10 +43,83 @@ type SyncQuery struct {
 	Snapshot uint64
 	// Reader is the reader's organization; 0 for an anonymous caller.
 	Reader int64
+	// Scope narrows the sync; the zero Scope is the whole log.
+	Scope SyncScope
 	// Limit is the most changes returned.
 	Limit int
 	// Budget is the most changes of the log one page examines; DefaultSyncBudget when zero.
 	Budget int
+}
+
+// SyncScope narrows a sync to a campaign, a country, some types of entity, or a mix (all
+// given parts must hold). A scope is read through the change rows that carry its key
+// (campaign_id, country_code; migration 00014), by an index range scan in log order, so
+// that a field app's sync of one country costs the changes of that country, not the log.
+type SyncScope struct {
+	// CampaignID keeps the campaign and its events.
+	CampaignID int64
+	// Country keeps what is in the country (an ISO code): events held there, campaigns that
+	// list it, youth networks and organizations based there.
+	Country string
+	// Types keeps these types of entity (Campaign, Event, YouthNetwork, Organization,
+	// Member); the counts of an event or a network go with it. None keeps every type.
+	Types []string
+}
+
+// keys is the part of the scope that an index reads: the rows (alias a) that carry its
+// campaign and country.
+func (sc SyncScope) keys(a string) cond {
+	var c []cond
+	if sc.CampaignID != 0 {
+		c = append(c, cond{a + ".campaign_id = ?", []any{sc.CampaignID}})
+	}
+	if sc.Country != "" {
+		c = append(c, cond{a + ".country_code = ?", []any{sc.Country}})
+	}
+	if len(c) == 0 {
+		return cond{sql: "true"}
+	}
+	w, args := where(c)
+	return cond{"(" + w + ")", args}
+}
+
+// after keeps the rows (alias a) after pos in the log.
+func after(a string, pos Position) cond {
+	return sqlOf(`(`+a+`.xid, `+a+`.seq) > (`, arg(strconv.FormatUint(pos.XID, 10)), `::text::xid8, `, arg(pos.Seq), `)`)
+}
+
+// types keeps the rows (alias a) of the scope's types of entity.
+func (sc SyncScope) types(a string) cond {
+	if len(sc.Types) == 0 {
+		return cond{sql: "true"}
+	}
+	var types []string
+	for _, t := range sc.Types {
+		types = append(types, t)
+		switch t {
+		case "Event":
+			types = append(types, "EventRegistrations")
+		case "YouthNetwork":
+			types = append(types, "NetworkMemberships")
+		}
+	}
+	return cond{a + ".entity_type = ANY(?::text[])", []any{models.StringList(types)}}
+}
+
+// outside holds for a row (alias a) that says its entity left the scope: it left the
+// campaign or the country that the scope names.
+func (sc SyncScope) outside(a string) string {
+	var or []string
+	if sc.CampaignID != 0 {
+		or = append(or, a+".left_campaign")
+	}
+	if sc.Country != "" {
+		or = append(or, a+".left_country")
+	}
+	if len(or) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
 }
 
 // DefaultSyncBudget bounds the changes one page of the sync examines, so that a page
@@ -57,9 +134,13 @@ type SyncChange struct {
 	EntityID   int64
 	Op         string
 	// Held reports that the reader could read the entity at the query's After position,
-	// outside the snapshot: the audience of its latest change at or before After included
-	// the reader. Only then may the sync tell the reader that the entity left its sight.
+	// outside the snapshot, within the scope: the latest change of the entity at or before
+	// After that the scope reads had an audience that included the reader, and did not say
+	// that the entity left the scope. Only then may the sync tell the reader that the
+	// entity left its sight.
 	Held bool
+	// Outside reports that the entity has left the scope (it is Held: the reader is told).
+	Outside bool
 }
 
 // SyncPage is one page of the delta sync.
@@ -75,14 +156,25 @@ type SyncPage struct {
 }
 
 // Changes returns, in (xid, seq) order, up to q.Limit changes after q.After that concern
-// the reader: those after which the reader may read the entity (the change's audience,
-// migrations 00009 and, for members, 00011), and those of an entity it could read at
-// q.After (Held: the entity may have left its sight). Changes of records the reader cannot read and never could are left
-// out here, not skipped later, so that neither the page's length, nor More, nor Next
-// tells the reader that they happened: when the page is not full, Next is the bound, past
-// every settled change, whatever they were. The one exception is a run of more than
-// q.Budget changes that do not concern the reader, which ends the page at the last change
-// examined, with More: a reader can tell that so many changes went by, not which.
+// the reader within q.Scope, leaving out each change after which the reader may read the
+// entity but that a later change of the entity in the scope supersedes: the entity is read
+// as it is now, so the later change brings the same, and a first sync (which starts from
+// the beginning of the log) is a snapshot with one change per entity the reader may read.
+// An entity that changes while a sync pages comes again, later. A change after which the
+// reader may not read the entity is never left out (its tombstone depends on what the
+// reader could read at its token, and the token's position must mean that every such
+// change up to it was told); the caller keeps each entity's last change of a page.
+//
+// A change concerns the reader when the reader may read the entity after it (the change's
+// audience, migrations 00009 and, for members, 00011), or when the reader could read the
+// entity at q.After within the scope (Held: the entity may have left its sight). A change
+// that says the entity left the scope comes only when Held (Outside). Changes of records
+// the reader cannot read and never could are left out here, not skipped later, so that
+// neither the page's length, nor More, nor Next tells the reader that they happened: when
+// the page is not full, Next is the bound, past every settled change, whatever they were.
+// The one exception is a run of more than q.Budget changes of the scope that do not
+// concern the reader, which ends the page at the last change examined, with More: a reader
+// can tell that so many changes went by, not which.
 //
 // Only changes of settled transactions are returned: those below the bound of syncBound,
 // which have all ended, so that their changes are all visible if they committed and never
@@ -96,39 +188,14 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 	if budget <= 0 {
 		budget = DefaultSyncBudget
 	}
-	x, snap := strconv.FormatUint(q.After.XID, 10), strconv.FormatUint(q.Snapshot, 10)
-	held := `(c.xid >= ?::text::xid8 AND EXISTS (
-		SELECT 1 FROM (SELECT p.audience_all, p.audience FROM changes p
-			WHERE p.entity_type = CASE c.entity_type WHEN 'EventRegistrations' THEN 'Event'
-				WHEN 'NetworkMemberships' THEN 'YouthNetwork' ELSE c.entity_type END
-			  AND p.entity_id = c.entity_id AND (p.xid, p.seq) <= (?::text::xid8, ?)
-			ORDER BY p.xid DESC, p.seq DESC LIMIT 1) l
-		WHERE l.audience_all OR l.audience @> ARRAY[?]::bigint[]))`
-	heldArgs := []any{snap, x, q.After.Seq, q.Reader}
-	// The examined changes are a subquery with its own LIMIT, which PostgreSQL reads only
-	// as far as the outer LIMIT needs: a full page stops early, as without the budget.
-	query := `WITH b AS MATERIALIZED (` + syncBound + `)
-		SELECT b.bound::text, c.seq, c.xid, c.entity_type, c.entity_id, c.op, c.held
-		FROM b LEFT JOIN LATERAL (
-			SELECT c.seq, c.xid::text AS xid, c.entity_type, c.entity_id, c.op, ` + held + ` AS held
-			FROM (SELECT * FROM changes c
-				WHERE (c.xid, c.seq) > (?::text::xid8, ?) AND c.xid < b.bound
-				ORDER BY c.xid, c.seq
-				LIMIT ?) c
-			WHERE (c.entity_type NOT IN ('EventRegistrations', 'NetworkMemberships') OR ` + ownCounts + `)
-			  AND (c.audience_all OR c.audience @> ARRAY[?]::bigint[]
-			   OR ` + held + `)
-			ORDER BY c.xid, c.seq
-			LIMIT ?) c ON true`
-	args := append(append([]any{}, heldArgs...), x, q.After.Seq, budget, q.Reader, q.Reader, q.Reader)
-	args = append(append(args, heldArgs...), q.Limit+1)
+	query := changesQuery(q, budget)
 	var page SyncPage
-	err := queryRows(ctx, s.db, query, args, func(row rowScanner) error {
+	scan := func(row rowScanner) error {
 		var bound string
 		var seq, id *int64
 		var xid, typ, op *string
-		var isHeld *bool
-		if err := row.Scan(&bound, &seq, &xid, &typ, &id, &op, &isHeld); err != nil {
+		var isHeld, outside *bool
+		if err := row.Scan(&bound, &seq, &xid, &typ, &id, &op, &isHeld, &outside); err != nil {
 			return err
 		}
 		page.Bound, _ = strconv.ParseUint(bound, 10, 64) // PostgreSQL wrote it
@@ -137,54 +204,151 @@ func (s *Store) Changes(ctx context.Context, q SyncQuery) (SyncPage, error) {
 		}
 		pos := Position{Seq: *seq}
 		pos.XID, _ = strconv.ParseUint(*xid, 10, 64)
-		page.Changes = append(page.Changes, SyncChange{Pos: pos, EntityType: *typ, EntityID: *id, Op: *op, Held: *isHeld})
+		page.Changes = append(page.Changes, SyncChange{Pos: pos, EntityType: *typ, EntityID: *id, Op: *op, Held: *isHeld, Outside: *outside})
+		return nil
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Two settings for these statements alone (BENCHMARKS.md, "Scoped delta sync"). JIT
+		// compiling costs far more than running them: on a log of a million changes their
+		// estimates pass jit_above_cost, and a page took 200-330 ms with JIT against 4-15 ms
+		// without. And the page must walk an index in log order and stop when it is full:
+		// the budget's LIMIT hides the page's from the planner, which then chose to read
+		// every change of a small country by a bitmap scan and sort them, 67 ms for a page
+		// of Brunei against 11 ms, and again for every page.
+		if err := tx.Exec("SET LOCAL jit = off; SET LOCAL enable_bitmapscan = off").Error; err != nil {
+			return err
+		}
+		if err := queryRows(ctx, tx, query.sql, query.args, scan); err != nil {
+			return err
+		}
+		if page.More = len(page.Changes) > q.Limit; page.More {
+			page.Changes = page.Changes[:q.Limit]
+			page.Next = page.Changes[q.Limit-1].Pos
+			return nil
+		}
+		// The page is not full: it holds every change for the reader up to the bound,
+		// unless the budget ran out first.
+		last, cut, err := budgetEnd(ctx, tx, q.After, page.Bound, budget, q.Scope)
+		if err != nil {
+			return err
+		}
+		page.More, page.Next = cut, last
+		if end := (Position{XID: page.Bound - 1, Seq: math.MaxInt64}); !cut && q.After.Before(end) {
+			page.Next = end // the bound may seem to go back a little: see syncBound
+		}
 		return nil
 	})
 	if err != nil {
 		return SyncPage{}, fmt.Errorf("changes after %d/%d for organization %d: %w", q.After.XID, q.After.Seq, q.Reader, translate(err))
 	}
-	if page.More = len(page.Changes) > q.Limit; page.More {
-		page.Changes = page.Changes[:q.Limit]
-		page.Next = page.Changes[q.Limit-1].Pos
-		return page, nil
-	}
-	// The page is not full: it holds every change for the reader up to the bound, unless
-	// the budget ran out first.
-	last, cut, err := s.budgetEnd(ctx, q.After, page.Bound, budget)
-	if err != nil {
-		return SyncPage{}, err
-	}
-	page.More, page.Next = cut, last
-	if end := (Position{XID: page.Bound - 1, Seq: math.MaxInt64}); !cut && q.After.Before(end) {
-		page.Next = end // the bound may seem to go back a little: see syncBound
-	}
 	return page, nil
 }
 
-// ownCounts holds for a change of an event's registrations or a network's memberships (c)
-// that the reader (two ? arguments) sees the counts exactly: the event's organizer, the
-// network's coordinators. Everyone else sees them rounded, and a sync item for each
-// registration would count what the rounding hides, so those changes are not theirs: their
-// sync brings an event or network again when the record itself changes, and they read its
-// counts afresh when they show them.
-const ownCounts = `(c.entity_type = 'EventRegistrations' AND EXISTS (SELECT 1 FROM events xe
-		WHERE xe.id = c.entity_id AND xe.organizer_id = ?)
-	OR c.entity_type = 'NetworkMemberships' AND EXISTS (SELECT 1 FROM network_coordinators xn
-		WHERE xn.network_id = c.entity_id AND xn.organization_id = ?))`
+// changesQuery is the statement of one page of Changes, examining at most budget changes.
+func changesQuery(q SyncQuery, budget int) cond {
+	sc := q.Scope
+	x, snap := strconv.FormatUint(q.After.XID, 10), strconv.FormatUint(q.Snapshot, 10)
+	held := sqlOf(`(c.xid >= `, arg(snap), `::text::xid8 AND EXISTS (
+		SELECT 1 FROM (SELECT p.audience_all, p.audience, `, sc.outside("p"), ` AS outside FROM changes p
+			WHERE p.entity_type = `+baseType("c")+`
+			  AND p.entity_id = c.entity_id AND (p.xid, p.seq) <= (`, arg(x), `::text::xid8, `, arg(q.After.Seq), `)
+			  AND `, sc.keys("p"), `
+			ORDER BY p.xid DESC, p.seq DESC LIMIT 1) l
+		WHERE NOT l.outside AND (l.audience_all OR l.audience @> ARRAY[`, arg(q.Reader), `]::bigint[])))`)
+	// wanted holds for a change (alias a) of the scope that the reader may be given.
+	wanted := func(a string) cond {
+		return sqlOf(sc.keys(a), ` AND `, sc.types(a), ` AND (`+a+`.entity_type NOT IN ('EventRegistrations', 'NetworkMemberships') OR `,
+			ownCounts(a, q.Reader), `)`)
+	}
+	// The examined changes are a subquery with its own LIMIT, which PostgreSQL reads only
+	// as far as the outer LIMIT needs: a full page stops early, as without the budget. A
+	// change after which the reader may read the entity is left out when a later change of
+	// the entity in the scope exists (committed, settled or not): that one will stand for
+	// it, with the entity as it is then; a change after which the reader may not read it is
+	// never left out, since the tombstone it may bring depends on what the reader could read
+	// at its token.
+	return sqlOf(`WITH b AS MATERIALIZED (`+syncBound+`)
+		SELECT b.bound::text, c.seq, c.xid, c.entity_type, c.entity_id, c.op, c.held, c.outside
+		FROM b LEFT JOIN LATERAL (
+			SELECT c.seq, c.xid::text AS xid, c.entity_type, c.entity_id, c.op, `, held, ` AS held, `, sc.outside("c"), ` AS outside
+			FROM (SELECT * FROM changes c
+				WHERE `, sc.keys("c"), ` AND `, after("c", q.After), ` AND c.xid < b.bound
+				ORDER BY c.xid, c.seq
+				LIMIT `, arg(budget), `) c
+			WHERE `, wanted("c"), `
+			  AND CASE WHEN `, sc.outside("c"), ` THEN `, held, `
+				WHEN c.audience_all OR c.audience @> ARRAY[`, arg(q.Reader), `]::bigint[] THEN NOT EXISTS (SELECT 1 FROM changes l
+					WHERE l.entity_type = ANY(`+familyTypes("c")+`) AND l.entity_id = c.entity_id
+					  AND (l.xid, l.seq) > (c.xid, c.seq) AND `, wanted("l"), `)
+				ELSE `, held, ` END
+			ORDER BY c.xid, c.seq
+			LIMIT `, arg(q.Limit+1), `) c ON true`)
+}
 
-// budgetEnd returns the position of the budget-th change after pos below bound, and
-// whether there is one.
-func (s *Store) budgetEnd(ctx context.Context, pos Position, bound uint64, budget int) (Position, bool, error) {
+// baseType is the entity type whose audience a change (alias a) shares: an event's for the
+// changes of its registrations, a network's for those of its memberships.
+func baseType(a string) string {
+	return `CASE ` + a + `.entity_type WHEN 'EventRegistrations' THEN 'Event'
+		WHEN 'NetworkMemberships' THEN 'YouthNetwork' ELSE ` + a + `.entity_type END`
+}
+
+// familyTypes are the entity types of the log that a client sees as the entity of a change
+// (alias a): an event is synced again for a change of its registrations, a network for one
+// of its memberships.
+func familyTypes(a string) string {
+	return `CASE WHEN ` + a + `.entity_type IN ('Event', 'EventRegistrations') THEN ARRAY['Event', 'EventRegistrations']
+		WHEN ` + a + `.entity_type IN ('YouthNetwork', 'NetworkMemberships') THEN ARRAY['YouthNetwork', 'NetworkMemberships']
+		ELSE ARRAY[` + a + `.entity_type] END`
+}
+
+// ownCounts holds for a change of an event's registrations or a network's memberships
+// (alias a) that the reader sees the counts exactly: the event's organizer, the network's
+// coordinators. Everyone else sees them rounded, and a sync item for each registration
+// would count what the rounding hides, so those changes are not theirs: their sync brings
+// an event or network again when the record itself changes, and they read its counts
+// afresh when they show them.
+func ownCounts(a string, reader int64) cond {
+	return cond{`(` + a + `.entity_type = 'EventRegistrations' AND EXISTS (SELECT 1 FROM events xe
+		WHERE xe.id = ` + a + `.entity_id AND xe.organizer_id = ?)
+	OR ` + a + `.entity_type = 'NetworkMemberships' AND EXISTS (SELECT 1 FROM network_coordinators xn
+		WHERE xn.network_id = ` + a + `.entity_id AND xn.organization_id = ?))`, []any{reader, reader}}
+}
+
+// sqlOf joins SQL text (strings) and conditions (cond) into one condition, the arguments in
+// the order of their placeholders.
+func sqlOf(parts ...any) cond {
+	var b strings.Builder
+	var args []any
+	for _, p := range parts {
+		switch p := p.(type) {
+		case string:
+			b.WriteString(p)
+		case cond:
+			b.WriteString(p.sql)
+			args = append(args, p.args...)
+		default:
+			panic(fmt.Sprintf("sqlOf: %T", p))
+		}
+	}
+	return cond{b.String(), args}
+}
+
+// arg is one placeholder and its argument.
+func arg(v any) cond { return cond{"?", []any{v}} }
+
+// budgetEnd returns the position of the budget-th change of scope sc after pos below
+// bound, and whether there is one.
+func budgetEnd(ctx context.Context, db *gorm.DB, pos Position, bound uint64, budget int, sc SyncScope) (Position, bool, error) {
 	var rows []struct {
 		Seq int64
 		XID string `gorm:"column:xid"`
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT seq, xid::text AS xid FROM changes
-		WHERE (xid, seq) > (?::text::xid8, ?) AND xid < ?::text::xid8
-		ORDER BY xid, seq OFFSET ? LIMIT 1`,
-		strconv.FormatUint(pos.XID, 10), pos.Seq, strconv.FormatUint(bound, 10), budget-1).Scan(&rows).Error
-	if err != nil {
-		return Position{}, false, fmt.Errorf("changes after %d/%d: end of the budget: %w", pos.XID, pos.Seq, translate(err))
+	q := sqlOf(`SELECT c.seq, c.xid::text AS xid FROM changes c
+		WHERE `, sc.keys("c"), ` AND `, after("c", pos), `
+		  AND c.xid < `, arg(strconv.FormatUint(bound, 10)), `::text::xid8
+		ORDER BY c.xid, c.seq OFFSET `, arg(budget-1), ` LIMIT 1`)
+	if err := db.WithContext(ctx).Raw(q.sql, q.args...).Scan(&rows).Error; err != nil {
+		return Position{}, false, fmt.Errorf("end of the budget: %w", err)
 	}
 	if len(rows) == 0 {
 		return pos, false, nil

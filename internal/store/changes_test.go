@@ -157,3 +157,41 @@ func TestChangesPageStopsAtItsBudget(t *testing.T) {
 		t.Errorf("pages %v, want %v", pages, want)
 	}
 }
+
+// TestChangesScopedPageCountsItsBudgetInTheScope: under a country scope, the budget counts
+// the changes of that country only: a run of changes elsewhere costs a scoped page nothing,
+// and a run of the country's changes that the reader may not read ends pages early, with
+// More, as without a scope; the page after them brings the country's public change.
+func TestChangesScopedPageCountsItsBudgetInTheScope(t *testing.T) {
+	w := newChangesWorld(t)
+	w.exec(t, `INSERT INTO countries (code, name) VALUES ('MM', 'Myanmar'), ('TH', 'Thailand')`)
+	event := func(campaign int64, title, country string) int64 {
+		return w.scalar(t, fmt.Sprintf(`INSERT INTO events (campaign_id, title, kind, status, starts_at, organizer_id, country_code)
+			VALUES (%d, '%s', 'CONCERT', 'SCHEDULED', now(), %d, '%s') RETURNING id`, campaign, title, w.owner, country))
+	}
+	hidden, public, elsewhere := event(w.draft, "Hidden", "MM"), event(w.public, "Public", "MM"), event(w.public, "Elsewhere", "TH")
+	mm := store.SyncScope{Country: "MM"}
+	start, _ := w.page(t, store.SyncQuery{Snapshot: math.MaxUint64, Scope: mm})
+	for i := range 7 {
+		w.exec(t, fmt.Sprintf(`UPDATE events SET title = 'Hidden %d' WHERE id = %d`, i, hidden))
+		w.exec(t, fmt.Sprintf(`UPDATE events SET title = 'Elsewhere %d' WHERE id = %d`, i, elsewhere))
+	}
+	w.exec(t, fmt.Sprintf(`UPDATE events SET title = 'News' WHERE id = %d`, public))
+	q := store.SyncQuery{After: start.Next, Budget: 3, Scope: mm, Reader: w.stranger}
+	var pages []string
+	for range 10 {
+		p, got := w.page(t, q)
+		pages = append(pages, fmt.Sprint(got, p.More))
+		if !p.More {
+			break
+		}
+		if !q.After.Before(p.Next) {
+			t.Fatalf("the page did not advance: %+v", p)
+		}
+		q.After = p.Next
+	}
+	want := []string{"[] true", "[] true", fmt.Sprintf("[Event:%d:UPDATED*] false", public)}
+	if !slices.Equal(pages, want) {
+		t.Errorf("pages %v, want %v", pages, want)
+	}
+}
