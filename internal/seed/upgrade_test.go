@@ -51,6 +51,17 @@ func exec(t *testing.T, url string, stmts ...string) {
 	}
 }
 
+// withoutHistory is a snapshot without the change log.
+func withoutHistory(tables map[string]table) map[string]table {
+	out := make(map[string]table, len(tables))
+	for name, tb := range tables {
+		if name != "changes" {
+			out[name] = tb
+		}
+	}
+	return out
+}
+
 // TestUpgradeFromFirstVersion starts, as a new version of the server would, on a database
 // seeded with the first version of the seed: the next load adds owners, websites and
 // translations, and the database ends exactly as a new one seeded at once, with nothing
@@ -74,8 +85,11 @@ func TestUpgradeFromFirstVersion(t *testing.T) {
 	if ran, err := seed.Load(ctx, fresh); err != nil || !ran {
 		t.Fatalf("seed.Load on a new database = %v, %v; want true, nil", ran, err)
 	}
-	diff(t, "row counts of an upgraded database and a new one", counts(snapshot(t, freshURL)), counts(upgraded))
-	diff(t, "tables of an upgraded database and a new one", stable(t, snapshot(t, freshURL)), stable(t, upgraded))
+	// The change log is history, not state: an upgrade committed twice, a new database once,
+	// and a campaign's per-country rows are written once per commit (migration 00014).
+	freshState := withoutHistory(snapshot(t, freshURL))
+	diff(t, "row counts of an upgraded database and a new one", counts(freshState), counts(withoutHistory(upgraded)))
+	diff(t, "tables of an upgraded database and a new one", stable(t, freshState), stable(t, withoutHistory(upgraded)))
 	if upgraded["translations"].Rows == 0 {
 		t.Errorf("the upgrade added no translations")
 	}
