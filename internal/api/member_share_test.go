@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -247,6 +249,7 @@ func TestUnshareMember(t *testing.T) {
 	}
 
 	// The organizer's sync position before the withdrawal.
+	syncSettled(t, w.st)
 	var sync struct{ Changes struct{ Token string } }
 	w.as("organizer", "VIEWER").Query(t, `{ changes(first: 500) { token } }`, nil).MustData(t, &sync)
 
@@ -254,6 +257,7 @@ func TestUnshareMember(t *testing.T) {
 	memberOK(t, w.as("creator", "EDITOR"), unshareMutation, map[string]any{"in": map[string]any{"member": m, "organization": w.org("organizer")}}, nil)
 	// The owner changes the member after the withdrawal.
 	memberOK(t, w.as("creator", "EDITOR"), updateMemberMutation, map[string]any{"in": map[string]any{"member": m, "expectedVersion": 4, "phone": "+95 9 555"}}, nil)
+	syncSettled(t, w.st)
 
 	var got struct {
 		Node  *struct{ ID string }
@@ -304,6 +308,7 @@ func TestUnshareMember(t *testing.T) {
 		Changes struct{ Changes []struct{ ID string } }
 	}
 	memberOK(t, w.as("creator", "EDITOR"), updateMemberMutation, map[string]any{"in": map[string]any{"member": m, "expectedVersion": 5, "phone": "+95 9 556"}}, nil)
+	syncSettled(t, w.st)
 	w.as("organizer", "ADMIN").Query(t, `query($since: String) { changes(since: $since, first: 500) { changes { id } } }`,
 		map[string]any{"since": sync.Changes.Token}).MustData(t, &later)
 	// The tombstone again for the change it missed, and nothing for the later one.
@@ -420,6 +425,10 @@ func TestSyncDoesNotCountRegistrations(t *testing.T) {
 	w := newMemberWorld(t, memberEventOptions{capacity: ptr(int32(10))})
 	tokens := map[string]string{}
 	callers := [][2]string{{"anonymous", ""}, {"other", "ADMIN"}, {"organizer", "VIEWER"}}
+	// A change shows in a sync once every older transaction has ended (store.Changes): wait
+	// for the world's writes, so that the first syncs hold the event and later ones do not
+	// bring it for its creation.
+	syncSettled(t, w.st)
 	for _, c := range callers {
 		var s struct{ Changes struct{ Token string } }
 		w.as(c[0], c[1]).Query(t, `{ changes(first: 500) { token } }`, nil).MustData(t, &s)
@@ -428,6 +437,7 @@ func TestSyncDoesNotCountRegistrations(t *testing.T) {
 	for _, name := range []string{"Aung", "Bo", "Chit"} {
 		w.register(t, w.newMember(t, name, "AGE_18_24", nil))
 	}
+	syncSettled(t, w.st)
 	for _, c := range callers {
 		var s struct {
 			Changes struct{ Changes []struct{ Type, ID string } }
@@ -444,4 +454,21 @@ func TestSyncDoesNotCountRegistrations(t *testing.T) {
 			t.Errorf("%s: the event is in the sync %d times after 3 registrations, want it there: %v", c[0], told, want)
 		}
 	}
+}
+
+// syncSettled waits until every transaction that wrote a change has ended, as the sync sees
+// it; a bounded wait, since a transaction held open would stall the sync for good.
+func syncSettled(t *testing.T, st *store.Store) {
+	t.Helper()
+	for range 1000 {
+		ok, err := st.Settled(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the changes never settled: is a transaction held open?")
 }
