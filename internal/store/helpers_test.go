@@ -94,4 +94,3 @@ func wantErr(t *testing.T, what string, err error, want any) {
 		t.Fatalf("wantErr: cannot want a %T", want)
 	}
 }
-

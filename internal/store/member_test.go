@@ -17,11 +17,11 @@ import (
 // holder it shares them with that coordinates a network and organizes an event, and a
 // stranger that is given nothing.
 type memberWorld struct {
-	st                        *store.Store
-	owner, viewer, holder     auth.Caller
-	stranger                  auth.Caller
-	network, stranded         int64 // coordinated by the holder; by the stranger
-	event                     int64 // organized by the holder, open to registration
+	st                    *store.Store
+	owner, viewer, holder auth.Caller
+	stranger              auth.Caller
+	network, stranded     int64 // coordinated by the holder; by the stranger
+	event                 int64 // organized by the holder, open to registration
 }
 
 func newMemberWorld(t *testing.T) *memberWorld {
