@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"campaigns/internal/apitest"
 	"campaigns/internal/auth"
+	"campaigns/internal/dbtest"
 	"campaigns/internal/store"
 	"campaigns/internal/validate"
+	"campaigns/models"
 )
 
 // callerOf returns a caller acting for the organization with the given slug (created if
@@ -93,4 +96,48 @@ func wantErr(t *testing.T, what string, err error, want any) {
 	default:
 		t.Fatalf("wantErr: cannot want a %T", want)
 	}
+}
+
+// campaignWorld is a database with two countries and three organizations: an owner of
+// campaigns, a partner of them, and a stranger to them.
+type campaignWorld struct {
+	st                     *store.Store
+	owner, viewer, partner auth.Caller
+	stranger               auth.Caller
+}
+
+func newCampaignWorld(t *testing.T) *campaignWorld {
+	t.Helper()
+	st := dbtest.New(t)
+	_, err := st.SeedOnce(context.Background(), "countries", func(w *store.Writer) error {
+		return w.Insert(&models.Country{Code: "MM", Name: "Myanmar", AliasList: models.StringList{"Burma"}, AseanMember: true},
+			&models.Country{Code: "TH", Name: "Thailand", AseanMember: true})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &campaignWorld{st: st,
+		owner: callerOf(t, st, "owner", auth.RoleEditor), viewer: callerOf(t, st, "owner", auth.RoleViewer),
+		partner: callerOf(t, st, "partner", auth.RoleEditor), stranger: callerOf(t, st, "stranger", auth.RoleEditor)}
+}
+
+// campaign creates a campaign of the owner with the given slug and status.
+func (w *campaignWorld) campaign(t *testing.T, slug, status string) *models.Campaign {
+	t.Helper()
+	return must(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) {
+		return tx.CreateCampaign(store.CampaignInput{Slug: &slug, Name: ptr("Campaign " + slug), Status: &status})
+	})
+}
+
+// event creates an event of c organized by caller, starting at start in Asia/Yangon.
+func (w *campaignWorld) event(t *testing.T, by auth.Caller, c *models.Campaign, start time.Time, in store.EventInput) *models.Event {
+	t.Helper()
+	in.CampaignID, in.StartsAt, in.TimeZone = c.ID, &start, ptr("Asia/Yangon")
+	if in.Title == nil {
+		in.Title = ptr("Youth session")
+	}
+	if in.Kind == nil {
+		in.Kind = ptr("YOUTH_SESSION")
+	}
+	return must(t, w.st, by, func(tx *store.Tx) (*models.Event, error) { return tx.CreateEvent(in) })
 }
