@@ -203,7 +203,9 @@ func TestChangeEvent(t *testing.T) {
 	}
 	wantErr(t, "cancel", cancel(3), nil)
 	wantErr(t, "cancel again", cancel(4), map[string]string{"input.id": "INVALID_STATE"})
-	_, err = write(t, w.st, w.owner, func(tx *store.Tx) (*models.Event, error) { return tx.RescheduleEvent(e.ID, 4, store.EventInput{StartsAt: &moved}) })
+	_, err = write(t, w.st, w.owner, func(tx *store.Tx) (*models.Event, error) {
+		return tx.RescheduleEvent(e.ID, 4, store.EventInput{StartsAt: &moved})
+	})
 	wantErr(t, "reschedule cancelled", err, map[string]string{"input.id": "INVALID_STATE"})
 	_, err = update(w.owner, e.ID, 4, store.EventInput{Status: ptr("SCHEDULED")})
 	wantErr(t, "uncancel by update", err, map[string]string{"input.status": "INVALID_STATE"})
