@@ -47,8 +47,8 @@ func must[T any](t *testing.T, st *store.Store, c auth.Caller, fn func(*store.Tx
 	return v
 }
 
-// codes returns the user-error codes of err by field ("input.x": code), or nil when err is
-// not validate.Problems.
+// codes returns the user-error codes of err by field ("input.x": code; "A,B" for a field
+// with two problems), or nil when err is not validate.Problems.
 func codes(err error) map[string]string {
 	var p validate.Problems
 	if !errors.As(err, &p) {
@@ -63,7 +63,10 @@ func codes(err error) map[string]string {
 			}
 			field += f
 		}
-		out[field] = pr.Code
+		if out[field] != "" {
+			out[field] += ","
+		}
+		out[field] += pr.Code
 	}
 	return out
 }
@@ -141,3 +144,5 @@ func (w *campaignWorld) event(t *testing.T, by auth.Caller, c *models.Campaign, 
 	}
 	return must(t, w.st, by, func(tx *store.Tx) (*models.Event, error) { return tx.CreateEvent(in) })
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
