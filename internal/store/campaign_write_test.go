@@ -49,8 +49,8 @@ func TestCreateCampaignStoresItsFields(t *testing.T) {
 		return tx.CreateCampaign(store.CampaignInput{
 			Slug: ptr("exit-2013"), Name: ptr("EXIT 2013"), Summary: store.Opt[string]{Set: true, Value: ptr("S")},
 			Themes: []string{"SEX_TRAFFICKING"}, ThemesSet: true, Objectives: []string{"Reach youth"}, ObjectivesSet: true,
-			StartsOn: store.Opt[models.PartialDate]{Set: true, Value: &models.PartialDate{Date: day(2013, 1, 1), Precision: models.PrecisionYear}},
-			EndsOn:   store.Opt[models.PartialDate]{Set: true, Value: &models.PartialDate{Date: day(2013, 12, 1), Precision: models.PrecisionMonth}},
+			StartsOn:  store.Opt[models.PartialDate]{Set: true, Value: &models.PartialDate{Date: day(2013, 1, 1), Precision: models.PrecisionYear}},
+			EndsOn:    store.Opt[models.PartialDate]{Set: true, Value: &models.PartialDate{Date: day(2013, 12, 1), Precision: models.PrecisionMonth}},
 			Countries: []string{"th", "Burma", "Myanmar"}, CountriesSet: true,
 		})
 	})
@@ -176,7 +176,9 @@ func TestUpdateCampaign(t *testing.T) {
 	if got := readCampaign(t, w.st, c.ID); got.Status != "ARCHIVED" || got.Name != "By partner" || got.Version != 5 || archived.Version != 5 {
 		t.Errorf("archived campaign: %s %q version %d", got.Status, got.Name, got.Version)
 	}
-	if _, err := write(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) { return tx.UpdateCampaign(987654321, 1, store.CampaignInput{}) }); !errorsIs(err, store.ErrNotFound) {
+	if _, err := write(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) {
+		return tx.UpdateCampaign(987654321, 1, store.CampaignInput{})
+	}); !errorsIs(err, store.ErrNotFound) {
 		t.Errorf("update of an unknown campaign: %v", err)
 	}
 	if !strings.Contains(readCampaign(t, w.st, c.ID).Slug, "c") {
