@@ -20,7 +20,9 @@ func TestAuditLogIsEachOrganizationsOwn(t *testing.T) {
 	w := newCampaignWorld(t)
 	ctx := context.Background()
 	a := w.campaign(t, "a", "ACTIVE")
-	must(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) { return tx.UpdateCampaign(a.ID, 1, store.CampaignInput{Name: ptr("A2")}) })
+	must(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) {
+		return tx.UpdateCampaign(a.ID, 1, store.CampaignInput{Name: ptr("A2")})
+	})
 	b := w.campaign(t, "b", "ACTIVE")
 	must(t, w.st, w.partner, func(tx *store.Tx) (*models.Campaign, error) {
 		return tx.CreateCampaign(store.CampaignInput{Slug: ptr("p"), Name: ptr("P")})
