@@ -25,7 +25,7 @@ func TestAuditLogIsEachOrganizationsOwn(t *testing.T) {
 	})
 	b := w.campaign(t, "b", "ACTIVE")
 	must(t, w.st, w.partner, func(tx *store.Tx) (*models.Campaign, error) {
-		return tx.CreateCampaign(store.CampaignInput{Slug: ptr("p"), Name: ptr("P")})
+		return tx.CreateCampaign(store.CampaignInput{Slug: w.slugp("p"), Name: ptr("P")})
 	})
 	actions := func(org int64, f store.AuditFilter) []string {
 		t.Helper()

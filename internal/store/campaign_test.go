@@ -14,7 +14,7 @@ import (
 // status, country, partner, theme, focus and level, and counts each list alike.
 func TestCampaignFilters(t *testing.T) {
 	t.Parallel()
-	w := newCampaignWorld(t)
+	w := newOwnCampaignWorld(t)
 	ctx := context.Background()
 	create := func(slug, status string, parent int64, countries, themes, focus []string) *models.Campaign {
 		return must(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) {

@@ -16,7 +16,7 @@ import (
 // organizer and co-hosts.
 func TestEventFilters(t *testing.T) {
 	t.Parallel()
-	w := newCampaignWorld(t)
+	w := newOwnCampaignWorld(t)
 	ctx := context.Background()
 	c := w.campaign(t, "c", "ACTIVE")
 	draftCampaign := w.campaign(t, "d", "DRAFT")

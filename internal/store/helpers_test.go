@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,16 +104,30 @@ func wantErr(t *testing.T, what string, err error, want any) {
 }
 
 // campaignWorld is a database with two countries and three organizations: an owner of
-// campaigns, a partner of them, and a stranger to them.
+// campaigns, a partner of them, and a stranger to them. On the shared database, the world's
+// organizations and records take a prefix of its own (slug); on a database of its own it
+// has none.
 type campaignWorld struct {
 	st                     *store.Store
+	prefix                 string
 	owner, viewer, partner auth.Caller
 	stranger               auth.Caller
 }
 
+// newCampaignWorld makes a world on the package's shared database (main_test.go).
 func newCampaignWorld(t *testing.T) *campaignWorld {
 	t.Helper()
-	st := dbtest.New(t)
+	return newWorldOn(t, sharedStore(t), fmt.Sprintf("w%d-", shared.worlds.Add(1)))
+}
+
+// newOwnCampaignWorld makes a world on a database of its own, for tests that read whole lists.
+func newOwnCampaignWorld(t *testing.T) *campaignWorld {
+	t.Helper()
+	return newWorldOn(t, dbtest.New(t), "")
+}
+
+func newWorldOn(t *testing.T, st *store.Store, prefix string) *campaignWorld {
+	t.Helper()
 	_, err := st.SeedOnce(context.Background(), "countries", func(w *store.Writer) error {
 		return w.Insert(&models.Country{Code: "MM", Name: "Myanmar", AliasList: models.StringList{"Burma"}, AseanMember: true},
 			&models.Country{Code: "TH", Name: "Thailand", AseanMember: true})
@@ -119,16 +135,28 @@ func newCampaignWorld(t *testing.T) *campaignWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &campaignWorld{st: st,
-		owner: callerOf(t, st, "owner", auth.RoleEditor), viewer: callerOf(t, st, "owner", auth.RoleViewer),
-		partner: callerOf(t, st, "partner", auth.RoleEditor), stranger: callerOf(t, st, "stranger", auth.RoleEditor)}
+	w := &campaignWorld{st: st, prefix: prefix}
+	w.owner, w.viewer = w.caller(t, "owner", auth.RoleEditor), w.caller(t, "owner", auth.RoleViewer)
+	w.partner, w.stranger = w.caller(t, "partner", auth.RoleEditor), w.caller(t, "stranger", auth.RoleEditor)
+	return w
+}
+
+// slug is the world's form of a slug; unslug takes the prefix off again.
+func (w *campaignWorld) slug(s string) string   { return w.prefix + s }
+func (w *campaignWorld) unslug(s string) string { return strings.TrimPrefix(s, w.prefix) }
+func (w *campaignWorld) slugp(s string) *string { return ptr(w.slug(s)) }
+
+// caller is callerOf for an organization of the world.
+func (w *campaignWorld) caller(t *testing.T, org, role string) auth.Caller {
+	t.Helper()
+	return callerOf(t, w.st, w.slug(org), role)
 }
 
 // campaign creates a campaign of the owner with the given slug and status.
 func (w *campaignWorld) campaign(t *testing.T, slug, status string) *models.Campaign {
 	t.Helper()
 	return must(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) {
-		return tx.CreateCampaign(store.CampaignInput{Slug: &slug, Name: ptr("Campaign " + slug), Status: &status})
+		return tx.CreateCampaign(store.CampaignInput{Slug: w.slugp(slug), Name: ptr("Campaign " + slug), Status: &status})
 	})
 }
 

@@ -20,7 +20,7 @@ func TestSetImagesRefusesAndReplaces(t *testing.T) {
 	ctx := context.Background()
 	c := w.campaign(t, "c", "ACTIVE")
 	e := w.event(t, w.owner, c, time.Date(2031, 1, 1, 10, 0, 0, 0, time.UTC), store.EventInput{})
-	platform := callerOf(t, w.st, "operator", auth.RolePlatform)
+	platform := w.caller(t, "operator", auth.RolePlatform)
 	img := func(url string) store.ImageInput {
 		return store.ImageInput{URL: url, Alt: []store.AltInput{{Language: "en", Text: "A crowd"}}}
 	}

@@ -17,7 +17,7 @@ import (
 // once in the order of one statement over the whole list.
 func TestKeysetPagesWalkTheWholeList(t *testing.T) {
 	t.Parallel()
-	w := newCampaignWorld(t)
+	w := newOwnCampaignWorld(t)
 	ctx := context.Background()
 	starts := []*models.PartialDate{
 		{Date: day(2013, 1, 1), Precision: models.PrecisionYear}, nil,

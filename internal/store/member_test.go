@@ -8,14 +8,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"campaigns/internal/auth"
-	"campaigns/internal/dbtest"
 	"campaigns/internal/store"
 	"campaigns/models"
 )
 
-// memberWorld is a database with three organizations: the owner that records members, a
-// holder it shares them with that coordinates a network and organizes an event, and a
-// stranger that is given nothing.
+// memberWorld is a campaign world whose partner is the holder: the owner records members
+// and shares them with the holder, which coordinates a network and organizes an event; the
+// stranger is given nothing.
 type memberWorld struct {
 	st                    *store.Store
 	owner, viewer, holder auth.Caller
@@ -26,18 +25,14 @@ type memberWorld struct {
 
 func newMemberWorld(t *testing.T) *memberWorld {
 	t.Helper()
-	st := dbtest.New(t)
-	w := &memberWorld{st: st}
-	w.owner = callerOf(t, st, "owner", auth.RoleEditor)
-	w.viewer = callerOf(t, st, "owner", auth.RoleViewer)
-	w.holder = callerOf(t, st, "holder", auth.RoleEditor)
-	w.stranger = callerOf(t, st, "stranger", auth.RoleEditor)
-	_, err := st.SeedOnce(context.Background(), "member-world", func(wr *store.Writer) error {
-		mm := &models.Country{Code: "MM", Name: "Myanmar", AliasList: models.StringList{"Burma"}}
-		net := &models.YouthNetwork{Slug: "net", Name: "Net", Scope: "REGIONAL", Version: 1}
-		other := &models.YouthNetwork{Slug: "other-net", Name: "Other", Scope: "REGIONAL", Version: 1}
-		c := &models.Campaign{Slug: "c", Name: "C", Status: "ACTIVE", OwnerID: &w.holder.OrgID, StartPrecision: "DAY", EndPrecision: "DAY", Version: 1}
-		if err := wr.Insert(mm, net, other, c); err != nil {
+	cw := newCampaignWorld(t)
+	st := cw.st
+	w := &memberWorld{st: st, owner: cw.owner, viewer: cw.viewer, holder: cw.partner, stranger: cw.stranger}
+	_, err := st.SeedOnce(context.Background(), "member-world-"+cw.prefix, func(wr *store.Writer) error {
+		net := &models.YouthNetwork{Slug: cw.slug("net"), Name: "Net", Scope: "REGIONAL", Version: 1}
+		other := &models.YouthNetwork{Slug: cw.slug("other-net"), Name: "Other", Scope: "REGIONAL", Version: 1}
+		c := &models.Campaign{Slug: cw.slug("c"), Name: "C", Status: "ACTIVE", OwnerID: &w.holder.OrgID, StartPrecision: "DAY", EndPrecision: "DAY", Version: 1}
+		if err := wr.Insert(net, other, c); err != nil {
 			return err
 		}
 		e := &models.Event{CampaignID: c.ID, Title: "E", Kind: "OUTREACH", Status: "SCHEDULED", Visibility: "PUBLIC",

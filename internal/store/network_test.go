@@ -16,7 +16,7 @@ import (
 // ID and slug, over a region with two chapters and a chapter of a chapter.
 func TestNetworkReads(t *testing.T) {
 	t.Parallel()
-	w := newCampaignWorld(t)
+	w := newOwnCampaignWorld(t)
 	ctx := context.Background()
 	create := func(slug, name, scope string, country *string, parent int64) *models.YouthNetwork {
 		return must(t, w.st, w.owner, func(tx *store.Tx) (*models.YouthNetwork, error) {

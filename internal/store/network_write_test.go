@@ -47,19 +47,19 @@ func TestCreateYouthNetwork(t *testing.T) {
 	create := func(c auth.Caller, in store.NetworkInput) (*models.YouthNetwork, error) {
 		return write(t, w.st, c, func(tx *store.Tx) (*models.YouthNetwork, error) { return tx.CreateYouthNetwork(in) })
 	}
-	region, err := create(w.owner, store.NetworkInput{Slug: ptr("asean-youth"), Name: ptr("ASEAN Youth"), Scope: "REGIONAL",
+	region, err := create(w.owner, store.NetworkInput{Slug: w.slugp("asean-youth"), Name: ptr("ASEAN Youth"), Scope: "REGIONAL",
 		Coordinators: []int64{w.partner.OrgID, w.owner.OrgID, w.partner.OrgID}, CoordinatorsSet: true,
 		Channels: []store.ChannelInput{{Platform: "FACEBOOK", URL: "https://facebook.com/asean-youth"}}, ChannelsSet: true})
 	wantErr(t, "regional", err, nil)
-	if d := cmp.Diff([]string{"owner", "partner"}, coordinatorsOf(t, w.st, region.ID)); d != "" {
+	if d := cmp.Diff([]string{w.slug("owner"), w.slug("partner")}, coordinatorsOf(t, w.st, region.ID)); d != "" {
 		t.Errorf("coordinators (-want +got):\n%s", d)
 	}
 	if d := cmp.Diff([]string{"FACEBOOK https://facebook.com/asean-youth"}, channelsOf(t, w.st, region.ID)); d != "" {
 		t.Errorf("channels (-want +got):\n%s", d)
 	}
-	chapter, err := create(w.partner, store.NetworkInput{Slug: ptr("mm-youth"), Name: ptr("Myanmar Youth"), Scope: "NATIONAL", Country: ptr("Burma"), ParentID: region.ID})
+	chapter, err := create(w.partner, store.NetworkInput{Slug: w.slugp("mm-youth"), Name: ptr("Myanmar Youth"), Scope: "NATIONAL", Country: ptr("Burma"), ParentID: region.ID})
 	wantErr(t, "a chapter by a coordinator", err, nil)
-	got, err := w.st.NetworkBySlug(context.Background(), "mm-youth")
+	got, err := w.st.NetworkBySlug(context.Background(), w.slug("mm-youth"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,23 +75,23 @@ func TestCreateYouthNetwork(t *testing.T) {
 		in   store.NetworkInput
 		want any
 	}{
-		{"taken slug", w.owner, store.NetworkInput{Slug: ptr("asean-youth"), Name: ptr("N"), Scope: "REGIONAL"}, map[string]string{"input.slug": "TAKEN"}},
-		{"regional with a country", w.owner, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "REGIONAL", Country: ptr("MM")}, map[string]string{"input.country": "INVALID"}},
-		{"national without", w.owner, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "NATIONAL"}, map[string]string{"input.country": "REQUIRED"}},
-		{"a chapter as wide as its parent", w.owner, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "REGIONAL", ParentID: region.ID}, map[string]string{"input.scope": "INVALID"}},
-		{"a chapter in another country", w.partner, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "LOCAL", Country: ptr("TH"), ParentID: chapter.ID}, map[string]string{"input.country": "INVALID"}},
-		{"a chapter by a stranger", w.stranger, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "NATIONAL", Country: ptr("MM"), ParentID: region.ID}, auth.ErrForbidden},
-		{"unknown parent and founding event", w.owner, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "REGIONAL", ParentID: 987654321, FoundedAtID: 987654321},
+		{"taken slug", w.owner, store.NetworkInput{Slug: w.slugp("asean-youth"), Name: ptr("N"), Scope: "REGIONAL"}, map[string]string{"input.slug": "TAKEN"}},
+		{"regional with a country", w.owner, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "REGIONAL", Country: ptr("MM")}, map[string]string{"input.country": "INVALID"}},
+		{"national without", w.owner, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "NATIONAL"}, map[string]string{"input.country": "REQUIRED"}},
+		{"a chapter as wide as its parent", w.owner, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "REGIONAL", ParentID: region.ID}, map[string]string{"input.scope": "INVALID"}},
+		{"a chapter in another country", w.partner, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "LOCAL", Country: ptr("TH"), ParentID: chapter.ID}, map[string]string{"input.country": "INVALID"}},
+		{"a chapter by a stranger", w.stranger, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "NATIONAL", Country: ptr("MM"), ParentID: region.ID}, auth.ErrForbidden},
+		{"unknown parent and founding event", w.owner, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "REGIONAL", ParentID: 987654321, FoundedAtID: 987654321},
 			map[string]string{"input.parent": "NOT_FOUND", "input.foundedAt": "NOT_FOUND"}},
-		{"founded at another's draft event", w.stranger, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "REGIONAL", FoundedAtID: hidden.ID},
+		{"founded at another's draft event", w.stranger, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "REGIONAL", FoundedAtID: hidden.ID},
 			map[string]string{"input.foundedAt": "NOT_FOUND"}},
-		{"lists", w.owner, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "REGIONAL", Coordinators: []int64{987654321},
+		{"lists", w.owner, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "REGIONAL", Coordinators: []int64{987654321},
 			Channels: []store.ChannelInput{{Platform: "YOUTUBE", URL: "youtube", Handle: ptr("")}}},
 			map[string]string{"input.coordinators.0": "NOT_FOUND", "input.channels.0.url": "INVALID", "input.channels.0.handle": "REQUIRED"}},
-		{"too many coordinators", w.owner, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "REGIONAL", Coordinators: many},
+		{"too many coordinators", w.owner, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "REGIONAL", Coordinators: many},
 			map[string]string{"input.coordinators": "LENGTH"}},
-		{"viewer", w.viewer, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "REGIONAL"}, auth.ErrForbidden},
-		{"founded at its own draft event", w.owner, store.NetworkInput{Slug: ptr("x"), Name: ptr("N"), Scope: "REGIONAL", FoundedAtID: hidden.ID}, nil},
+		{"viewer", w.viewer, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "REGIONAL"}, auth.ErrForbidden},
+		{"founded at its own draft event", w.owner, store.NetworkInput{Slug: w.slugp("x"), Name: ptr("N"), Scope: "REGIONAL", FoundedAtID: hidden.ID}, nil},
 	} {
 		_, err := create(tc.c, tc.in)
 		wantErr(t, tc.name, err, tc.want)
@@ -104,7 +104,7 @@ func TestUpdateYouthNetwork(t *testing.T) {
 	t.Parallel()
 	w := newCampaignWorld(t)
 	n := must(t, w.st, w.owner, func(tx *store.Tx) (*models.YouthNetwork, error) {
-		return tx.CreateYouthNetwork(store.NetworkInput{Slug: ptr("n"), Name: ptr("N"), Scope: "REGIONAL",
+		return tx.CreateYouthNetwork(store.NetworkInput{Slug: w.slugp("n"), Name: ptr("N"), Scope: "REGIONAL",
 			Channels: []store.ChannelInput{{Platform: "FACEBOOK", URL: "https://facebook.com/n"}}, ChannelsSet: true})
 	})
 	update := func(c auth.Caller, version int32, in store.NetworkInput) error {
@@ -112,7 +112,7 @@ func TestUpdateYouthNetwork(t *testing.T) {
 		return err
 	}
 	wantErr(t, "coordinators", update(w.owner, 1, store.NetworkInput{Coordinators: []int64{w.partner.OrgID}, CoordinatorsSet: true}), nil)
-	if d := cmp.Diff([]string{"owner", "partner"}, coordinatorsOf(t, w.st, n.ID)); d != "" {
+	if d := cmp.Diff([]string{w.slug("owner"), w.slug("partner")}, coordinatorsOf(t, w.st, n.ID)); d != "" {
 		t.Errorf("coordinators (-want +got):\n%s", d)
 	}
 	wantErr(t, "by a coordinator", update(w.partner, 2, store.NetworkInput{Name: ptr("Renamed"),
@@ -121,7 +121,7 @@ func TestUpdateYouthNetwork(t *testing.T) {
 		t.Errorf("channels (-want +got):\n%s", d)
 	}
 	wantErr(t, "drop the coordinators", update(w.owner, 3, store.NetworkInput{CoordinatorsSet: true, ChannelsSet: true}), nil)
-	if d := cmp.Diff([]string{"owner"}, coordinatorsOf(t, w.st, n.ID)); d != "" {
+	if d := cmp.Diff([]string{w.slug("owner")}, coordinatorsOf(t, w.st, n.ID)); d != "" {
 		t.Errorf("coordinators after dropping them (-want +got):\n%s", d)
 	}
 	if got := channelsOf(t, w.st, n.ID); len(got) != 0 {

@@ -65,18 +65,18 @@ func TestOrganizationWrites(t *testing.T) {
 	t.Parallel()
 	w := newCampaignWorld(t)
 	ctx := context.Background()
-	platform := callerOf(t, w.st, "operator", auth.RolePlatform)
+	platform := w.caller(t, "operator", auth.RolePlatform)
 	create := func(c auth.Caller, in store.OrganizationInput) (*models.Organization, error) {
 		return write(t, w.st, c, func(tx *store.Tx) (*models.Organization, error) { return tx.CreateOrganization(in) })
 	}
-	o, err := create(platform, store.OrganizationInput{Slug: ptr("mtv-exit"), Name: ptr("MTV EXIT"), Kind: ptr("MEDIA"),
+	o, err := create(platform, store.OrganizationInput{Slug: w.slugp("mtv-exit"), Name: ptr("MTV EXIT"), Kind: ptr("MEDIA"),
 		Country: store.Opt[string]{Set: true, Value: ptr("burma")}, Website: store.Opt[string]{Set: true, Value: ptr("https://mtvexit.org")}})
 	wantErr(t, "create", err, nil)
-	got, err := w.st.OrganizationBySlug(ctx, "mtv-exit")
+	got, err := w.st.OrganizationBySlug(ctx, w.slug("mtv-exit"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := models.Organization{ID: o.ID, Slug: "mtv-exit", Name: "MTV EXIT", Kind: "MEDIA", CountryCode: ptr("MM"), Website: ptr("https://mtvexit.org")}
+	want := models.Organization{ID: o.ID, Slug: w.slug("mtv-exit"), Name: "MTV EXIT", Kind: "MEDIA", CountryCode: ptr("MM"), Website: ptr("https://mtvexit.org")}
 	if d := cmp.Diff(want, *got, cmpIgnoreTimes); d != "" {
 		t.Errorf("stored organization (-want +got):\n%s", d)
 	}
@@ -86,11 +86,11 @@ func TestOrganizationWrites(t *testing.T) {
 		in   store.OrganizationInput
 		want any
 	}{
-		{"taken slug", platform, store.OrganizationInput{Slug: ptr("owner"), Name: ptr("N"), Kind: ptr("MEDIA")}, map[string]string{"input.slug": "TAKEN"}},
-		{"fields", platform, store.OrganizationInput{Slug: ptr("x"), Name: ptr(""), Kind: ptr("CLUB"),
+		{"taken slug", platform, store.OrganizationInput{Slug: w.slugp("owner"), Name: ptr("N"), Kind: ptr("MEDIA")}, map[string]string{"input.slug": "TAKEN"}},
+		{"fields", platform, store.OrganizationInput{Slug: w.slugp("x"), Name: ptr(""), Kind: ptr("CLUB"),
 			Country: store.Opt[string]{Set: true, Value: ptr("Atlantis")}, Website: store.Opt[string]{Set: true, Value: ptr("HTTPS://x.org")}},
 			map[string]string{"input.name": "REQUIRED", "input.kind": "INVALID", "input.country": "UNKNOWN_COUNTRY", "input.website": "INVALID"}},
-		{"an editor", w.owner, store.OrganizationInput{Slug: ptr("y"), Name: ptr("Y"), Kind: ptr("MEDIA")}, auth.ErrForbidden},
+		{"an editor", w.owner, store.OrganizationInput{Slug: w.slugp("y"), Name: ptr("Y"), Kind: ptr("MEDIA")}, auth.ErrForbidden},
 	} {
 		_, err := create(tc.c, tc.in)
 		wantErr(t, tc.name, err, tc.want)
@@ -100,11 +100,11 @@ func TestOrganizationWrites(t *testing.T) {
 		return err
 	}
 	wantErr(t, "update", update(o.ID, store.OrganizationInput{Name: ptr("MTV EXIT Asia"), Country: store.Opt[string]{Set: true}}), nil)
-	got, _ = w.st.OrganizationBySlug(ctx, "mtv-exit")
+	got, _ = w.st.OrganizationBySlug(ctx, w.slug("mtv-exit"))
 	want.Name, want.CountryCode = "MTV EXIT Asia", nil
 	if d := cmp.Diff(want, *got, cmpIgnoreTimes); d != "" {
 		t.Errorf("changed organization (-want +got):\n%s", d)
 	}
-	wantErr(t, "slug taken", update(o.ID, store.OrganizationInput{Slug: ptr("partner")}), map[string]string{"input.slug": "TAKEN"})
+	wantErr(t, "slug taken", update(o.ID, store.OrganizationInput{Slug: w.slugp("partner")}), map[string]string{"input.slug": "TAKEN"})
 	wantErr(t, "unknown", update(987654321, store.OrganizationInput{Name: ptr("X")}), store.ErrNotFound)
 }

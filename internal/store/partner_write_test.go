@@ -18,7 +18,7 @@ func TestCampaignPartners(t *testing.T) {
 	w := newCampaignWorld(t)
 	ctx := context.Background()
 	c := w.campaign(t, "c", "ACTIVE")
-	third := callerOf(t, w.st, "third", auth.RoleEditor)
+	third := w.caller(t, "third", auth.RoleEditor)
 	in := func(org int64, role string, canEdit bool) store.PartnerInput {
 		return store.PartnerInput{CampaignID: c.ID, OrganizationID: org, Role: role, CanEdit: canEdit}
 	}
@@ -54,7 +54,7 @@ func TestCampaignPartners(t *testing.T) {
 		}
 		var out []string
 		for _, p := range got[c.ID] {
-			s := p.Role + " " + p.Organization.Slug
+			s := p.Role + " " + w.unslug(p.Organization.Slug)
 			if p.CanEdit {
 				s += " edits"
 			}

@@ -15,7 +15,7 @@ import (
 // record without any, and nothing of a record of the same ID but another kind.
 func TestTranslationsOfManyRecords(t *testing.T) {
 	t.Parallel()
-	w := newCampaignWorld(t)
+	w := newOwnCampaignWorld(t)
 	ctx := context.Background()
 	c := must(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) {
 		return tx.CreateCampaign(store.CampaignInput{Slug: ptr("c"), Name: ptr("C"), Summary: store.Opt[string]{Set: true, Value: ptr("S")}})

@@ -35,7 +35,7 @@ func TestSetTranslations(t *testing.T) {
 	t.Parallel()
 	w := newCampaignWorld(t)
 	c := must(t, w.st, w.owner, func(tx *store.Tx) (*models.Campaign, error) {
-		return tx.CreateCampaign(store.CampaignInput{Slug: ptr("c"), Name: ptr("Youth against trafficking"), Status: ptr("ACTIVE")})
+		return tx.CreateCampaign(store.CampaignInput{Slug: w.slugp("c"), Name: ptr("Youth against trafficking"), Status: ptr("ACTIVE")})
 	})
 	set := func(by auth.Caller, in store.TranslationsInput) error {
 		_, err := write(t, w.st, by, func(tx *store.Tx) (string, error) { return tx.SetTranslations(in) })
@@ -108,7 +108,7 @@ func TestSetTranslationsOfEachKind(t *testing.T) {
 	c := w.campaign(t, "c", "ACTIVE")
 	e := w.event(t, w.owner, c, time.Date(2031, 1, 1, 10, 0, 0, 0, time.UTC), store.EventInput{Title: ptr("Concert")})
 	n := must(t, w.st, w.owner, func(tx *store.Tx) (*models.YouthNetwork, error) {
-		return tx.CreateYouthNetwork(store.NetworkInput{Slug: ptr("n"), Name: ptr("Net"), Scope: "REGIONAL"})
+		return tx.CreateYouthNetwork(store.NetworkInput{Slug: w.slugp("n"), Name: ptr("Net"), Scope: "REGIONAL"})
 	})
 	ind := must(t, w.st, w.owner, func(tx *store.Tx) (*models.Indicator, error) {
 		return tx.RecordIndicatorValues(store.IndicatorValuesInput{CampaignID: c.ID, Code: "reach", Name: ptr("Reach"), Unit: ptr("PEOPLE"),

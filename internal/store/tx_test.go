@@ -20,7 +20,7 @@ func TestWriteIsIdempotentByKey(t *testing.T) {
 	ctx := context.Background()
 	runs := 0
 	create := func(c auth.Caller, key, slug string) (string, bool, error) {
-		in := store.CampaignInput{Slug: &slug, Name: ptr("N")}
+		in := store.CampaignInput{Slug: w.slugp(slug), Name: ptr("N")}
 		return w.st.Write(ctx, c, "req-"+slug, store.Request{Operation: "createCampaign", Input: in, Key: key}, func(tx *store.Tx) (string, error) {
 			runs++
 			if tx.Caller() != c {
@@ -45,7 +45,7 @@ func TestWriteIsIdempotentByKey(t *testing.T) {
 		t.Errorf("the key with another request: %v, want ErrIdempotencyKeyReused", err)
 	}
 	// Another key of the same organization has keys of its own.
-	other := callerOf(t, w.st, "owner", auth.RoleEditor)
+	other := w.caller(t, "owner", auth.RoleEditor)
 	if _, replayed, err := create(other, "k1", "b"); err != nil || replayed {
 		t.Errorf("the same key sent by another API key: replayed %t, %v", replayed, err)
 	}
@@ -63,7 +63,7 @@ func TestWriteIsIdempotentByKey(t *testing.T) {
 	}
 	// A failed write rolls back what it wrote before it failed.
 	_, _, err = w.st.Write(ctx, w.owner, "", store.Request{Operation: "x"}, func(tx *store.Tx) (string, error) {
-		if _, err := tx.CreateCampaign(store.CampaignInput{Slug: ptr("rolled-back"), Name: ptr("N")}); err != nil {
+		if _, err := tx.CreateCampaign(store.CampaignInput{Slug: w.slugp("rolled-back"), Name: ptr("N")}); err != nil {
 			return "", err
 		}
 		return "", errors.New("later step failed")
@@ -71,7 +71,7 @@ func TestWriteIsIdempotentByKey(t *testing.T) {
 	if err == nil {
 		t.Error("a failing write succeeded")
 	}
-	if _, err := w.st.CampaignBySlug(ctx, "rolled-back"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := w.st.CampaignBySlug(ctx, w.slug("rolled-back")); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the campaign of a failed write: %v, want not found", err)
 	}
 	if n, err := w.st.PurgeIdempotencyKeys(ctx); err != nil || n != 0 {
@@ -88,7 +88,7 @@ func TestAuditRecordsTheWrite(t *testing.T) {
 	var c *models.Campaign
 	_, _, err := w.st.Write(ctx, w.owner, "req-42", store.Request{Operation: "createCampaign"}, func(tx *store.Tx) (string, error) {
 		var err error
-		c, err = tx.CreateCampaign(store.CampaignInput{Slug: ptr("audited"), Name: ptr("Audited")})
+		c, err = tx.CreateCampaign(store.CampaignInput{Slug: w.slugp("audited"), Name: ptr("Audited")})
 		return "", err
 	})
 	if err != nil {
@@ -107,7 +107,7 @@ func TestAuditRecordsTheWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	if e.Action != "createCampaign" || e.EntityType != "Campaign" || *e.APIKeyID != w.owner.KeyID || *e.OrganizationID != w.owner.OrgID ||
-		e.RequestID == nil || *e.RequestID != "req-42" || e.Before != nil || after.Slug != "audited" || after.Name != "Audited" {
+		e.RequestID == nil || *e.RequestID != "req-42" || e.Before != nil || after.Slug != w.slug("audited") || after.Name != "Audited" {
 		t.Errorf("audit entry = %+v, after %s", e, e.After)
 	}
 }
