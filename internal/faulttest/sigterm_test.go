@@ -20,6 +20,8 @@ import (
 
 	"campaigns/internal/apitest"
 	"campaigns/internal/dbtest"
+
+	"campaigns/internal/testenv"
 )
 
 // slowRead is answered with one statement on campaigns, which the test holds with a lock,
@@ -301,10 +303,7 @@ func holdInFlight(t *testing.T, c *client, url string, n int, key string) (resul
 // when this test has it, so that the build reuses what the test's own build compiled.
 func buildServer(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH; it builds the server binary")
-	}
+	goBin := testenv.Tool(t, "go", "it builds the server binary")
 	bin := filepath.Join(t.TempDir(), "campaigns")
 	args := []string{"build", "-o", bin}
 	if raceEnabled {
