@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 // clients cannot. An address it cannot listen on costs the metrics, not the API: the
 // error is logged and the server goes on serving.
 func serveMetrics(ctx context.Context, addr string, log *slog.Logger) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := listen(ctx, addr)
 	if err != nil {
 		log.Error("metrics are not served: set METRICS_ADDR to a free address, or off", "addr", addr, "err", err)
 		return

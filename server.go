@@ -51,6 +51,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return commands.Run(ctx, args, commands.Env{Getenv: getenv, Stdout: stdout, Stderr: stderr}, serve)
 }
 
+// listen opens the listener of an address the server serves on: plain TCP, which
+// drain.Quiesce can stop. Tests replace it to hand the server a listener they already hold
+// (server_test.go), so that no other process can take the port between its choice and the
+// server's start.
+var listen = drain.Listen
+
 // serve builds the server on st, migrated and seeded, and serves until ctx ends, then
 // lets in-flight requests finish (drain.Instance.Shutdown).
 func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, tp trace.TracerProvider) error {
@@ -80,7 +86,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	ln, err := drain.Listen(ctx, cfg.Addr)
+	ln, err := listen(ctx, cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
