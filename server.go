@@ -86,9 +86,14 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	ln, err := listen(ctx, cfg.Addr)
+	var ln net.Listener
+	if cfg.InheritListener {
+		ln, err = drain.Inherited()
+	} else if ln, err = listen(ctx, cfg.Addr); err != nil {
+		err = fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return err
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(api.Listener(ln, log)) }()
