@@ -113,7 +113,7 @@ func TestHealthcheckCommand(t *testing.T) {
 		}
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"healthcheck"}, env(map[string]string{"ADDR": "127.0.0.1:18084"}), &stdout, &stderr); code != 1 {
+	if code := run(context.Background(), []string{"healthcheck"}, env(map[string]string{"ADDR": silentAddr(t)}), &stdout, &stderr); code != 1 {
 		t.Errorf("no server: exit code %d, want 1", code)
 	}
 }
@@ -123,4 +123,25 @@ func TestVersionFlag(t *testing.T) {
 	if code := run(context.Background(), []string{"--version"}, env(nil), &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "campaigns ") || !strings.Contains(stdout.String(), "go1.") {
 		t.Errorf("--version: exit %d, printed %q", code, stdout.String())
 	}
+}
+
+// silentAddr returns a loopback address where no server answers: its listener, held until
+// the test ends so that nothing else can take the port, closes every connection unread.
+func silentAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.Close()
+		}
+	}()
+	return l.Addr().String()
 }

@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"campaigns/internal/dbtest"
+	"campaigns/internal/drain"
 	"campaigns/internal/reqid"
 )
 
@@ -72,6 +73,8 @@ func TestServeCreatesMigratesSeedsOnceAndServes(t *testing.T) {
 	if !strings.Contains(first.log, "seed data loaded") {
 		t.Fatalf("first start did not load the seed:\n%s", first.log)
 	}
+	// The first server closed its listeners: the second gets new ones, held until it starts.
+	vars["ADDR"], vars["METRICS_ADDR"] = freeAddr(t), freeAddr(t)
 	second := serveOnce(t, vars, `{ campaigns(first: 100) { totalCount } events { totalCount } organizations { totalCount } }`)
 	if !strings.Contains(second.log, "seed data already loaded") {
 		t.Fatalf("second start loaded the seed again:\n%s", second.log)
@@ -178,14 +181,46 @@ func dataOf(t *testing.T, body string) string {
 	return string(res.Data)
 }
 
+// freeAddr returns a loopback address whose listener the test holds until a server takes
+// it (listen, below), so that nothing else can take the port in between.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := drain.Listen(context.Background(), "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprintf("127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
+	addr := l.Addr().String()
+	heldMu.Lock()
+	held[addr] = l
+	heldMu.Unlock()
+	t.Cleanup(func() {
+		heldMu.Lock()
+		defer heldMu.Unlock()
+		if l, ok := held[addr]; ok {
+			delete(held, addr)
+			_ = l.Close()
+		}
+	})
+	return addr
+}
+
+// held are the listeners of freeAddr's addresses, each held until a server listens there.
+var (
+	heldMu sync.Mutex
+	held   = map[string]net.Listener{}
+)
+
+// The server takes a listener the test holds instead of listening anew.
+func init() {
+	listen = func(ctx context.Context, addr string) (net.Listener, error) {
+		heldMu.Lock()
+		defer heldMu.Unlock()
+		if l, ok := held[addr]; ok {
+			delete(held, addr)
+			return l, nil
+		}
+		return drain.Listen(ctx, addr)
+	}
 }
 
 // TestServeDevelopmentAndProductionDefaults starts the server as a newcomer does and as a

@@ -10,6 +10,7 @@ import (
 
 	"campaigns/internal/page"
 	"campaigns/internal/relay"
+	"campaigns/internal/store"
 	"campaigns/models"
 )
 
@@ -20,7 +21,18 @@ import (
 // the same data as the API's (the -check flag compares them), and throws it away. No HTTP,
 // no GraphQL: what is left is the database's own work and the least Go work to use it.
 
-// The statements, as the store makes them. An event comes with its venue, the venue's
+// The statements that the store writes out whole are its own, in the form it sends them,
+// so that they cannot drift apart.
+var (
+	sqlRecords      = store.Numbered(store.RecordsByIDSQL)
+	sqlPartners     = store.Numbered(store.CampaignPartnersSQL)
+	sqlCoHosts      = store.Numbered(store.EventCoHostsSQL)
+	sqlCoordinators = store.Numbered(store.NetworkCoordinatorsSQL)
+	sqlChannels     = store.Numbered(store.NetworkChannelsSQL)
+)
+
+// The statements that the store builds (lists, pages, GORM's look-ups by ID), as it makes
+// them, copied from the statements PostgreSQL logs for the API's requests. An event comes with its venue, the venue's
 // country and its organizer, joined in the event's own statement (store.eventCols); the
 // floor names the joined columns apart so that it can scan them by name.
 const (
@@ -34,34 +46,12 @@ const (
 	sqlCampaignNext  = `SELECT c.*, to_json(c.name)#>>'{}' AS sort_value, (c.id)::text AS sort_key FROM campaigns c WHERE (c.status <> 'DRAFT') AND ((c.name, c.id) > ($1::text, $2::bigint)) ORDER BY c.name ASC, c.id ASC LIMIT 21`
 	sqlCampaignCount = `SELECT count(*) FROM campaigns c WHERE (c.status <> 'DRAFT')`
 	sqlEventPages    = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT e.*, ` + sqlEventJoinCols + `, to_json(e.start_key)#>>'{}' AS sort_value, (e.id)::text AS sort_key FROM events e` + sqlEventJoins + ` WHERE (e.campaign_id = par.key::bigint) AND ` + eventPublic + ` ORDER BY e.start_key ASC, e.id ASC LIMIT 11) x ORDER BY par.ord`
-	sqlPartners      = `SELECT cp.campaign_id, cp.organization_id, cp.role, cp.note, cp.can_edit, eo.id, eo.slug, eo.name, eo.kind, eo.country_code, eo.website, eo.description, eo.source, eo.created_at, eo.updated_at FROM campaign_partners cp JOIN organizations eo ON eo.id = cp.organization_id WHERE cp.campaign_id = ANY($1::bigint[]) ORDER BY cp.role, eo.name, eo.id`
 	sqlCountries     = `SELECT * FROM "countries" WHERE code = ANY($1::text[])`
 	sqlEvents        = `SELECT e.*, ` + sqlEventJoinCols + ` FROM events e` + sqlEventJoins + ` WHERE e.id = ANY($1::bigint[])`
 	sqlCampaigns     = `SELECT * FROM "campaigns" WHERE id = ANY($1::bigint[])`
-	sqlRecords       = `SELECT k.kind,
-		c.id AS c_id, c.slug AS c_slug, c.name AS c_name, c.summary AS c_summary, c.description AS c_description,
-		c.status AS c_status, c.focus AS c_focus, c.themes AS c_themes, c.audiences AS c_audiences,
-		c.objectives AS c_objectives, c.starts_on AS c_starts_on, c.starts_on_precision AS c_starts_on_precision,
-		c.ends_on AS c_ends_on, c.ends_on_precision AS c_ends_on_precision, c.parent_id AS c_parent_id,
-		c.owner_id AS c_owner_id, c.source AS c_source, c.version AS c_version, c.created_at AS c_created_at,
-		c.updated_at AS c_updated_at, c.original_language AS c_original_language,
-		o.id AS o_id, o.slug AS o_slug, o.name AS o_name, o.kind AS o_kind, o.country_code AS o_country_code,
-		o.website AS o_website, o.description AS o_description, o.source AS o_source, o.created_at AS o_created_at,
-		o.updated_at AS o_updated_at,
-		n.id AS n_id, n.slug AS n_slug, n.name AS n_name, n.description AS n_description, n.scope AS n_scope,
-		n.country_code AS n_country_code, n.parent_id AS n_parent_id, n.founded_at_id AS n_founded_at_id,
-		n.owner_id AS n_owner_id, n.source AS n_source, n.version AS n_version, n.created_at AS n_created_at,
-		n.updated_at AS n_updated_at, n.original_language AS n_original_language
-		FROM unnest($1::text[], $2::bigint[]) AS k(kind, id)
-		LEFT JOIN campaigns c ON k.kind = 'c' AND c.id = k.id
-		LEFT JOIN organizations o ON k.kind = 'o' AND o.id = k.id
-		LEFT JOIN youth_networks n ON k.kind = 'n' AND n.id = k.id`
 	sqlNetworks      = `SELECT * FROM "youth_networks" WHERE id = ANY($1::bigint[])`
-	sqlCoHosts       = `SELECT o.*, ec.event_id FROM event_cohosts ec JOIN organizations o ON o.id = ec.organization_id WHERE ec.event_id = ANY($1::bigint[]) ORDER BY o.name, o.id`
-	sqlCoordinators  = `SELECT o.*, nc.network_id FROM network_coordinators nc JOIN organizations o ON o.id = nc.organization_id WHERE nc.network_id = ANY($1::bigint[]) ORDER BY o.name, o.id`
 	sqlChapterPages  = `SELECT x.*, par.key AS parent_key FROM unnest($1::text[]) WITH ORDINALITY AS par(key, ord) CROSS JOIN LATERAL (SELECT n.id, n.slug, n.name, n.description, n.scope, n.country_code, n.parent_id, n.founded_at_id, n.owner_id, n.source, n.version, n.created_at, n.updated_at, n.original_language, to_json(n.name)#>>'{}' AS sort_value, (n.id)::text AS sort_key FROM youth_networks n WHERE (n.parent_id = par.key::bigint) ORDER BY n.name ASC, n.id ASC LIMIT 11) x ORDER BY par.ord`
 	sqlChapterCounts = `SELECT par.key AS parent_key, (SELECT count(*) FROM youth_networks n WHERE (n.parent_id = par.key::bigint)) AS n FROM unnest($1::text[]) AS par(key)`
-	sqlChannels      = `SELECT id, network_id, platform, url, handle FROM network_channels WHERE network_id = ANY($1::bigint[]) ORDER BY id`
 	sqlFindCountry   = `SELECT * FROM "countries" WHERE lower(code) = lower($1) OR lower(name) = lower($2) OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($3)) ORDER BY code LIMIT $4`
 	// A window keeps the events whose start period overlaps it: from start_key $2 on, and
 	// the few periods that straddle $2, each read in order and limited, then merged, as the

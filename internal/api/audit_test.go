@@ -14,6 +14,8 @@ import (
 	"campaigns/internal/api"
 	"campaigns/internal/config"
 	"campaigns/internal/dbtest"
+
+	"campaigns/internal/testenv"
 )
 
 // TestGraphQLHTTPAudit runs graphql-http's server audits, the conformance suite of the
@@ -85,13 +87,5 @@ func atoi(t *testing.T, b []byte) int {
 // fails it under CI=true, where every tool must be there.
 func tool(t *testing.T, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not installed, and CI must run this test: install Node.js and npm (apt-get install nodejs npm)", name)
-	}
-	t.Skipf("%s is not installed; install Node.js and npm to run graphql-http's audit", name)
-	return ""
+	return testenv.Tool(t, name, "install Node.js and npm to run graphql-http's audit: apt-get install nodejs npm")
 }

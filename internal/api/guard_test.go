@@ -19,6 +19,8 @@ import (
 	"campaigns/internal/apitest"
 	"campaigns/internal/dbtest"
 	"campaigns/internal/limits"
+
+	"campaigns/internal/testenv"
 )
 
 // TestMalformedRequestsGetACode sends requests that are not GraphQL requests at all: each
@@ -139,10 +141,7 @@ func TestOversizedBodyIsAnsweredToClientsThatSendFirst(t *testing.T) {
 	}
 	// Python's urllib itself, which the issue names, where the machine has Python.
 	t.Run("urllib", func(t *testing.T) {
-		python, err := exec.LookPath("python3")
-		if err != nil {
-			t.Skip("no python3 on PATH")
-		}
+		python := testenv.Tool(t, "python3", "apt-get install python3")
 		const script = `
 import sys, urllib.request, urllib.error
 req = urllib.request.Request(sys.argv[1], data=sys.stdin.buffer.read(), headers={"Content-Type": "application/json"})

@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,8 +22,11 @@ type Config struct {
 	DatabaseURL string
 	// DatabaseURLSet says whether DATABASE_URL was given: only when it was not may the
 	// server start a private PostgreSQL (DevPostgres).
-	DatabaseURLSet  bool
-	Addr            string
+	DatabaseURLSet bool
+	Addr           string
+	// InheritListener says to serve on the listening socket inherited as file descriptor 3
+	// (LISTEN_FDS=1, systemd's socket activation) instead of listening on Addr.
+	InheritListener bool
 	DBMaxConns      int
 	LogFormat       string
 	LogLevel        string
@@ -73,6 +77,14 @@ var settings = slices.Concat([]setting{
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
 	{"ADDR", "127.0.0.1:8080", "address the HTTP server listens on: loopback in development, so that only this machine reaches it (:8080 for every interface, e.g. to try a mobile app on a phone); every interface in production, where a container or load balancer reaches it",
 		func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"LISTEN_FDS", "", "1 to serve on the listening socket inherited as file descriptor 3 instead of listening on ADDR, as systemd's socket activation passes it (ignored when LISTEN_PID names another process); a test that holds its port until the server takes it passes one too",
+		func(c *Config, v string) error {
+			if v != "" && v != "1" {
+				return fmt.Errorf("%q: the server serves on one socket; want 1 or nothing", v)
+			}
+			c.InheritListener = v == "1"
+			return nil
+		}},
 	{"DB_MAX_CONNS", "20", "most connections the server opens to PostgreSQL",
 		func(c *Config, v string) error { return positive(v, &c.DBMaxConns) }},
 	{"LOG_FORMAT", "text", "log format: text or json",
@@ -126,6 +138,9 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.DatabaseURLSet = strings.TrimSpace(getenv("DATABASE_URL")) != ""
+	if pid := strings.TrimSpace(getenv("LISTEN_PID")); pid != "" && pid != strconv.Itoa(os.Getpid()) {
+		c.InheritListener = false // the socket was meant for another process
+	}
 	if err := checkLimits(c); err != nil {
 		return Config{}, err
 	}

@@ -51,6 +51,7 @@ func Seeded(t testing.TB) *store.Store {
 // connections (the server command, the schema comparison).
 func NewWithURL(t testing.TB) (*store.Store, string) {
 	t.Helper()
+	share(t) // within the server's max_connections (share.go)
 	ctx := context.Background()
 	admin := connect(t, AdminURL())
 	defer admin.Close(ctx)
@@ -61,7 +62,7 @@ func NewWithURL(t testing.TB) (*store.Store, string) {
 	}
 	t.Cleanup(func() { Drop(t, name) })
 	url := DatabaseURL(t, name)
-	st, err := store.Open(ctx, url, store.Options{MaxOpenConns: 10})
+	st, err := store.Open(ctx, url, store.Options{MaxOpenConns: PoolSize})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
@@ -163,6 +164,7 @@ func migrationsHash(t testing.TB) string {
 // its URL: for the test that builds a schema from the models to compare with the migrations.
 func EmptyURL(t testing.TB) string {
 	t.Helper()
+	share(t) // its test opens a store on it (share.go)
 	ctx := context.Background()
 	admin := connect(t, AdminURL())
 	defer admin.Close(ctx)

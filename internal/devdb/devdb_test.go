@@ -3,6 +3,8 @@ package devdb
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -10,10 +12,23 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"campaigns/internal/testenv"
 )
 
-// testPort is this package's private port; nothing else of the project's tests uses it.
-const testPort = 18083
+// freePort returns a loopback port that nothing listened on a moment ago. A cluster is
+// another process, which cannot be handed a listener, so the port is let go just before
+// the cluster takes it; another of the machine's tests taking it in between would fail
+// the Start, not pass it.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
 
 // dir returns a temporary directory for a cluster that the postgres user can reach when
 // the test runs as root.
@@ -34,19 +49,15 @@ func dir(t *testing.T) string {
 // finds it running on a second Start (as a second `go run .` would) without taking it over,
 // and stops it.
 func TestStartCreatesRunsAndStops(t *testing.T) {
-	if Binaries() == "" {
-		t.Skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
-	}
-	if Answers("postgres://127.0.0.1:18083/x") {
-		t.Skip("something already listens on port 18083")
-	}
+	testenv.Needs(t, "PostgreSQL's server binaries (initdb, pg_ctl): apt-get install postgresql", Binaries() != "")
 	ctx := context.Background()
-	c, err := Start(ctx, Options{Port: testPort, Dir: dir(t)})
+	port := freePort(t)
+	c, err := Start(ctx, Options{Port: port, Dir: dir(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Stop() })
-	if !c.Started() || !strings.Contains(c.URL, ":18083/campaigns") {
+	if !c.Started() || !strings.Contains(c.URL, fmt.Sprintf(":%d/campaigns", port)) {
 		t.Fatalf("started %t, URL %s", c.Started(), c.URL)
 	}
 	admin := strings.Replace(c.URL, "/campaigns?", "/postgres?", 1)
@@ -60,7 +71,7 @@ func TestStartCreatesRunsAndStops(t *testing.T) {
 	}
 	_ = conn.Close(ctx)
 
-	again, err := Start(ctx, Options{Port: testPort, Dir: filepath.Dir(c.Dir)})
+	again, err := Start(ctx, Options{Port: port, Dir: filepath.Dir(c.Dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,12 +94,10 @@ func TestRootWithoutPostgresUser(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("only root needs a postgres user")
 	}
-	if Binaries() == "" {
-		t.Skip("PostgreSQL's server binaries are not installed")
-	}
+	testenv.Needs(t, "PostgreSQL's server binaries (initdb, pg_ctl): apt-get install postgresql", Binaries() != "")
 	lookupUser = func(string) (*user.User, error) { return nil, errors.New("unknown user postgres") }
 	t.Cleanup(func() { lookupUser = user.Lookup })
-	_, err := Start(context.Background(), Options{Port: testPort, Dir: dir(t)})
+	_, err := Start(context.Background(), Options{Port: freePort(t), Dir: dir(t)})
 	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "refuses to run as root") || !strings.Contains(err.Error(), "DATABASE_URL") {
 		t.Errorf("want one line explaining root and DATABASE_URL, got %v", err)
 	}

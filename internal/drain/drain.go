@@ -12,7 +12,9 @@ package drain
 
 import (
 	"context"
+	"fmt"
 	"net"
+	"os"
 	"time"
 )
 
@@ -23,6 +25,23 @@ func Listen(ctx context.Context, addr string) (net.Listener, error) {
 	var lc net.ListenConfig
 	lc.SetMultipathTCP(false)
 	return lc.Listen(ctx, "tcp", addr)
+}
+
+// Inherited returns the listening socket this process inherited as file descriptor 3, as
+// systemd's socket activation (LISTEN_FDS=1) or a test that holds the port passes it. It
+// must be a TCP socket; its maker should have made it with Listen, so that Quiesce can stop it.
+func Inherited() (net.Listener, error) {
+	f := os.NewFile(3, "LISTEN_FDS")
+	defer f.Close() // FileListener dups it
+	l, err := net.FileListener(f)
+	if err != nil {
+		return nil, fmt.Errorf("inherited listener (LISTEN_FDS): %w", err)
+	}
+	if _, ok := l.(*net.TCPListener); !ok {
+		_ = l.Close()
+		return nil, fmt.Errorf("inherited listener (LISTEN_FDS): a %T, not a TCP socket", l)
+	}
+	return l, nil
 }
 
 // handshakeGrace is how long a handshake already under way may take to complete once new

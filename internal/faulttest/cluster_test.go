@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"campaigns/internal/devdb"
+
+	"campaigns/internal/testenv"
 )
 
 // cluster is a PostgreSQL cluster of the test's own, in a temporary directory, on a free
@@ -33,9 +35,7 @@ type cluster struct {
 func newCluster(t *testing.T) *cluster {
 	t.Helper()
 	bin := devdb.Binaries()
-	if bin == "" {
-		t.Skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed; looked in /usr/lib/postgresql/*/bin and $PATH")
-	}
+	testenv.Needs(t, "PostgreSQL's server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or on PATH (apt-get install postgresql)", bin != "")
 	c := &cluster{t: t, bin: bin, port: freePort(t)}
 	root := t.TempDir()
 	c.dir = filepath.Join(root, "pg")
@@ -45,9 +45,7 @@ func newCluster(t *testing.T) *cluster {
 	if os.Geteuid() == 0 {
 		c.runAs = "postgres"
 		u, err := user.Lookup(c.runAs)
-		if err != nil {
-			t.Skipf("running as root, and there is no postgres user to run a PostgreSQL cluster as: %v", err)
-		}
+		testenv.Needs(t, fmt.Sprintf("a postgres user to run a PostgreSQL cluster as, since the test runs as root (%v)", err), err == nil)
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		// The postgres user must reach its directory through the test's temporary ones.

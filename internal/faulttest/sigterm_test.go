@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +21,9 @@ import (
 
 	"campaigns/internal/apitest"
 	"campaigns/internal/dbtest"
+	"campaigns/internal/drain"
+
+	"campaigns/internal/testenv"
 )
 
 // slowRead is answered with one statement on campaigns, which the test holds with a lock,
@@ -48,8 +52,8 @@ func sigtermUnderLoad(t *testing.T, bin string) {
 		shutdownDelay   = 2 * time.Second
 		shutdownTimeout = 20 * time.Second
 	)
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	srv := startServer(t, bin, []string{
+	addr, sock := heldSocket(t)
+	srv := startServer(t, bin, sock, []string{
 		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false", "METRICS_ADDR=off",
 		"DB_MAX_CONNS=40", // more than inFlight + probers, so every statement reaches PostgreSQL
 		"STATEMENT_TIMEOUT=60s",
@@ -163,8 +167,8 @@ func sigtermKeepAlive(t *testing.T, bin string) {
 		workers       = 8
 		shutdownDelay = 2 * time.Second
 	)
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	srv := startServer(t, bin, []string{
+	addr, sock := heldSocket(t)
+	srv := startServer(t, bin, sock, []string{
 		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false", "METRICS_ADDR=off",
 		"SHUTDOWN_DELAY=" + shutdownDelay.String(), "SHUTDOWN_TIMEOUT=20s",
 		"RATE_LIMIT_ANONYMOUS_POINTS=0", // the load is one address
@@ -239,8 +243,8 @@ func sigtermPastTimeout(t *testing.T, bin string) {
 	st, url := dbtest.NewWithURL(t)
 	key := apitest.Key(t, st, "sigterm-viewer", "VIEWER")
 	const shutdownTimeout = 2 * time.Second
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	srv := startServer(t, bin, []string{
+	addr, sock := heldSocket(t)
+	srv := startServer(t, bin, sock, []string{
 		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false", "METRICS_ADDR=off",
 		"STATEMENT_TIMEOUT=60s", "SHUTDOWN_TIMEOUT=" + shutdownTimeout.String(),
 	})
@@ -301,10 +305,7 @@ func holdInFlight(t *testing.T, c *client, url string, n int, key string) (resul
 // when this test has it, so that the build reuses what the test's own build compiled.
 func buildServer(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH; it builds the server binary")
-	}
+	goBin := testenv.Tool(t, "go", "it builds the server binary")
 	bin := filepath.Join(t.TempDir(), "campaigns")
 	args := []string{"build", "-o", bin}
 	if raceEnabled {
@@ -330,13 +331,18 @@ type server struct {
 	exitAt time.Time
 }
 
-func startServer(t *testing.T, bin string, env []string) *server {
+func startServer(t *testing.T, bin string, sock *os.File, env []string) *server {
 	t.Helper()
 	s := &server{cmd: exec.Command(bin), stderr: &syncBuffer{}, exited: make(chan struct{})}
-	s.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	s.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "LISTEN_FDS=1"}, env...)
+	s.cmd.ExtraFiles = []*os.File{sock} // file descriptor 3
 	s.cmd.Stdout = s.stderr
 	s.cmd.Stderr = s.stderr
-	if err := s.cmd.Start(); err != nil {
+	err := s.cmd.Start()
+	// The server holds the socket now; the test lets go of it, or the socket would go on
+	// taking connections after the server closed it.
+	_ = sock.Close()
+	if err != nil {
 		t.Fatal(err)
 	}
 	go func() {
@@ -360,6 +366,23 @@ func startServer(t *testing.T, bin string, env []string) *server {
 		}
 	})
 	return s
+}
+
+// heldSocket makes the listening socket a server started by startServer serves on, and
+// returns its address: the port is held from its choice to the server's start, so no other
+// process can take it in between.
+func heldSocket(t *testing.T) (string, *os.File) {
+	t.Helper()
+	l, err := drain.Listen(context.Background(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close() // f is a copy of its descriptor, which keeps the socket open
+	f, err := l.(*net.TCPListener).File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Addr().String(), f
 }
 
 // waitReady waits until /readyz answers 200, failing early if the process exits.

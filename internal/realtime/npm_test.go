@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"campaigns/internal/realtime"
+
+	"campaigns/internal/testenv"
 )
 
 // nodeDir holds the npm client: package.json and package-lock.json pin graphql-ws and ws.
@@ -22,15 +24,9 @@ const nodeDir = "testdata/node"
 // when a mutation changes the event. It installs the pinned packages with `npm ci` when
 // node_modules is missing.
 func TestGraphQLWSClientFromNPM(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("Node.js is not installed")
-	}
+	node := testenv.Tool(t, "node", "Node.js: apt-get install nodejs npm")
 	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "graphql-ws")); err != nil {
-		npm, err := exec.LookPath("npm")
-		if err != nil {
-			t.Skip("npm is not installed")
-		}
+		npm := testenv.Tool(t, "npm", "apt-get install npm")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--prefer-offline")

@@ -173,14 +173,18 @@ func (s *Store) CampaignCountries(ctx context.Context, ids []int64) (map[int64][
 	return groupBy(ids, rows, func(r *models.CampaignCountry) int64 { return r.CampaignID }), nil
 }
 
+// CampaignPartnersSQL is CampaignPartners' statement, of an array of campaign IDs; exported
+// for cmd/loadtest's floor.
+const CampaignPartnersSQL = `SELECT cp.campaign_id, cp.organization_id, cp.role, cp.note, cp.can_edit, ` + organizationCols + `
+		FROM campaign_partners cp JOIN organizations eo ON eo.id = cp.organization_id
+		WHERE cp.campaign_id = ANY(?::bigint[]) ORDER BY cp.role, eo.name, eo.id`
+
 // CampaignPartners returns the partners of each campaign, by role and then name, each with
 // its organization.
 func (s *Store) CampaignPartners(ctx context.Context, ids []int64) (map[int64][]*models.CampaignPartner, error) {
 	var r relatedScan
 	var list []*models.CampaignPartner
-	err := queryRows(ctx, s.db, `SELECT cp.campaign_id, cp.organization_id, cp.role, cp.note, cp.can_edit, `+organizationCols+`
-		FROM campaign_partners cp JOIN organizations eo ON eo.id = cp.organization_id
-		WHERE cp.campaign_id = ANY(?::bigint[]) ORDER BY cp.role, eo.name, eo.id`, []any{idList(ids)},
+	err := queryRows(ctx, s.db, CampaignPartnersSQL, []any{idList(ids)},
 		func(rows rowScanner) error {
 			p := new(models.CampaignPartner)
 			if err := rows.Scan(append([]any{&p.CampaignID, &p.OrganizationID, &p.Role, &p.Note, &p.CanEdit}, r.organizationDest()...)...); err != nil {

@@ -388,10 +388,14 @@ func (s *Store) VenuesByID(ctx context.Context, ids []int64) (map[int64]*models.
 	return out, nil
 }
 
+// EventCoHostsSQL is EventCoHosts' statement, of an array of event IDs; exported for
+// cmd/loadtest's floor.
+const EventCoHostsSQL = `SELECT ` + organizationCols + `, ec.event_id FROM event_cohosts ec
+		JOIN organizations eo ON eo.id = ec.organization_id WHERE ec.event_id = ANY(?::bigint[]) ORDER BY eo.name, eo.id`
+
 // EventCoHosts returns the co-hosting organizations of each event, by name.
 func (s *Store) EventCoHosts(ctx context.Context, ids []int64) (map[int64][]*models.Organization, error) {
-	out, err := organizationsOf(ctx, s.db, `SELECT `+organizationCols+`, ec.event_id FROM event_cohosts ec
-		JOIN organizations eo ON eo.id = ec.organization_id WHERE ec.event_id = ANY(?::bigint[]) ORDER BY eo.name, eo.id`, ids)
+	out, err := organizationsOf(ctx, s.db, EventCoHostsSQL, ids)
 	if err != nil {
 		return nil, fmt.Errorf("co-hosts of %d events: %w", len(ids), translate(err))
 	}

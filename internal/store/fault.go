@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
 )
 
 // ErrTimeout is a statement that PostgreSQL cancelled because it ran longer than the
@@ -98,4 +99,22 @@ func (d dialector) Translate(err error) error {
 		return f
 	}
 	return d.Dialector.Translate(err)
+}
+
+// translate maps driver errors onto the store's own.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	if f := fault(err); f != nil { // unreachable database or statement timeout (fault.go)
+		return f
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") { // data exception: a value PostgreSQL cannot take
+		return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
+	}
+	return err
 }

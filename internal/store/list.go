@@ -3,14 +3,12 @@ package store
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"campaigns/internal/page"
@@ -404,24 +402,6 @@ func checkValue(kind valueKind, v string) error {
 		return fmt.Errorf("%w: the cursor is not one of this list", page.ErrInvalid)
 	}
 	return nil
-}
-
-// translate maps driver errors onto the store's own.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
-	}
-	if f := fault(err); f != nil { // unreachable database or statement timeout (fault.go)
-		return f
-	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") { // data exception: a value PostgreSQL cannot take
-		return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
-	}
-	return err
 }
 
 // idList is a bigint[] parameter. GORM would expand a plain slice into a list of

@@ -121,25 +121,32 @@ func (s *Store) NetworkBySlug(ctx context.Context, slug string) (*models.YouthNe
 	return &n, nil
 }
 
+// NetworkCoordinatorsSQL is NetworkCoordinators' statement, of an array of network IDs;
+// exported for cmd/loadtest's floor.
+const NetworkCoordinatorsSQL = `SELECT ` + organizationCols + `, nc.network_id FROM network_coordinators nc
+		JOIN organizations eo ON eo.id = nc.organization_id WHERE nc.network_id = ANY(?::bigint[]) ORDER BY eo.name, eo.id`
+
 // NetworkCoordinators returns the coordinating organizations of each network, by name.
 func (s *Store) NetworkCoordinators(ctx context.Context, ids []int64) (map[int64][]*models.Organization, error) {
-	out, err := organizationsOf(ctx, s.db, `SELECT `+organizationCols+`, nc.network_id FROM network_coordinators nc
-		JOIN organizations eo ON eo.id = nc.organization_id WHERE nc.network_id = ANY(?::bigint[]) ORDER BY eo.name, eo.id`, ids)
+	out, err := organizationsOf(ctx, s.db, NetworkCoordinatorsSQL, ids)
 	if err != nil {
 		return nil, fmt.Errorf("coordinators of %d networks: %w", len(ids), translate(err))
 	}
 	return out, nil
 }
 
+// NetworkChannelsSQL is NetworkChannels' statement, of an array of network IDs; exported
+// for cmd/loadtest's floor.
+const NetworkChannelsSQL = "SELECT id, network_id, platform, url, handle FROM network_channels WHERE network_id = ANY(?::bigint[]) ORDER BY id"
+
 // NetworkChannels returns the channels of each network.
 func (s *Store) NetworkChannels(ctx context.Context, ids []int64) (map[int64][]*models.NetworkChannel, error) {
 	var rows []*models.NetworkChannel
-	err := queryRows(ctx, s.db, "SELECT id, network_id, platform, url, handle FROM network_channels WHERE network_id = ANY(?::bigint[]) ORDER BY id",
-		[]any{idList(ids)}, func(r rowScanner) error {
-			c := new(models.NetworkChannel)
-			rows = append(rows, c)
-			return r.Scan(&c.ID, &c.NetworkID, &c.Platform, &c.URL, &c.Handle)
-		})
+	err := queryRows(ctx, s.db, NetworkChannelsSQL, []any{idList(ids)}, func(r rowScanner) error {
+		c := new(models.NetworkChannel)
+		rows = append(rows, c)
+		return r.Scan(&c.ID, &c.NetworkID, &c.Platform, &c.URL, &c.Handle)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("channels of %d networks: %w", len(ids), translate(err))
 	}

@@ -56,6 +56,11 @@ func eachRow(rows interface {
 	return rows.Err()
 }
 
+// Numbered is one of the store's exported statements, written with GORM's ? placeholders,
+// as pgx takes it ($1, $2…): the form the store itself sends (queryRows), for cmd/loadtest's
+// floor, which runs the store's statements without the API.
+func Numbered(query string) string { return numbered(query) }
+
 // numbered turns GORM's ? placeholders into PostgreSQL's $1, $2…, leaving quoted text
 // and identifiers alone.
 func numbered(query string) string {

@@ -3,6 +3,7 @@ package tracing
 import (
 	"bytes"
 	"context"
+	"net"
 	"strings"
 	"testing"
 )
@@ -35,8 +36,24 @@ func TestNoneRecordsNothing(t *testing.T) {
 }
 
 func TestOTLPNeedsNoCollectorToStart(t *testing.T) {
-	// The exporter connects lazily: a server must start while its collector is down.
-	tp, shutdown, err := New(context.Background(), Settings{Exporter: "otlp", Endpoint: "http://127.0.0.1:18084", ServiceName: "campaigns"})
+	// The exporter connects lazily: a server must start while its collector is down. The
+	// collector's port is held by a listener that closes every connection unread, so that
+	// no other test's server can be there.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.Close()
+		}
+	}()
+	tp, shutdown, err := New(context.Background(), Settings{Exporter: "otlp", Endpoint: "http://" + l.Addr().String(), ServiceName: "campaigns"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,5 +64,5 @@ func TestOTLPNeedsNoCollectorToStart(t *testing.T) {
 	span.End()
 	ctx, cancel := context.WithTimeout(context.Background(), 0)
 	defer cancel()
-	_ = shutdown(ctx) // the export fails: nothing listens there
+	_ = shutdown(ctx) // the export fails: nothing answers there
 }

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"campaigns/internal/seed"
 	"campaigns/internal/store"
 )
 
@@ -25,18 +26,20 @@ type dbUse struct {
 	// commands that read or change data an operator cares about (API keys), which should
 	// not change the schema of a database behind the operator's back.
 	migrated bool
+	// serve migrates and loads the seed data, logging each, as the server does at start.
+	serve bool
 }
 
-// commandDB says what cmd with args needs of the database; ok is false for a command
+// needs says what cmd with args needs of the database; ok is false for a command
 // that does not exist, which gets the usage before any database is touched.
-func commandDB(cmd string, args []string) (use dbUse, ok bool) {
+func needs(cmd string, args []string) (use dbUse, ok bool) {
 	sub := ""
 	if len(args) > 1 {
 		sub = args[1]
 	}
 	switch {
 	case cmd == "serve":
-		return dbUse{create: true}, true // serve migrates and seeds itself
+		return dbUse{create: true, serve: true}, true
 	case cmd == "seed" || cmd == "generate":
 		return dbUse{create: true, migrateFirst: true}, true
 	case cmd == "migrate" && len(args) == 2 && sub == "up":
@@ -72,6 +75,13 @@ func openError(err error) string {
 // to print.
 func prepare(ctx context.Context, use dbUse, st *store.Store, log *slog.Logger) error {
 	switch {
+	case use.serve:
+		n, err := st.MigrateUp(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("database migrated", "applied", n)
+		return loadSeed(ctx, st, log)
 	case use.migrateFirst:
 		n, err := st.MigrateUp(ctx)
 		if err != nil {
@@ -88,6 +98,39 @@ func prepare(ctx context.Context, use dbUse, st *store.Store, log *slog.Logger) 
 		if !current {
 			return fmt.Errorf("%s is not migrated (migrations are pending): %s", st.Where(), toMigrate)
 		}
+	}
+	return nil
+}
+
+// migrate runs `migrate up|down|status`.
+func migrate(ctx context.Context, st *store.Store, sub string, stdout io.Writer) error {
+	switch sub {
+	case "up":
+		n, err := st.MigrateUp(ctx)
+		if err == nil {
+			fmt.Fprintf(stdout, "applied %d migrations\n", n)
+		}
+		return err
+	case "down":
+		err := st.MigrateDown(ctx)
+		if err == nil {
+			fmt.Fprintln(stdout, "rolled back the latest migration")
+		}
+		return err
+	}
+	return migrationStatus(ctx, st, stdout)
+}
+
+// loadSeed loads the built-in seed data unless this version of it is loaded, and logs which.
+func loadSeed(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	loaded, err := seed.Load(ctx, st)
+	if err != nil {
+		return err
+	}
+	if loaded {
+		log.Info("seed data loaded", "version", seed.Version)
+	} else {
+		log.Info("seed data already loaded", "version", seed.Version)
 	}
 	return nil
 }
