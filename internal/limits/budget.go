@@ -108,3 +108,11 @@ func (b *Budgets) Len() int {
 	defer b.mu.Unlock()
 	return len(b.buckets)
 }
+
+// Charger charges budgets: Budgets in the instance's memory, or budgets every instance
+// shares (internal/shared).
+type Charger interface {
+	Charge(key string, n int, now time.Time) Decision
+}
+
+var _ Charger = (*Budgets)(nil)
