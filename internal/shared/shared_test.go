@@ -1,8 +1,12 @@
 package shared_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,10 +17,15 @@ import (
 	"campaigns/internal/shared"
 )
 
-// open connects an instance to srv, trying Redis again soon after a failure.
-func open(t *testing.T, url string) *shared.Redis {
+// open connects an instance to the Redis at url, trying it again soon after a failure, and
+// logging to log if given.
+func open(t *testing.T, url string, log ...*slog.Logger) *shared.Redis {
 	t.Helper()
-	r, err := shared.Open(url, shared.Options{Retry: 100 * time.Millisecond})
+	opt := shared.Options{Retry: 100 * time.Millisecond}
+	if len(log) > 0 {
+		opt.Logger = log[0]
+	}
+	r, err := shared.Open(url, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +71,8 @@ func TestBudgetsAreShared(t *testing.T) {
 // without Redis, and shares again once Redis is back.
 func TestBudgetsOutlastRedis(t *testing.T) {
 	srv := redistest.Start(t)
-	ra, rb := open(t, srv.URL()), open(t, srv.URL())
+	var logged syncBuffer
+	ra, rb := open(t, srv.URL(), slog.New(slog.NewTextHandler(&logged, nil))), open(t, srv.URL())
 	a, b := ra.Budgets(100, 24*time.Hour), rb.Budgets(100, 24*time.Hour)
 	now := time.Now()
 	a.Charge("key:1", 60, now)
@@ -81,9 +91,19 @@ func TestBudgetsOutlastRedis(t *testing.T) {
 		t.Fatal("Redis reported up while stopped")
 	}
 
+	// Tried again after Retry, Redis still fails: the warning was said once for the outage.
+	time.Sleep(150 * time.Millisecond)
+	a.Charge("key:1", 1, now)
+	if n := strings.Count(logged.String(), "level=WARN"); n != 1 {
+		t.Fatalf("%d warnings for one outage, want 1:\n%s", n, logged.String())
+	}
+
 	srv.Restart() // empty: budgets start full again
 	waitUp(t, ra, func() { a.Charge("key:2", 0, now) })
 	waitUp(t, rb, func() { b.Charge("key:2", 0, now) })
+	if !strings.Contains(logged.String(), "Redis answers again") {
+		t.Fatalf("no word that Redis is back:\n%s", logged.String())
+	}
 	if d := a.Charge("key:2", 70, now); !d.Allowed || d.Remaining != 30 {
 		t.Fatalf("after Redis is back, on A: %+v", d)
 	}
@@ -156,3 +176,21 @@ func TestNoURL(t *testing.T) {
 }
 
 var _ limits.Charger = (*shared.Budgets)(nil)
+
+// syncBuffer is a bytes.Buffer that a logger and the test may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
