@@ -103,10 +103,15 @@ func Open(url string, opt Options) (*Redis, error) {
 	// Short timeouts and no retries: a call that fails is served locally at once, which is
 	// better than a request waiting on Redis.
 	ro.DialTimeout, ro.ReadTimeout, ro.WriteTimeout, ro.PoolTimeout = r.timeout, r.timeout, r.timeout, r.timeout
-	ro.MaxRetries = -1
+	ro.MaxRetries, ro.DialerRetries = -1, 1
 	ro.ContextTimeoutEnabled = true
 	r.client = redis.NewClient(ro)
-	registerUp.Do(func() { metrics.Registry.MustRegister(up) })
+	registerUp.Do(func() {
+		metrics.Registry.MustRegister(up)
+		// go-redis writes its own complaints to stderr; the warning of Open's caller says
+		// what an operator needs, so they go to its log at debug level.
+		redis.SetLogger(debugLog{r.log})
+	})
 	ctx, cancel := r.context()
 	defer cancel()
 	r.done(r.client.Ping(ctx).Err())
@@ -158,6 +163,11 @@ func (r *Redis) done(err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.probing = false
+	if errors.Is(err, redis.ErrPoolTimeout) || errors.Is(err, redis.ErrPoolExhausted) {
+		// Every connection busy says this instance is busy, not that Redis is down: this
+		// call is served locally, the next ones try Redis as usual.
+		return
+	}
 	if err == nil {
 		if r.down {
 			r.down = false
@@ -173,4 +183,11 @@ func (r *Redis) done(err error) {
 	}
 	r.until = time.Now().Add(r.retry)
 	up.Set(0)
+}
+
+// debugLog is go-redis's logger over slog, at debug level.
+type debugLog struct{ log *slog.Logger }
+
+func (l debugLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, fmt.Sprintf(format, v...), "from", "go-redis")
 }
