@@ -112,6 +112,25 @@ func TestBudgetsOutlastRedis(t *testing.T) {
 	}
 }
 
+// TestBudgetsOutlastAHungRedis pauses Redis, which then takes calls and never answers: the
+// call's timeout ends the wait, and the budget is charged locally.
+func TestBudgetsOutlastAHungRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	r := open(t, srv.URL())
+	b := r.Budgets(100, 24*time.Hour)
+	now := time.Now()
+	b.Charge("key:1", 60, now)
+	srv.Pause()
+	if d := b.Charge("key:1", 60, now); !d.Allowed || d.Remaining != 40 || r.Up() {
+		t.Fatalf("with Redis hung: %+v, up %v; want the instance's own budget", d, r.Up())
+	}
+	srv.Resume()
+	waitUp(t, r, func() { b.Charge("key:1", 0, now) })
+	if d := b.Charge("key:1", 60, now); d.Allowed || d.Remaining != 40 {
+		t.Fatalf("Redis answering again: %+v, want its budget, 60 spent, back", d)
+	}
+}
+
 // waitUp calls try until r finds Redis again, after its circuit's Retry.
 func waitUp(t *testing.T, r *shared.Redis, try func()) {
 	t.Helper()
