@@ -33,9 +33,9 @@ return q
 `)
 
 // Queries are the texts of automatic persisted queries, kept in Redis for every instance
-// behind a local cache of the instance's own. Redis holds at most Most texts of at most
-// MaxBytes each, the least recently used dropped first, as the local cache is bounded; a text
-// longer than a document may be is refused by the limits anyway, and is not shared.
+// behind a local cache of the instance's own. Redis holds a bounded number of texts of a
+// bounded length, the least recently used dropped first, as the local cache is bounded; a
+// text longer than a document may be is refused by the limits anyway, and is not shared.
 type Queries struct {
 	r        *Redis
 	local    graphql.Cache[string]
