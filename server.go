@@ -35,6 +35,7 @@ import (
 	"campaigns/internal/metrics"
 	"campaigns/internal/purge"
 	"campaigns/internal/realtime"
+	"campaigns/internal/shared"
 	"campaigns/internal/store"
 )
 
@@ -71,6 +72,12 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	defer stopListening()
 	go broker.Run(listenCtx)
 	streams := new(api.Streams)
+	// The state several instances share, rate-limit budgets and persisted queries (REDIS_URL).
+	red, err := shared.Open(cfg.RedisURL, shared.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer red.Close()
 	srv := &http.Server{
 		Handler: api.New(st, api.Options{
 			Logger: log, Playground: cfg.Playground, Introspection: cfg.Introspection,
@@ -78,7 +85,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 			Limits: cfg.Limits, Protocol: api.Protocol{CORSOrigins: cfg.Protocol.CORSOrigins, CORSLocalhost: cfg.Protocol.CORSLocalhost,
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
 			Broker: broker, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
-			TracerProvider: tp,
+			TracerProvider: tp, Shared: red,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -32,6 +32,7 @@ import (
 	"campaigns/internal/realtime"
 	"campaigns/internal/reqid"
 	"campaigns/internal/scalar"
+	"campaigns/internal/shared"
 	"campaigns/internal/store"
 )
 
@@ -62,6 +63,10 @@ type Options struct {
 	// RetryWait is how long a read that PostgreSQL failed may wait for it before its one
 	// retry (retry.go); DefaultRetryWait when zero.
 	RetryWait time.Duration
+	// Shared, when set, keeps the rate-limit budgets and the texts of automatic persisted
+	// queries in Redis (REDIS_URL), shared by every instance; nil keeps them in this
+	// instance's memory (see shared.go).
+	Shared *shared.Redis
 	// Clock is the time events are judged at (upcoming, displayed status, registration
 	// closing); nil is time.Now. Tests set it.
 	Clock func() time.Time
@@ -87,6 +92,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	gql.SetQueryCache(documents)
 	protection := protect(gql, opt)
 	protection.shield.use(st)
+	protection.shield.share(opt)
 	// Int variables and literals in range, in words a partner reads (internal/scalar); after
 	// protect, whose persisted queries fill in the document this reads.
 	gql.Use(&scalar.Variables{Documents: documents})

@@ -15,7 +15,7 @@ import (
 type exchange struct {
 	method string
 	// budgets and key name the caller's budget; budgets is nil when rate limits are off.
-	budgets *limits.Budgets
+	budgets limits.Charger
 	key     string
 	// budget is the state of the caller's budget after the last charge.
 	budget *limits.Decision

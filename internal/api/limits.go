@@ -46,7 +46,8 @@ type shield struct {
 	introspection bool
 	schema        *ast.Schema
 	// keys and anonymous are the budgets of API keys and of client addresses; nil when off.
-	keys, anonymous *limits.Budgets
+	// They are the instance's own, or shared by every instance through Redis (shared.go).
+	keys, anonymous limits.Charger
 	// failedKeys counts refused API keys per client address; nil when anonymous limits are off.
 	failedKeys *limits.Budgets
 	// stats are the planner's statistics that price counts, aggregates and searches.
@@ -333,7 +334,7 @@ func (s *shield) track(next http.Handler) http.Handler {
 }
 
 // budgetOf returns the budget that pays for r: its API key's, or its client address's.
-func (s *shield) budgetOf(r *http.Request) (*limits.Budgets, string) {
+func (s *shield) budgetOf(r *http.Request) (limits.Charger, string) {
 	if c := auth.FromContext(r.Context()); !c.Anonymous() {
 		if s.keys == nil {
 			return nil, ""

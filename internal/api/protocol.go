@@ -14,7 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -79,7 +78,7 @@ func protect(gql *handler.Server, opt Options) *protection {
 		gql.Use(persisted.Only{Registry: reg})
 	}
 	gql.Use(codedAPQ{extension.AutomaticPersistedQuery{Cache: &persisted.Cache{
-		Registry: reg, Sent: lru.New[string](1000), Only: opt.Protocol.PersistedOnly,
+		Registry: reg, Sent: sentQueries(opt, p.shield.cfg.MaxQueryBytes), Only: opt.Protocol.PersistedOnly,
 	}}})
 	gql.Use(p.shield)
 	// The shield counts tokens itself to answer QUERY_TOO_LARGE; this is gqlparser's own

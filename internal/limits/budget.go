@@ -19,7 +19,8 @@ const overflowKey = "\x00overflow"
 // Budgets holds a token bucket of points for each client: it holds Points when full and
 // refills at Points per Window, so a client may spend its whole budget at once and then as
 // fast as it refills. Budgets live in memory, so each server instance keeps its own: behind
-// a load balancer of n instances a client may spend up to n budgets.
+// a load balancer of n instances a client may spend up to n budgets, unless the instances
+// share budgets in Redis (internal/shared), which fall back to these while Redis is away.
 type Budgets struct {
 	points int
 	window time.Duration
@@ -108,3 +109,11 @@ func (b *Budgets) Len() int {
 	defer b.mu.Unlock()
 	return len(b.buckets)
 }
+
+// Charger charges budgets: Budgets in the instance's memory, or budgets every instance
+// shares (internal/shared).
+type Charger interface {
+	Charge(key string, n int, now time.Time) Decision
+}
+
+var _ Charger = (*Budgets)(nil)
