@@ -4,7 +4,6 @@
 package redistest
 
 import (
-	"campaigns/internal/testenv"
 	"context"
 	"fmt"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"campaigns/internal/testenv"
 )
 
 // Server is a private redis-server.
