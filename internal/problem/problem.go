@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -131,11 +132,22 @@ func As(err error) (*Error, bool) {
 // Message returns the words of err written for the client: the message of the outermost
 // Error wrapped with one. For a bare sentinel (wrapped only by operation names, if at all)
 // it is err's whole text, which then holds nothing but names the code wrote.
+//
+// A sentinel wrapped with fmt.Errorf("%w: …") instead of Wrap still gives the words after
+// it; graph/connections.go has two such errors (kept until that file is rewritten), and no
+// other code makes one.
 func Message(err error) string {
-	if e, ok := As(err); ok && e.Err != nil {
+	e, ok := As(err)
+	if ok && e.Err != nil {
 		return e.Message
 	}
-	return err.Error()
+	msg := err.Error()
+	if ok {
+		if _, rest, cut := strings.Cut(msg, e.Message+": "); cut {
+			return rest
+		}
+	}
+	return msg
 }
 
 // Body returns the one shape of an error answer: {"errors":[{"message":…,"extensions":

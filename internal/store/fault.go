@@ -12,12 +12,14 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
+
+	"campaigns/internal/problem"
 )
 
 // ErrTimeout is a statement that PostgreSQL cancelled because it ran longer than the
 // statement timeout (Options.StatementTimeout): a query too heavy to answer, which a retry
 // of the same query will not fix, unlike ErrUnavailable.
-var ErrTimeout = errors.New("query timed out")
+var ErrTimeout error = problem.New(problem.QueryTimeout, "query timed out")
 
 // fault returns err wrapped in ErrUnavailable when it means that PostgreSQL could not be
 // reached or dropped the connection, wrapped in ErrTimeout when PostgreSQL cancelled the
