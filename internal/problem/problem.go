@@ -152,16 +152,14 @@ func Message(err error) string {
 
 // Body returns the one shape of an error answer: {"errors":[{"message":…,"extensions":
 // {"code":…,"requestId":…}}]}, with e's extensions beside the code and top's members (the
-// answer's own extensions, say) beside "errors". The requestId is left out when empty.
+// answer's own extensions, say) beside "errors".
 func Body(requestID string, e *Error, top map[string]any) map[string]any {
 	ext := make(map[string]any, len(e.Extensions)+2)
 	for k, v := range e.Extensions {
 		ext[k] = v
 	}
 	ext["code"] = string(e.Code)
-	if requestID != "" {
-		ext["requestId"] = requestID
-	}
+	ext["requestId"] = requestID
 	body := make(map[string]any, len(top)+1)
 	for k, v := range top {
 		body[k] = v

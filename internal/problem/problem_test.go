@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // documented returns the codes of the README's table of error codes, in its order.
@@ -111,5 +114,62 @@ func TestGraphQL(t *testing.T) {
 	g := New(QueryTooDeep, "too deep: %d", 9).GraphQL()
 	if g.Message != "too deep: 9" || g.Extensions["code"] != "QUERY_TOO_DEEP" {
 		t.Errorf("GraphQL() = %q %v", g.Message, g.Extensions)
+	}
+}
+
+// TestSchemaCodes: a code the schema's descriptions name (the realtime fields name
+// SLOW_CONSUMER, for one) is one the API can answer with; a word in capitals that is
+// neither a code nor one of the schema's enum values or directive locations is a code that
+// does not exist.
+func TestSchemaCodes(t *testing.T) {
+	b, err := os.ReadFile("../../schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, gerr := parser.ParseSchema(&ast.Source{Name: "schema.graphql", Input: string(b)})
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	known := map[string]bool{}
+	for _, c := range Codes {
+		known[string(c)] = true
+	}
+	var descriptions []string
+	add := func(d string) { descriptions = append(descriptions, d) }
+	for _, defs := range [][]*ast.Definition{doc.Definitions, doc.Extensions} {
+		for _, d := range defs {
+			add(d.Description)
+			for _, v := range d.EnumValues {
+				known[v.Name] = true
+				add(v.Description)
+			}
+			for _, f := range d.Fields {
+				add(f.Description)
+				for _, a := range f.Arguments {
+					add(a.Description)
+				}
+			}
+		}
+	}
+	for _, d := range doc.Directives {
+		add(d.Description)
+		for _, l := range d.Locations {
+			known[string(l)] = true
+		}
+	}
+	word := regexp.MustCompile(`\b[A-Z]{2,}(?:_[A-Z]+)+\b`)
+	named := 0
+	for _, d := range descriptions {
+		for _, w := range word.FindAllString(d, -1) {
+			if !known[w] {
+				t.Errorf("the schema's descriptions name %s, which is no error code (problem.Codes) and no enum value", w)
+			}
+			if slices.Contains(Codes, Code(w)) {
+				named++
+			}
+		}
+	}
+	if named == 0 {
+		t.Error("the schema's descriptions name no error code; has the schema moved?")
 	}
 }
