@@ -19,7 +19,8 @@ import (
 )
 
 // ownWords are the codes whose errors the presenter answers in its own words rather than
-// the error's: their text names the operation, and the cases below log them.
+// the error's: their text names what failed inside the server (a record's key, the
+// database's address, a statement), which is for the log, not for the client.
 var ownWords = map[problem.Code]bool{problem.NotFound: true, problem.QueryTimeout: true, problem.ServiceUnavailable: true}
 
 // ErrorPresenter is the one place where errors become GraphQL errors: a problem.Error
