@@ -101,7 +101,7 @@ func New(code Code, format string, args ...any) *Error {
 }
 
 // Wrap returns cause with a message for the client, under the code of cause (the Error in
-// its chain). Its text is what fmt.Errorf("%w: "+format, cause, args...) would say, so
+// its chain; none when cause has none, and then no presenter shows it). Its text is what fmt.Errorf("%w: "+format, cause, args...) would say, so
 // logs and tests read the same.
 func Wrap(cause error, format string, args ...any) *Error {
 	e := &Error{Message: fmt.Sprintf(format, args...), Err: cause}
