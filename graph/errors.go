@@ -12,56 +12,19 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"campaigns/internal/auth"
-	"campaigns/internal/page"
-	"campaigns/internal/realtime"
-	"campaigns/internal/relay"
+	"campaigns/internal/problem"
 	"campaigns/internal/reqid"
 	"campaigns/internal/scalar"
 	"campaigns/internal/store"
-	"campaigns/models"
 )
 
-// The error codes of extensions.code beyond those gqlgen sets itself
-// (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED).
-const (
-	CodeBadUserInput       = "BAD_USER_INPUT"
-	CodeBadRequest         = "BAD_REQUEST"
-	CodeNotFound           = "NOT_FOUND"
-	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
-	CodeInternal           = "INTERNAL_SERVER_ERROR"
-	CodeUnauthenticated    = "UNAUTHENTICATED"
-	CodeForbidden          = "FORBIDDEN"
-	CodeConflict           = "CONFLICT"
-	CodeIdempotencyReused  = "IDEMPOTENCY_KEY_REUSED"
-	CodeQueryTimeout       = "QUERY_TIMEOUT"
-	CodeRequestCancelled   = "REQUEST_CANCELLED"
-	CodeSlowConsumer       = "SLOW_CONSUMER"
-	CodeTooManySubs        = "TOO_MANY_SUBSCRIPTIONS"
-	CodeShuttingDown       = "SHUTTING_DOWN"
-	CodeSubscriptionsOff   = "SUBSCRIPTIONS_OFF"
-)
+// ownWords are the codes whose errors the presenter answers in its own words rather than
+// the error's: their text names what failed inside the server (a record's key, the
+// database's address, a statement), which is for the log, not for the client.
+var ownWords = map[problem.Code]bool{problem.NotFound: true, problem.QueryTimeout: true, problem.ServiceUnavailable: true}
 
-// coded are the sentinels answered with their own code and their own message.
-var coded = []struct {
-	err  error
-	code string
-}{
-	{auth.ErrUnauthenticated, CodeUnauthenticated},
-	{auth.ErrForbidden, CodeForbidden},
-	{store.ErrConflict, CodeConflict},
-	{store.ErrIdempotencyKeyReused, CodeIdempotencyReused},
-	{realtime.ErrSlowConsumer, CodeSlowConsumer},
-	{realtime.ErrTooManySubscriptions, CodeTooManySubs},
-	{realtime.ErrShuttingDown, CodeShuttingDown},
-	{realtime.ErrOff, CodeSubscriptionsOff},
-}
-
-// inputErrors are the sentinels whose messages are written for the client.
-var inputErrors = []error{store.ErrInvalid, page.ErrInvalid, relay.ErrInvalidID, models.ErrInvalidValue}
-
-// ErrorPresenter is the one place where errors become GraphQL errors: each known sentinel
-// gets its code and a message fit for a client; anything else is logged with the request id
+// ErrorPresenter is the one place where errors become GraphQL errors: a problem.Error
+// gets its code and its message written for a client; anything else is logged with the request id
 // and shown only as an internal error carrying that id, since its text may hold SQL or data.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
@@ -79,28 +42,22 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// gqlgen's own words about a request it could not read, such as a body that is
 			// not JSON; it appends the body, which may hold personal data, so cut it off.
 			gqlErr.Message, _, _ = strings.Cut(gqlErr.Message, " body:")
-			gqlErr.Extensions["code"] = CodeBadRequest
+			gqlErr.Extensions["code"] = string(problem.BadRequest)
 			return gqlErr
 		}
 		var refused *scalar.Error
 		if errors.As(err, &refused) {
 			gqlErr.Message = inputName(gqlErr.Path) + " " + refused.Problem
-			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["code"] = string(problem.BadUserInput)
 			return gqlErr
 		}
-		for _, c := range coded {
-			if errors.Is(err, c.err) {
-				gqlErr.Message = clientMessage(err, c.err)
-				gqlErr.Extensions["code"] = c.code
-				return gqlErr
+		if p, ok := problem.As(err); ok && p.Code != "" && !ownWords[p.Code] {
+			gqlErr.Message = problem.Message(err)
+			for k, v := range p.Extensions {
+				gqlErr.Extensions[k] = v
 			}
-		}
-		for _, sentinel := range inputErrors {
-			if errors.Is(err, sentinel) {
-				gqlErr.Message = clientMessage(err, sentinel)
-				gqlErr.Extensions["code"] = CodeBadUserInput
-				return gqlErr
-			}
+			gqlErr.Extensions["code"] = string(p.Code)
+			return gqlErr
 		}
 		switch {
 		case errors.Is(err, context.Canceled) || ctx.Err() == context.Canceled:
@@ -110,35 +67,25 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// Nobody reads this answer, and a mobile app losing its network is no internal error.
 			log.InfoContext(ctx, "request cancelled by the client", "request_id", id, "path", gqlErr.Path.String(), "err", err)
 			gqlErr.Message = "the request was cancelled"
-			gqlErr.Extensions["code"] = CodeRequestCancelled
+			gqlErr.Extensions["code"] = string(problem.RequestCancelled)
 		case errors.Is(err, store.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 			log.WarnContext(ctx, "query timed out", "request_id", id, "path", gqlErr.Path.String(), "err", err)
 			gqlErr.Message = "the query took longer than the server allows; ask for fewer items or fewer fields"
-			gqlErr.Extensions["code"] = CodeQueryTimeout
+			gqlErr.Extensions["code"] = string(problem.QueryTimeout)
 		case errors.Is(err, store.ErrNotFound):
 			gqlErr.Message = "not found"
-			gqlErr.Extensions["code"] = CodeNotFound
+			gqlErr.Extensions["code"] = string(problem.NotFound)
 		case errors.Is(err, store.ErrUnavailable):
 			log.WarnContext(ctx, "database unavailable", "request_id", id, "path", gqlErr.Path.String(), "err", err)
 			gqlErr.Message = "the database is unavailable; try again shortly"
-			gqlErr.Extensions["code"] = CodeServiceUnavailable
+			gqlErr.Extensions["code"] = string(problem.ServiceUnavailable)
 		default:
 			log.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "err", err)
 			gqlErr.Message = fmt.Sprintf("internal error (request id %s)", id)
-			gqlErr.Extensions["code"] = CodeInternal
+			gqlErr.Extensions["code"] = string(problem.Internal)
 		}
 		return gqlErr
 	}
-}
-
-// clientMessage keeps the part of an error's text written for the client: what follows the
-// sentinel, without the operation names that wrapping put in front of it.
-func clientMessage(err, sentinel error) string {
-	msg := err.Error()
-	if _, rest, ok := strings.Cut(msg, sentinel.Error()+": "); ok {
-		return rest
-	}
-	return msg
 }
 
 // inputName names the argument or input field a scalar refused: the last name on the

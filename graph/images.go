@@ -6,6 +6,7 @@ import (
 
 	"campaigns/graph/model"
 	"campaigns/internal/loader"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
 	"campaigns/models"
@@ -68,7 +69,7 @@ func (r *Resolver) setImages(ctx context.Context, in model.SetImagesInput) (*mod
 	}
 	kind, ok := illustratedKinds[gid.Type]
 	if !ok {
-		return nil, fmt.Errorf("%w: record: a %s has no images; give a campaign, event or organization", store.ErrInvalid, gid.Type)
+		return nil, problem.Wrap(store.ErrInvalid, "record: a %s has no images; give a campaign, event or organization", gid.Type)
 	}
 	id, err := relay.DecodeInt(gid.Type, in.Record)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"campaigns/graph/model"
 	"campaigns/internal/lang"
 	"campaigns/internal/loader"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
 	"campaigns/models"
@@ -77,7 +78,7 @@ func preferences(ctx context.Context, arg *string) (lang.Prefs, error) {
 	}
 	p, err := lang.Parse(*arg)
 	if err != nil {
-		return nil, fmt.Errorf("%w: language: %w", store.ErrInvalid, err)
+		return nil, problem.Wrap(store.ErrInvalid, "language: %v", err)
 	}
 	return p, nil
 }
@@ -141,7 +142,7 @@ func translations(ctx context.Context, rec models.Translatable, language, field 
 	if language != nil {
 		var err error
 		if want, err = lang.Canonical(*language); err != nil {
-			return nil, fmt.Errorf("%w: language: %w", store.ErrInvalid, err)
+			return nil, problem.Wrap(store.ErrInvalid, "language: %v", err)
 		}
 	}
 	all, err := loader.For(ctx).Translations(ctx, rec.TranslationKind(), id)
@@ -174,7 +175,7 @@ func (r *Resolver) setTranslations(ctx context.Context, in model.SetTranslations
 	}
 	kind, ok := translatableKinds[gid.Type]
 	if !ok {
-		return nil, fmt.Errorf("%w: record: a %s has no translations; give a campaign, event, youth network or indicator", store.ErrInvalid, gid.Type)
+		return nil, problem.Wrap(store.ErrInvalid, "record: a %s has no translations; give a campaign, event, youth network or indicator", gid.Type)
 	}
 	id, err := relay.DecodeInt(gid.Type, in.Record)
 	if err != nil {

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -12,6 +11,7 @@ import (
 
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
 	"campaigns/models"
@@ -26,7 +26,7 @@ const maxNodes = page.MaxSize
 // one bad ID in a client's cache does not cost it the others.
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]models.Node, error) {
 	if len(ids) > maxNodes {
-		return nil, fmt.Errorf("%w: nodes takes at most %d IDs, got %d", store.ErrInvalid, maxNodes, len(ids))
+		return nil, problem.Wrap(store.ErrInvalid, "nodes takes at most %d IDs, got %d", maxNodes, len(ids))
 	}
 	out, errs := r.nodeSlots(ctx, ids)
 	for i, err := range errs {
@@ -91,7 +91,7 @@ func primeNodes(ctx context.Context, ids []string) error {
 // exactlyOne checks that a lookup was given an ID or a slug, not both and not neither.
 func exactlyOne(id, slug *string) error {
 	if (id == nil) == (slug == nil) {
-		return fmt.Errorf("%w: give either id or slug", store.ErrInvalid)
+		return problem.Wrap(store.ErrInvalid, "give either id or slug")
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -10,6 +9,7 @@ import (
 	"campaigns/internal/auth"
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/reqid"
 	"campaigns/internal/store"
@@ -28,7 +28,7 @@ import (
 func memberInputID(typ, field, id string) (int64, error) {
 	k, err := relay.DecodeInt(typ, id)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s must be the global ID of a %s", relay.ErrInvalidID, field, typ)
+		return 0, problem.Wrap(relay.ErrInvalidID, "%s must be the global ID of a %s", field, typ)
 	}
 	return k, nil
 }
@@ -170,10 +170,10 @@ func isCoordinator(ctx context.Context, networkID int64) (bool, error) {
 // them; everyone else gets the counts. what names the list, who those who may see it.
 func requireMemberList(ctx context.Context, allowed bool, what, who string) error {
 	if auth.FromContext(ctx).Anonymous() {
-		return fmt.Errorf("%w: %s are listed only to %s; send an API key of one of them", auth.ErrUnauthenticated, what, who)
+		return problem.Wrap(auth.ErrUnauthenticated, "%s are listed only to %s; send an API key of one of them", what, who)
 	}
 	if !allowed {
-		return fmt.Errorf("%w: %s are listed only to %s; others see the counts", auth.ErrForbidden, what, who)
+		return problem.Wrap(auth.ErrForbidden, "%s are listed only to %s; others see the counts", what, who)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"campaigns/graph/model"
 	"campaigns/internal/auth"
 	"campaigns/internal/loader"
+	"campaigns/internal/problem"
 	"campaigns/internal/realtime"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
@@ -461,7 +462,7 @@ func (r *Resolver) changes(ctx context.Context, since *string, first *int, filte
 	q := store.SyncQuery{After: t.Pos, Snapshot: t.Snapshot, Limit: defaultSyncPage}
 	if first != nil {
 		if *first < 1 || *first > maxSyncPage {
-			return nil, fmt.Errorf("%w: first must be between 1 and %d", store.ErrInvalid, maxSyncPage)
+			return nil, problem.Wrap(store.ErrInvalid, "first must be between 1 and %d", maxSyncPage)
 		}
 		q.Limit = *first
 	}

@@ -3,11 +3,11 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 
 	"campaigns/internal/auth"
 	"campaigns/internal/loader"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
 )
@@ -49,7 +49,7 @@ func (ref recordRef) key(ctx context.Context, v *string) (int64, error) {
 	}
 	id, err := loader.For(ctx).IDBySlug(ctx, ref.kind, auth.FromContext(ctx).OrgID, *v)
 	if errors.Is(err, store.ErrNotFound) {
-		return 0, fmt.Errorf("%w: no %s you can read has the slug %q", store.ErrInvalid, ref.kind, *v)
+		return 0, problem.Wrap(store.ErrInvalid, "no %s you can read has the slug %q", ref.kind, *v)
 	}
 	return id, err
 }

@@ -12,6 +12,7 @@ import (
 	"campaigns/graph/model"
 	"campaigns/internal/auth"
 	"campaigns/internal/loader"
+	"campaigns/internal/problem"
 	"campaigns/internal/reqid"
 	"campaigns/internal/scalar"
 	"campaigns/internal/store"
@@ -54,16 +55,16 @@ func idempotencyKey(ctx context.Context, inputKey *string) (string, error) {
 	}
 	switch {
 	case inputKey != nil && header != "" && *inputKey != header:
-		return "", fmt.Errorf("%w: the idempotencyKey input and the Idempotency-Key header differ", store.ErrInvalid)
+		return "", problem.Wrap(store.ErrInvalid, "the idempotencyKey input and the Idempotency-Key header differ")
 	case inputKey != nil:
 		header = *inputKey
 	}
 	if len(header) > 255 {
-		return "", fmt.Errorf("%w: an idempotency key is at most 255 characters", store.ErrInvalid)
+		return "", problem.Wrap(store.ErrInvalid, "an idempotency key is at most 255 characters")
 	}
 	if err := scalar.Text(header); err != nil {
 		// A header is bytes: the input's key was checked as a String already, this one not.
-		return "", fmt.Errorf("%w: the idempotency key %s", store.ErrInvalid, err)
+		return "", problem.Wrap(store.ErrInvalid, "the idempotency key %s", err)
 	}
 	return header, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 )
 
@@ -95,7 +96,7 @@ func (j JSON) MarshalGQL(w io.Writer) {
 
 // UnmarshalGQL refuses input: the JSON scalar is output only.
 func (j *JSON) UnmarshalGQL(any) error {
-	return fmt.Errorf("%w: JSON is not accepted as input", ErrInvalidValue)
+	return problem.Wrap(ErrInvalidValue, "JSON is not accepted as input")
 }
 
 // GormDataType makes AutoMigrate create a jsonb column.

@@ -1,14 +1,14 @@
 package models
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"campaigns/internal/problem"
 )
 
 // Date precisions, the values of the schema's DatePrecision enum.
@@ -122,7 +122,7 @@ func (d PartialDate) MarshalGQL(w io.Writer) {
 func (d *PartialDate) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("%w: a Date must be a string such as \"2012-11-19\", \"2012-12\" or \"2006\"", ErrInvalidValue)
+		return problem.Wrap(ErrInvalidValue, "a Date must be a string such as \"2012-11-19\", \"2012-12\" or \"2006\"")
 	}
 	p, err := ParsePartialDate(s)
 	if err != nil {
@@ -144,7 +144,7 @@ func ParsePartialDate(s string) (PartialDate, error) {
 			return PartialDate{Date: t, Precision: f.precision}, nil
 		}
 	}
-	return PartialDate{}, fmt.Errorf("%w: %q is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ErrInvalidValue, truncate(s))
+	return PartialDate{}, problem.Wrap(ErrInvalidValue, "%q is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", truncate(s))
 }
 
 func truncate(s string) string {
@@ -176,7 +176,7 @@ func Location(name string) *time.Location {
 
 // ErrInvalidValue is returned when a scalar value sent by a client cannot be read; the error
 // presenter answers it as BAD_USER_INPUT.
-var ErrInvalidValue = errors.New("invalid value")
+var ErrInvalidValue error = problem.New(problem.BadUserInput, "invalid value")
 
 // MarshalDateTime writes an instant in RFC 3339 with the offset of its location, so that an
 // event's time reads as the venue's local time.
@@ -191,11 +191,11 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("%w: a DateTime must be a string such as \"2012-12-08T19:00:00+06:30\"", ErrInvalidValue)
+		return time.Time{}, problem.Wrap(ErrInvalidValue, "a DateTime must be a string such as \"2012-12-08T19:00:00+06:30\"")
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %q is not an RFC 3339 date and time with an offset, such as \"2012-12-08T19:00:00+06:30\"", ErrInvalidValue, truncate(s))
+		return time.Time{}, problem.Wrap(ErrInvalidValue, "%q is not an RFC 3339 date and time with an offset, such as \"2012-12-08T19:00:00+06:30\"", truncate(s))
 	}
 	return t, nil
 }

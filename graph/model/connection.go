@@ -3,9 +3,9 @@ package model
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/internal/store"
 	"campaigns/models"
 )
@@ -83,7 +83,7 @@ func (c *Connection[T]) WithUpTo(upTo UpToCounter) *Connection[T] {
 // knows whether the count is exact.
 func (c *Connection[T]) Count(ctx context.Context, atMost int) (*BoundedCount, error) {
 	if atMost < 1 || atMost > MaxCountBound {
-		return nil, fmt.Errorf("%w: atMost must be between 1 and %d, got %d", store.ErrInvalid, MaxCountBound, atMost)
+		return nil, problem.Wrap(store.ErrInvalid, "atMost must be between 1 and %d, got %d", MaxCountBound, atMost)
 	}
 	if c.upTo == nil {
 		return nil, errors.New("count: the list has no bounded count")

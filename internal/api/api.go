@@ -29,6 +29,7 @@ import (
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
 	"campaigns/internal/playground"
+	"campaigns/internal/problem"
 	"campaigns/internal/realtime"
 	"campaigns/internal/reqid"
 	"campaigns/internal/scalar"
@@ -207,12 +208,12 @@ func (w *refusalWriter) WriteHeader(status int) {
 	}
 	w.replaced = true
 	w.Header().Del("Content-Length")
-	code, msg := CodeBadRequest, http.StatusText(status)
+	code, msg := problem.BadRequest, http.StatusText(status)
 	switch status {
 	case http.StatusNotFound:
-		code, msg = graph.CodeNotFound, "nothing is served at this path: GraphQL is at /query"
+		code, msg = problem.NotFound, "nothing is served at this path: GraphQL is at /query"
 	case http.StatusMethodNotAllowed:
-		code, msg = CodeMethodNotAllowed, fmt.Sprintf("this path does not take %s; the Allow header lists what it takes", w.r.Method)
+		code, msg = problem.MethodNotAllowed, fmt.Sprintf("this path does not take %s; the Allow header lists what it takes", w.r.Method)
 	}
 	refuseCode(w.ResponseWriter, w.r, status, code, msg)
 }

@@ -14,17 +14,11 @@ import (
 
 	"campaigns/internal/auth"
 	"campaigns/internal/export"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/reqid"
 	"campaigns/internal/store"
 	"campaigns/models"
-)
-
-// The codes of the exports' refusals beyond those of the GraphQL endpoint.
-const (
-	CodeBadUserInput   = "BAD_USER_INPUT"
-	CodeNotFound       = "NOT_FOUND"
-	CodeTooManyExports = "TOO_MANY_EXPORTS"
 )
 
 // MaxConcurrentExports is how many exports one instance streams at once. Each holds a
@@ -79,7 +73,7 @@ func (x *exporter) serveExport(w http.ResponseWriter, r *http.Request) {
 			names = append(names, n)
 		}
 		slices.Sort(names)
-		refuseCode(w, r, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no export is called %q; there are %s", file, strings.Join(names, ", ")))
+		refuseCode(w, r, http.StatusNotFound, problem.NotFound, fmt.Sprintf("no export is called %q; there are %s", file, strings.Join(names, ", ")))
 		return
 	}
 	viewer := auth.FromContext(r.Context()).OrgID
@@ -126,7 +120,7 @@ func (x *exporter) serveExport(w http.ResponseWriter, r *http.Request) {
 func (x *exporter) serveCalendar(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
 	if !ok || name == "" {
-		refuseCode(w, r, http.StatusNotFound, CodeNotFound, "a calendar is /calendar/campaigns/<campaign ID or slug>.ics")
+		refuseCode(w, r, http.StatusNotFound, problem.NotFound, "a calendar is /calendar/campaigns/<campaign ID or slug>.ics")
 		return
 	}
 	var id int64
@@ -137,7 +131,7 @@ func (x *exporter) serveCalendar(w http.ResponseWriter, r *http.Request) {
 	campaign, title, err := x.st.VisibleCampaign(r.Context(), 0, id, slug)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			err = fmt.Errorf("%w: no published campaign is %q", store.ErrNotFound, name)
+			err = problem.Wrap(store.ErrNotFound, "no published campaign is %q", name)
 		}
 		x.refuse(w, r, err)
 		return
@@ -178,7 +172,7 @@ func (x *exporter) stream(w http.ResponseWriter, r *http.Request, contentType, f
 		defer func() { <-x.slots }()
 	default:
 		w.Header().Set("Retry-After", "10")
-		refuseCode(w, r, http.StatusTooManyRequests, CodeTooManyExports,
+		refuseCode(w, r, http.StatusTooManyRequests, problem.TooManyExports,
 			fmt.Sprintf("%d exports are already running on this server; retry in a few seconds", MaxConcurrentExports))
 		return
 	}
@@ -219,29 +213,24 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// refuse answers an export's error with its status, code and a message fit for a client.
+// refuse answers an export's error with its status, code and a message fit for a client,
+// the message the error carries (problem.Message).
 func (x *exporter) refuse(w http.ResponseWriter, r *http.Request, err error) {
-	msg := err.Error()
 	switch {
 	case errors.Is(err, store.ErrInvalid), errors.Is(err, relay.ErrInvalidID):
-		for _, s := range []error{store.ErrInvalid, relay.ErrInvalidID} {
-			if _, rest, ok := strings.Cut(msg, s.Error()+": "); ok {
-				msg = rest
-			}
-		}
-		refuseCode(w, r, http.StatusBadRequest, CodeBadUserInput, msg)
+		refuseCode(w, r, http.StatusBadRequest, problem.BadUserInput, problem.Message(err))
 	case errors.Is(err, store.ErrNotFound):
-		_, rest, _ := strings.Cut(msg, store.ErrNotFound.Error()+": ")
-		if rest == "" {
-			rest = "not found"
+		msg := "not found"
+		if p, _ := problem.As(err); p.Err != nil {
+			msg = p.Message
 		}
-		refuseCode(w, r, http.StatusNotFound, CodeNotFound, rest)
+		refuseCode(w, r, http.StatusNotFound, problem.NotFound, msg)
 	case errors.Is(err, store.ErrUnavailable):
-		refuseCode(w, r, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the database is unavailable; try again shortly")
+		refuseCode(w, r, http.StatusServiceUnavailable, problem.ServiceUnavailable, "the database is unavailable; try again shortly")
 	default:
 		id := reqid.From(r.Context())
 		x.log.ErrorContext(r.Context(), "export failed", "request_id", id, "path", r.URL.Path, "err", err)
-		refuseCode(w, r, http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", fmt.Sprintf("internal error (request id %s)", id))
+		refuseCode(w, r, http.StatusInternalServerError, problem.Internal, fmt.Sprintf("internal error (request id %s)", id))
 	}
 }
 
@@ -289,20 +278,20 @@ func (x *exporter) eventFilter(ctx context.Context, q url.Values, viewer int64) 
 		if v := q.Get(p.name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				return f, fmt.Errorf("%w: %s must be an RFC 3339 instant such as 2012-11-01T00:00:00Z", store.ErrInvalid, p.name)
+				return f, problem.Wrap(store.ErrInvalid, "%s must be an RFC 3339 instant such as 2012-11-01T00:00:00Z", p.name)
 			}
 			*p.dst = &t
 		}
 	}
 	if f.StartsAfter != nil && f.StartsBefore != nil && !f.StartsBefore.After(*f.StartsAfter) {
-		return f, fmt.Errorf("%w: startsBefore must be later than startsAfter", store.ErrInvalid)
+		return f, problem.Wrap(store.ErrInvalid, "startsBefore must be later than startsAfter")
 	}
 	var dates [3]*models.PartialDate
 	for i, name := range []string{"startsOnOrAfter", "startsOnOrBefore", "startsDuring"} {
 		if v := q.Get(name); v != "" {
 			d, err := models.ParsePartialDate(v)
 			if err != nil {
-				return f, fmt.Errorf("%w: %s must be a local date such as 2012-12-08, 2012-12 or 2012", store.ErrInvalid, name)
+				return f, problem.Wrap(store.ErrInvalid, "%s must be a local date such as 2012-12-08, 2012-12 or 2012", name)
 			}
 			dates[i] = &d
 		}
@@ -313,7 +302,7 @@ func (x *exporter) eventFilter(ctx context.Context, q url.Values, viewer int64) 
 	if v := q.Get("upcoming"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil || (v != "true" && v != "false") {
-			return f, fmt.Errorf("%w: upcoming must be true or false", store.ErrInvalid)
+			return f, problem.Wrap(store.ErrInvalid, "upcoming must be true or false")
 		}
 		f.Upcoming = &b
 	}
@@ -342,7 +331,7 @@ func (x *exporter) campaignParam(ctx context.Context, q url.Values, viewer int64
 	}
 	c, _, err := x.st.VisibleCampaign(ctx, viewer, id, slug)
 	if errors.Is(err, store.ErrNotFound) {
-		return 0, fmt.Errorf("%w: no campaign you can read is %q", store.ErrInvalid, v)
+		return 0, problem.Wrap(store.ErrInvalid, "no campaign you can read is %q", v)
 	}
 	return c, err
 }
@@ -350,7 +339,7 @@ func (x *exporter) campaignParam(ctx context.Context, q url.Values, viewer int64
 func onlyParams(q url.Values, allowed []string) error {
 	for name := range q {
 		if !slices.Contains(allowed, name) {
-			return fmt.Errorf("%w: unknown parameter %q; the parameters are %s", store.ErrInvalid, name, strings.Join(allowed, ", "))
+			return problem.Wrap(store.ErrInvalid, "unknown parameter %q; the parameters are %s", name, strings.Join(allowed, ", "))
 		}
 	}
 	return nil
@@ -363,7 +352,7 @@ func enumParam(q url.Values, name string, allowed []string) ([]string, error) {
 		for _, s := range strings.Split(v, ",") {
 			s = strings.ToUpper(strings.TrimSpace(s))
 			if !slices.Contains(allowed, s) {
-				return nil, fmt.Errorf("%w: %s must be among %s, not %q", store.ErrInvalid, name, strings.Join(allowed, ", "), s)
+				return nil, problem.Wrap(store.ErrInvalid, "%s must be among %s, not %q", name, strings.Join(allowed, ", "), s)
 			}
 			out = append(out, s)
 		}

@@ -14,15 +14,9 @@ import (
 
 	"campaigns/graph"
 	"campaigns/internal/persisted"
+	"campaigns/internal/problem"
 	"campaigns/internal/reqid"
 )
-
-// CodeBadRequest answers a request that is not a GraphQL request at all: a wrong method or
-// content type, a body that is not UTF-8 JSON, or variables that are not JSON.
-const CodeBadRequest = "BAD_REQUEST"
-
-// CodeBodyTooLarge answers a body over the limit, with 413.
-const CodeBodyTooLarge = "BODY_TOO_LARGE"
 
 // guard refuses what gqlgen's transports would refuse without an error code, or not at
 // all, so that every bad request gets a GraphQL error with extensions.code and the request
@@ -136,7 +130,7 @@ func tooLarge(w http.ResponseWriter, r *http.Request, maxBody int64) {
 		drain = false
 	}
 	w.Header().Set("Connection", "close")
-	refuseCode(w, r, http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+	refuseCode(w, r, http.StatusRequestEntityTooLarge, problem.BodyTooLarge,
 		fmt.Sprintf("the body is larger than the %d bytes this server reads; send a smaller one (MAX_BODY_BYTES)", maxBody))
 	if !drain {
 		return
@@ -162,15 +156,13 @@ func sendsHash(extensions string) bool {
 	return json.Unmarshal([]byte(extensions), &v) == nil && persisted.RequestedHash(v) != ""
 }
 
-// refuse writes a BAD_REQUEST GraphQL error response with a status.
+// refuse answers a request that is not a GraphQL request at all (a wrong method or content
+// type, a body that is not UTF-8 JSON, variables that are not JSON) with BAD_REQUEST.
 func refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	refuseCode(w, r, status, CodeBadRequest, msg)
+	refuseCode(w, r, status, problem.BadRequest, msg)
 }
 
-// refuseCode writes a GraphQL error response with a status and a code.
-func refuseCode(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
-	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
-		"message":    msg,
-		"extensions": map[string]any{"code": code, "requestId": reqid.From(r.Context())},
-	}}})
+// refuseCode answers with a status and an error body of code, msg and the request id.
+func refuseCode(w http.ResponseWriter, r *http.Request, status int, code problem.Code, msg string) {
+	problem.Write(w, status, reqid.From(r.Context()), problem.New(code, "%s", msg))
 }

@@ -12,7 +12,7 @@ import (
 	"campaigns/internal/auth"
 	"campaigns/internal/limits"
 	"campaigns/internal/metrics"
-	"campaigns/internal/reqid"
+	"campaigns/internal/problem"
 	"campaigns/internal/store"
 )
 
@@ -53,18 +53,12 @@ func (s *shield) guardKeys(next http.Handler) http.Handler {
 		allowed, d, err := s.keyAllowed(r.Context(), addr, bearer(header))
 		switch {
 		case err != nil:
-			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []map[string]any{{
-				"message":    "cannot check the API key now; try again shortly",
-				"extensions": map[string]any{"code": "SERVICE_UNAVAILABLE", "requestId": reqid.From(r.Context())},
-			}}})
+			refuseCode(w, r, http.StatusServiceUnavailable, problem.ServiceUnavailable, "cannot check the API key now; try again shortly")
 			return
 		case !allowed:
 			w.Header().Set("Retry-After", retryAfter(d))
-			writeJSON(w, http.StatusTooManyRequests, map[string]any{"errors": []map[string]any{{
-				"message": fmt.Sprintf("too many refused API keys from this address, and this one is not a working key; "+
-					"retry after %s seconds", retryAfter(d)),
-				"extensions": map[string]any{"code": limits.CodeRateLimited, "requestId": reqid.From(r.Context())},
-			}}})
+			refuseCode(w, r, http.StatusTooManyRequests, problem.RateLimited, fmt.Sprintf(
+				"too many refused API keys from this address, and this one is not a working key; retry after %s seconds", retryAfter(d)))
 			return
 		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}

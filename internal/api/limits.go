@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -21,21 +19,11 @@ import (
 	"campaigns/internal/limits"
 	"campaigns/internal/metrics"
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/internal/reqid"
 	"campaigns/internal/scalar"
 	"campaigns/internal/store"
 )
-
-// The codes of the refusals this file makes beyond those of internal/limits.
-const (
-	CodeMethodNotAllowed      = "METHOD_NOT_ALLOWED"
-	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
-)
-
-func init() {
-	errcode.RegisterErrorType(CodeMethodNotAllowed, errcode.KindProtocol)
-	errcode.RegisterErrorType(CodeIntrospectionDisabled, errcode.KindProtocol)
-}
 
 // shield applies internal/limits to the GraphQL endpoint: as middleware where the HTTP
 // request is enough (whose budget, whether it holds a point at all), and as a gqlgen
@@ -258,10 +246,10 @@ func (s *shield) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 	op := opCtx.Operation
 	if ex.method == http.MethodGet && op.Operation != ast.Query {
 		ex.answer(http.StatusMethodNotAllowed, "Allow", "POST")
-		return coded(CodeMethodNotAllowed, "a %s must be sent with POST; GET is for queries only", op.Operation)
+		return coded(problem.MethodNotAllowed, "a %s must be sent with POST; GET is for queries only", op.Operation)
 	}
 	if !s.introspection && usesIntrospection(op) {
-		return coded(CodeIntrospectionDisabled, "introspection is turned off on this server")
+		return coded(problem.IntrospectionDisabled, "introspection is turned off on this server")
 	}
 	model := s.model
 	if s.search != nil {
@@ -279,7 +267,7 @@ func (s *shield) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 		if !d.Allowed {
 			metrics.RateLimited.WithLabelValues("budget").Inc()
 			ex.answer(http.StatusTooManyRequests, "Retry-After", retryAfter(d))
-			return coded(limits.CodeRateLimited, "the operation costs %d points and %d of your %d remain; retry after %s seconds",
+			return coded(problem.RateLimited, "the operation costs %d points and %d of your %d remain; retry after %s seconds",
 				cost, d.Remaining, d.Limit, retryAfter(d))
 		}
 	}
@@ -318,13 +306,9 @@ func (s *shield) track(next http.Handler) http.Handler {
 			if !d.Allowed {
 				metrics.RateLimited.WithLabelValues("budget").Inc()
 				w.Header().Set("Retry-After", retryAfter(d))
-				writeJSON(w, http.StatusTooManyRequests, map[string]any{
-					"errors": []map[string]any{{
-						"message":    fmt.Sprintf("the budget of %d points is spent; retry after %s seconds", d.Limit, retryAfter(d)),
-						"extensions": map[string]any{"code": limits.CodeRateLimited, "requestId": reqid.From(r.Context())},
-					}},
-					"extensions": map[string]any{"rateLimit": rateLimitExtension(d)},
-				})
+				problem.WriteWith(w, http.StatusTooManyRequests, reqid.From(r.Context()),
+					problem.New(problem.RateLimited, "the budget of %d points is spent; retry after %s seconds", d.Limit, retryAfter(d)),
+					map[string]any{"extensions": map[string]any{"rateLimit": rateLimitExtension(d)}})
 				return
 			}
 		}
@@ -387,8 +371,6 @@ func usesIntrospection(op *ast.OperationDefinition) bool {
 }
 
 // coded returns a request error with code.
-func coded(code, format string, args ...any) *gqlerror.Error {
-	err := gqlerror.Errorf(format, args...)
-	errcode.Set(err, code)
-	return err
+func coded(code problem.Code, format string, args ...any) *gqlerror.Error {
+	return problem.New(code, format, args...).GraphQL()
 }

@@ -9,10 +9,11 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"campaigns/internal/problem"
 )
 
 // post is gqlgen's POST transport (transport.POST, whose Supports it keeps), changed where
@@ -113,7 +114,7 @@ func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 		// The shield refuses this first, with 405 and Allow; this is the transport's own net.
 		w.Header().Set("Allow", http.MethodPost)
 		w.WriteHeader(http.StatusMethodNotAllowed)
-		writeRequestError(w, exec.DispatchError(ctx, gqlerror.List{coded(CodeMethodNotAllowed, "GET is for queries only; send a mutation with POST")}))
+		writeRequestError(w, exec.DispatchError(ctx, gqlerror.List{coded(problem.MethodNotAllowed, "GET is for queries only; send a mutation with POST")}))
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
@@ -136,9 +137,7 @@ func hasQuery(body []byte, extensions map[string]any) bool {
 
 // badRequest is the error of a request that is not a GraphQL request at all.
 func badRequest(format string, args ...any) *gqlerror.Error {
-	err := gqlerror.Errorf(format, args...)
-	errcode.Set(err, CodeBadRequest)
-	return err
+	return problem.New(problem.BadRequest, format, args...).GraphQL()
 }
 
 // responseType picks the answer's media type from Accept as transport.POST does: the
@@ -172,7 +171,7 @@ func responseType(accept string) string {
 // Retry-After, 405 with Allow) replace this one on the way out (see exchange).
 func operationStatus(contentType string, errs gqlerror.List) int {
 	for _, err := range errs {
-		if code, _ := err.Extensions["code"].(string); code == CodeBadRequest {
+		if code, _ := err.Extensions["code"].(string); code == string(problem.BadRequest) {
 			return http.StatusBadRequest
 		}
 	}
@@ -195,7 +194,7 @@ func writeRequestError(w io.Writer, resp *graphql.Response) {
 		Extensions map[string]any `json:"extensions,omitempty"`
 	}{resp.Errors, resp.Extensions})
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"the answer could not be written","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+		b, _ = json.Marshal(problem.Body("", unwritable, nil))
 	}
 	_, _ = w.Write(b)
 }
@@ -241,11 +240,14 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	_, _ = w.Write(tail)
 }
 
+// unwritable is the error that replaces an answer json.Marshal could not write.
+var unwritable = problem.New(problem.Internal, "the answer could not be written")
+
 // writeMarshalled writes resp through json.Marshal, as transport.POST does.
 func writeMarshalled(w io.Writer, resp *graphql.Response) {
 	b, err := json.Marshal(resp)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"the answer could not be written","extensions":{"code":"INTERNAL_SERVER_ERROR"}}],"data":null}`)
+		b, _ = json.Marshal(problem.Body("", unwritable, map[string]any{"data": nil}))
 	}
 	_, _ = w.Write(b)
 }

@@ -19,6 +19,7 @@ import (
 
 	"campaigns/graph/generated"
 	"campaigns/internal/persisted"
+	"campaigns/internal/problem"
 )
 
 // Protocol configures what the endpoint accepts beyond plain GraphQL over HTTP.
@@ -185,12 +186,8 @@ func (a codedAPQ) MutateOperationParameters(ctx context.Context, raw *graphql.Ra
 	err := a.AutomaticPersistedQuery.MutateOperationParameters(ctx, raw)
 	if err != nil {
 		if _, ok := err.Extensions["code"]; !ok {
-			errcode.Set(err, CodeBadRequest)
+			errcode.Set(err, string(problem.BadRequest))
 		}
 	}
 	return err
-}
-
-func init() {
-	errcode.RegisterErrorType(CodeBadRequest, errcode.KindProtocol)
 }

@@ -17,12 +17,11 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"campaigns/graph"
 	"campaigns/internal/auth"
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
+	"campaigns/internal/problem"
 	"campaigns/internal/realtime"
-	"campaigns/internal/reqid"
 	"campaigns/internal/store"
 )
 
@@ -77,10 +76,7 @@ func (s *Streams) track(next http.Handler) http.Handler {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
-			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []map[string]any{{
-				"message":    "the server is shutting down; reconnect to another instance",
-				"extensions": map[string]any{"code": "SHUTTING_DOWN", "requestId": reqid.From(r.Context())},
-			}}})
+			refuseCode(w, r, http.StatusServiceUnavailable, problem.ShuttingDown, "the server is shutting down; reconnect to another instance")
 			return
 		}
 		if s.open == nil {
@@ -146,10 +142,8 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 			if realtime.ClientFrom(ctx) == "" {
 				// A plain POST or GET would hold the request open and answer only the first
 				// item, which looks like success to a client that used the wrong transport.
-				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{present(ctx, &gqlerror.Error{
-					Message:    "a subscription needs a websocket (graphql-transport-ws or graphql-ws) or server-sent events (POST with Accept: text/event-stream)",
-					Extensions: map[string]any{"code": graph.CodeBadRequest},
-				})}})
+				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{present(ctx, problem.New(problem.BadRequest,
+					"a subscription needs a websocket (graphql-transport-ws or graphql-ws) or server-sent events (POST with Accept: text/event-stream)").GraphQL())}})
 			}
 			ctx = realtime.WithStream(ctx)
 		}
@@ -191,7 +185,7 @@ func initFunc(st *store.Store) transport.WebsocketInitFunc {
 		refused := transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), "Forbidden")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || !auth.WellFormed(secret) {
 			g.refused(secret)
-			return refused, nil, errors.New("UNAUTHENTICATED: the init payload's Authorization must be `Bearer <API key>`, with a key this API issued")
+			return refused, nil, errors.New(string(problem.Unauthenticated) + ": the init payload's Authorization must be `Bearer <API key>`, with a key this API issued")
 		}
 		if err := g.admit(ctx, secret); err != nil {
 			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4429), "Too many requests"), nil, err
@@ -199,7 +193,7 @@ func initFunc(st *store.Store) transport.WebsocketInitFunc {
 		c, err := st.Caller(ctx, auth.Hash(secret))
 		if err != nil {
 			g.refused(secret)
-			return refused, nil, errors.New("UNAUTHENTICATED: the API key is unknown or revoked")
+			return refused, nil, errors.New(string(problem.Unauthenticated) + ": the API key is unknown or revoked")
 		}
 		ctx = auth.With(ctx, c)
 		return realtime.WithClient(ctx, "key:"+strconv.FormatInt(c.KeyID, 10)), nil, nil
@@ -226,7 +220,7 @@ func (g initGuard) admit(ctx context.Context, secret string) error {
 	case err != nil:
 		return errors.New("SERVICE_UNAVAILABLE: cannot check the API key now; try again shortly")
 	case !allowed:
-		return errors.New("RATE_LIMITED: too many refused API keys from this address, and this one is not a working key; try again later")
+		return errors.New(string(problem.RateLimited) + ": too many refused API keys from this address, and this one is not a working key; try again later")
 	}
 	return nil
 }

@@ -10,12 +10,9 @@ import (
 	"regexp"
 	"strconv"
 
+	"campaigns/internal/problem"
 	"campaigns/internal/reqid"
 )
-
-// CodeHeadersTooLarge answers a request whose headers are larger than the server reads
-// (431).
-const CodeHeadersTooLarge = "HEADERS_TOO_LARGE"
 
 // Listener wraps l so that the requests net/http refuses before any handler runs get the
 // API's JSON error body with a code, as every other refusal does. net/http answers a
@@ -95,9 +92,7 @@ func (c *conn) Write(b []byte) (int, error) {
 	id := reqid.New()
 	code, msg := refusalOf(status, reason)
 	c.log.Info("request refused before it was read", "request_id", id, "status", status, "code", code, "reason", reason, "remote", c.RemoteAddr().String())
-	body, _ := json.Marshal(map[string]any{"errors": []map[string]any{{
-		"message": msg, "extensions": map[string]any{"code": code, "requestId": id},
-	}}})
+	body, _ := json.Marshal(problem.Body(id, problem.New(code, "%s", msg), nil))
 	answer := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n%s: %s\r\n\r\n%s",
 		status, http.StatusText(status), len(body), reqid.Header, id, body)
 	if _, err := c.Conn.Write([]byte(answer)); err != nil {
@@ -117,19 +112,19 @@ func (c *conn) CloseWrite() error {
 
 // refusalOf returns the code and message of a refusal net/http made with status, whose
 // status line said reason (its status text, and after it sometimes what was wrong).
-func refusalOf(status int, reason string) (code, msg string) {
+func refusalOf(status int, reason string) (code problem.Code, msg string) {
 	switch status {
 	case http.StatusRequestHeaderFieldsTooLarge:
-		return CodeHeadersTooLarge, "the request's headers are larger than this server reads; send fewer or shorter headers"
+		return problem.HeadersTooLarge, "the request's headers are larger than this server reads; send fewer or shorter headers"
 	case http.StatusNotImplemented:
-		return CodeBadRequest, "the request's Transfer-Encoding is not one this server reads; send the body with a Content-Length, or chunked"
+		return problem.BadRequest, "the request's Transfer-Encoding is not one this server reads; send the body with a Content-Length, or chunked"
 	case http.StatusExpectationFailed:
-		return CodeBadRequest, "the Expect header asks for something this server does not do; it understands only 100-continue"
+		return problem.BadRequest, "the Expect header asks for something this server does not do; it understands only 100-continue"
 	case http.StatusHTTPVersionNotSupported:
-		return CodeBadRequest, "this server speaks HTTP/1.0 and HTTP/1.1; the request names another version"
+		return problem.BadRequest, "this server speaks HTTP/1.0 and HTTP/1.1; the request names another version"
 	}
 	if _, detail, ok := bytes.Cut([]byte(reason), []byte(": ")); ok {
-		return CodeBadRequest, "the request is not valid HTTP: " + string(detail)
+		return problem.BadRequest, "the request is not valid HTTP: " + string(detail)
 	}
-	return CodeBadRequest, "the request is not valid HTTP: a header's name or value holds a character HTTP does not allow (a control character, such as a byte below 0x20 other than tab, or DEL), or the request line or a header is malformed"
+	return problem.BadRequest, "the request is not valid HTTP: a header's name or value holds a character HTTP does not allow (a control character, such as a byte below 0x20 other than tab, or DEL), or the request line or a header is malformed"
 }

@@ -8,16 +8,17 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"strings"
+
+	"campaigns/internal/problem"
 )
 
 // Errors of access, which the error presenter answers with their codes.
 var (
 	// ErrUnauthenticated is a key that is malformed, unknown or revoked, or a write without one.
-	ErrUnauthenticated = errors.New("unauthenticated")
+	ErrUnauthenticated error = problem.New(problem.Unauthenticated, "unauthenticated")
 	// ErrForbidden is a caller acting beyond its role or its organization's records.
-	ErrForbidden = errors.New("forbidden")
+	ErrForbidden error = problem.New(problem.Forbidden, "forbidden")
 )
 
 // Roles, from least to most.

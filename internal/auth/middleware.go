@@ -2,11 +2,11 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 
+	"campaigns/internal/problem"
 	"campaigns/internal/reqid"
 )
 
@@ -36,12 +36,8 @@ func Middleware(lookup Lookup, next http.Handler) http.Handler {
 			return
 		}
 		if err != nil {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
-				"message":    "cannot check the API key now; try again shortly",
-				"extensions": map[string]any{"code": "SERVICE_UNAVAILABLE", "requestId": reqid.From(r.Context())},
-			}}})
+			problem.Write(w, http.StatusServiceUnavailable, reqid.From(r.Context()),
+				problem.New(problem.ServiceUnavailable, "cannot check the API key now; try again shortly"))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(With(r.Context(), c)))
@@ -49,11 +45,6 @@ func Middleware(lookup Lookup, next http.Handler) http.Handler {
 }
 
 func refuse(w http.ResponseWriter, r *http.Request, msg string) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="campaigns"`)
-	w.WriteHeader(http.StatusUnauthorized)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
-		"message":    msg,
-		"extensions": map[string]any{"code": "UNAUTHENTICATED", "requestId": reqid.From(r.Context())},
-	}}})
+	problem.Write(w, http.StatusUnauthorized, reqid.From(r.Context()), problem.New(problem.Unauthenticated, "%s", msg))
 }

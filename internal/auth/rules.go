@@ -1,8 +1,9 @@
 package auth
 
 import (
-	"fmt"
 	"strings"
+
+	"campaigns/internal/problem"
 )
 
 // CanEdit reports whether the caller may change a record owned by the organization owner
@@ -17,13 +18,13 @@ func CanEdit(c Caller, owner *int64, granted bool) bool {
 // read rules), never with a refusal that would tell it is there.
 func RequireEdit(c Caller, what string, owner *int64, granted bool) error {
 	if c.Anonymous() {
-		return fmt.Errorf("%w: send an API key to change %s", ErrUnauthenticated, WithArticle(what))
+		return problem.Wrap(ErrUnauthenticated, "send an API key to change %s", WithArticle(what))
 	}
 	if !CanEdit(c, owner, granted) {
 		if !c.AtLeast(RoleEditor) {
-			return fmt.Errorf("%w: %s key cannot change %s; use %s", ErrForbidden, WithArticle(RoleName(c.Role)), WithArticle(what), keysFrom(RoleEditor))
+			return problem.Wrap(ErrForbidden, "%s key cannot change %s; use %s", WithArticle(RoleName(c.Role)), WithArticle(what), keysFrom(RoleEditor))
 		}
-		return fmt.Errorf("%w: your organization can read this %s but has no right to change it", ErrForbidden, what)
+		return problem.Wrap(ErrForbidden, "your organization can read this %s but has no right to change it", what)
 	}
 	return nil
 }
@@ -32,10 +33,10 @@ func RequireEdit(c Caller, what string, owner *int64, granted bool) error {
 // RequireRole(c, RoleEditor, "create an event").
 func RequireRole(c Caller, role, action string) error {
 	if c.Anonymous() {
-		return fmt.Errorf("%w: send an API key to %s", ErrUnauthenticated, action)
+		return problem.Wrap(ErrUnauthenticated, "send an API key to %s", action)
 	}
 	if !c.AtLeast(role) {
-		return fmt.Errorf("%w: %s key cannot %s; use %s", ErrForbidden, WithArticle(RoleName(c.Role)), action, keysFrom(role))
+		return problem.Wrap(ErrForbidden, "%s key cannot %s; use %s", WithArticle(RoleName(c.Role)), action, keysFrom(role))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"campaigns/internal/problem"
 	"campaigns/internal/store"
 )
 
@@ -38,7 +39,7 @@ func apikey(ctx context.Context, st *store.Store, args []string, stdout, stderr 
 		}
 		k, err := st.CreateAPIKey(ctx, *org, strings.ToUpper(*role), namePtr)
 		if err != nil {
-			fmt.Fprintln(stderr, strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
+			fmt.Fprintln(stderr, problem.Message(err))
 			return 1
 		}
 		fmt.Fprintf(stderr, "created %s key %s for %s; this is the only time the secret is shown:\n", k.Key.Role, k.Key.Prefix, *org)

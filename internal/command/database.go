@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
+	"campaigns/internal/problem"
 	"campaigns/internal/seed"
 	"campaigns/internal/store"
 )
@@ -64,9 +64,9 @@ func openError(err error) string {
 	case errors.Is(err, store.ErrUnavailable):
 		// Where it tried, why it failed, and what to do about it.
 		return fmt.Sprintf("%s; start PostgreSQL there or set DATABASE_URL (e.g. DATABASE_URL=postgres://USER@HOST:5432/campaigns?sslmode=disable)",
-			strings.TrimPrefix(err.Error(), store.ErrUnavailable.Error()+": "))
+			problem.Message(err))
 	case errors.Is(err, store.ErrNoDatabase):
-		return fmt.Sprintf("%s: %s", strings.TrimPrefix(err.Error(), store.ErrNoDatabase.Error()+": "), toSetUp)
+		return fmt.Sprintf("%s: %s", problem.Message(err), toSetUp)
 	}
 	return err.Error()
 }

@@ -6,16 +6,16 @@ package lang
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"golang.org/x/text/language"
+
+	"campaigns/internal/problem"
 )
 
 // ErrInvalid is a language tag or list that cannot be read.
-var ErrInvalid = errors.New("invalid language")
+var ErrInvalid error = problem.New(problem.BadUserInput, "invalid language")
 
 // maxPrefs bounds a preference list, so that a long header cannot make every text costly.
 const maxPrefs = 10
@@ -30,7 +30,7 @@ type Prefs []language.Tag
 func Parse(s string) (Prefs, error) {
 	tags, _, err := language.ParseAcceptLanguage(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q is not a list of languages such as \"km, en;q=0.5\"", ErrInvalid, truncate(s))
+		return nil, problem.Wrap(ErrInvalid, "%q is not a list of languages such as \"km, en;q=0.5\"", truncate(s))
 	}
 	out := make(Prefs, 0, len(tags))
 	for _, t := range tags {
@@ -46,7 +46,7 @@ func Parse(s string) (Prefs, error) {
 func Canonical(s string) (string, error) {
 	t, err := language.Parse(s)
 	if err != nil || t == language.Und || strings.ContainsAny(s, ",;*") {
-		return "", fmt.Errorf("%w: %q is not a BCP 47 language tag such as km, th or fil", ErrInvalid, truncate(s))
+		return "", problem.Wrap(ErrInvalid, "%q is not a BCP 47 language tag such as km, th or fil", truncate(s))
 	}
 	return t.String(), nil
 }

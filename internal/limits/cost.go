@@ -7,6 +7,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"campaigns/internal/problem"
 )
 
 // CostModel prices a query, before it runs, by the most work it may make: a point for each
@@ -70,7 +72,7 @@ func DefaultCostModel() CostModel {
 func CheckCost(schema *ast.Schema, op *ast.OperationDefinition, vars map[string]any, m CostModel, max int) (int, *gqlerror.Error) {
 	cost := Cost(schema, op, vars, m)
 	if cost > max {
-		return cost, refusal(CodeQueryTooComplex, "the operation may cost %d points; the limit is %d: ask for smaller pages, "+
+		return cost, refusal(problem.QueryTooComplex, "the operation may cost %d points; the limit is %d: ask for smaller pages, "+
 			"fewer nested lists, or count(atMost:) instead of an exact totalCount of a long list", cost, max)
 	}
 	return cost, nil

@@ -5,6 +5,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"campaigns/internal/problem"
 )
 
 // Shape is what the document limits measure, fragments expanded. Counts stop growing at a
@@ -23,10 +25,10 @@ type Shape struct {
 // with its own parse error.
 func CheckDocument(query string, c Config) *gqlerror.Error {
 	if len(query) > c.MaxQueryBytes {
-		return refusal(CodeQueryTooLarge, "the document is %d bytes long; the limit is %d", len(query), c.MaxQueryBytes)
+		return refusal(problem.QueryTooLarge, "the document is %d bytes long; the limit is %d", len(query), c.MaxQueryBytes)
 	}
 	if n, over := CountTokens(query, c.MaxTokens); over {
-		return refusal(CodeQueryTooLarge, "the document has more than %d tokens; the limit is %d", n-1, c.MaxTokens)
+		return refusal(problem.QueryTooLarge, "the document has more than %d tokens; the limit is %d", n-1, c.MaxTokens)
 	}
 	doc, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err != nil {
@@ -35,11 +37,11 @@ func CheckDocument(query string, c Config) *gqlerror.Error {
 	s := Measure(doc)
 	switch {
 	case s.Depth > c.MaxDepth:
-		return refusal(CodeQueryTooDeep, "the document nests fields %d deep; the limit is %d", s.Depth, c.MaxDepth)
+		return refusal(problem.QueryTooDeep, "the document nests fields %d deep; the limit is %d", s.Depth, c.MaxDepth)
 	case s.Aliases > c.MaxAliases:
-		return refusal(CodeTooManyAliases, "the document has %d aliases; the limit is %d", s.Aliases, c.MaxAliases)
+		return refusal(problem.TooManyAliases, "the document has %d aliases; the limit is %d", s.Aliases, c.MaxAliases)
 	case s.Fields > c.MaxFields:
-		return refusal(CodeTooManyFields, "the document selects %d fields; the limit is %d", s.Fields, c.MaxFields)
+		return refusal(problem.TooManyFields, "the document selects %d fields; the limit is %d", s.Fields, c.MaxFields)
 	}
 	return nil
 }

@@ -13,31 +13,22 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"campaigns/internal/problem"
 )
 
-// The extensions.code of each refusal. Each limit has its own, so that a client can tell
-// which one it met without reading the message.
+// The refusals' codes as the strings extensions.code holds, for callers that compare them
+// (problem declares them; these only name them for the tests of other packages).
 const (
-	CodeQueryTooLarge     = "QUERY_TOO_LARGE"
-	CodeQueryTooDeep      = "QUERY_TOO_DEEP"
-	CodeTooManyAliases    = "TOO_MANY_ALIASES"
-	CodeTooManyFields     = "TOO_MANY_FIELDS"
-	CodeQueryTooComplex   = "QUERY_TOO_COMPLEX"
-	CodeVariablesTooLarge = "VARIABLES_TOO_LARGE"
-	CodeRateLimited       = "RATE_LIMITED"
+	CodeQueryTooLarge     = string(problem.QueryTooLarge)
+	CodeQueryTooDeep      = string(problem.QueryTooDeep)
+	CodeTooManyAliases    = string(problem.TooManyAliases)
+	CodeTooManyFields     = string(problem.TooManyFields)
+	CodeQueryTooComplex   = string(problem.QueryTooComplex)
+	CodeVariablesTooLarge = string(problem.VariablesTooLarge)
+	CodeRateLimited       = string(problem.RateLimited)
 )
-
-// A refusal is a request error, like a document that fails validation: the request never
-// runs, and its answer has no data member (200 in application/json, 400 in
-// application/graphql-response+json; see internal/api/post.go).
-func init() {
-	for _, code := range []string{CodeQueryTooLarge, CodeQueryTooDeep, CodeTooManyAliases, CodeTooManyFields,
-		CodeQueryTooComplex, CodeVariablesTooLarge, CodeRateLimited} {
-		errcode.RegisterErrorType(code, errcode.KindProtocol)
-	}
-}
 
 // Config holds every limit. A zero field of a document limit takes its default (see
 // WithDefaults); a rate limit of zero points is off.
@@ -132,9 +123,9 @@ func (c Config) Check() error {
 	return nil
 }
 
-// refusal returns a request error with code and a message for the client.
-func refusal(code, format string, args ...any) *gqlerror.Error {
-	err := gqlerror.Errorf(format, args...)
-	errcode.Set(err, code)
-	return err
+// refusal returns a request error with code and a message for the client. Each limit has
+// its own code, so that a client can tell which one it met without reading the message; a
+// refusal is a request error (problem's request codes), answered without data.
+func refusal(code problem.Code, format string, args ...any) *gqlerror.Error {
+	return problem.New(code, format, args...).GraphQL()
 }

@@ -1,6 +1,10 @@
 package limits
 
-import "github.com/vektah/gqlparser/v2/gqlerror"
+import (
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"campaigns/internal/problem"
+)
 
 // CheckVariables refuses variables that hold more than max values, counting every element
 // of every list and every field of every object: a list of a million IDs costs the server
@@ -8,7 +12,7 @@ import "github.com/vektah/gqlparser/v2/gqlerror"
 // the bytes; this bounds the values.
 func CheckVariables(vars map[string]any, max int) *gqlerror.Error {
 	if n := countValues(vars, max); n > max {
-		return refusal(CodeVariablesTooLarge, "the variables hold more than %d values; the limit is %d", max, max)
+		return refusal(problem.VariablesTooLarge, "the variables hold more than %d values; the limit is %d", max, max)
 	}
 	return nil
 }

@@ -5,8 +5,8 @@ package page
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
+
+	"campaigns/internal/problem"
 )
 
 // Bounds of a page: partners' mobile apps on slow networks should get small pages unless
@@ -17,7 +17,7 @@ const (
 )
 
 // ErrInvalid is returned for page arguments or cursors that cannot be used.
-var ErrInvalid = errors.New("invalid page arguments")
+var ErrInvalid error = problem.New(problem.BadUserInput, "invalid page arguments")
 
 // Args are the Relay arguments first/after/last/before, as the client sent them.
 type Args struct {
@@ -43,24 +43,24 @@ type Request struct {
 // silently giving a wrong page.
 func (a Args) Validate(order string) (Request, error) {
 	if a.First != nil && a.Last != nil {
-		return Request{}, fmt.Errorf("%w: give first or last, not both", ErrInvalid)
+		return Request{}, problem.Wrap(ErrInvalid, "give first or last, not both")
 	}
 	if a.After != nil && a.Before != nil {
-		return Request{}, fmt.Errorf("%w: give after or before, not both", ErrInvalid)
+		return Request{}, problem.Wrap(ErrInvalid, "give after or before, not both")
 	}
 	r := Request{Size: DefaultSize, Backward: a.Last != nil || (a.Before != nil && a.First == nil)}
 	if a.First != nil && a.Before != nil {
-		return Request{}, fmt.Errorf("%w: before goes with last; use after with first", ErrInvalid)
+		return Request{}, problem.Wrap(ErrInvalid, "before goes with last; use after with first")
 	}
 	if a.Last != nil && a.After != nil {
-		return Request{}, fmt.Errorf("%w: after goes with first; use before with last", ErrInvalid)
+		return Request{}, problem.Wrap(ErrInvalid, "after goes with first; use before with last")
 	}
 	for name, n := range map[string]*int{"first": a.First, "last": a.Last} {
 		if n == nil {
 			continue
 		}
 		if *n < 0 || *n > MaxSize {
-			return Request{}, fmt.Errorf("%w: %s must be between 0 and %d, got %d", ErrInvalid, name, MaxSize, *n)
+			return Request{}, problem.Wrap(ErrInvalid, "%s must be between 0 and %d, got %d", name, MaxSize, *n)
 		}
 		r.Size = *n
 	}
@@ -94,7 +94,7 @@ func (c Cursor) Encode() string {
 
 // DecodeCursor decodes a cursor and checks that it was made for the ordering order.
 func DecodeCursor(s, order string) (Cursor, error) {
-	bad := fmt.Errorf("%w: %q is not a cursor of this list", ErrInvalid, short(s))
+	bad := problem.Wrap(ErrInvalid, "%q is not a cursor of this list", short(s))
 	if len(s) > 1024 {
 		return Cursor{}, bad
 	}
@@ -107,7 +107,7 @@ func DecodeCursor(s, order string) (Cursor, error) {
 		return Cursor{}, bad
 	}
 	if c.Order != order {
-		return Cursor{}, fmt.Errorf("%w: the cursor was made for another ordering (%s, not %s)", ErrInvalid, short(c.Order), order)
+		return Cursor{}, problem.Wrap(ErrInvalid, "the cursor was made for another ordering (%s, not %s)", short(c.Order), order)
 	}
 	return c, nil
 }

@@ -20,26 +20,22 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 	"github.com/vektah/gqlparser/v2/validator/rules"
+
+	"campaigns/internal/problem"
 )
 
-// The extensions.code of the refusals. PERSISTED_QUERY_NOT_FOUND is the code of Apollo's
-// protocol, which clients read to send the text again.
+// The refusals' codes as the strings extensions.code holds, for callers that compare them
+// (problem declares them; these only name them for the tests of other packages). Both are
+// request errors: answered 4xx, never 200 without data.
 const (
-	CodeNotFound = "PERSISTED_QUERY_NOT_FOUND"
-	CodeRequired = "PERSISTED_QUERY_REQUIRED"
+	CodeNotFound = string(problem.PersistedQueryNotFound)
+	CodeRequired = string(problem.PersistedQueryRequired)
 )
-
-// Both are request errors: answered 4xx, never 200 without data.
-func init() {
-	errcode.RegisterErrorType(CodeNotFound, errcode.KindProtocol)
-	errcode.RegisterErrorType(CodeRequired, errcode.KindProtocol)
-}
 
 // Hash returns the ID of an operation's text: its SHA-256 in lower-case hex.
 func Hash(query string) string {
@@ -173,17 +169,13 @@ func (o Only) MutateOperationParameters(_ context.Context, raw *graphql.RawParam
 		if _, ok := o.Registry.Get(Hash(raw.Query)); ok && raw.Query != "" {
 			return nil
 		}
-		err := gqlerror.Errorf("this server runs registered operations only: send the sha256Hash of one in extensions.persistedQuery")
-		errcode.Set(err, CodeRequired)
-		return err
+		return problem.New(problem.PersistedQueryRequired, "this server runs registered operations only: send the sha256Hash of one in extensions.persistedQuery").GraphQL()
 	}
 	if _, ok := o.Registry.Get(hash); ok {
 		return nil
 	}
 	// The message is the one Apollo's clients compare, as gqlgen's own extension sends it.
-	err := gqlerror.Errorf("PersistedQueryNotFound")
-	errcode.Set(err, CodeNotFound)
-	return err
+	return problem.New(problem.PersistedQueryNotFound, "PersistedQueryNotFound").GraphQL()
 }
 
 // RequestedHash returns extensions.persistedQuery.sha256Hash, or "".

@@ -7,27 +7,26 @@ package realtime
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
 	"time"
 
 	"campaigns/internal/metrics"
+	"campaigns/internal/problem"
 	"campaigns/internal/store"
 )
 
 // Errors that end or refuse a subscription; the error presenter gives each its code.
 var (
 	// ErrSlowConsumer ends a subscription whose client reads too slowly: its buffer filled.
-	ErrSlowConsumer = errors.New("slow consumer")
+	ErrSlowConsumer error = problem.New(problem.SlowConsumer, "slow consumer")
 	// ErrTooManySubscriptions refuses a subscription over the per-key limit.
-	ErrTooManySubscriptions = errors.New("too many subscriptions")
+	ErrTooManySubscriptions error = problem.New(problem.TooManySubscriptions, "too many subscriptions")
 	// ErrShuttingDown ends every subscription of an instance that is stopping.
-	ErrShuttingDown = errors.New("shutting down")
+	ErrShuttingDown error = problem.New(problem.ShuttingDown, "shutting down")
 	// ErrOff refuses subscriptions on a handler built without a broker.
-	ErrOff = errors.New("subscriptions are off")
+	ErrOff error = problem.New(problem.SubscriptionsOff, "subscriptions are off")
 )
 
 // Defaults of Options.
@@ -248,7 +247,7 @@ func (b *Broker) send(s *Sub, m Message) bool {
 	case s.c <- m:
 		return true
 	default:
-		b.drop(s, fmt.Errorf("%w: %d changes were waiting for this subscriber; subscribe again and read what you show again", ErrSlowConsumer, cap(s.c)))
+		b.drop(s, problem.Wrap(ErrSlowConsumer, "%d changes were waiting for this subscriber; subscribe again and read what you show again", cap(s.c)))
 		return false
 	}
 }
@@ -276,7 +275,7 @@ func (b *Broker) Subscribe(key string, f Filter) (*Sub, error) {
 		return nil, ErrShuttingDown
 	}
 	if b.perKey[key] >= b.opt.PerKey {
-		return nil, fmt.Errorf("%w: at most %d at once per API key or client address", ErrTooManySubscriptions, b.opt.PerKey)
+		return nil, problem.Wrap(ErrTooManySubscriptions, "at most %d at once per API key or client address", b.opt.PerKey)
 	}
 	s := &Sub{b: b, key: key, f: f, c: make(chan Message, b.opt.Buffer), shown: make(map[int64]struct{}, len(f.Shown))}
 	for _, id := range f.Shown {
@@ -301,7 +300,7 @@ func (b *Broker) Shutdown() {
 	defer b.mu.Unlock()
 	b.closed = true
 	for s := range b.subs {
-		b.drop(s, fmt.Errorf("%w: the server is going away; subscribe again, and another instance will answer", ErrShuttingDown))
+		b.drop(s, problem.Wrap(ErrShuttingDown, "the server is going away; subscribe again, and another instance will answer"))
 	}
 }
 

@@ -5,9 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"math"
 
+	"campaigns/internal/problem"
 	"campaigns/internal/store"
 )
 
@@ -57,7 +57,7 @@ func FilterPrint(canonical string) string {
 // print.
 func (t Token) CheckFilter(print string) error {
 	if t.Filter != print {
-		return fmt.Errorf("%w: the sync token was issued for another filter; sync with the filter it came with, or sync again without `since` to start over", store.ErrInvalid)
+		return problem.Wrap(store.ErrInvalid, "the sync token was issued for another filter; sync with the filter it came with, or sync again without `since` to start over")
 	}
 	return nil
 }
@@ -93,7 +93,7 @@ func ParseToken(s string) (Token, error) {
 	if s == "" {
 		return Token{}, nil
 	}
-	bad := fmt.Errorf("%w: the sync token is not one this API issued; sync again without `since` to start over", store.ErrInvalid)
+	bad := problem.Wrap(store.ErrInvalid, "the sync token is not one this API issued; sync again without `since` to start over")
 	if len(s) > 256 {
 		return Token{}, bad
 	}
@@ -111,7 +111,7 @@ func ParseToken(s string) (Token, error) {
 		return Token{}, bad
 	}
 	if t.V != tokenVersion {
-		return Token{}, fmt.Errorf("%w: the sync token is of an older version; sync again without `since` to start over", store.ErrInvalid)
+		return Token{}, problem.Wrap(store.ErrInvalid, "the sync token is of an older version; sync again without `since` to start over")
 	}
 	return Token{Pos: store.Position{XID: t.XID, Seq: t.Seq}, Snapshot: t.Snap, Filter: t.Filter}, nil
 }

@@ -5,14 +5,14 @@ package relay
 
 import (
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"strconv"
 	"strings"
+
+	"campaigns/internal/problem"
 )
 
 // ErrInvalidID is returned for an ID that is not one this API issued, or one of another type.
-var ErrInvalidID = errors.New("invalid ID")
+var ErrInvalidID error = problem.New(problem.BadUserInput, "invalid ID")
 
 // The entity types that have global IDs.
 const (
@@ -52,11 +52,11 @@ func EncodeInt(typ string, key int64) string {
 func Decode(id string) (ID, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(id, "="))
 	if err != nil || len(id) > 200 {
-		return ID{}, fmt.Errorf("%w: %q is not a global ID", ErrInvalidID, truncate(id))
+		return ID{}, problem.Wrap(ErrInvalidID, "%q is not a global ID", truncate(id))
 	}
 	typ, key, ok := strings.Cut(string(raw), ":")
 	if !ok || typ == "" || key == "" {
-		return ID{}, fmt.Errorf("%w: %q is not a global ID", ErrInvalidID, truncate(id))
+		return ID{}, problem.Wrap(ErrInvalidID, "%q is not a global ID", truncate(id))
 	}
 	return ID{Type: typ, Key: key}, nil
 }
@@ -68,13 +68,13 @@ func DecodeInt(typ, id string) (int64, error) {
 		return 0, err
 	}
 	if d.Type != typ {
-		return 0, fmt.Errorf("%w: %q is the ID of a %s, not of a %s", ErrInvalidID, truncate(id), truncate(d.Type), typ)
+		return 0, problem.Wrap(ErrInvalidID, "%q is the ID of a %s, not of a %s", truncate(id), truncate(d.Type), typ)
 	}
 	n, err := strconv.ParseInt(d.Key, 10, 64)
 	// Only the key as EncodeInt writes it: "01" or "+1" would be a second ID of entity 1,
 	// which a client's cache would take for another entity.
 	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != d.Key {
-		return 0, fmt.Errorf("%w: %q is not a global ID", ErrInvalidID, truncate(id))
+		return 0, problem.Wrap(ErrInvalidID, "%q is not a global ID", truncate(id))
 	}
 	return n, nil
 }

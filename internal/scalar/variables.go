@@ -10,11 +10,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
-)
 
-// CodeBadUserInput is the code of a value out of range (graph.CodeBadUserInput, which this
-// package cannot import).
-const CodeBadUserInput = "BAD_USER_INPUT"
+	"campaigns/internal/problem"
+)
 
 // Variables is a gqlgen extension that checks the Int and enum values among a request's
 // variables before gqlgen coerces them, at any depth of an input object or list.
@@ -207,7 +205,7 @@ func (c checker) at(elem ast.PathElement, suffix string) checker {
 func (c checker) refuse(e *Error) *gqlerror.Error {
 	err := gqlerror.ErrorPathf(c.path, "%s %s", c.name, e.Problem)
 	if e.OutOfRange {
-		errcode.Set(err, CodeBadUserInput)
+		errcode.Set(err, string(problem.BadUserInput))
 	} else {
 		errcode.Set(err, errcode.ValidationFailed)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"campaigns/internal/auth"
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -70,11 +71,11 @@ type NewAPIKey struct {
 // it to make an organization's first key, outside any caller.
 func (s *Store) CreateAPIKey(ctx context.Context, orgSlug, role string, name *string) (NewAPIKey, error) {
 	if !auth.ValidRole(role) {
-		return NewAPIKey{}, fmt.Errorf("%w: role must be VIEWER, EDITOR, ADMIN or PLATFORM", ErrInvalid)
+		return NewAPIKey{}, problem.Wrap(ErrInvalid, "role must be VIEWER, EDITOR, ADMIN or PLATFORM")
 	}
 	org, err := s.OrganizationBySlug(ctx, orgSlug)
 	if errors.Is(err, ErrNotFound) {
-		return NewAPIKey{}, fmt.Errorf("%w: no organization has the slug %q", ErrInvalid, orgSlug)
+		return NewAPIKey{}, problem.Wrap(ErrInvalid, "no organization has the slug %q", orgSlug)
 	}
 	if err != nil {
 		return NewAPIKey{}, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -198,7 +199,7 @@ func (t *Tx) CreateCampaign(in CampaignInput) (*models.Campaign, error) {
 			return nil, err
 		default:
 			if err := t.canEditCampaign(parent); errors.Is(err, auth.ErrForbidden) {
-				return nil, fmt.Errorf("parent: %w: your organization can read the parent campaign but may not add campaigns under it; that takes the right to edit it", auth.ErrForbidden)
+				return nil, fmt.Errorf("parent: %w", problem.Wrap(auth.ErrForbidden, "your organization can read the parent campaign but may not add campaigns under it; that takes the right to edit it"))
 			} else if err != nil {
 				return nil, fmt.Errorf("parent: %w", err)
 			}

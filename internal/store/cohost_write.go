@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -130,7 +131,7 @@ func (t *Tx) organizedEvent(id int64, action string) (*models.Event, error) {
 		return nil, err
 	}
 	if e.OrganizerID != t.caller.OrgID {
-		return nil, fmt.Errorf("%w: your organization can read this event but only its organizer may %s", auth.ErrForbidden, action)
+		return nil, problem.Wrap(auth.ErrForbidden, "your organization can read this event but only its organizer may %s", action)
 	}
 	return e, nil
 }

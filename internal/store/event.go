@@ -7,6 +7,7 @@ import (
 
 	"campaigns/internal/clock"
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/internal/validate"
 	"campaigns/models"
 )
@@ -151,7 +152,7 @@ func (f *EventFilter) LocalDates(onOrAfter, onOrBefore, during *models.PartialDa
 		date *models.PartialDate
 	}{{"startsOnOrAfter", onOrAfter}, {"startsOnOrBefore", onOrBefore}, {"startsDuring", during}} {
 		if d.date != nil && (d.date.Date.Before(validate.EarliestDate) || !d.date.Date.Before(validate.AfterLatestDate)) {
-			return fmt.Errorf("%w: %s must be %s; got %s", ErrInvalid, d.name, validate.DateWindow, d.date)
+			return problem.Wrap(ErrInvalid, "%s must be %s; got %s", d.name, validate.DateWindow, d.date)
 		}
 	}
 	later := func(t time.Time) {
@@ -179,7 +180,7 @@ func (f *EventFilter) LocalDates(onOrAfter, onOrBefore, during *models.PartialDa
 		earlier(lastDay(*during))
 	}
 	if from, to := f.StartsOnOrAfter, f.StartsOnOrBefore; from != nil && to != nil && to.Before(*from) {
-		return fmt.Errorf("%w: the local dates leave no day: startsOnOrBefore (or startsDuring) ends on %s, before %s", ErrInvalid,
+		return problem.Wrap(ErrInvalid, "the local dates leave no day: startsOnOrBefore (or startsDuring) ends on %s, before %s",
 			to.Format(time.DateOnly), from.Format(time.DateOnly))
 	}
 	return nil

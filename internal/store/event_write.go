@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -256,7 +257,7 @@ func (t *Tx) canOrganizeIn(c *models.Campaign) error {
 	// campaign: its owner's, or a partner's that was granted it.
 	err := t.canEditCampaign(c)
 	if errors.Is(err, auth.ErrForbidden) {
-		return fmt.Errorf("%w: your organization can read this campaign but may not organize events in it; that takes the right to edit the campaign, which its owner grants", auth.ErrForbidden)
+		return problem.Wrap(auth.ErrForbidden, "your organization can read this campaign but may not organize events in it; that takes the right to edit the campaign, which its owner grants")
 	}
 	return err
 }

@@ -13,12 +13,14 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+
+	"campaigns/internal/problem"
 )
 
 // ErrTimeout is a statement that PostgreSQL cancelled because it ran longer than the
 // statement timeout (Options.StatementTimeout): a query too heavy to answer, which a retry
 // of the same query will not fix, unlike ErrUnavailable.
-var ErrTimeout = errors.New("query timed out")
+var ErrTimeout error = problem.New(problem.QueryTimeout, "query timed out")
 
 // fault returns err wrapped in ErrUnavailable when it means that PostgreSQL could not be
 // reached or dropped the connection, wrapped in ErrTimeout when PostgreSQL cancelled the
@@ -114,7 +116,7 @@ func translate(err error) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") { // data exception: a value PostgreSQL cannot take
-		return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
+		return problem.Wrap(ErrInvalid, "%s", pgErr.Message)
 	}
 	return err
 }

@@ -2,13 +2,13 @@ package store
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"campaigns/internal/auth"
 	"campaigns/internal/lang"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -92,7 +92,7 @@ func (t *Tx) editableIllustrated(kind string, id int64) (*illustrated, error) {
 		}
 		return &illustrated{kind: kind, table: "organizations", nodeType: relay.TypeOrganization, globalID: o.GlobalID(), id: o.ID}, nil
 	}
-	return nil, fmt.Errorf("%w: records of kind %q have no images", ErrInvalid, kind)
+	return nil, problem.Wrap(ErrInvalid, "records of kind %q have no images", kind)
 }
 
 // SetImages replaces a record's images, an organization's logo, or both, and returns the
@@ -196,7 +196,7 @@ func imageRow(field string, rec *illustrated, role string, position int32, in Im
 		p.Text(path+".text", a.Text, 1, maxAltLength)
 		code, err := lang.Canonical(a.Language)
 		if err != nil {
-			p.Add(path+".language", validate.Invalid, "%s", strings.TrimPrefix(err.Error(), lang.ErrInvalid.Error()+": "))
+			p.Add(path+".language", validate.Invalid, "%s", problem.Message(err))
 			continue
 		}
 		if j, dup := seen[code]; dup {

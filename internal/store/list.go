@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/models"
 )
 
@@ -208,7 +209,7 @@ func where(conds []cond) (string, []any) {
 func (l listSpec) pageSQL(conds []cond, o Order, req page.Request) (string, []any, error) {
 	key, ok := l.orders[o.Field]
 	if !ok {
-		return "", nil, fmt.Errorf("%w: cannot order by %q", ErrInvalid, o.Field)
+		return "", nil, problem.Wrap(ErrInvalid, "cannot order by %q", o.Field)
 	}
 	if o.Desc && key.descExpr != "" {
 		key.expr = key.descExpr
@@ -399,7 +400,7 @@ func checkValue(kind valueKind, v string) error {
 		_, err = strconv.ParseInt(v, 10, 64)
 	}
 	if err != nil || strings.ContainsRune(v, 0) {
-		return fmt.Errorf("%w: the cursor is not one of this list", page.ErrInvalid)
+		return problem.Wrap(page.ErrInvalid, "the cursor is not one of this list")
 	}
 	return nil
 }

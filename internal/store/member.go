@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -475,7 +476,7 @@ func (t *Tx) requireNetworkCoordinator(n *models.YouthNetwork, action string) er
 		return fmt.Errorf("coordinators of network %d: %w", n.ID, translate(err))
 	}
 	if !ok {
-		return fmt.Errorf("%w: only the network's coordinators may %s", auth.ErrForbidden, action)
+		return problem.Wrap(auth.ErrForbidden, "only the network's coordinators may %s", action)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/validate"
 	"campaigns/models"
 )
@@ -103,7 +104,7 @@ func (s *Store) LogMemberReads(ctx context.Context, caller auth.Caller, requestI
 		return nil
 	}
 	if caller.Anonymous() {
-		return fmt.Errorf("log member reads: %w: an anonymous caller reads no member's data", auth.ErrForbidden)
+		return fmt.Errorf("log member reads: %w", problem.Wrap(auth.ErrForbidden, "an anonymous caller reads no member's data"))
 	}
 	ids := make(idList, len(reads))
 	reasons := make(models.StringList, len(reads))
@@ -193,7 +194,7 @@ func (t *Tx) lockOwnMember(id int64, action string, p *validate.Problems) (*mode
 		return nil, err
 	}
 	if reason != ReasonOwner {
-		return nil, fmt.Errorf("%w: only the organization that recorded the member may %s; ask it to", auth.ErrForbidden, action)
+		return nil, problem.Wrap(auth.ErrForbidden, "only the organization that recorded the member may %s; ask it to", action)
 	}
 	return m, nil
 }

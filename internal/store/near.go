@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/models"
 )
 
@@ -26,11 +27,11 @@ type Near struct {
 func (n Near) Check() error {
 	switch {
 	case math.IsNaN(n.Latitude) || n.Latitude < -90 || n.Latitude > 90:
-		return fmt.Errorf("%w: latitude must be between -90 and 90 degrees, got %g", ErrInvalid, n.Latitude)
+		return problem.Wrap(ErrInvalid, "latitude must be between -90 and 90 degrees, got %g", n.Latitude)
 	case math.IsNaN(n.Longitude) || n.Longitude < -180 || n.Longitude > 180:
-		return fmt.Errorf("%w: longitude must be between -180 and 180 degrees, got %g", ErrInvalid, n.Longitude)
+		return problem.Wrap(ErrInvalid, "longitude must be between -180 and 180 degrees, got %g", n.Longitude)
 	case math.IsNaN(n.RadiusKm) || n.RadiusKm <= 0 || n.RadiusKm > MaxRadiusKm:
-		return fmt.Errorf("%w: radiusKm must be over 0 and at most %d, got %g", ErrInvalid, MaxRadiusKm, n.RadiusKm)
+		return problem.Wrap(ErrInvalid, "radiusKm must be over 0 and at most %d, got %g", MaxRadiusKm, n.RadiusKm)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -173,7 +174,7 @@ func (t *Tx) placeNetwork(n *models.YouthNetwork, in NetworkInput, p *validate.P
 			return err
 		default:
 			if err := t.canEditNetwork(parent); errors.Is(err, auth.ErrForbidden) {
-				return fmt.Errorf("parent: %w: your organization may not found chapters of this youth network; its owner and coordinators can", auth.ErrForbidden)
+				return fmt.Errorf("parent: %w", problem.Wrap(auth.ErrForbidden, "your organization may not found chapters of this youth network; its owner and coordinators can"))
 			} else if err != nil {
 				return fmt.Errorf("parent: %w", err)
 			}

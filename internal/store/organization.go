@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/models"
 )
 
@@ -153,7 +154,7 @@ func (s *Store) FindCountry(ctx context.Context, name string) (*models.Country, 
 	if err != nil {
 		err = translate(err)
 		if err == ErrNotFound {
-			return nil, fmt.Errorf("%w: no country is called %q; use an ISO 3166-1 alpha-2 code such as MM", ErrInvalid, truncate(name))
+			return nil, problem.Wrap(ErrInvalid, "no country is called %q; use an ISO 3166-1 alpha-2 code such as MM", truncate(name))
 		}
 		return nil, fmt.Errorf("country %q: %w", truncate(name), err)
 	}

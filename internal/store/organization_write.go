@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -193,7 +194,7 @@ func (t *Tx) UpsertCountry(in CountryInput) (*models.Country, error) {
 		err = t.db.Save(c).Error
 	}
 	if uniqueViolation(err) {
-		return nil, fmt.Errorf("%w: the country %s was created by another request at the same time; read it and try again", ErrConflict, c.Code)
+		return nil, problem.Wrap(ErrConflict, "the country %s was created by another request at the same time; read it and try again", c.Code)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("upsert country %s: %w", c.Code, translate(err))

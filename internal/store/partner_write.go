@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -64,7 +65,7 @@ func (t *Tx) AddCampaignPartner(in PartnerInput) (*models.Campaign, error) {
 		return nil, err
 	}
 	if in.CanEdit && !t.ownsCampaign(c) {
-		return nil, fmt.Errorf("%w: only the campaign's owner can grant a partner the right to edit it", auth.ErrForbidden)
+		return nil, problem.Wrap(auth.ErrForbidden, "only the campaign's owner can grant a partner the right to edit it")
 	}
 	var p validate.Problems
 	p.OptionalText("note", in.Note, 1000)
@@ -106,7 +107,7 @@ func (t *Tx) RemoveCampaignPartner(in PartnerInput) (*models.Campaign, error) {
 		return nil, fmt.Errorf("partner %d of campaign %d: %w", in.OrganizationID, c.ID, translate(err))
 	}
 	if row.CanEdit && !t.ownsCampaign(c) && row.OrganizationID != t.caller.OrgID {
-		return nil, fmt.Errorf("%w: only the campaign's owner can remove a partner that may edit it", auth.ErrForbidden)
+		return nil, problem.Wrap(auth.ErrForbidden, "only the campaign's owner can remove a partner that may edit it")
 	}
 	err = t.db.Exec(`DELETE FROM campaign_partners WHERE campaign_id = ? AND organization_id = ? AND role = ?`, c.ID, in.OrganizationID, in.Role).Error
 	if err != nil {

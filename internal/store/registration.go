@@ -9,6 +9,7 @@ import (
 	"campaigns/internal/auth"
 	"campaigns/internal/clock"
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -112,7 +113,7 @@ func (t *Tx) requireEventOrganizer(e *models.Event, action string) error {
 		return err
 	}
 	if e.OrganizerID != t.caller.OrgID {
-		return fmt.Errorf("%w: only the event's organizer may %s", auth.ErrForbidden, action)
+		return problem.Wrap(auth.ErrForbidden, "only the event's organizer may %s", action)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/models"
 )
 
@@ -164,7 +165,7 @@ func SearchToken(q SearchQuery) string {
 func CheckSearchText(text string) error {
 	n := utf8.RuneCountInString(strings.TrimSpace(text))
 	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) || n < minQueryRunes || n > maxQueryRunes {
-		return fmt.Errorf("%w: query must be %d to %d characters of text", ErrInvalid, minQueryRunes, maxQueryRunes)
+		return problem.Wrap(ErrInvalid, "query must be %d to %d characters of text", minQueryRunes, maxQueryRunes)
 	}
 	return nil
 }
@@ -209,7 +210,7 @@ func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (Se
 		score, err1 := strconv.ParseFloat(req.From.Value, 64)
 		n, err2 := strconv.ParseInt(id, 10, 64)
 		if !ok || err1 != nil || err2 != nil {
-			return SearchPage{}, fmt.Errorf("%w: the cursor is not one of this search", page.ErrInvalid)
+			return SearchPage{}, problem.Wrap(page.ErrInvalid, "the cursor is not one of this search")
 		}
 		after = "(h.score < ? OR (h.score = ? AND (h.entity_type, h.entity_id) > (?, ?)))"
 		afterArgs = []any{score, score, kind, n}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"campaigns/internal/problem"
 	"campaigns/models"
 )
 
@@ -29,7 +30,7 @@ var slugTables = map[string]struct{ from, public, rule string }{
 func (s *Store) IDsBySlug(ctx context.Context, kind string, viewer int64, slugs []string) (map[string]int64, error) {
 	t, ok := slugTables[kind]
 	if !ok {
-		return nil, fmt.Errorf("%w: no %s has a slug", ErrInvalid, kind)
+		return nil, problem.Wrap(ErrInvalid, "no %s has a slug", kind)
 	}
 	c := visibleTo(t.public, t.rule, viewer)
 	var rows []struct {

@@ -20,20 +20,22 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"campaigns/internal/problem"
 )
 
 // Errors the store speaks in. Callers match them with errors.Is.
 var (
 	// ErrNotFound is returned when a looked-up record does not exist.
-	ErrNotFound = errors.New("not found")
+	ErrNotFound error = problem.New(problem.NotFound, "not found")
 	// ErrInvalid is returned for arguments the store cannot use, such as an unknown country
 	// or a tampered cursor; its message is safe to show to the client.
-	ErrInvalid = errors.New("invalid input")
+	ErrInvalid error = problem.New(problem.BadUserInput, "invalid input")
 	// ErrUnavailable is returned when the database cannot be reached.
-	ErrUnavailable = errors.New("database unavailable")
+	ErrUnavailable error = problem.New(problem.ServiceUnavailable, "database unavailable")
 	// ErrNoDatabase is returned by Open with Options.NoCreate when the server has no
 	// database of that name.
-	ErrNoDatabase = errors.New("no such database")
+	ErrNoDatabase error = problem.New(problem.ServiceUnavailable, "no such database")
 )
 
 // Store reads and writes the campaign database.
@@ -157,7 +159,7 @@ func ensureDatabase(ctx context.Context, cfg *pgx.ConnConfig, create bool) error
 		return unreachable(cfg, err)
 	}
 	if !create {
-		return fmt.Errorf("%w: %s does not exist", ErrNoDatabase, describe(cfg))
+		return problem.Wrap(ErrNoDatabase, "%s does not exist", describe(cfg))
 	}
 	admin := cfg.Copy()
 	admin.Database = "postgres"
@@ -186,8 +188,7 @@ func unreachable(cfg *pgx.ConnConfig, err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		cause = "timed out"
 	}
-	return fmt.Errorf("%w: cannot reach PostgreSQL at %s (database %q, user %q): %s",
-		ErrUnavailable, net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port)), cfg.Database, cfg.User, cause)
+	return problem.Wrap(ErrUnavailable, "cannot reach PostgreSQL at %s (database %q, user %q): %s", net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port)), cfg.Database, cfg.User, cause)
 }
 
 // redact keeps a password out of a URL parse error.

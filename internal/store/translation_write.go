@@ -8,6 +8,7 @@ import (
 
 	"campaigns/internal/auth"
 	"campaigns/internal/lang"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/validate"
 	"campaigns/models"
@@ -103,7 +104,7 @@ func (t *Tx) editableTranslatable(kind string, id int64) (*translatable, error) 
 		return &translatable{kind: kind, table: "indicators", nodeType: relay.TypeIndicator, globalID: ind.GlobalID(), id: ind.ID,
 			language: ind.OriginalLanguage, texts: map[string]*string{"NAME": &ind.Name, "DESCRIPTION": ind.Description}}, nil
 	}
-	return nil, fmt.Errorf("%w: records of kind %q have no translations", ErrInvalid, kind)
+	return nil, problem.Wrap(ErrInvalid, "records of kind %q have no translations", kind)
 }
 
 // translationsState reads a record's translations for an audit entry and for the checks.
@@ -133,7 +134,7 @@ func (t *Tx) SetTranslations(in TranslationsInput) (string, error) {
 	original := rec.language
 	if in.OriginalLanguage != nil {
 		if original, err = lang.Canonical(*in.OriginalLanguage); err != nil {
-			p.Add("originalLanguage", validate.Invalid, "%s", strings.TrimPrefix(err.Error(), lang.ErrInvalid.Error()+": "))
+			p.Add("originalLanguage", validate.Invalid, "%s", problem.Message(err))
 			original = rec.language
 		}
 	}
@@ -158,7 +159,7 @@ func (t *Tx) SetTranslations(in TranslationsInput) (string, error) {
 		}
 		code, err := lang.Canonical(tr.Language)
 		if err != nil {
-			p.Add(path+".language", validate.Invalid, "%s", strings.TrimPrefix(err.Error(), lang.ErrInvalid.Error()+": "))
+			p.Add(path+".language", validate.Invalid, "%s", problem.Message(err))
 			continue
 		}
 		k := [2]string{tr.Field, code}

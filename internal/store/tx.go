@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"campaigns/internal/auth"
+	"campaigns/internal/problem"
 	"campaigns/internal/validate"
 	"campaigns/models"
 )
@@ -21,9 +22,9 @@ import (
 // Errors of writes.
 var (
 	// ErrConflict is an update made against a version that is no longer current.
-	ErrConflict = errors.New("conflict")
+	ErrConflict error = problem.New(problem.Conflict, "conflict")
 	// ErrIdempotencyKeyReused is an idempotency key sent again with a different request.
-	ErrIdempotencyKeyReused = errors.New("idempotency key reused")
+	ErrIdempotencyKeyReused error = problem.New(problem.IdempotencyKeyReused, "idempotency key reused")
 )
 
 // IdempotencyTTL is how long a mutation's first result is kept for retries.
@@ -68,7 +69,7 @@ func (r Request) hash() ([]byte, error) {
 // one refused with validate.Problems, writes nothing and records nothing.
 func (s *Store) Write(ctx context.Context, caller auth.Caller, requestID string, req Request, fn func(*Tx) (string, error)) (id string, replayed bool, err error) {
 	if caller.Anonymous() {
-		return "", false, fmt.Errorf("%s: %w: send an API key as Authorization: Bearer <key>", req.Operation, auth.ErrUnauthenticated)
+		return "", false, fmt.Errorf("%s: %w", req.Operation, problem.Wrap(auth.ErrUnauthenticated, "send an API key as Authorization: Bearer <key>"))
 	}
 	hash, err := req.hash()
 	if err != nil {
@@ -126,7 +127,7 @@ func (t *Tx) claimKey(req Request, hash []byte) (string, bool, error) {
 		return "", false, translate(err)
 	}
 	if prior.Operation != req.Operation || !bytes.Equal(prior.RequestHash, hash) {
-		return "", false, fmt.Errorf("%w: the key %q was first sent with a different %s request", ErrIdempotencyKeyReused, truncate(req.Key), prior.Operation)
+		return "", false, problem.Wrap(ErrIdempotencyKeyReused, "the key %q was first sent with a different %s request", truncate(req.Key), prior.Operation)
 	}
 	var result struct{ ID string }
 	if err := json.Unmarshal(prior.Result, &result); err != nil || result.ID == "" {
@@ -191,10 +192,10 @@ func lockRow[T any](t *Tx, table string, id int64) (*T, error) {
 // record can have (versions start at 1) as the client's mistake rather than a conflict.
 func checkVersion(kind string, current, expected int32) error {
 	if expected < 1 {
-		return fmt.Errorf("%w: expectedVersion must be at least 1, the version of a new %s; got %d", ErrInvalid, kind, expected)
+		return problem.Wrap(ErrInvalid, "expectedVersion must be at least 1, the version of a new %s; got %d", kind, expected)
 	}
 	if current != expected {
-		return fmt.Errorf("%w: the %s is at version %d, not %d; read it again and reapply the change", ErrConflict, kind, current, expected)
+		return problem.Wrap(ErrConflict, "the %s is at version %d, not %d; read it again and reapply the change", kind, current, expected)
 	}
 	return nil
 }
