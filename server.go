@@ -32,6 +32,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"campaigns/internal/admit"
 	"campaigns/internal/api"
 	"campaigns/internal/config"
 	"campaigns/internal/devdb"
@@ -232,6 +233,8 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
 			Broker: broker, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
 			TracerProvider: tp,
+			Gate:           admit.New(admit.Options{Limit: cfg.Shedding.AdmitConcurrency, MaxWait: cfg.Shedding.AdmitMaxWait}),
+			CacheBytes:     cfg.Shedding.CacheBytes, CacheMaxAge: cfg.Shedding.CacheMaxAge,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -69,6 +69,10 @@ type Options struct {
 	// Gate, when set, bounds how many operations execute at once (admission.go); nil
 	// admits every operation at once.
 	Gate *admit.Gate
+	// CacheBytes bounds the cache of anonymous answers (answers.go); zero turns it off.
+	CacheBytes int64
+	// CacheMaxAge is the longest a cached answer is served; DefaultCacheMaxAge when zero.
+	CacheMaxAge time.Duration
 }
 
 // New returns the API's HTTP handler over st.
@@ -105,6 +109,10 @@ func New(st *store.Store, opt Options) http.Handler {
 	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(retryLookup(st.Caller, wait), protection.inner(loader.Middleware(st, lang.Middleware(gql))))))
 	if opt.StatsExtension {
 		query = countStatements(gql, query)
+	}
+	// The cache outside admission: a hit takes no slot.
+	if opt.CacheBytes > 0 {
+		gql.Use(newAnswerCache(st, opt))
 	}
 	if opt.Gate != nil {
 		gql.Use(admission{gate: opt.Gate})
