@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"campaigns/internal/api"
@@ -300,4 +301,55 @@ func BenchmarkCachedCampaignList(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestAnswerComputedAcrossACommitIsNotServed: an answer that read a campaign's name, then
+// waited while a rename committed, is stale from its first hit: its version was read before
+// it was computed. The cache has no feed here, so only the version can tell.
+func TestAnswerComputedAcrossACommitIsNotServed(t *testing.T) {
+	st, url := seededWithURL(t)
+	c := cachedInstance(t, st, 1<<20, false)
+	const q = `{ campaigns(first: 20) { nodes { id name events(first: 5) { nodes { venue { name } } } } } }`
+	var camp struct{ Campaign struct{ ID, Name string } }
+	c.Query(t, `{ campaign(slug: "mtv-exit") { id name } }`, nil).MustData(t, &camp)
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	// The events. venues wait for this transaction; the campaigns do not.
+	if _, err := tx.Exec(ctx, `LOCK TABLE venues IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	during := make(chan *apitest.Response, 1)
+	go func() { during <- c.Query(t, q, nil) }()
+	watch, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watch.Close(ctx)
+	waitFor(t, "the query waits for the venues", func() bool {
+		var n int
+		err := watch.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
+		return err == nil && n > 0
+	})
+	if _, err := tx.Exec(ctx, `UPDATE campaigns SET name = 'Renamed meanwhile' WHERE slug = 'mtv-exit'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := campaignName(t, <-during, camp.Campaign.ID); got != camp.Campaign.Name {
+		t.Fatalf("the answer computed across the rename shows %q, want the name it read first, %q", got, camp.Campaign.Name)
+	}
+	if got := campaignName(t, c.Query(t, q, nil), camp.Campaign.ID); got != "Renamed meanwhile" {
+		t.Errorf("after the rename committed, the cache served %q", got)
+	}
 }
