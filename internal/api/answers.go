@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/lexer"
 
 	"campaigns/internal/auth"
 	"campaigns/internal/cache"
@@ -27,7 +29,7 @@ const DefaultCacheMaxAge = time.Second
 // (internal/cache), and only while nothing they read has changed.
 //
 // What is shared: the answers of anonymous callers only, who all read the same, keyed by
-// the document, the operation's name, its variables and the caller's languages. A request
+// the document's tokens (normalized), the operation's name, its variables and the caller's languages. A request
 // that carries a key never reads or fills the cache, so that nothing a key may read (a
 // draft, a partner-only event, a member) reaches it. Only queries without errors are kept.
 //
@@ -50,12 +52,15 @@ type answerCache struct {
 	now    func() time.Time
 	// unsafe are the types an answer that reads them is not cached (Validate).
 	unsafe map[string]bool
+	// documents remembers the digest of each document's tokens (normalized).
+	documents *lru.LRU[[32]byte]
 }
 
 // newAnswerCache returns the cache of opt's size, which the change feed of opt's broker, if
 // any, empties at every change.
 func newAnswerCache(st *store.Store, opt Options) *answerCache {
-	a := &answerCache{cache: cache.New(opt.CacheBytes), st: st, maxAge: opt.CacheMaxAge, now: opt.Clock}
+	a := &answerCache{cache: cache.New(opt.CacheBytes), st: st, maxAge: opt.CacheMaxAge, now: opt.Clock,
+		documents: lru.New[[32]byte](1000)}
 	if a.maxAge <= 0 {
 		a.maxAge = DefaultCacheMaxAge
 	}
@@ -148,9 +153,13 @@ func (a *answerCache) key(ctx context.Context) (cache.Key, bool) {
 	if err != nil {
 		return cache.Key{}, false
 	}
+	doc, ok := a.normalized(ctx, oc.RawQuery)
+	if !ok {
+		return cache.Key{}, false
+	}
 	h := sha256.New()
 	field(h, "anonymous") // the visibility class
-	field(h, oc.RawQuery)
+	h.Write(doc[:])
 	field(h, oc.OperationName)
 	field(h, string(vars))
 	for _, t := range lang.FromContext(ctx) {
@@ -159,6 +168,36 @@ func (a *answerCache) key(ctx context.Context) (cache.Key, bool) {
 	var k cache.Key
 	h.Sum(k[:0])
 	return k, true
+}
+
+// normalized returns a digest of the document's tokens: equal for documents that differ only
+// in white space, commas and comments, which mean nothing in GraphQL, so that clients that
+// format one query differently share its answers. Digests are remembered by the document's
+// text, since clients send the same few texts again and again.
+func (a *answerCache) normalized(ctx context.Context, raw string) ([32]byte, bool) {
+	if d, ok := a.documents.Get(ctx, raw); ok {
+		return d, true
+	}
+	h := sha256.New()
+	l := lexer.New(&ast.Source{Input: raw})
+	for {
+		tok, err := l.ReadToken()
+		if err != nil {
+			return [32]byte{}, false // it parsed, so this does not happen; share nothing if it does
+		}
+		if tok.Kind == lexer.EOF {
+			break
+		}
+		if tok.Kind == lexer.Comment {
+			continue
+		}
+		field(h, tok.Kind.String())
+		field(h, tok.Value)
+	}
+	var d [32]byte
+	h.Sum(d[:0])
+	a.documents.Add(ctx, raw, d)
+	return d, true
 }
 
 // field writes s with its length, so that no two lists of fields hash alike by accident of

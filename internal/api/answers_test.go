@@ -128,7 +128,8 @@ func freshOnEveryInstance(t *testing.T, feed bool) {
 }
 
 // TestCacheKeyHoldsLanguageAndVariables: the same document with other variables, or for a
-// caller of other languages, is computed, not served from another's answer.
+// caller of other languages, or another document, is computed, not served from another's
+// answer; the same document formatted otherwise is served.
 func TestCacheKeyHoldsLanguageAndVariables(t *testing.T) {
 	st := dbtest.Seeded(t)
 	c := cachedInstance(t, st, 1<<20, false)
@@ -148,6 +149,13 @@ func TestCacheKeyHoldsLanguageAndVariables(t *testing.T) {
 	}
 	if res := c.WithHeader("Accept-Language", "th;q=1"); !hit(res.Query(t, campaignNames, map[string]any{"first": 5})) {
 		t.Error("the same language preference, written otherwise, was computed again")
+	}
+	reformatted := "# the same query\nquery Names($first: Int) {\n  campaigns(first: $first) {\n    nodes { id, name }\n  }\n}\n"
+	if res := c.Query(t, reformatted, map[string]any{"first": 5}); !hit(res) {
+		t.Error("the same document, formatted otherwise, was computed again")
+	}
+	if res := c.Query(t, `query Names($first: Int) { campaigns(first: $first) { nodes { name id } } }`, map[string]any{"first": 5}); hit(res) {
+		t.Error("another document was served the cached answer")
 	}
 }
 
