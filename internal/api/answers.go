@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"hash"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -54,6 +55,7 @@ type answerCache struct {
 	unsafe map[string]bool
 	// documents remembers the digest of each document's tokens (normalized).
 	documents *lru.LRU[[32]byte]
+	flights   flights
 }
 
 // newAnswerCache returns the cache of opt's size, which the change feed of opt's broker, if
@@ -105,34 +107,97 @@ func (a *answerCache) InterceptResponse(ctx context.Context, next graphql.Respon
 	if !ok {
 		return next(ctx)
 	}
-	now := a.now()
-	e, gen := a.cache.Get(k)
-	var v store.Version
-	var err error
-	if e != nil && !now.Before(e.At) && now.Sub(e.At) < a.maxAge {
-		var fresh bool
-		fresh, v, err = a.st.Fresh(ctx, e.Version)
-		if err == nil && fresh {
-			a.cache.Refresh(k, e, v)
-			metrics.CacheHits.Inc()
-			return &graphql.Response{Data: e.Data}
+	resp, v, checked := a.hit(ctx, k)
+	if resp != nil {
+		return resp
+	}
+	// One request per key computes the answer; those that miss meanwhile wait for it (when
+	// a popular answer expires, 32 clients would otherwise compute it 32 times at once) and
+	// then check it as any hit, since a change may have committed after it was begun.
+	if wait, leave := a.flights.join(k); wait != nil {
+		metrics.CacheWaits.Inc()
+		select {
+		case <-wait:
+		case <-ctx.Done():
 		}
-		if err == nil {
-			metrics.CacheStale.Inc()
+		if resp, v, checked = a.hit(ctx, k); resp != nil {
+			return resp
 		}
-		a.cache.Remove(k, e)
 	} else {
-		if e != nil {
-			a.cache.Remove(k, e)
-		}
+		defer leave()
+	}
+	return a.compute(ctx, k, next, v, checked)
+}
+
+// hit returns the cached answer of k if it is fresh. Otherwise it drops the entry found,
+// if any, and returns the version its check read (checked), from which a new answer may be
+// computed.
+func (a *answerCache) hit(ctx context.Context, k cache.Key) (resp *graphql.Response, v store.Version, checked bool) {
+	now := a.now()
+	e, _ := a.cache.Get(k)
+	if e == nil {
+		return nil, v, false
+	}
+	if now.Before(e.At) || now.Sub(e.At) >= a.maxAge {
+		a.cache.Remove(k, e)
+		return nil, v, false
+	}
+	fresh, v, err := a.st.Fresh(ctx, e.Version)
+	if err != nil {
+		return nil, v, false // computed without the cache's help, as if it had none
+	}
+	if fresh {
+		a.cache.Refresh(k, e, v)
+		metrics.CacheHits.Inc()
+		return &graphql.Response{Data: e.Data}, v, true
+	}
+	metrics.CacheStale.Inc()
+	a.cache.Remove(k, e)
+	return nil, v, true
+}
+
+// compute runs the operation and stores its answer, if it has no errors, with the version v
+// read before it began (read now unless checked).
+func (a *answerCache) compute(ctx context.Context, k cache.Key, next graphql.ResponseHandler, v store.Version, checked bool) *graphql.Response {
+	metrics.CacheMisses.Inc()
+	now := a.now()
+	_, gen := a.cache.Get(k)
+	var err error
+	if !checked {
 		v, err = a.st.CurrentVersion(ctx)
 	}
-	metrics.CacheMisses.Inc()
 	resp := next(ctx)
 	if err == nil && resp != nil && len(resp.Errors) == 0 && len(resp.Data) > 0 {
 		a.cache.Put(k, &cache.Entry{Data: bytes.Clone(resp.Data), Version: v, At: now}, gen)
 	}
 	return resp
+}
+
+// flights are the answers being computed, each by one request.
+type flights struct {
+	mu sync.Mutex
+	m  map[cache.Key]chan struct{}
+}
+
+// join returns, when another request computes k, a channel closed once it is done;
+// otherwise nil and the function that the caller, now computing k, calls when done.
+func (f *flights) join(k cache.Key) (wait <-chan struct{}, leave func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.m[k]; ok {
+		return c, nil
+	}
+	if f.m == nil {
+		f.m = map[cache.Key]chan struct{}{}
+	}
+	c := make(chan struct{})
+	f.m[k] = c
+	return nil, func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.m, k)
+		close(c)
+	}
 }
 
 // key returns the cache key of the operation in ctx, and false when its answer is not to be

@@ -361,3 +361,44 @@ func TestAnswerComputedAcrossACommitIsNotServed(t *testing.T) {
 		t.Errorf("after the rename committed, the cache served %q", got)
 	}
 }
+
+// TestConcurrentMissesComputeOnce: while one request computes an answer, another for the
+// same answer waits for it instead of computing it too, and is then served it once checked.
+func TestConcurrentMissesComputeOnce(t *testing.T) {
+	st, url := seededWithURL(t)
+	c := cachedInstance(t, st, 1<<20, false)
+	const q = `{ campaigns(first: 20) { nodes { id name events(first: 5) { nodes { venue { name } } } } } }`
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE venues IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	hits, misses, waits := testutil.ToFloat64(metrics.CacheHits), testutil.ToFloat64(metrics.CacheMisses), testutil.ToFloat64(metrics.CacheWaits)
+	answers := make(chan *apitest.Response, 2)
+	go func() { answers <- c.Query(t, q, nil) }()
+	waitFor(t, "the first request computes", func() bool { return testutil.ToFloat64(metrics.CacheMisses) == misses+1 })
+	go func() { answers <- c.Query(t, q, nil) }()
+	waitFor(t, "the second request waits for it", func() bool { return testutil.ToFloat64(metrics.CacheWaits) == waits+1 })
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first, second := <-answers, <-answers
+	if string(first.Data) != string(second.Data) || len(first.Errors)+len(second.Errors) > 0 {
+		t.Fatalf("the answers differ or failed:\n%s %+v\n%s %+v", first.Data, first.Errors, second.Data, second.Errors)
+	}
+	if got := testutil.ToFloat64(metrics.CacheMisses) - misses; got != 1 {
+		t.Errorf("computed %v times, want once", got)
+	}
+	if got := testutil.ToFloat64(metrics.CacheHits) - hits; got != 1 {
+		t.Errorf("%v hits, want the waiting request's", got)
+	}
+}

@@ -15,6 +15,9 @@ var (
 	CacheStale = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "answer_cache_stale_total", Help: "Stored answers found stale on a hit: something they read changed.",
 	})
+	CacheWaits = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "answer_cache_waits_total", Help: "Anonymous queries that waited for another request computing the same answer.",
+	})
 	CacheEvictions = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "answer_cache_evictions_total", Help: "Answers evicted from the answer cache to stay within CACHE_BYTES.",
 	})
@@ -24,5 +27,5 @@ var (
 )
 
 func init() {
-	Registry.MustRegister(CacheHits, CacheMisses, CacheStale, CacheEvictions, CacheBytes)
+	Registry.MustRegister(CacheHits, CacheMisses, CacheStale, CacheWaits, CacheEvictions, CacheBytes)
 }
