@@ -28,6 +28,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"campaigns/internal/admit"
 	"campaigns/internal/api"
 	commands "campaigns/internal/command" // setup_test.go has a helper named command
 	"campaigns/internal/config"
@@ -86,6 +87,8 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 				Persisted: registered, PersistedOnly: cfg.Protocol.PersistedOnly},
 			Broker: broker, Streams: streams, KeepAlive: cfg.Realtime.KeepAlive,
 			TracerProvider: tp, Shared: red,
+			Gate:       admit.New(admit.Options{Limit: cfg.Shedding.AdmitConcurrency, MaxWait: cfg.Shedding.AdmitMaxWait}),
+			CacheBytes: cfg.Shedding.CacheBytes, CacheMaxAge: cfg.Shedding.CacheMaxAge,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -52,6 +52,8 @@ type config struct {
 	pid                int
 	seed               uint64
 	floorConns         int
+	// repeat sends the same parameters in every request of a kind.
+	repeat bool
 }
 
 func main() {
@@ -148,6 +150,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.gzip, "gzip", true, "accept gzip-compressed answers, as browsers and mobile apps do")
 	fs.IntVar(&cfg.pid, "pid", 0, "the server's process id, for its RSS (default: the process listening on -url's port)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the random choice of parameters")
+	fs.BoolVar(&cfg.repeat, "repeat", false, "send the same parameters in every request of a kind (one draw of -seed per kind), as many anonymous readers of one page send: what the API's answer cache serves")
 	fs.IntVar(&cfg.floorConns, "floor-conns", 20, "the floor's connections (the server's DB_MAX_CONNS)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

@@ -157,8 +157,11 @@ func (p *params) close() { p.pool.Close() }
 
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
-// draw returns the parameters of one request of kind.
+// draw returns the parameters of one request of kind; with -repeat, the same every time.
 func (p *params) draw(kind string, r *rand.Rand) request {
+	if p.cfg.repeat {
+		r = rand.New(rand.NewPCG(p.cfg.seed, uint64(len(kind))))
+	}
 	if kind == "mix" {
 		x := r.IntN(100)
 		for _, m := range mix {

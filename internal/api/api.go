@@ -23,6 +23,7 @@ import (
 
 	"campaigns/graph"
 	"campaigns/graph/generated"
+	"campaigns/internal/admit"
 	"campaigns/internal/auth"
 	"campaigns/internal/clock"
 	"campaigns/internal/lang"
@@ -71,6 +72,13 @@ type Options struct {
 	// Clock is the time events are judged at (upcoming, displayed status, registration
 	// closing); nil is time.Now. Tests set it.
 	Clock func() time.Time
+	// Gate, when set, bounds how many operations execute at once (admission.go); nil
+	// admits every operation at once.
+	Gate *admit.Gate
+	// CacheBytes bounds the cache of anonymous answers (answers.go); zero turns it off.
+	CacheBytes int64
+	// CacheMaxAge is the longest a cached answer is served; DefaultCacheMaxAge when zero.
+	CacheMaxAge time.Duration
 }
 
 // New returns the API's HTTP handler over st.
@@ -108,6 +116,13 @@ func New(st *store.Store, opt Options) http.Handler {
 	var query http.Handler = protection.outer(protection.shield.guardKeys(auth.Middleware(retryLookup(st.Caller, wait), protection.inner(loader.Middleware(st, lang.Middleware(gql))))))
 	if opt.StatsExtension {
 		query = countStatements(gql, query)
+	}
+	// The cache outside admission: a hit takes no slot.
+	if opt.CacheBytes > 0 {
+		gql.Use(newAnswerCache(st, opt))
+	}
+	if opt.Gate != nil {
+		gql.Use(admission{gate: opt.Gate})
 	}
 	// Last, so that it is the innermost response interceptor (see retryReads).
 	gql.Use(&retryReads{es: es, st: st, present: present, recover: recoverFunc, wait: wait, log: log})

@@ -61,6 +61,9 @@ type Config struct {
 	// RedisURL is the Redis that instances share state in; empty for none (see shared.go).
 	RedisURL string
 
+	// Shedding: admission and the answer cache; see shedding.go.
+	Shedding Shedding
+
 	// GCPercent (-1: off) and MemoryLimit tune the garbage collector; see memory.go.
 	GCPercent   int
 	MemoryLimit int64
@@ -108,7 +111,7 @@ var settings = slices.Concat([]setting{
 		func(c *Config, v string) error { return boolean(v, &c.StatsExtension) }},
 	{"PPROF_ADDR", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060; off when empty",
 		func(c *Config, v string) error { return loopback(v, &c.PprofAddr) }},
-}, limitSettings, telemetrySettings, devSettings, realtimeSettings, memorySettings, sharedSettings)
+}, limitSettings, telemetrySettings, devSettings, realtimeSettings, sheddingSettings, memorySettings, sharedSettings)
 
 // productionDefaults replace the defaults of some settings when APP_ENV=production: a
 // partner's production server shows no playground and no schema to strangers unless it

@@ -41,6 +41,7 @@ const (
 	QueryTooComplex       Code = "QUERY_TOO_COMPLEX"
 	VariablesTooLarge     Code = "VARIABLES_TOO_LARGE"
 	RateLimited           Code = "RATE_LIMITED"
+	Overloaded            Code = "OVERLOADED" // waited ADMIT_MAX_WAIT for its turn to execute (internal/admit)
 	IntrospectionDisabled Code = "INTROSPECTION_DISABLED"
 
 	// Persisted queries; PERSISTED_QUERY_NOT_FOUND is Apollo's, which its clients act on.
@@ -73,7 +74,7 @@ const (
 var Codes = []Code{
 	ParseFailed, ValidationFailed,
 	BadRequest, BodyTooLarge, HeadersTooLarge, MethodNotAllowed,
-	QueryTooLarge, QueryTooDeep, TooManyAliases, TooManyFields, QueryTooComplex, VariablesTooLarge, RateLimited, IntrospectionDisabled,
+	QueryTooLarge, QueryTooDeep, TooManyAliases, TooManyFields, QueryTooComplex, VariablesTooLarge, RateLimited, Overloaded, IntrospectionDisabled,
 	PersistedQueryNotFound, PersistedQueryRequired,
 	BadUserInput, NotFound, Unauthenticated, Forbidden, Conflict, IdempotencyKeyReused, QueryTimeout, RequestCancelled, ServiceUnavailable, Internal,
 	SlowConsumer, TooManySubscriptions, ShuttingDown, SubscriptionsOff,

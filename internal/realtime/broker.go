@@ -111,6 +111,8 @@ type Broker struct {
 	subs   map[*Sub]struct{}
 	perKey map[string]int
 	closed bool
+	// observers are told of every change (OnChange).
+	observers []func(store.Notice)
 	// listening is closed once the first LISTEN is in place, for tests and readiness.
 	listening chan struct{}
 	once      sync.Once
@@ -198,6 +200,9 @@ func (b *Broker) Run(ctx context.Context) {
 func (b *Broker) dispatch(n store.Notice) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for _, f := range b.observers {
+		f(n)
+	}
 	for s := range b.subs {
 		b.route(s, n)
 	}
@@ -285,6 +290,15 @@ func (b *Broker) Subscribe(key string, f Filter) (*Sub, error) {
 	b.perKey[key]++
 	metrics.Subscriptions.Inc()
 	return s, nil
+}
+
+// OnChange has f called with every change the broker receives, whoever may read it, before
+// any subscriber: the answer cache empties itself (internal/api). f must not block, nor call
+// the broker.
+func (b *Broker) OnChange(f func(store.Notice)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.observers = append(b.observers, f)
 }
 
 // Count returns how many subscriptions are open.
