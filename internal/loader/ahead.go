@@ -7,8 +7,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
-
-	"campaigns/models"
 )
 
 // Look-ahead loading. A time window cannot promise one statement per level: under load
@@ -45,8 +43,8 @@ type source[K comparable, V any] struct {
 }
 
 // newSource makes a source over a mapped batch function.
-func newSource[K comparable, V any](name string, fetch func(context.Context, []K) (map[K]V, error), keyOf map[string]func(any, K) (K, bool), spread func(V) []any) *source[K, V] {
-	src := &source[K, V]{name: name, keyOf: keyOf, spread: spread, paths: []string{""}, loaded: map[K]bool{}}
+func newSource[K comparable, V any](name string, fetch func(context.Context, []K) (map[K]V, error), spread func(V) []any) *source[K, V] {
+	src := &source[K, V]{name: name, keyOf: map[string]func(any, K) (K, bool){}, spread: spread, paths: []string{""}, loaded: map[K]bool{}}
 	src.fetch = func(ctx context.Context, keys []K) (map[K]V, error) {
 		vals, err := fetch(ctx, keys)
 		if err == nil {
@@ -226,16 +224,6 @@ func ahead[K comparable, V any](ctx context.Context, t *tree, src *source[K, V],
 	})
 }
 
-// attached gives, by the field that holds it ("Event.organizer"), the record that the store
-// read with its parent and the schema binds without a resolver (store.eventCols): no batch
-// registers those records, so their cousins are found from their parents' instead.
-var attached = map[string]func(any) any{
-	"Event.venue":                  func(o any) any { return orNil(o.(*models.Event).Venue) },
-	"Event.organizer":              func(o any) any { return orNil(o.(*models.Event).Organizer) },
-	"Venue.country":                func(o any) any { return orNil(o.(*models.Venue).Country) },
-	"CampaignPartner.organization": func(o any) any { return orNil(o.(*models.CampaignPartner).Organization) },
-}
-
 // orNil keeps a nil pointer from becoming a non-nil interface.
 func orNil[T any](p *T) any {
 	if p == nil {
@@ -259,7 +247,7 @@ func (t *tree) attachedAt(fc *graphql.FieldContext, path string) []any {
 	if holder == nil || holder.Field.Field == nil {
 		return nil
 	}
-	get := attached[holder.Object+"."+holder.Field.Name]
+	get := attachedTo[holder.Object+"."+holder.Field.Name]
 	if get == nil {
 		return nil
 	}
@@ -286,34 +274,6 @@ func (t *tree) attachedAt(fc *graphql.FieldContext, path string) []any {
 func load[K comparable, V any](ctx context.Context, t *tree, src *source[K, V], key K) (V, error) {
 	ahead(ctx, t, src, key)
 	return src.Load(ctx, key)
-}
-
-// Listed registers the records a root field resolved to (a list, or one record), so that
-// the fields below them load for all of them at once.
-func Listed[T any](ctx context.Context, recs ...T) {
-	listed(ctx, []string{""}, recs)
-}
-
-// ListedPage registers the items of a root connection's page.
-func ListedPage[T any](ctx context.Context, items []T) {
-	listed(ctx, []string{".nodes", ".edges.node"}, items)
-}
-
-func listed[T any](ctx context.Context, suffixes []string, recs []T) {
-	fc := graphql.GetFieldContext(ctx)
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
-	if fc == nil || !ok || fc.Field.Field == nil || len(recs) == 0 {
-		return
-	}
-	all := make([]any, len(recs))
-	for i, r := range recs {
-		all[i] = r
-	}
-	t := l.get().tree
-	field := fieldPath(t.pathOf(fc), fc)
-	for _, s := range suffixes {
-		t.add(field+s, all)
-	}
 }
 
 // records are the items of a list or page, as the next level's cousins.

@@ -64,6 +64,11 @@ type set struct {
 	networkPages  *source[pageKey, page.Page[*models.YouthNetwork]]
 	networkCount  *source[pageKey, int]
 
+	registrationPages *source[pageKey, page.Page[*models.Registration]]
+	registrationCount *source[pageKey, int]
+	memberPages       *source[pageKey, page.Page[*models.Member]]
+	memberCount       *source[pageKey, int]
+
 	tree    *tree       // the records at each path of the answer, for look-ahead (ahead.go)
 	members lazyMembers // members and registrations, made on first use (member.go)
 	reach   lazyReach   // results, breakdowns and reach figures, made on first use (reach.go)
@@ -86,38 +91,42 @@ func (l *Loaders) get() *set { return l.cur.Load() }
 func newSet(s *store.Store) *set {
 	opt := dataloadgen.WithWait(Wait)
 	st := &set{
-		campaigns:     newSource("campaigns", s.CampaignsByID, campaignKeys, one[*models.Campaign]),
-		countries:     newSource("countries", s.CountriesByCode, countryKeys, nil),
-		events:        newSource("events", s.EventsByID, eventKeys, one[*models.Event]),
+		campaigns:     newSource("campaigns", s.CampaignsByID, one[*models.Campaign]),
+		countries:     newSource("countries", s.CountriesByCode, nil),
+		events:        newSource("events", s.EventsByID, one[*models.Event]),
 		fundings:      dataloadgen.NewMappedLoader(s.FundingCommitmentsByID, opt),
 		indicators:    dataloadgen.NewMappedLoader(s.IndicatorsByID, opt),
-		networks:      newSource("networks", s.NetworksByID, networkKeys, one[*models.YouthNetwork]),
-		organizations: newSource("organizations", s.OrganizationsByID, organizationKeys, one[*models.Organization]),
+		networks:      newSource("networks", s.NetworksByID, one[*models.YouthNetwork]),
+		organizations: newSource("organizations", s.OrganizationsByID, one[*models.Organization]),
 		apiKeys:       dataloadgen.NewMappedLoader(s.APIKeysByID, opt),
 		venueOwners:   dataloadgen.NewMappedLoader(venueOwnersFetch(s), opt),
 		slugs:         dataloadgen.NewMappedLoader(slugsFetch(s), opt),
 
-		campaignCountries: newSource("campaignCountries", s.CampaignCountries, ofCampaign("coverage", "countries"), records[*models.CampaignCountry]),
-		campaignPartners:  newSource("campaignPartners", s.CampaignPartners, ofCampaign("partners"), records[*models.CampaignPartner]),
-		campaignFunding:   newSource("campaignFunding", s.FundingCommitments, ofCampaign("fundingCommitments"), records[*models.FundingCommitment]),
-		campaignIndicator: newSource("campaignIndicators", s.Indicators, ofCampaign("indicators"), records[*models.Indicator]),
-		indicatorPeriods:  newSource("indicatorPeriods", s.IndicatorPeriods, indicatorPeriodKeys, nil),
-		eventCoHosts:      newSource("eventCoHosts", s.EventCoHosts, eventCoHostKeys, records[*models.Organization]),
-		networkCoords:     newSource("networkCoordinators", s.NetworkCoordinators, ofNetwork("coordinators"), records[*models.Organization]),
-		networkChannels:   newSource("networkChannels", s.NetworkChannels, ofNetwork("channels"), nil),
+		campaignCountries: newSource("campaignCountries", s.CampaignCountries, records[*models.CampaignCountry]),
+		campaignPartners:  newSource("campaignPartners", s.CampaignPartners, records[*models.CampaignPartner]),
+		campaignFunding:   newSource("campaignFunding", s.FundingCommitments, records[*models.FundingCommitment]),
+		campaignIndicator: newSource("campaignIndicators", s.Indicators, records[*models.Indicator]),
+		indicatorPeriods:  newSource("indicatorPeriods", s.IndicatorPeriods, nil),
+		eventCoHosts:      newSource("eventCoHosts", s.EventCoHosts, records[*models.Organization]),
+		networkCoords:     newSource("networkCoordinators", s.NetworkCoordinators, records[*models.Organization]),
+		networkChannels:   newSource("networkChannels", s.NetworkChannels, nil),
 		translations:      dataloadgen.NewMappedLoader(s.TranslationsOf, opt),
-		images:            newSource("images", s.ImagesOf, imageKeys, nil),
-		headlines:         newSource("headlineFigures", s.HeadlineFigures, headlineKeys, nil),
+		images:            newSource("images", s.ImagesOf, nil),
+		headlines:         newSource("headlineFigures", s.HeadlineFigures, nil),
 
-		campaignPages: pageSource("campaignPages", s.CampaignPages, campaignPageKeys),
-		campaignCount: countSource("campaignCount", s.CountCampaignPages, campaignPageKeys),
-		eventPages:    pageSource("eventPages", s.EventPages, eventPageKeys),
-		eventCount:    countSource("eventCount", s.CountEventPages, eventPageKeys),
+		campaignPages: pageSource("campaignPages", s.CampaignPages),
+		campaignCount: countSource("campaignCount", s.CountCampaignPages),
+		eventPages:    pageSource("eventPages", s.EventPages),
+		eventCount:    countSource("eventCount", s.CountEventPages),
 		eventCountTo: countSource("eventCountUpTo", func(ctx context.Context, by store.Parent, keys []string, q upTo[store.EventFilter]) (map[string]int, error) {
 			return s.CountEventPagesUpTo(ctx, by, keys, q.Filter, q.Limit)
-		}, eventPageKeys),
-		networkPages: pageSource("networkPages", s.NetworkPages, networkPageKeys),
-		networkCount: countSource("networkCount", s.CountNetworkPages, networkPageKeys),
+		}),
+		networkPages:      pageSource("networkPages", s.NetworkPages),
+		networkCount:      countSource("networkCount", s.CountNetworkPages),
+		registrationPages: pageSource("registrationPages", s.RegistrationPages),
+		registrationCount: countSource("registrationCount", s.CountRegistrationPages),
+		memberPages:       pageSource("memberPages", s.MemberPages),
+		memberCount:       countSource("memberCount", s.CountMemberPages),
 
 		tree: newTree(),
 	}
@@ -128,7 +137,10 @@ func newSet(s *store.Store) *set {
 			st.countries.prime(v.CountryCode, v.Country)
 		}
 		return venues, err
-	}, venueKeys, one[*models.Venue])
+	}, one[*models.Venue])
+	for _, r := range relations {
+		r.register(st)
+	}
 	return st
 }
 
@@ -263,41 +275,6 @@ func (l *Loaders) NetworkCoordinators(ctx context.Context, networkID int64) ([]*
 // NetworkChannels loads a network's channels.
 func (l *Loaders) NetworkChannels(ctx context.Context, networkID int64) ([]*models.NetworkChannel, error) {
 	return load(ctx, l.get().tree, l.get().networkChannels, networkID)
-}
-
-// CampaignPage loads a page of the campaigns under one parent.
-func (l *Loaders) CampaignPage(ctx context.Context, by store.Parent, key string, f store.CampaignFilter, o store.Order, req page.Request) (page.Page[*models.Campaign], error) {
-	return load(ctx, l.get().tree, l.get().campaignPages, newPageKey(by, key, query[store.CampaignFilter]{f, o, req}))
-}
-
-// CampaignCount counts the campaigns under one parent.
-func (l *Loaders) CampaignCount(ctx context.Context, by store.Parent, key string, f store.CampaignFilter) (int, error) {
-	return load(ctx, l.get().tree, l.get().campaignCount, newPageKey(by, key, f))
-}
-
-// EventPage loads a page of the events under one parent.
-func (l *Loaders) EventPage(ctx context.Context, by store.Parent, key string, f store.EventFilter, o store.Order, req page.Request) (page.Page[*models.Event], error) {
-	return load(ctx, l.get().tree, l.get().eventPages, newPageKey(by, key, query[store.EventFilter]{f, o, req}))
-}
-
-// EventCount counts the events under one parent.
-func (l *Loaders) EventCount(ctx context.Context, by store.Parent, key string, f store.EventFilter) (int, error) {
-	return load(ctx, l.get().tree, l.get().eventCount, newPageKey(by, key, f))
-}
-
-// EventCountUpTo counts the events under one parent, stopping at limit.
-func (l *Loaders) EventCountUpTo(ctx context.Context, by store.Parent, key string, f store.EventFilter, limit int) (int, error) {
-	return load(ctx, l.get().tree, l.get().eventCountTo, newPageKey(by, key, upTo[store.EventFilter]{f, limit}))
-}
-
-// NetworkPage loads a page of the youth networks under one parent.
-func (l *Loaders) NetworkPage(ctx context.Context, by store.Parent, key string, f store.NetworkFilter, o store.Order, req page.Request) (page.Page[*models.YouthNetwork], error) {
-	return load(ctx, l.get().tree, l.get().networkPages, newPageKey(by, key, query[store.NetworkFilter]{f, o, req}))
-}
-
-// NetworkCount counts the youth networks under one parent.
-func (l *Loaders) NetworkCount(ctx context.Context, by store.Parent, key string, f store.NetworkFilter) (int, error) {
-	return load(ctx, l.get().tree, l.get().networkCount, newPageKey(by, key, f))
 }
 
 // PrimeRecords loads, in one statement, the campaigns, organizations and youth networks
