@@ -109,6 +109,7 @@ var relations = []Relation{
 	windowed[none, *models.AuditEntry]("Query.auditLog"),
 	windowed[none, *models.Country]("Query.country"),
 	windowed[none, *models.Event]("Query.eventsNear"),
+	windowed[none, models.Node]("Query.search"),
 }
 
 // The pages the resolvers read, each a row of the table: the parent's condition in the
@@ -288,12 +289,12 @@ func root[T any](field string) row[none, T] {
 		roots[field] = func(v any) (recs []any, paths []string) {
 			switch v := v.(type) {
 			case T:
-				if !reflect.ValueOf(v).IsNil() {
+				if !isNil(v) {
 					return []any{v}, []string{""}
 				}
 			case []T:
 				for _, r := range v {
-					if !reflect.ValueOf(r).IsNil() {
+					if !isNil(r) {
 						recs = append(recs, r)
 					}
 				}
@@ -304,6 +305,15 @@ func root[T any](field string) row[none, T] {
 			return nil, nil
 		}
 	}}
+}
+
+// isNil reports whether v is nil or holds a nil pointer, which no field resolves below.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Pointer && r.IsNil()
 }
 
 // windowed declares a relation that a loader serves through its window only.
