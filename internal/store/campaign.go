@@ -10,14 +10,6 @@ import (
 	"campaigns/models"
 )
 
-// campaignVisible is who sees a campaign: everyone once it is out of draft, and before that
-// its owner's and partners' keys.
-const campaignPublic = "c.status <> 'DRAFT'"
-
-// campaignVisible adds, for a caller's organization, the drafts it owns or partners.
-const campaignVisible = `(c.status <> 'DRAFT' OR c.owner_id = @org
-	OR EXISTS (SELECT 1 FROM campaign_partners vp WHERE vp.campaign_id = c.id AND vp.organization_id = @org))`
-
 var campaignList = listSpec{
 	name: ListCampaigns,
 	from: "campaigns c",
