@@ -40,7 +40,7 @@ type set struct {
 	networks      *source[int64, *models.YouthNetwork]
 	organizations *source[int64, *models.Organization]
 	venues        *source[int64, *models.Venue]
-	apiKeys       *dataloadgen.Loader[int64, *models.APIKey]
+	apiKeys       *source[int64, *models.APIKey]
 	venueOwners   *dataloadgen.Loader[ownerKey, bool]
 	slugs         *dataloadgen.Loader[slugKey, int64]
 
@@ -52,7 +52,7 @@ type set struct {
 	eventCoHosts      *source[int64, []*models.Organization]
 	networkCoords     *source[int64, []*models.Organization]
 	networkChannels   *source[int64, []*models.NetworkChannel]
-	translations      *dataloadgen.Loader[store.TranslationKey, []*models.Translation]
+	translations      *source[store.TranslationKey, []*models.Translation]
 	images            *source[store.ImageOwner, []*models.Image]
 	headlines         *source[int64, []*models.HeadlineFigure]
 
@@ -98,7 +98,7 @@ func newSet(s *store.Store) *set {
 		indicators:    dataloadgen.NewMappedLoader(s.IndicatorsByID, opt),
 		networks:      newSource("networks", s.NetworksByID, one[*models.YouthNetwork]),
 		organizations: newSource("organizations", s.OrganizationsByID, one[*models.Organization]),
-		apiKeys:       dataloadgen.NewMappedLoader(s.APIKeysByID, opt),
+		apiKeys:       newSource("apiKeys", s.APIKeysByID, nil),
 		venueOwners:   dataloadgen.NewMappedLoader(venueOwnersFetch(s), opt),
 		slugs:         dataloadgen.NewMappedLoader(slugsFetch(s), opt),
 
@@ -110,7 +110,7 @@ func newSet(s *store.Store) *set {
 		eventCoHosts:      newSource("eventCoHosts", s.EventCoHosts, records[*models.Organization]),
 		networkCoords:     newSource("networkCoordinators", s.NetworkCoordinators, records[*models.Organization]),
 		networkChannels:   newSource("networkChannels", s.NetworkChannels, nil),
-		translations:      dataloadgen.NewMappedLoader(s.TranslationsOf, opt),
+		translations:      newSource("translations", s.TranslationsOf, nil),
 		images:            newSource("images", s.ImagesOf, nil),
 		headlines:         newSource("headlineFigures", s.HeadlineFigures, nil),
 
@@ -234,7 +234,7 @@ func (l *Loaders) Venue(ctx context.Context, id int64) (*models.Venue, error) {
 
 // APIKey loads an API key by ID, for the keys named by audit entries and the viewer.
 func (l *Loaders) APIKey(ctx context.Context, id int64) (*models.APIKey, error) {
-	return single(ctx, l.get().apiKeys, id)
+	return singleAhead(ctx, l.get(), l.get().apiKeys, id)
 }
 
 // CampaignCountries loads the countries a campaign works in.

@@ -3,6 +3,7 @@ package loader
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -20,7 +21,7 @@ import (
 // executable schema, so a renamed field fails a test instead of quietly falling back to the
 // loader's window. Adding a relation means: the schema, one resolver line, one row, one
 // store method.
-var relations = []Relation{
+var relations = slices.Concat([]Relation{
 	// Single records, by the parent record's foreign key.
 	toOne("Campaign.parent", srcCampaigns, func(c *models.Campaign) (int64, bool) { return deref(c.ParentID) }),
 	toOne("Event.campaign", srcCampaigns, func(e *models.Event) (int64, bool) { return e.CampaignID, true }),
@@ -82,10 +83,6 @@ var relations = []Relation{
 	// are not registered, or their loaders are keyed by more than the parent (the viewer).
 	windowed[*models.APIKey, *models.Organization]("ApiKey.organization"),
 	windowed[*models.Campaign, *models.Result]("Campaign.results"),
-	windowed[*models.Campaign, *models.Translation]("Campaign.translations"),
-	windowed[*models.Event, *models.Translation]("Event.translations"),
-	windowed[*models.Indicator, *models.Translation]("Indicator.translations"),
-	windowed[*models.YouthNetwork, *models.Translation]("YouthNetwork.translations"),
 	windowed[*models.CoHostInvitation, *models.Event]("CoHostInvitation.event"),
 	windowed[*models.CoHostInvitation, *models.Organization]("CoHostInvitation.invitedBy"),
 	windowed[*models.CoHostInvitation, *models.Organization]("CoHostInvitation.organization"),
@@ -106,10 +103,37 @@ var relations = []Relation{
 
 	// Root fields read straight from the store, whose records are not registered.
 	windowed[none, *models.APIKey]("Query.apiKeys"),
-	windowed[none, *models.AuditEntry]("Query.auditLog"),
+	root[*models.AuditEntry]("Query.auditLog"),
 	windowed[none, *models.Country]("Query.country"),
 	windowed[none, *models.Event]("Query.eventsNear"),
 	windowed[none, models.Node]("Query.search"),
+
+	// Fields that are not relations but read records through a loader: the key an audit
+	// entry shows, and the texts in the caller's language.
+	feeds("AuditEntry.apiKeyPrefix", srcAPIKeys, func(a *models.AuditEntry) (int64, bool) { return deref(a.APIKeyID) }),
+},
+	translated("Campaign", func(c *models.Campaign) (store.TranslationKey, bool) { return translationKey(c, c.ID) },
+		"name", "summary", "description", "localizedName", "localizedSummary", "localizedDescription"),
+	translated("Event", func(e *models.Event) (store.TranslationKey, bool) { return translationKey(e, e.ID) },
+		"title", "summary", "description", "localizedTitle", "localizedSummary", "localizedDescription"),
+	translated("Indicator", func(i *models.Indicator) (store.TranslationKey, bool) { return translationKey(i, i.ID) },
+		"name", "description", "localizedName", "localizedDescription"),
+	translated("YouthNetwork", func(n *models.YouthNetwork) (store.TranslationKey, bool) { return translationKey(n, n.ID) },
+		"name", "description", "localizedName", "localizedDescription"),
+)
+
+// translated declares the texts of a translatable type, which read its translations, and
+// its translations field.
+func translated[O any](typ string, key func(O) (store.TranslationKey, bool), texts ...string) []Relation {
+	rows := []Relation{toMany(typ+".translations", srcTranslations, key)}
+	for _, f := range texts {
+		rows = append(rows, feeds(typ+"."+f, srcTranslations, key))
+	}
+	return rows
+}
+
+func translationKey(r models.Translatable, id int64) (store.TranslationKey, bool) {
+	return store.TranslationKey{Kind: r.TranslationKind(), ID: id}, true
 }
 
 // The pages the resolvers read, each a row of the table: the parent's condition in the
@@ -186,6 +210,10 @@ func srcNetworkCoordinators(s *set) *source[int64, []*models.Organization] {
 func srcNetworkChannels(s *set) *source[int64, []*models.NetworkChannel] {
 	return s.networkChannels
 }
+func srcAPIKeys(s *set) *source[int64, *models.APIKey] { return s.apiKeys }
+func srcTranslations(s *set) *source[store.TranslationKey, []*models.Translation] {
+	return s.translations
+}
 func srcImages(s *set) *source[store.ImageOwner, []*models.Image]  { return s.images }
 func srcHeadlines(s *set) *source[int64, []*models.HeadlineFigure] { return s.headlines }
 func campaignKey(c *models.Campaign) (int64, bool)                 { return c.ID, true }
@@ -205,13 +233,14 @@ type Relation interface {
 	// Field is the schema field, "Type.field".
 	Field() string
 	// Types are the Go types of the parent record (none at the root) and of the records
-	// the field resolves to (one, or each of a list's or a page's).
+	// the field resolves to (one, or each of a list's or a page's; none for a field that
+	// only reads records).
 	Types() (parent, records reflect.Type)
 	// register puts the row's key function, attached records or root into a set.
 	register(*set)
 }
 
-// none is the parent of a root field.
+// none is the parent of a root field, and the records of a field that is no relation.
 type none struct{}
 
 type row[O, R any] struct {
@@ -255,6 +284,12 @@ func (r row[O, R]) init() {
 // toOne declares that field, on records of type O, loads a record through src by key.
 func toOne[O any, K comparable, V any](field string, src func(*set) *source[K, V], key func(O) (K, bool)) row[O, V] {
 	return row[O, V]{field: field, reg: func(s *set) { src(s).keyOf[field] = by(key) }}
+}
+
+// feeds declares a field that is no relation, but whose resolver reads records through src
+// by key: they are read ahead for the field's cousins all the same.
+func feeds[O any, K comparable, V any](field string, src func(*set) *source[K, V], key func(O) (K, bool)) row[O, none] {
+	return row[O, none]{field: field, reg: func(s *set) { src(s).keyOf[field] = by(key) }}
 }
 
 // toMany declares that field, on records of type O, loads a list of T through src by key.

@@ -118,6 +118,14 @@ func checkRelations(rows []row) []string {
 		if rf, ok := resolved[name]; ok {
 			wantRecs = rf.records
 		}
+		if recs == reflect.TypeFor[loader.None]() {
+			// A field that only reads records (a text in the caller's language): it must
+			// not be a relation.
+			if isRecord(wantRecs) {
+				problems = append(problems, name+": records are none, the field resolves to "+str(wantRecs))
+			}
+			continue
+		}
 		if recs != wantRecs {
 			problems = append(problems, name+": records are "+str(recs)+", the field resolves to "+str(wantRecs))
 		}
