@@ -55,6 +55,8 @@ type set struct {
 	translations      *source[store.TranslationKey, []*models.Translation]
 	images            *source[store.ImageOwner, []*models.Image]
 	headlines         *source[int64, []*models.HeadlineFigure]
+	regCounts         *source[int64, store.RegistrationCount]
+	memberCounts      *source[int64, int]
 
 	campaignPages *source[pageKey, page.Page[*models.Campaign]]
 	campaignCount *source[pageKey, int]
@@ -113,6 +115,8 @@ func newSet(s *store.Store) *set {
 		translations:      newSource("translations", s.TranslationsOf, nil),
 		images:            newSource("images", s.ImagesOf, nil),
 		headlines:         newSource("headlineFigures", s.HeadlineFigures, nil),
+		regCounts:         newSource("registrationCounts", s.RegistrationCounts, nil),
+		memberCounts:      newSource("networkMemberCounts", s.NetworkMemberCounts, nil),
 
 		campaignPages: pageSource("campaignPages", s.CampaignPages),
 		campaignCount: countSource("campaignCount", s.CountCampaignPages),

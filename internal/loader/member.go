@@ -26,8 +26,6 @@ type memberSet struct {
 	readers       *dataloadgen.Loader[int64, []*models.MemberReader]
 	access        *dataloadgen.Loader[accessKey, string]
 	reads         *dataloadgen.Loader[readKey, struct{}]
-	regCounts     *dataloadgen.Loader[int64, store.RegistrationCount]
-	memberCounts  *dataloadgen.Loader[int64, int]
 }
 
 // lazyMembers is the memberSet of one set generation, made on first use.
@@ -58,8 +56,6 @@ func newMemberSet(s *store.Store) *memberSet {
 		readers:       dataloadgen.NewMappedLoader(s.MemberReaders, opt),
 		access:        dataloadgen.NewMappedLoader(accessFetch(s), opt),
 		reads:         dataloadgen.NewLoader(readsFetch(s), opt),
-		regCounts:     dataloadgen.NewMappedLoader(s.RegistrationCounts, opt),
-		memberCounts:  dataloadgen.NewMappedLoader(s.NetworkMemberCounts, opt),
 	}
 }
 
@@ -184,10 +180,10 @@ func (l *Loaders) LogMemberRead(ctx context.Context, c auth.Caller, requestID st
 
 // RegistrationCounts loads an event's registration counts by kind.
 func (l *Loaders) RegistrationCounts(ctx context.Context, eventID int64) (store.RegistrationCount, error) {
-	return l.memberLoaders().regCounts.Load(ctx, eventID)
+	return load(ctx, l.get().tree, l.get().regCounts, eventID)
 }
 
 // NetworkMemberCount loads how many current members a network has.
 func (l *Loaders) NetworkMemberCount(ctx context.Context, networkID int64) (int, error) {
-	return l.memberLoaders().memberCounts.Load(ctx, networkID)
+	return load(ctx, l.get().tree, l.get().memberCounts, networkID)
 }

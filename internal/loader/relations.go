@@ -111,6 +111,9 @@ var relations = slices.Concat([]Relation{
 	// Fields that are not relations but read records through a loader: the key an audit
 	// entry shows, and the texts in the caller's language.
 	feeds("AuditEntry.apiKeyPrefix", srcAPIKeys, func(a *models.AuditEntry) (int64, bool) { return deref(a.APIKeyID) }),
+	feeds("Event.registrationCounts", srcRegistrationCounts, func(e *models.Event) (int64, bool) { return e.ID, true }),
+	feeds("YouthNetwork.memberCount", srcMemberCounts, networkKey),
+	feeds("YouthNetwork.memberCount", srcNetworkCoordinators, networkKey), // the exact count is for coordinators
 },
 	translated("Campaign", func(c *models.Campaign) (store.TranslationKey, bool) { return translationKey(c, c.ID) },
 		"name", "summary", "description", "localizedName", "localizedSummary", "localizedDescription"),
@@ -210,7 +213,9 @@ func srcNetworkCoordinators(s *set) *source[int64, []*models.Organization] {
 func srcNetworkChannels(s *set) *source[int64, []*models.NetworkChannel] {
 	return s.networkChannels
 }
-func srcAPIKeys(s *set) *source[int64, *models.APIKey] { return s.apiKeys }
+func srcRegistrationCounts(s *set) *source[int64, store.RegistrationCount] { return s.regCounts }
+func srcMemberCounts(s *set) *source[int64, int]                           { return s.memberCounts }
+func srcAPIKeys(s *set) *source[int64, *models.APIKey]                     { return s.apiKeys }
 func srcTranslations(s *set) *source[store.TranslationKey, []*models.Translation] {
 	return s.translations
 }
