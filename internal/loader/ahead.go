@@ -16,9 +16,10 @@ import (
 // to run loads that field for every record at the same place in the answer (its cousins:
 // the same path, list indices aside), primes the loader with the results, and registers
 // what it loaded as the cousins of the next level. The records at a path are known because
-// whoever produced them registered them: a root list (Listed, ListedPage) or the batch of
-// the level above. A resolver whose path has no registered records, or whose field has no
-// key function below, falls back to the loader's window, which is still correct.
+// whoever produced them registered them: a root field of the relation table (Roots) or the
+// batch of the level above. A resolver whose path has no registered records, or whose field
+// has no row in the relation table (relations.go), falls back to the loader's window, which
+// is still correct.
 
 // source is a loader with what look-ahead needs to fill it for a whole level at once.
 type source[K comparable, V any] struct {
