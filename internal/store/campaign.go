@@ -51,14 +51,6 @@ func (s *campaignScan) done(c *models.Campaign) error {
 	return nil
 }
 
-// The ways campaigns hang off a parent in a nested connection.
-const (
-	// CampaignsUnder are a campaign's children; keys are campaign IDs.
-	CampaignsUnder = Parent("c.parent_id = par.key::bigint")
-	// CampaignsOfPartner are the campaigns an organization is a partner of; keys are organization IDs.
-	CampaignsOfPartner = Parent("EXISTS (SELECT 1 FROM campaign_partners cp WHERE cp.campaign_id = c.id AND cp.organization_id = par.key::bigint)")
-)
-
 // CampaignFilter narrows a list of campaigns; zero fields do not narrow.
 type CampaignFilter struct {
 	// Viewer is the caller's organization, which also sees its own drafts; 0 for anonymous.

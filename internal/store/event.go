@@ -82,16 +82,6 @@ var eventList = listSpec{
 	},
 }
 
-// The ways events hang off a parent in a nested connection.
-const (
-	// EventsOfCampaign are a campaign's events; keys are campaign IDs.
-	EventsOfCampaign = Parent("e.campaign_id = par.key::bigint")
-	// EventsOfOrganizer are the events an organization organizes; keys are organization IDs.
-	EventsOfOrganizer = Parent("e.organizer_id = par.key::bigint")
-	// EventsInCountry are the events held in a country; keys are ISO codes.
-	EventsInCountry = Parent("e.country_code = par.key")
-)
-
 // EventFilter narrows a list of events; zero fields do not narrow.
 //
 // Dates match at the precision the event is known to: an event's start is a period (an
