@@ -44,8 +44,8 @@ type source[K comparable, V any] struct {
 }
 
 // newSource makes a source over a mapped batch function.
-func newSource[K comparable, V any](name string, fetch func(context.Context, []K) (map[K]V, error), spread func(V) []any) *source[K, V] {
-	src := &source[K, V]{name: name, keyOf: map[string]func(any, K) (K, bool){}, spread: spread, paths: []string{""}, loaded: map[K]bool{}}
+func newSource[K comparable, V any](k *kind[K, V], fetch func(context.Context, []K) (map[K]V, error), spread func(V) []any) *source[K, V] {
+	src := &source[K, V]{name: k.name, keyOf: k.keyOf, spread: spread, paths: []string{""}, loaded: map[K]bool{}}
 	src.fetch = func(ctx context.Context, keys []K) (map[K]V, error) {
 		vals, err := fetch(ctx, keys)
 		if err == nil {

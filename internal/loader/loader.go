@@ -93,58 +93,55 @@ func (l *Loaders) get() *set { return l.cur.Load() }
 func newSet(s *store.Store) *set {
 	opt := dataloadgen.WithWait(Wait)
 	st := &set{
-		campaigns:     newSource("campaigns", s.CampaignsByID, one[*models.Campaign]),
-		countries:     newSource("countries", s.CountriesByCode, nil),
-		events:        newSource("events", s.EventsByID, one[*models.Event]),
+		campaigns:     newSource(srcCampaigns, s.CampaignsByID, one[*models.Campaign]),
+		countries:     newSource(srcCountries, s.CountriesByCode, nil),
+		events:        newSource(srcEvents, s.EventsByID, one[*models.Event]),
 		fundings:      dataloadgen.NewMappedLoader(s.FundingCommitmentsByID, opt),
 		indicators:    dataloadgen.NewMappedLoader(s.IndicatorsByID, opt),
-		networks:      newSource("networks", s.NetworksByID, one[*models.YouthNetwork]),
-		organizations: newSource("organizations", s.OrganizationsByID, one[*models.Organization]),
-		apiKeys:       newSource("apiKeys", s.APIKeysByID, nil),
+		networks:      newSource(srcNetworks, s.NetworksByID, one[*models.YouthNetwork]),
+		organizations: newSource(srcOrganizations, s.OrganizationsByID, one[*models.Organization]),
+		apiKeys:       newSource(srcAPIKeys, s.APIKeysByID, nil),
 		venueOwners:   dataloadgen.NewMappedLoader(venueOwnersFetch(s), opt),
 		slugs:         dataloadgen.NewMappedLoader(slugsFetch(s), opt),
 
-		campaignCountries: newSource("campaignCountries", s.CampaignCountries, records[*models.CampaignCountry]),
-		campaignPartners:  newSource("campaignPartners", s.CampaignPartners, records[*models.CampaignPartner]),
-		campaignFunding:   newSource("campaignFunding", s.FundingCommitments, records[*models.FundingCommitment]),
-		campaignIndicator: newSource("campaignIndicators", s.Indicators, records[*models.Indicator]),
-		indicatorPeriods:  newSource("indicatorPeriods", s.IndicatorPeriods, nil),
-		eventCoHosts:      newSource("eventCoHosts", s.EventCoHosts, records[*models.Organization]),
-		networkCoords:     newSource("networkCoordinators", s.NetworkCoordinators, records[*models.Organization]),
-		networkChannels:   newSource("networkChannels", s.NetworkChannels, nil),
-		translations:      newSource("translations", s.TranslationsOf, nil),
-		images:            newSource("images", s.ImagesOf, nil),
-		headlines:         newSource("headlineFigures", s.HeadlineFigures, nil),
-		regCounts:         newSource("registrationCounts", s.RegistrationCounts, nil),
-		memberCounts:      newSource("networkMemberCounts", s.NetworkMemberCounts, nil),
+		campaignCountries: newSource(srcCampaignCountries, s.CampaignCountries, records[*models.CampaignCountry]),
+		campaignPartners:  newSource(srcCampaignPartners, s.CampaignPartners, records[*models.CampaignPartner]),
+		campaignFunding:   newSource(srcCampaignFunding, s.FundingCommitments, records[*models.FundingCommitment]),
+		campaignIndicator: newSource(srcCampaignIndicators, s.Indicators, records[*models.Indicator]),
+		indicatorPeriods:  newSource(srcIndicatorPeriods, s.IndicatorPeriods, nil),
+		eventCoHosts:      newSource(srcEventCoHosts, s.EventCoHosts, records[*models.Organization]),
+		networkCoords:     newSource(srcNetworkCoordinators, s.NetworkCoordinators, records[*models.Organization]),
+		networkChannels:   newSource(srcNetworkChannels, s.NetworkChannels, nil),
+		translations:      newSource(srcTranslations, s.TranslationsOf, nil),
+		images:            newSource(srcImages, s.ImagesOf, nil),
+		headlines:         newSource(srcHeadlines, s.HeadlineFigures, nil),
+		regCounts:         newSource(srcRegistrationCounts, s.RegistrationCounts, nil),
+		memberCounts:      newSource(srcMemberCounts, s.NetworkMemberCounts, nil),
 
-		campaignPages: pageSource("campaignPages", s.CampaignPages),
-		campaignCount: countSource("campaignCount", s.CountCampaignPages),
-		eventPages:    pageSource("eventPages", s.EventPages),
-		eventCount:    countSource("eventCount", s.CountEventPages),
-		eventCountTo: countSource("eventCountUpTo", func(ctx context.Context, by store.Parent, keys []string, q upTo[store.EventFilter]) (map[string]int, error) {
+		campaignPages: pageSource(srcCampaignPages, s.CampaignPages),
+		campaignCount: countSource(srcCampaignCount, s.CountCampaignPages),
+		eventPages:    pageSource(srcEventPages, s.EventPages),
+		eventCount:    countSource(srcEventCount, s.CountEventPages),
+		eventCountTo: countSource(srcEventCountTo, func(ctx context.Context, by store.Parent, keys []string, q upTo[store.EventFilter]) (map[string]int, error) {
 			return s.CountEventPagesUpTo(ctx, by, keys, q.Filter, q.Limit)
 		}),
-		networkPages:      pageSource("networkPages", s.NetworkPages),
-		networkCount:      countSource("networkCount", s.CountNetworkPages),
-		registrationPages: pageSource("registrationPages", s.RegistrationPages),
-		registrationCount: countSource("registrationCount", s.CountRegistrationPages),
-		memberPages:       pageSource("memberPages", s.MemberPages),
-		memberCount:       countSource("memberCount", s.CountMemberPages),
+		networkPages:      pageSource(srcNetworkPages, s.NetworkPages),
+		networkCount:      countSource(srcNetworkCount, s.CountNetworkPages),
+		registrationPages: pageSource(srcRegistrationPages, s.RegistrationPages),
+		registrationCount: countSource(srcRegistrationCount, s.CountRegistrationPages),
+		memberPages:       pageSource(srcMemberPages, s.MemberPages),
+		memberCount:       countSource(srcMemberCount, s.CountMemberPages),
 
 		tree: newTree(),
 	}
 	// Venues come with their countries, which prime the countries' loader.
-	st.venues = newSource("venues", func(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
+	st.venues = newSource(srcVenues, func(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
 		venues, err := s.VenuesByID(ctx, ids)
 		for _, v := range venues {
 			st.countries.prime(v.CountryCode, v.Country)
 		}
 		return venues, err
 	}, one[*models.Venue])
-	for _, r := range relations {
-		r.register(st)
-	}
 	return st
 }
 

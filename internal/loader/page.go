@@ -61,7 +61,7 @@ type batch struct {
 }
 
 // pageSource makes a source of nested pages over a store method that pages many parents at once.
-func pageSource[F, T any](name string, fetch func(context.Context, store.Parent, []string, F, store.Order, page.Request) (map[string]page.Page[T], error)) *source[pageKey, page.Page[T]] {
+func pageSource[F, T any](k *kind[pageKey, page.Page[T]], fetch func(context.Context, store.Parent, []string, F, store.Order, page.Request) (map[string]page.Page[T], error)) *source[pageKey, page.Page[T]] {
 	f := func(ctx context.Context, keys []pageKey) (map[pageKey]page.Page[T], error) {
 		out := make(map[pageKey]page.Page[T], len(keys))
 		for g, b := range batches(keys) {
@@ -79,7 +79,7 @@ func pageSource[F, T any](name string, fetch func(context.Context, store.Parent,
 		}
 		return out, nil
 	}
-	src := newSource(name, f, func(p page.Page[T]) []any { return records(p.Items) })
+	src := newSource(k, f, func(p page.Page[T]) []any { return records(p.Items) })
 	src.paths = []string{".nodes", ".edges.node"}
 	return src
 }
@@ -87,7 +87,7 @@ func pageSource[F, T any](name string, fetch func(context.Context, store.Parent,
 // countSource makes a source of nested counts over a store method that counts for many
 // parents. Its resolving field is a connection's totalCount, whose cousins are found one
 // level up, among the connection's parents.
-func countSource[F any](name string, fetch func(context.Context, store.Parent, []string, F) (map[string]int, error)) *source[pageKey, int] {
+func countSource[F any](k *kind[pageKey, int], fetch func(context.Context, store.Parent, []string, F) (map[string]int, error)) *source[pageKey, int] {
 	f := func(ctx context.Context, keys []pageKey) (map[pageKey]int, error) {
 		out := make(map[pageKey]int, len(keys))
 		for g, b := range batches(keys) {
@@ -105,7 +105,7 @@ func countSource[F any](name string, fetch func(context.Context, store.Parent, [
 		}
 		return out, nil
 	}
-	src := newSource(name, f, nil)
+	src := newSource(k, f, nil)
 	src.up = 1
 	return src
 }

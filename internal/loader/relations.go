@@ -156,78 +156,95 @@ var (
 // store's methods for the whole list at the root, if the schema has one.
 var (
 	CampaignList = &List[store.CampaignFilter, *models.Campaign]{
-		pages: func(s *set) *source[pageKey, page.Page[*models.Campaign]] { return s.campaignPages },
-		count: func(s *set) *source[pageKey, int] { return s.campaignCount },
-		all:   (*store.Store).Campaigns, countAll: (*store.Store).CountCampaigns,
+		pages:     func(s *set) *source[pageKey, page.Page[*models.Campaign]] { return s.campaignPages },
+		count:     func(s *set) *source[pageKey, int] { return s.campaignCount },
+		pagesKind: srcCampaignPages, countKind: srcCampaignCount,
+		all: (*store.Store).Campaigns, countAll: (*store.Store).CountCampaigns,
 	}
 	EventList = &List[store.EventFilter, *models.Event]{
-		pages:   func(s *set) *source[pageKey, page.Page[*models.Event]] { return s.eventPages },
-		count:   func(s *set) *source[pageKey, int] { return s.eventCount },
-		countTo: func(s *set) *source[pageKey, int] { return s.eventCountTo },
-		all:     (*store.Store).Events, countAll: (*store.Store).CountEvents, countAllTo: (*store.Store).CountEventsUpTo,
+		pages:     func(s *set) *source[pageKey, page.Page[*models.Event]] { return s.eventPages },
+		count:     func(s *set) *source[pageKey, int] { return s.eventCount },
+		countTo:   func(s *set) *source[pageKey, int] { return s.eventCountTo },
+		pagesKind: srcEventPages, countKind: srcEventCount, countToKind: srcEventCountTo,
+		all: (*store.Store).Events, countAll: (*store.Store).CountEvents, countAllTo: (*store.Store).CountEventsUpTo,
 	}
 	NetworkList = &List[store.NetworkFilter, *models.YouthNetwork]{
-		pages: func(s *set) *source[pageKey, page.Page[*models.YouthNetwork]] { return s.networkPages },
-		count: func(s *set) *source[pageKey, int] { return s.networkCount },
-		all:   (*store.Store).Networks, countAll: (*store.Store).CountNetworks,
+		pages:     func(s *set) *source[pageKey, page.Page[*models.YouthNetwork]] { return s.networkPages },
+		count:     func(s *set) *source[pageKey, int] { return s.networkCount },
+		pagesKind: srcNetworkPages, countKind: srcNetworkCount,
+		all: (*store.Store).Networks, countAll: (*store.Store).CountNetworks,
 	}
 	// Members and registrations are read only for who may see them, which the resolver
 	// checks for each parent: they are not read ahead for the parent's cousins.
 	RegistrationList = &List[store.RegistrationFilter, *models.Registration]{
-		pages:   func(s *set) *source[pageKey, page.Page[*models.Registration]] { return s.registrationPages },
-		count:   func(s *set) *source[pageKey, int] { return s.registrationCount },
+		pages:     func(s *set) *source[pageKey, page.Page[*models.Registration]] { return s.registrationPages },
+		count:     func(s *set) *source[pageKey, int] { return s.registrationCount },
+		pagesKind: srcRegistrationPages, countKind: srcRegistrationCount,
 		private: true,
 	}
 	MemberList = &List[store.MemberFilter, *models.Member]{
-		pages:   func(s *set) *source[pageKey, page.Page[*models.Member]] { return s.memberPages },
-		count:   func(s *set) *source[pageKey, int] { return s.memberCount },
+		pages:     func(s *set) *source[pageKey, page.Page[*models.Member]] { return s.memberPages },
+		count:     func(s *set) *source[pageKey, int] { return s.memberCount },
+		pagesKind: srcMemberPages, countKind: srcMemberCount,
 		private: true,
 	}
 )
 
-// The loaders rows name, by their place in a set.
-func srcCampaigns(s *set) *source[int64, *models.Campaign]         { return s.campaigns }
-func srcCountries(s *set) *source[string, *models.Country]         { return s.countries }
-func srcEvents(s *set) *source[int64, *models.Event]               { return s.events }
-func srcNetworks(s *set) *source[int64, *models.YouthNetwork]      { return s.networks }
-func srcOrganizations(s *set) *source[int64, *models.Organization] { return s.organizations }
-func srcCampaignCountries(s *set) *source[int64, []*models.CampaignCountry] {
-	return s.campaignCountries
+// The loaders that rows name; a set makes its loaders from them (newSet), with the key
+// functions the rows put in them once, when the package starts.
+var (
+	srcCampaigns           = newKind[int64, *models.Campaign]("campaigns")
+	srcCountries           = newKind[string, *models.Country]("countries")
+	srcEvents              = newKind[int64, *models.Event]("events")
+	srcNetworks            = newKind[int64, *models.YouthNetwork]("networks")
+	srcOrganizations       = newKind[int64, *models.Organization]("organizations")
+	srcVenues              = newKind[int64, *models.Venue]("venues")
+	srcAPIKeys             = newKind[int64, *models.APIKey]("apiKeys")
+	srcCampaignCountries   = newKind[int64, []*models.CampaignCountry]("campaignCountries")
+	srcCampaignPartners    = newKind[int64, []*models.CampaignPartner]("campaignPartners")
+	srcCampaignFunding     = newKind[int64, []*models.FundingCommitment]("campaignFunding")
+	srcCampaignIndicators  = newKind[int64, []*models.Indicator]("campaignIndicators")
+	srcIndicatorPeriods    = newKind[int64, []*models.IndicatorPeriod]("indicatorPeriods")
+	srcEventCoHosts        = newKind[int64, []*models.Organization]("eventCoHosts")
+	srcNetworkCoordinators = newKind[int64, []*models.Organization]("networkCoordinators")
+	srcNetworkChannels     = newKind[int64, []*models.NetworkChannel]("networkChannels")
+	srcTranslations        = newKind[store.TranslationKey, []*models.Translation]("translations")
+	srcImages              = newKind[store.ImageOwner, []*models.Image]("images")
+	srcHeadlines           = newKind[int64, []*models.HeadlineFigure]("headlineFigures")
+	srcRegistrationCounts  = newKind[int64, store.RegistrationCount]("registrationCounts")
+	srcMemberCounts        = newKind[int64, int]("networkMemberCounts")
+
+	srcCampaignPages     = newKind[pageKey, page.Page[*models.Campaign]]("campaignPages")
+	srcCampaignCount     = newKind[pageKey, int]("campaignCount")
+	srcEventPages        = newKind[pageKey, page.Page[*models.Event]]("eventPages")
+	srcEventCount        = newKind[pageKey, int]("eventCount")
+	srcEventCountTo      = newKind[pageKey, int]("eventCountUpTo")
+	srcNetworkPages      = newKind[pageKey, page.Page[*models.YouthNetwork]]("networkPages")
+	srcNetworkCount      = newKind[pageKey, int]("networkCount")
+	srcRegistrationPages = newKind[pageKey, page.Page[*models.Registration]]("registrationPages")
+	srcRegistrationCount = newKind[pageKey, int]("registrationCount")
+	srcMemberPages       = newKind[pageKey, page.Page[*models.Member]]("memberPages")
+	srcMemberCount       = newKind[pageKey, int]("memberCount")
+)
+
+// kind names a loader of V by K, and holds, by the resolving field ("Event.venue"), the key
+// that a cousin record asks it for (ahead.go).
+type kind[K comparable, V any] struct {
+	name  string
+	keyOf map[string]func(obj any, self K) (K, bool)
 }
-func srcCampaignPartners(s *set) *source[int64, []*models.CampaignPartner] {
-	return s.campaignPartners
+
+func newKind[K comparable, V any](name string) *kind[K, V] {
+	return &kind[K, V]{name: name, keyOf: map[string]func(any, K) (K, bool){}}
 }
-func srcCampaignFunding(s *set) *source[int64, []*models.FundingCommitment] {
-	return s.campaignFunding
-}
-func srcCampaignIndicators(s *set) *source[int64, []*models.Indicator] {
-	return s.campaignIndicator
-}
-func srcIndicatorPeriods(s *set) *source[int64, []*models.IndicatorPeriod] {
-	return s.indicatorPeriods
-}
-func srcEventCoHosts(s *set) *source[int64, []*models.Organization] { return s.eventCoHosts }
-func srcNetworkCoordinators(s *set) *source[int64, []*models.Organization] {
-	return s.networkCoords
-}
-func srcNetworkChannels(s *set) *source[int64, []*models.NetworkChannel] {
-	return s.networkChannels
-}
-func srcRegistrationCounts(s *set) *source[int64, store.RegistrationCount] { return s.regCounts }
-func srcMemberCounts(s *set) *source[int64, int]                           { return s.memberCounts }
-func srcAPIKeys(s *set) *source[int64, *models.APIKey]                     { return s.apiKeys }
-func srcTranslations(s *set) *source[store.TranslationKey, []*models.Translation] {
-	return s.translations
-}
-func srcImages(s *set) *source[store.ImageOwner, []*models.Image]  { return s.images }
-func srcHeadlines(s *set) *source[int64, []*models.HeadlineFigure] { return s.headlines }
-func campaignKey(c *models.Campaign) (int64, bool)                 { return c.ID, true }
-func networkKey(n *models.YouthNetwork) (int64, bool)              { return n.ID, true }
-func campaignID(c *models.Campaign) string                         { return strconv.FormatInt(c.ID, 10) }
-func organizationID(o *models.Organization) string                 { return strconv.FormatInt(o.ID, 10) }
-func networkID(n *models.YouthNetwork) string                      { return strconv.FormatInt(n.ID, 10) }
-func eventID(e *models.Event) string                               { return strconv.FormatInt(e.ID, 10) }
-func countryCode(c *models.Country) string                         { return c.Code }
+
+func campaignKey(c *models.Campaign) (int64, bool)    { return c.ID, true }
+func networkKey(n *models.YouthNetwork) (int64, bool) { return n.ID, true }
+func campaignID(c *models.Campaign) string            { return strconv.FormatInt(c.ID, 10) }
+func organizationID(o *models.Organization) string    { return strconv.FormatInt(o.ID, 10) }
+func networkID(n *models.YouthNetwork) string         { return strconv.FormatInt(n.ID, 10) }
+func eventID(e *models.Event) string                  { return strconv.FormatInt(e.ID, 10) }
+func countryCode(c *models.Country) string            { return c.Code }
 func imageOwner[T models.Illustrated](r T) (store.ImageOwner, bool) {
 	return store.ImageOwner{Kind: r.ImageKind(), ID: r.ImageID()}, true
 }
@@ -241,26 +258,26 @@ type Relation interface {
 	// the field resolves to (one, or each of a list's or a page's; none for a field that
 	// only reads records).
 	Types() (parent, records reflect.Type)
-	// register puts the row's key function, attached records or root into a set.
-	register(*set)
+	// setup puts the row's key function, attached records or root where look-ahead reads
+	// them; init runs it once for every row.
+	setup()
 }
 
 // none is the parent of a root field, and the records of a field that is no relation.
 type none struct{}
 
 type row[O, R any] struct {
-	field  string
-	reg    func(*set) // puts the key function into the set's loader
-	static func()     // registers attached records or a root, once
+	field string
+	setUp func()
 }
 
 func (r row[O, R]) Field() string { return r.field }
 func (r row[O, R]) Types() (reflect.Type, reflect.Type) {
 	return reflect.TypeFor[O](), reflect.TypeFor[R]()
 }
-func (r row[O, R]) register(s *set) {
-	if r.reg != nil {
-		r.reg(s)
+func (r row[O, R]) setup() {
+	if r.setUp != nil {
+		r.setUp()
 	}
 }
 
@@ -274,44 +291,36 @@ var (
 
 func init() {
 	for _, r := range relations {
-		if r, ok := r.(interface{ init() }); ok {
-			r.init()
-		}
-	}
-}
-
-func (r row[O, R]) init() {
-	if r.static != nil {
-		r.static()
+		r.setup()
 	}
 }
 
 // toOne declares that field, on records of type O, loads a record through src by key.
-func toOne[O any, K comparable, V any](field string, src func(*set) *source[K, V], key func(O) (K, bool)) row[O, V] {
-	return row[O, V]{field: field, reg: func(s *set) { src(s).keyOf[field] = by(key) }}
+func toOne[O any, K comparable, V any](field string, src *kind[K, V], key func(O) (K, bool)) row[O, V] {
+	return row[O, V]{field: field, setUp: func() { src.keyOf[field] = by(key) }}
 }
 
 // feeds declares a field that is no relation, but whose resolver reads records through src
 // by key: they are read ahead for the field's cousins all the same.
-func feeds[O any, K comparable, V any](field string, src func(*set) *source[K, V], key func(O) (K, bool)) row[O, none] {
-	return row[O, none]{field: field, reg: func(s *set) { src(s).keyOf[field] = by(key) }}
+func feeds[O any, K comparable, V any](field string, src *kind[K, V], key func(O) (K, bool)) row[O, none] {
+	return row[O, none]{field: field, setUp: func() { src.keyOf[field] = by(key) }}
 }
 
 // toMany declares that field, on records of type O, loads a list of T through src by key.
-func toMany[O any, K comparable, T any](field string, src func(*set) *source[K, []T], key func(O) (K, bool)) row[O, T] {
-	return row[O, T]{field: field, reg: func(s *set) { src(s).keyOf[field] = by(key) }}
+func toMany[O any, K comparable, T any](field string, src *kind[K, []T], key func(O) (K, bool)) row[O, T] {
+	return row[O, T]{field: field, setUp: func() { src.keyOf[field] = by(key) }}
 }
 
 // through declares a list that resolves, through a second loader, to the records its
 // items name (a campaign's countries are its coverage's countries).
-func through[O, T any, K comparable, V any](r row[O, T], _ func(*set) *source[K, V], _ func(T) (K, bool)) row[O, V] {
+func through[O, T any, K comparable, V any](r row[O, T], _ *kind[K, V], _ func(T) (K, bool)) row[O, V] {
 	return row[O, V](r)
 }
 
 // attached declares a record the store reads with its parent, which the schema binds
 // without a resolver.
 func attached[O, A any](field string, get func(O) *A) row[O, *A] {
-	return row[O, *A]{field: field, static: func() {
+	return row[O, *A]{field: field, setUp: func() {
 		attachedTo[field] = func(o any) any {
 			r, ok := o.(O)
 			if !ok {
@@ -325,7 +334,7 @@ func attached[O, A any](field string, get func(O) *A) row[O, *A] {
 // root declares a root field whose records, T or a list or page of T, are registered for
 // look-ahead when the field resolves (Roots).
 func root[T any](field string) row[none, T] {
-	return row[none, T]{field: field, static: func() {
+	return row[none, T]{field: field, setUp: func() {
 		roots[field] = func(v any) (recs []any, paths []string) {
 			switch v := v.(type) {
 			case T:
@@ -368,6 +377,9 @@ type List[F, T any] struct {
 	countAllTo     func(*store.Store, context.Context, F, int) (int, error)
 	// private lists load through their loaders' window only, never ahead.
 	private bool
+	// The loaders' kinds, which the rows of the list's pages put their key functions in.
+	pagesKind              *kind[pageKey, page.Page[T]]
+	countKind, countToKind *kind[pageKey, int]
 }
 
 // All names the whole list, the relation of a root field.
@@ -392,14 +404,14 @@ func toPages[O, F, T any](field string, l *List[F, T], by store.Parent, key func
 		self.key = key(r)
 		return self, true
 	}
-	p.row = row[O, T]{field: field, reg: func(s *set) {
+	p.row = row[O, T]{field: field, setUp: func() {
 		if l.private {
 			return
 		}
-		l.pages(s).keyOf[field] = keyOf
-		l.count(s).keyOf[field] = keyOf
-		if l.countTo != nil {
-			l.countTo(s).keyOf[field] = keyOf
+		l.pagesKind.keyOf[field] = keyOf
+		l.countKind.keyOf[field] = keyOf
+		if l.countToKind != nil {
+			l.countToKind.keyOf[field] = keyOf
 		}
 	}}
 	return p
