@@ -168,11 +168,12 @@ func (r *Resolver) organizations(ctx context.Context, args page.Args, in *model.
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.Organizations(ctx, f, ord, req)
+	of := loader.OrganizationList.All()
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountOrganizations(ctx, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }), nil
 }
 
 func (r *Resolver) countries(ctx context.Context, args page.Args, in *model.CountryFilter, o *model.CountryOrder) (*model.CountryConnection, error) {
@@ -191,11 +192,12 @@ func (r *Resolver) countries(ctx context.Context, args page.Args, in *model.Coun
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.Countries(ctx, f, ord, req)
+	of := loader.CountryList.All()
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountCountries(ctx, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }), nil
 }
 
 // node resolves a global ID to its entity through the loaders, or nil when there is none.

@@ -174,6 +174,13 @@ var (
 		pagesKind: srcNetworkPages, countKind: srcNetworkCount,
 		all: (*store.Store).Networks, countAll: (*store.Store).CountNetworks,
 	}
+	// Organizations and countries are listed at the root only.
+	OrganizationList = &List[store.OrganizationFilter, *models.Organization]{
+		all: (*store.Store).Organizations, countAll: (*store.Store).CountOrganizations,
+	}
+	CountryList = &List[store.CountryFilter, *models.Country]{
+		all: (*store.Store).Countries, countAll: (*store.Store).CountCountries,
+	}
 	// Members and registrations are read only for who may see them, which the resolver
 	// checks for each parent: they are not read ahead for the parent's cousins.
 	RegistrationList = &List[store.RegistrationFilter, *models.Registration]{
