@@ -10,10 +10,8 @@ import (
 	"campaigns/graph/model"
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
-	"campaigns/internal/store"
 	"campaigns/models"
 	"context"
-	"strconv"
 )
 
 func (r *campaignResolver) Name(ctx context.Context, obj *models.Campaign, language *string) (string, error) {
@@ -36,7 +34,7 @@ func (r *campaignResolver) Parent(ctx context.Context, obj *models.Campaign) (*m
 }
 
 func (r *campaignResolver) Children(ctx context.Context, obj *models.Campaign, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) (*model.Connection[*models.Campaign], error) {
-	return r.campaigns(ctx, store.CampaignsUnder, strconv.FormatInt(obj.ID, 10), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.campaigns(ctx, loader.CampaignChildren.Of(obj), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *campaignResolver) Countries(ctx context.Context, obj *models.Campaign) ([]*models.Country, error) {
@@ -56,7 +54,7 @@ func (r *campaignResolver) FundingCommitments(ctx context.Context, obj *models.C
 }
 
 func (r *campaignResolver) Events(ctx context.Context, obj *models.Campaign, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error) {
-	return r.events(ctx, store.EventsOfCampaign, strconv.FormatInt(obj.ID, 10), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.events(ctx, loader.CampaignEvents.Of(obj), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *campaignResolver) Indicators(ctx context.Context, obj *models.Campaign) ([]*models.Indicator, error) {
@@ -72,7 +70,7 @@ func (r *fundingCommitmentResolver) Funder(ctx context.Context, obj *models.Fund
 }
 
 func (r *queryResolver) Campaigns(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) (*model.Connection[*models.Campaign], error) {
-	return r.campaigns(ctx, root, "", page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.campaigns(ctx, loader.CampaignList.All(), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *queryResolver) Campaign(ctx context.Context, id *string, slug *string) (*models.Campaign, error) {

@@ -14,10 +14,6 @@ import (
 	"campaigns/models"
 )
 
-// root marks a connection at the root of the query: it is read straight from the store,
-// where a nested one is read through a loader with its siblings.
-const root = store.Parent("")
-
 // order turns a schema ordering into the store's, with the list's default field.
 func order(field string, direction *string, def string) store.Order {
 	if field == "" {
@@ -46,7 +42,7 @@ func optionalID(typ string, id *string) (int64, error) {
 	return relay.DecodeInt(typ, *id)
 }
 
-func (r *Resolver) campaigns(ctx context.Context, by store.Parent, key string, args page.Args, in *model.CampaignFilter, o *model.CampaignOrder) (*model.CampaignConnection, error) {
+func (r *Resolver) campaigns(ctx context.Context, of loader.Under[store.CampaignFilter, *models.Campaign], args page.Args, in *model.CampaignFilter, o *model.CampaignOrder) (*model.CampaignConnection, error) {
 	var f store.CampaignFilter
 	var ord store.Order
 	if o != nil {
@@ -70,23 +66,14 @@ func (r *Resolver) campaigns(ctx context.Context, by store.Parent, key string, a
 	if err != nil {
 		return nil, err
 	}
-	if by == root {
-		p, err := r.Store.Campaigns(ctx, f, ord, req)
-		if err != nil {
-			return nil, err
-		}
-		loader.ListedPage(ctx, p.Items)
-		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountCampaigns(ctx, f) }), nil
-	}
-	l := loader.For(ctx)
-	p, err := l.CampaignPage(ctx, by, key, f, ord, req)
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.CampaignCount(ctx, by, key, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }), nil
 }
 
-func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args page.Args, in *model.EventFilter, o *model.EventOrder) (*model.EventConnection, error) {
+func (r *Resolver) events(ctx context.Context, of loader.Under[store.EventFilter, *models.Event], args page.Args, in *model.EventFilter, o *model.EventOrder) (*model.EventConnection, error) {
 	ord := order("", nil, "STARTS_AT")
 	if o != nil {
 		ord = order(o.Field, o.Direction, "STARTS_AT")
@@ -99,22 +86,12 @@ func (r *Resolver) events(ctx context.Context, by store.Parent, key string, args
 	if err != nil {
 		return nil, err
 	}
-	if by == root {
-		p, err := r.Store.Events(ctx, f, ord, req)
-		if err != nil {
-			return nil, err
-		}
-		loader.ListedPage(ctx, p.Items)
-		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEvents(ctx, f) }).
-			WithUpTo(func(ctx context.Context, limit int) (int, error) { return r.Store.CountEventsUpTo(ctx, f, limit) }), nil
-	}
-	l := loader.For(ctx)
-	p, err := l.EventPage(ctx, by, key, f, ord, req)
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.EventCount(ctx, by, key, f) }).
-		WithUpTo(func(ctx context.Context, limit int) (int, error) { return l.EventCountUpTo(ctx, by, key, f, limit) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }).
+		WithUpTo(func(ctx context.Context, limit int) (int, error) { return loader.CountUpTo(ctx, of, f, limit) }), nil
 }
 
 // eventFilter turns the schema's event filter into the store's, for the caller.
@@ -146,7 +123,7 @@ func (r *Resolver) eventFilter(ctx context.Context, in *model.EventFilter) (stor
 	return f, nil
 }
 
-func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, args page.Args, in *model.YouthNetworkFilter, o *model.YouthNetworkOrder) (*model.YouthNetworkConnection, error) {
+func (r *Resolver) networks(ctx context.Context, of loader.Under[store.NetworkFilter, *models.YouthNetwork], args page.Args, in *model.YouthNetworkFilter, o *model.YouthNetworkOrder) (*model.YouthNetworkConnection, error) {
 	var f store.NetworkFilter
 	ord := order("", nil, "NAME")
 	if o != nil {
@@ -167,20 +144,11 @@ func (r *Resolver) networks(ctx context.Context, by store.Parent, key string, ar
 	if err != nil {
 		return nil, err
 	}
-	if by == root {
-		p, err := r.Store.Networks(ctx, f, ord, req)
-		if err != nil {
-			return nil, err
-		}
-		loader.ListedPage(ctx, p.Items)
-		return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountNetworks(ctx, f) }), nil
-	}
-	l := loader.For(ctx)
-	p, err := l.NetworkPage(ctx, by, key, f, ord, req)
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return l.NetworkCount(ctx, by, key, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }), nil
 }
 
 func (r *Resolver) organizations(ctx context.Context, args page.Args, in *model.OrganizationFilter, o *model.OrganizationOrder) (*model.OrganizationConnection, error) {
@@ -200,12 +168,12 @@ func (r *Resolver) organizations(ctx context.Context, args page.Args, in *model.
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.Organizations(ctx, f, ord, req)
+	of := loader.OrganizationList.All()
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	loader.ListedPage(ctx, p.Items)
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountOrganizations(ctx, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }), nil
 }
 
 func (r *Resolver) countries(ctx context.Context, args page.Args, in *model.CountryFilter, o *model.CountryOrder) (*model.CountryConnection, error) {
@@ -224,25 +192,16 @@ func (r *Resolver) countries(ctx context.Context, args page.Args, in *model.Coun
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.Countries(ctx, f, ord, req)
+	of := loader.CountryList.All()
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	loader.ListedPage(ctx, p.Items)
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountCountries(ctx, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }), nil
 }
 
-// node resolves a global ID to its entity through the loaders, or nil when there is none,
-// and registers it for look-ahead (under node, or under nodes for each of a list's IDs).
+// node resolves a global ID to its entity through the loaders, or nil when there is none.
 func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
-	n, err := r.lookupNode(ctx, id)
-	if n != nil && err == nil {
-		loader.Listed(ctx, n)
-	}
-	return n, err
-}
-
-func (r *Resolver) lookupNode(ctx context.Context, id string) (models.Node, error) {
 	d, err := relay.Decode(id)
 	if err != nil {
 		return nil, err
@@ -293,17 +252,6 @@ func asNode[P interface {
 		return nil, err
 	}
 	return v, nil
-}
-
-// rooted registers the record a root lookup found, so that the fields below it load
-// without waiting for a loader's window.
-func rooted[T any](ctx context.Context) func(*T, error) (*T, error) {
-	return func(v *T, err error) (*T, error) {
-		if v != nil && err == nil {
-			loader.Listed(ctx, v)
-		}
-		return v, err
-	}
 }
 
 // missingIsNil turns ErrNotFound into a nil result.

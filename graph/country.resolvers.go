@@ -8,14 +8,14 @@ package graph
 import (
 	"campaigns/graph/generated"
 	"campaigns/graph/model"
+	"campaigns/internal/loader"
 	"campaigns/internal/page"
-	"campaigns/internal/store"
 	"campaigns/models"
 	"context"
 )
 
 func (r *countryResolver) Events(ctx context.Context, obj *models.Country, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error) {
-	return r.events(ctx, store.EventsInCountry, obj.Code, page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.events(ctx, loader.CountryEvents.Of(obj), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*model.Connection[*models.Country], error) {

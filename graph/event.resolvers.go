@@ -36,7 +36,7 @@ func (r *eventResolver) CoHosts(ctx context.Context, obj *models.Event) ([]*mode
 }
 
 func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error) {
-	return r.events(ctx, root, "", page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.events(ctx, loader.EventList.All(), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *queryResolver) Event(ctx context.Context, id string) (*models.Event, error) {
@@ -44,7 +44,7 @@ func (r *queryResolver) Event(ctx context.Context, id string) (*models.Event, er
 	if err != nil {
 		return nil, err
 	}
-	return rooted[models.Event](ctx)(visibleEvent(ctx)(loader.For(ctx).Event(ctx, k)))
+	return visibleEvent(ctx)(loader.For(ctx).Event(ctx, k))
 }
 
 func (r *venueResolver) Coordinates(ctx context.Context, obj *models.Venue) (*models.Coordinates, error) {

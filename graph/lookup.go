@@ -101,13 +101,13 @@ func (r *Resolver) campaignByIDOrSlug(ctx context.Context, id, slug *string) (*m
 		return nil, err
 	}
 	if slug != nil {
-		return rooted[models.Campaign](ctx)(visibleCampaign(ctx)(r.Store.CampaignBySlug(ctx, *slug)))
+		return visibleCampaign(ctx)(r.Store.CampaignBySlug(ctx, *slug))
 	}
 	k, err := relay.DecodeInt(relay.TypeCampaign, *id)
 	if err != nil {
 		return nil, err
 	}
-	return rooted[models.Campaign](ctx)(visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, k)))
+	return visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, k))
 }
 
 func (r *Resolver) networkByIDOrSlug(ctx context.Context, id, slug *string) (*models.YouthNetwork, error) {
@@ -115,13 +115,13 @@ func (r *Resolver) networkByIDOrSlug(ctx context.Context, id, slug *string) (*mo
 		return nil, err
 	}
 	if slug != nil {
-		return rooted[models.YouthNetwork](ctx)(missingIsNil(r.Store.NetworkBySlug(ctx, *slug)))
+		return missingIsNil(r.Store.NetworkBySlug(ctx, *slug))
 	}
 	k, err := relay.DecodeInt(relay.TypeYouthNetwork, *id)
 	if err != nil {
 		return nil, err
 	}
-	return rooted[models.YouthNetwork](ctx)(missingIsNil(loader.For(ctx).Network(ctx, k)))
+	return missingIsNil(loader.For(ctx).Network(ctx, k))
 }
 
 func (r *Resolver) organizationByIDOrSlug(ctx context.Context, id, slug *string) (*models.Organization, error) {
@@ -129,13 +129,13 @@ func (r *Resolver) organizationByIDOrSlug(ctx context.Context, id, slug *string)
 		return nil, err
 	}
 	if slug != nil {
-		return rooted[models.Organization](ctx)(missingIsNil(r.Store.OrganizationBySlug(ctx, *slug)))
+		return missingIsNil(r.Store.OrganizationBySlug(ctx, *slug))
 	}
 	k, err := relay.DecodeInt(relay.TypeOrganization, *id)
 	if err != nil {
 		return nil, err
 	}
-	return rooted[models.Organization](ctx)(missingIsNil(loader.For(ctx).Organization(ctx, k)))
+	return missingIsNil(loader.For(ctx).Organization(ctx, k))
 }
 
 // countryByName looks a country up by code, name or alias. The store calls an unknown name

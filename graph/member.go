@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"slices"
-	"strconv"
 
 	"campaigns/graph/model"
 	"campaigns/internal/auth"
@@ -214,15 +213,12 @@ func eventRegistrations(ctx context.Context, e *models.Event, args page.Args, st
 		return nil, err
 	}
 	f := store.RegistrationFilter{Statuses: status}
-	key := strconv.FormatInt(e.ID, 10)
-	l := loader.For(ctx)
-	p, err := l.RegistrationPage(ctx, store.RegistrationsOfEvent, key, f, ord, req)
+	of := loader.EventRegistrations.Of(e)
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) {
-		return l.RegistrationCount(ctx, store.RegistrationsOfEvent, key, f)
-	}), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }), nil
 }
 
 func networkMembers(ctx context.Context, n *models.YouthNetwork, args page.Args) (*model.MemberConnection, error) {
@@ -238,16 +234,13 @@ func networkMembers(ctx context.Context, n *models.YouthNetwork, args page.Args)
 	if err != nil {
 		return nil, err
 	}
-	key := strconv.FormatInt(n.ID, 10)
+	of := loader.NetworkMembers.Of(n)
 	f := store.MemberFilter{Viewer: auth.FromContext(ctx).OrgID}
-	l := loader.For(ctx)
-	p, err := l.MemberPage(ctx, store.MembersOfNetwork, key, f, ord, req)
+	p, err := loader.Page(ctx, of, f, ord, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) {
-		return l.MemberCount(ctx, store.MembersOfNetwork, key, f)
-	}), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.Count(ctx, of, f) }), nil
 }
 
 // registrationMember shows a registration's member to who may see the member, else null.

@@ -10,14 +10,12 @@ import (
 	"campaigns/graph/model"
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
-	"campaigns/internal/store"
 	"campaigns/models"
 	"context"
-	"strconv"
 )
 
 func (r *queryResolver) YouthNetworks(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.YouthNetworkFilter, orderBy *model.YouthNetworkOrder) (*model.Connection[*models.YouthNetwork], error) {
-	return r.networks(ctx, root, "", page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.networks(ctx, loader.NetworkList.All(), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *queryResolver) YouthNetwork(ctx context.Context, id *string, slug *string) (*models.YouthNetwork, error) {
@@ -47,7 +45,7 @@ func (r *youthNetworkResolver) Parent(ctx context.Context, obj *models.YouthNetw
 }
 
 func (r *youthNetworkResolver) Chapters(ctx context.Context, obj *models.YouthNetwork, first *int, after *string, last *int, before *string, filter *model.YouthNetworkFilter, orderBy *model.YouthNetworkOrder) (*model.Connection[*models.YouthNetwork], error) {
-	return r.networks(ctx, store.NetworkChapters, strconv.FormatInt(obj.ID, 10), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.networks(ctx, loader.NetworkChapters.Of(obj), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *youthNetworkResolver) FoundedAt(ctx context.Context, obj *models.YouthNetwork) (*models.Event, error) {

@@ -10,10 +10,8 @@ import (
 	"campaigns/graph/model"
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
-	"campaigns/internal/store"
 	"campaigns/models"
 	"context"
-	"strconv"
 )
 
 func (r *organizationResolver) Country(ctx context.Context, obj *models.Organization) (*models.Country, error) {
@@ -24,11 +22,11 @@ func (r *organizationResolver) Country(ctx context.Context, obj *models.Organiza
 }
 
 func (r *organizationResolver) Campaigns(ctx context.Context, obj *models.Organization, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) (*model.Connection[*models.Campaign], error) {
-	return r.campaigns(ctx, store.CampaignsOfPartner, strconv.FormatInt(obj.ID, 10), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.campaigns(ctx, loader.OrganizationCampaigns.Of(obj), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *organizationResolver) Events(ctx context.Context, obj *models.Organization, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error) {
-	return r.events(ctx, store.EventsOfOrganizer, strconv.FormatInt(obj.ID, 10), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
+	return r.events(ctx, loader.OrganizationEvents.Of(obj), page.Args{First: first, After: after, Last: last, Before: before}, filter, orderBy)
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder) (*model.Connection[*models.Organization], error) {

@@ -447,11 +447,10 @@ func TestTranslationsLoadInBatches(t *testing.T) {
 		t.Logf("%s: %d statements, %d in a language", size.name, plain.Statements, localized.Statements)
 	}
 	for name, n := range counts {
-		// One statement per level, two levels. As in TestNestedQueryStatementsGrowWithDepthNotRows,
-		// a loader's batch splits when a busy machine starts the level's goroutines slower than
-		// the loader's window, so up to 10 is allowed; a statement per record would be 220.
-		if n < 1 || n > 10 {
-			t.Errorf("%s: %d more statements in a language, want 2 (at most 10)", name, n)
+		// One statement per level, two levels, read ahead for each level's records (the
+		// relation table, internal/loader); a statement per record would be 220.
+		if n != 2 {
+			t.Errorf("%s: %d more statements in a language, want 2", name, n)
 		}
 	}
 }

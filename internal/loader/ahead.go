@@ -7,8 +7,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
-
-	"campaigns/models"
 )
 
 // Look-ahead loading. A time window cannot promise one statement per level: under load
@@ -18,9 +16,10 @@ import (
 // to run loads that field for every record at the same place in the answer (its cousins:
 // the same path, list indices aside), primes the loader with the results, and registers
 // what it loaded as the cousins of the next level. The records at a path are known because
-// whoever produced them registered them: a root list (Listed, ListedPage) or the batch of
-// the level above. A resolver whose path has no registered records, or whose field has no
-// key function below, falls back to the loader's window, which is still correct.
+// whoever produced them registered them: a root field of the relation table (Roots) or the
+// batch of the level above. A resolver whose path has no registered records, or whose field
+// has no row in the relation table (relations.go), falls back to the loader's window, which
+// is still correct.
 
 // source is a loader with what look-ahead needs to fill it for a whole level at once.
 type source[K comparable, V any] struct {
@@ -45,8 +44,8 @@ type source[K comparable, V any] struct {
 }
 
 // newSource makes a source over a mapped batch function.
-func newSource[K comparable, V any](name string, fetch func(context.Context, []K) (map[K]V, error), keyOf map[string]func(any, K) (K, bool), spread func(V) []any) *source[K, V] {
-	src := &source[K, V]{name: name, keyOf: keyOf, spread: spread, paths: []string{""}, loaded: map[K]bool{}}
+func newSource[K comparable, V any](k *kind[K, V], fetch func(context.Context, []K) (map[K]V, error), spread func(V) []any) *source[K, V] {
+	src := &source[K, V]{name: k.name, keyOf: k.keyOf, spread: spread, paths: []string{""}, loaded: map[K]bool{}}
 	src.fetch = func(ctx context.Context, keys []K) (map[K]V, error) {
 		vals, err := fetch(ctx, keys)
 		if err == nil {
@@ -226,16 +225,6 @@ func ahead[K comparable, V any](ctx context.Context, t *tree, src *source[K, V],
 	})
 }
 
-// attached gives, by the field that holds it ("Event.organizer"), the record that the store
-// read with its parent and the schema binds without a resolver (store.eventCols): no batch
-// registers those records, so their cousins are found from their parents' instead.
-var attached = map[string]func(any) any{
-	"Event.venue":                  func(o any) any { return orNil(o.(*models.Event).Venue) },
-	"Event.organizer":              func(o any) any { return orNil(o.(*models.Event).Organizer) },
-	"Venue.country":                func(o any) any { return orNil(o.(*models.Venue).Country) },
-	"CampaignPartner.organization": func(o any) any { return orNil(o.(*models.CampaignPartner).Organization) },
-}
-
 // orNil keeps a nil pointer from becoming a non-nil interface.
 func orNil[T any](p *T) any {
 	if p == nil {
@@ -259,7 +248,7 @@ func (t *tree) attachedAt(fc *graphql.FieldContext, path string) []any {
 	if holder == nil || holder.Field.Field == nil {
 		return nil
 	}
-	get := attached[holder.Object+"."+holder.Field.Name]
+	get := attachedTo[holder.Object+"."+holder.Field.Name]
 	if get == nil {
 		return nil
 	}
@@ -286,34 +275,6 @@ func (t *tree) attachedAt(fc *graphql.FieldContext, path string) []any {
 func load[K comparable, V any](ctx context.Context, t *tree, src *source[K, V], key K) (V, error) {
 	ahead(ctx, t, src, key)
 	return src.Load(ctx, key)
-}
-
-// Listed registers the records a root field resolved to (a list, or one record), so that
-// the fields below them load for all of them at once.
-func Listed[T any](ctx context.Context, recs ...T) {
-	listed(ctx, []string{""}, recs)
-}
-
-// ListedPage registers the items of a root connection's page.
-func ListedPage[T any](ctx context.Context, items []T) {
-	listed(ctx, []string{".nodes", ".edges.node"}, items)
-}
-
-func listed[T any](ctx context.Context, suffixes []string, recs []T) {
-	fc := graphql.GetFieldContext(ctx)
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
-	if fc == nil || !ok || fc.Field.Field == nil || len(recs) == 0 {
-		return
-	}
-	all := make([]any, len(recs))
-	for i, r := range recs {
-		all[i] = r
-	}
-	t := l.get().tree
-	field := fieldPath(t.pathOf(fc), fc)
-	for _, s := range suffixes {
-		t.add(field+s, all)
-	}
 }
 
 // records are the items of a list or page, as the next level's cousins.

@@ -40,7 +40,7 @@ type set struct {
 	networks      *source[int64, *models.YouthNetwork]
 	organizations *source[int64, *models.Organization]
 	venues        *source[int64, *models.Venue]
-	apiKeys       *dataloadgen.Loader[int64, *models.APIKey]
+	apiKeys       *source[int64, *models.APIKey]
 	venueOwners   *dataloadgen.Loader[ownerKey, bool]
 	slugs         *dataloadgen.Loader[slugKey, int64]
 
@@ -52,9 +52,11 @@ type set struct {
 	eventCoHosts      *source[int64, []*models.Organization]
 	networkCoords     *source[int64, []*models.Organization]
 	networkChannels   *source[int64, []*models.NetworkChannel]
-	translations      *dataloadgen.Loader[store.TranslationKey, []*models.Translation]
+	translations      *source[store.TranslationKey, []*models.Translation]
 	images            *source[store.ImageOwner, []*models.Image]
 	headlines         *source[int64, []*models.HeadlineFigure]
+	regCounts         *source[int64, store.RegistrationCount]
+	memberCounts      *source[int64, int]
 
 	campaignPages *source[pageKey, page.Page[*models.Campaign]]
 	campaignCount *source[pageKey, int]
@@ -63,6 +65,11 @@ type set struct {
 	eventCountTo  *source[pageKey, int]
 	networkPages  *source[pageKey, page.Page[*models.YouthNetwork]]
 	networkCount  *source[pageKey, int]
+
+	registrationPages *source[pageKey, page.Page[*models.Registration]]
+	registrationCount *source[pageKey, int]
+	memberPages       *source[pageKey, page.Page[*models.Member]]
+	memberCount       *source[pageKey, int]
 
 	tree    *tree       // the records at each path of the answer, for look-ahead (ahead.go)
 	members lazyMembers // members and registrations, made on first use (member.go)
@@ -86,49 +93,55 @@ func (l *Loaders) get() *set { return l.cur.Load() }
 func newSet(s *store.Store) *set {
 	opt := dataloadgen.WithWait(Wait)
 	st := &set{
-		campaigns:     newSource("campaigns", s.CampaignsByID, campaignKeys, one[*models.Campaign]),
-		countries:     newSource("countries", s.CountriesByCode, countryKeys, nil),
-		events:        newSource("events", s.EventsByID, eventKeys, one[*models.Event]),
+		campaigns:     newSource(srcCampaigns, s.CampaignsByID, one[*models.Campaign]),
+		countries:     newSource(srcCountries, s.CountriesByCode, nil),
+		events:        newSource(srcEvents, s.EventsByID, one[*models.Event]),
 		fundings:      dataloadgen.NewMappedLoader(s.FundingCommitmentsByID, opt),
 		indicators:    dataloadgen.NewMappedLoader(s.IndicatorsByID, opt),
-		networks:      newSource("networks", s.NetworksByID, networkKeys, one[*models.YouthNetwork]),
-		organizations: newSource("organizations", s.OrganizationsByID, organizationKeys, one[*models.Organization]),
-		apiKeys:       dataloadgen.NewMappedLoader(s.APIKeysByID, opt),
+		networks:      newSource(srcNetworks, s.NetworksByID, one[*models.YouthNetwork]),
+		organizations: newSource(srcOrganizations, s.OrganizationsByID, one[*models.Organization]),
+		apiKeys:       newSource(srcAPIKeys, s.APIKeysByID, nil),
 		venueOwners:   dataloadgen.NewMappedLoader(venueOwnersFetch(s), opt),
 		slugs:         dataloadgen.NewMappedLoader(slugsFetch(s), opt),
 
-		campaignCountries: newSource("campaignCountries", s.CampaignCountries, ofCampaign("coverage", "countries"), records[*models.CampaignCountry]),
-		campaignPartners:  newSource("campaignPartners", s.CampaignPartners, ofCampaign("partners"), records[*models.CampaignPartner]),
-		campaignFunding:   newSource("campaignFunding", s.FundingCommitments, ofCampaign("fundingCommitments"), records[*models.FundingCommitment]),
-		campaignIndicator: newSource("campaignIndicators", s.Indicators, ofCampaign("indicators"), records[*models.Indicator]),
-		indicatorPeriods:  newSource("indicatorPeriods", s.IndicatorPeriods, indicatorPeriodKeys, nil),
-		eventCoHosts:      newSource("eventCoHosts", s.EventCoHosts, eventCoHostKeys, records[*models.Organization]),
-		networkCoords:     newSource("networkCoordinators", s.NetworkCoordinators, ofNetwork("coordinators"), records[*models.Organization]),
-		networkChannels:   newSource("networkChannels", s.NetworkChannels, ofNetwork("channels"), nil),
-		translations:      dataloadgen.NewMappedLoader(s.TranslationsOf, opt),
-		images:            newSource("images", s.ImagesOf, imageKeys, nil),
-		headlines:         newSource("headlineFigures", s.HeadlineFigures, headlineKeys, nil),
+		campaignCountries: newSource(srcCampaignCountries, s.CampaignCountries, records[*models.CampaignCountry]),
+		campaignPartners:  newSource(srcCampaignPartners, s.CampaignPartners, records[*models.CampaignPartner]),
+		campaignFunding:   newSource(srcCampaignFunding, s.FundingCommitments, records[*models.FundingCommitment]),
+		campaignIndicator: newSource(srcCampaignIndicators, s.Indicators, records[*models.Indicator]),
+		indicatorPeriods:  newSource(srcIndicatorPeriods, s.IndicatorPeriods, nil),
+		eventCoHosts:      newSource(srcEventCoHosts, s.EventCoHosts, records[*models.Organization]),
+		networkCoords:     newSource(srcNetworkCoordinators, s.NetworkCoordinators, records[*models.Organization]),
+		networkChannels:   newSource(srcNetworkChannels, s.NetworkChannels, nil),
+		translations:      newSource(srcTranslations, s.TranslationsOf, nil),
+		images:            newSource(srcImages, s.ImagesOf, nil),
+		headlines:         newSource(srcHeadlines, s.HeadlineFigures, nil),
+		regCounts:         newSource(srcRegistrationCounts, s.RegistrationCounts, nil),
+		memberCounts:      newSource(srcMemberCounts, s.NetworkMemberCounts, nil),
 
-		campaignPages: pageSource("campaignPages", s.CampaignPages, campaignPageKeys),
-		campaignCount: countSource("campaignCount", s.CountCampaignPages, campaignPageKeys),
-		eventPages:    pageSource("eventPages", s.EventPages, eventPageKeys),
-		eventCount:    countSource("eventCount", s.CountEventPages, eventPageKeys),
-		eventCountTo: countSource("eventCountUpTo", func(ctx context.Context, by store.Parent, keys []string, q upTo[store.EventFilter]) (map[string]int, error) {
+		campaignPages: pageSource(srcCampaignPages, s.CampaignPages),
+		campaignCount: countSource(srcCampaignCount, s.CountCampaignPages),
+		eventPages:    pageSource(srcEventPages, s.EventPages),
+		eventCount:    countSource(srcEventCount, s.CountEventPages),
+		eventCountTo: countSource(srcEventCountTo, func(ctx context.Context, by store.Parent, keys []string, q upTo[store.EventFilter]) (map[string]int, error) {
 			return s.CountEventPagesUpTo(ctx, by, keys, q.Filter, q.Limit)
-		}, eventPageKeys),
-		networkPages: pageSource("networkPages", s.NetworkPages, networkPageKeys),
-		networkCount: countSource("networkCount", s.CountNetworkPages, networkPageKeys),
+		}),
+		networkPages:      pageSource(srcNetworkPages, s.NetworkPages),
+		networkCount:      countSource(srcNetworkCount, s.CountNetworkPages),
+		registrationPages: pageSource(srcRegistrationPages, s.RegistrationPages),
+		registrationCount: countSource(srcRegistrationCount, s.CountRegistrationPages),
+		memberPages:       pageSource(srcMemberPages, s.MemberPages),
+		memberCount:       countSource(srcMemberCount, s.CountMemberPages),
 
 		tree: newTree(),
 	}
 	// Venues come with their countries, which prime the countries' loader.
-	st.venues = newSource("venues", func(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
+	st.venues = newSource(srcVenues, func(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
 		venues, err := s.VenuesByID(ctx, ids)
 		for _, v := range venues {
 			st.countries.prime(v.CountryCode, v.Country)
 		}
 		return venues, err
-	}, venueKeys, one[*models.Venue])
+	}, one[*models.Venue])
 	return st
 }
 
@@ -222,7 +235,7 @@ func (l *Loaders) Venue(ctx context.Context, id int64) (*models.Venue, error) {
 
 // APIKey loads an API key by ID, for the keys named by audit entries and the viewer.
 func (l *Loaders) APIKey(ctx context.Context, id int64) (*models.APIKey, error) {
-	return single(ctx, l.get().apiKeys, id)
+	return singleAhead(ctx, l.get(), l.get().apiKeys, id)
 }
 
 // CampaignCountries loads the countries a campaign works in.
@@ -263,41 +276,6 @@ func (l *Loaders) NetworkCoordinators(ctx context.Context, networkID int64) ([]*
 // NetworkChannels loads a network's channels.
 func (l *Loaders) NetworkChannels(ctx context.Context, networkID int64) ([]*models.NetworkChannel, error) {
 	return load(ctx, l.get().tree, l.get().networkChannels, networkID)
-}
-
-// CampaignPage loads a page of the campaigns under one parent.
-func (l *Loaders) CampaignPage(ctx context.Context, by store.Parent, key string, f store.CampaignFilter, o store.Order, req page.Request) (page.Page[*models.Campaign], error) {
-	return load(ctx, l.get().tree, l.get().campaignPages, newPageKey(by, key, query[store.CampaignFilter]{f, o, req}))
-}
-
-// CampaignCount counts the campaigns under one parent.
-func (l *Loaders) CampaignCount(ctx context.Context, by store.Parent, key string, f store.CampaignFilter) (int, error) {
-	return load(ctx, l.get().tree, l.get().campaignCount, newPageKey(by, key, f))
-}
-
-// EventPage loads a page of the events under one parent.
-func (l *Loaders) EventPage(ctx context.Context, by store.Parent, key string, f store.EventFilter, o store.Order, req page.Request) (page.Page[*models.Event], error) {
-	return load(ctx, l.get().tree, l.get().eventPages, newPageKey(by, key, query[store.EventFilter]{f, o, req}))
-}
-
-// EventCount counts the events under one parent.
-func (l *Loaders) EventCount(ctx context.Context, by store.Parent, key string, f store.EventFilter) (int, error) {
-	return load(ctx, l.get().tree, l.get().eventCount, newPageKey(by, key, f))
-}
-
-// EventCountUpTo counts the events under one parent, stopping at limit.
-func (l *Loaders) EventCountUpTo(ctx context.Context, by store.Parent, key string, f store.EventFilter, limit int) (int, error) {
-	return load(ctx, l.get().tree, l.get().eventCountTo, newPageKey(by, key, upTo[store.EventFilter]{f, limit}))
-}
-
-// NetworkPage loads a page of the youth networks under one parent.
-func (l *Loaders) NetworkPage(ctx context.Context, by store.Parent, key string, f store.NetworkFilter, o store.Order, req page.Request) (page.Page[*models.YouthNetwork], error) {
-	return load(ctx, l.get().tree, l.get().networkPages, newPageKey(by, key, query[store.NetworkFilter]{f, o, req}))
-}
-
-// NetworkCount counts the youth networks under one parent.
-func (l *Loaders) NetworkCount(ctx context.Context, by store.Parent, key string, f store.NetworkFilter) (int, error) {
-	return load(ctx, l.get().tree, l.get().networkCount, newPageKey(by, key, f))
 }
 
 // PrimeRecords loads, in one statement, the campaigns, organizations and youth networks

@@ -2,7 +2,6 @@ package loader_test
 
 import (
 	"context"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
 	"campaigns/internal/store"
+	"campaigns/models"
 )
 
 // benchData generates 200 campaigns with 20,000 events and returns the store with the
@@ -38,21 +38,21 @@ func benchData(b *testing.B) (*store.Store, []int64) {
 // one LATERAL statement after its wait. The time includes the wait (loader.Wait).
 func BenchmarkEventPageBatch(b *testing.B) {
 	st, ids := benchData(b)
-	keys := make([]string, len(ids))
+	keys := make([]*models.Campaign, len(ids))
 	for i, id := range ids {
-		keys[i] = strconv.FormatInt(id, 10)
+		keys[i] = &models.Campaign{ID: id}
 	}
 	var stmts int64
 	b.ReportAllocs()
 	for b.Loop() {
 		ctx := store.WithStatementCounter(context.Background())
-		l := loader.New(st)
+		lctx := loader.With(ctx, loader.New(st))
 		var wg sync.WaitGroup
 		for _, k := range keys {
 			wg.Go(func() {
-				p, err := l.EventPage(ctx, store.EventsOfCampaign, k, store.EventFilter{}, store.Order{Field: "STARTS_AT"}, page.Request{Size: 10})
+				p, err := loader.Page(lctx, loader.CampaignEvents.Of(k), store.EventFilter{}, store.Order{Field: "STARTS_AT"}, page.Request{Size: 10})
 				if err != nil || len(p.Items) == 0 {
-					b.Errorf("event page of campaign %s: %d events, %v", k, len(p.Items), err)
+					b.Errorf("event page of campaign %d: %d events, %v", k.ID, len(p.Items), err)
 				}
 			})
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"campaigns/internal/auth"
-	"campaigns/internal/page"
 	"campaigns/internal/store"
 	"campaigns/models"
 )
@@ -27,13 +26,6 @@ type memberSet struct {
 	readers       *dataloadgen.Loader[int64, []*models.MemberReader]
 	access        *dataloadgen.Loader[accessKey, string]
 	reads         *dataloadgen.Loader[readKey, struct{}]
-	regCounts     *dataloadgen.Loader[int64, store.RegistrationCount]
-	memberCounts  *dataloadgen.Loader[int64, int]
-
-	registrationPages *dataloadgen.Loader[pageKey, page.Page[*models.Registration]]
-	registrationCount *dataloadgen.Loader[pageKey, int]
-	memberPages       *dataloadgen.Loader[pageKey, page.Page[*models.Member]]
-	memberCount       *dataloadgen.Loader[pageKey, int]
 }
 
 // lazyMembers is the memberSet of one set generation, made on first use.
@@ -64,13 +56,6 @@ func newMemberSet(s *store.Store) *memberSet {
 		readers:       dataloadgen.NewMappedLoader(s.MemberReaders, opt),
 		access:        dataloadgen.NewMappedLoader(accessFetch(s), opt),
 		reads:         dataloadgen.NewLoader(readsFetch(s), opt),
-		regCounts:     dataloadgen.NewMappedLoader(s.RegistrationCounts, opt),
-		memberCounts:  dataloadgen.NewMappedLoader(s.NetworkMemberCounts, opt),
-
-		registrationPages: pageLoader(s.RegistrationPages, opt),
-		registrationCount: countLoader(s.CountRegistrationPages, opt),
-		memberPages:       pageLoader(s.MemberPages, opt),
-		memberCount:       countLoader(s.CountMemberPages, opt),
 	}
 }
 
@@ -195,30 +180,10 @@ func (l *Loaders) LogMemberRead(ctx context.Context, c auth.Caller, requestID st
 
 // RegistrationCounts loads an event's registration counts by kind.
 func (l *Loaders) RegistrationCounts(ctx context.Context, eventID int64) (store.RegistrationCount, error) {
-	return l.memberLoaders().regCounts.Load(ctx, eventID)
+	return load(ctx, l.get().tree, l.get().regCounts, eventID)
 }
 
 // NetworkMemberCount loads how many current members a network has.
 func (l *Loaders) NetworkMemberCount(ctx context.Context, networkID int64) (int, error) {
-	return l.memberLoaders().memberCounts.Load(ctx, networkID)
-}
-
-// RegistrationPage loads a page of the registrations under one parent.
-func (l *Loaders) RegistrationPage(ctx context.Context, by store.Parent, key string, f store.RegistrationFilter, o store.Order, req page.Request) (page.Page[*models.Registration], error) {
-	return l.memberLoaders().registrationPages.Load(ctx, newPageKey(by, key, query[store.RegistrationFilter]{f, o, req}))
-}
-
-// RegistrationCount counts the registrations under one parent.
-func (l *Loaders) RegistrationCount(ctx context.Context, by store.Parent, key string, f store.RegistrationFilter) (int, error) {
-	return l.memberLoaders().registrationCount.Load(ctx, newPageKey(by, key, f))
-}
-
-// MemberPage loads a page of the members under one parent that the filter's viewer reaches.
-func (l *Loaders) MemberPage(ctx context.Context, by store.Parent, key string, f store.MemberFilter, o store.Order, req page.Request) (page.Page[*models.Member], error) {
-	return l.memberLoaders().memberPages.Load(ctx, newPageKey(by, key, query[store.MemberFilter]{f, o, req}))
-}
-
-// MemberCount counts the members under one parent that the filter's viewer reaches.
-func (l *Loaders) MemberCount(ctx context.Context, by store.Parent, key string, f store.MemberFilter) (int, error) {
-	return l.memberLoaders().memberCount.Load(ctx, newPageKey(by, key, f))
+	return load(ctx, l.get().tree, l.get().memberCounts, networkID)
 }

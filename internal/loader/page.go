@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"campaigns/internal/page"
 	"campaigns/internal/store"
 )
@@ -63,7 +61,7 @@ type batch struct {
 }
 
 // pageSource makes a source of nested pages over a store method that pages many parents at once.
-func pageSource[F, T any](name string, fetch func(context.Context, store.Parent, []string, F, store.Order, page.Request) (map[string]page.Page[T], error), keyOf map[string]func(any, pageKey) (pageKey, bool)) *source[pageKey, page.Page[T]] {
+func pageSource[F, T any](k *kind[pageKey, page.Page[T]], fetch func(context.Context, store.Parent, []string, F, store.Order, page.Request) (map[string]page.Page[T], error)) *source[pageKey, page.Page[T]] {
 	f := func(ctx context.Context, keys []pageKey) (map[pageKey]page.Page[T], error) {
 		out := make(map[pageKey]page.Page[T], len(keys))
 		for g, b := range batches(keys) {
@@ -81,7 +79,7 @@ func pageSource[F, T any](name string, fetch func(context.Context, store.Parent,
 		}
 		return out, nil
 	}
-	src := newSource(name, f, keyOf, func(p page.Page[T]) []any { return records(p.Items) })
+	src := newSource(k, f, func(p page.Page[T]) []any { return records(p.Items) })
 	src.paths = []string{".nodes", ".edges.node"}
 	return src
 }
@@ -89,7 +87,7 @@ func pageSource[F, T any](name string, fetch func(context.Context, store.Parent,
 // countSource makes a source of nested counts over a store method that counts for many
 // parents. Its resolving field is a connection's totalCount, whose cousins are found one
 // level up, among the connection's parents.
-func countSource[F any](name string, fetch func(context.Context, store.Parent, []string, F) (map[string]int, error), keyOf map[string]func(any, pageKey) (pageKey, bool)) *source[pageKey, int] {
+func countSource[F any](k *kind[pageKey, int], fetch func(context.Context, store.Parent, []string, F) (map[string]int, error)) *source[pageKey, int] {
 	f := func(ctx context.Context, keys []pageKey) (map[pageKey]int, error) {
 		out := make(map[pageKey]int, len(keys))
 		for g, b := range batches(keys) {
@@ -107,45 +105,7 @@ func countSource[F any](name string, fetch func(context.Context, store.Parent, [
 		}
 		return out, nil
 	}
-	src := newSource(name, f, keyOf, nil)
+	src := newSource(k, f, nil)
 	src.up = 1
 	return src
-}
-
-// pageLoader makes a loader of nested pages over a store method that pages many parents at once.
-func pageLoader[F, T any](fetch func(context.Context, store.Parent, []string, F, store.Order, page.Request) (map[string]page.Page[T], error), opts ...dataloadgen.Option) *dataloadgen.Loader[pageKey, page.Page[T]] {
-	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]page.Page[T], []error) {
-		out, errs := make([]page.Page[T], len(keys)), make([]error, len(keys))
-		for g, b := range batches(keys) {
-			var q query[F]
-			err := json.Unmarshal([]byte(g[1]), &q)
-			var pages map[string]page.Page[T]
-			if err == nil {
-				pages, err = fetch(ctx, store.Parent(g[0]), b.parents, q.Filter, q.Order, q.Req)
-			}
-			for _, i := range b.positions {
-				out[i], errs[i] = pages[keys[i].key], err
-			}
-		}
-		return out, errs
-	}, opts...)
-}
-
-// countLoader makes a loader of nested counts over a store method that counts for many parents.
-func countLoader[F any](fetch func(context.Context, store.Parent, []string, F) (map[string]int, error), opts ...dataloadgen.Option) *dataloadgen.Loader[pageKey, int] {
-	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]int, []error) {
-		out, errs := make([]int, len(keys)), make([]error, len(keys))
-		for g, b := range batches(keys) {
-			var f F
-			err := json.Unmarshal([]byte(g[1]), &f)
-			var counts map[string]int
-			if err == nil {
-				counts, err = fetch(ctx, store.Parent(g[0]), b.parents, f)
-			}
-			for _, i := range b.positions {
-				out[i], errs[i] = counts[keys[i].key], err
-			}
-		}
-		return out, errs
-	}, opts...)
 }

@@ -10,5 +10,5 @@ import (
 // Translations loads a record's translations; the records of one level of a query, of
 // whatever kind, share one statement.
 func (l *Loaders) Translations(ctx context.Context, kind string, id int64) ([]*models.Translation, error) {
-	return l.get().translations.Load(ctx, store.TranslationKey{Kind: kind, ID: id})
+	return load(ctx, l.get().tree, l.get().translations, store.TranslationKey{Kind: kind, ID: id})
 }

@@ -10,14 +10,6 @@ import (
 	"campaigns/models"
 )
 
-// campaignVisible is who sees a campaign: everyone once it is out of draft, and before that
-// its owner's and partners' keys.
-const campaignPublic = "c.status <> 'DRAFT'"
-
-// campaignVisible adds, for a caller's organization, the drafts it owns or partners.
-const campaignVisible = `(c.status <> 'DRAFT' OR c.owner_id = @org
-	OR EXISTS (SELECT 1 FROM campaign_partners vp WHERE vp.campaign_id = c.id AND vp.organization_id = @org))`
-
 var campaignList = listSpec{
 	name: ListCampaigns,
 	from: "campaigns c",
@@ -58,14 +50,6 @@ func (s *campaignScan) done(c *models.Campaign) error {
 	}
 	return nil
 }
-
-// The ways campaigns hang off a parent in a nested connection.
-const (
-	// CampaignsUnder are a campaign's children; keys are campaign IDs.
-	CampaignsUnder = Parent("c.parent_id = par.key::bigint")
-	// CampaignsOfPartner are the campaigns an organization is a partner of; keys are organization IDs.
-	CampaignsOfPartner = Parent("EXISTS (SELECT 1 FROM campaign_partners cp WHERE cp.campaign_id = c.id AND cp.organization_id = par.key::bigint)")
-)
 
 // CampaignFilter narrows a list of campaigns; zero fields do not narrow.
 type CampaignFilter struct {

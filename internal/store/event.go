@@ -12,20 +12,6 @@ import (
 	"campaigns/models"
 )
 
-// eventPublic is what everyone sees: events out of draft, public, in a campaign out of
-// draft. The events.listed column holds exactly that, kept by triggers (migration 00007),
-// so that the anonymous lists read the partial indexes on listed events without probing
-// each row's campaign.
-const eventPublic = `e.listed`
-
-// eventVisible adds, for a caller's organization, its drafts and partner-only events: those
-// it organizes or co-hosts, or whose campaign it owns or partners.
-const eventVisible = `(` + eventPublic + `)
-	OR e.organizer_id = @org
-	OR EXISTS (SELECT 1 FROM event_cohosts vh WHERE vh.event_id = e.id AND vh.organization_id = @org)
-	OR EXISTS (SELECT 1 FROM campaigns vc WHERE vc.id = e.campaign_id AND vc.owner_id = @org)
-	OR EXISTS (SELECT 1 FROM campaign_partners vp WHERE vp.campaign_id = e.campaign_id AND vp.organization_id = @org)`
-
 // eventCols are the columns of an event in the order eventScan reads them, followed by those
 // of its venue, the venue's country and its organizer, which eventJoins brings in: a list
 // shows an event with them nearly always, and reading them in the event's own statement
@@ -96,16 +82,6 @@ var eventList = listSpec{
 		"CREATED_AT": {expr: "e.created_at", cast: "timestamptz", kind: kindTime},
 	},
 }
-
-// The ways events hang off a parent in a nested connection.
-const (
-	// EventsOfCampaign are a campaign's events; keys are campaign IDs.
-	EventsOfCampaign = Parent("e.campaign_id = par.key::bigint")
-	// EventsOfOrganizer are the events an organization organizes; keys are organization IDs.
-	EventsOfOrganizer = Parent("e.organizer_id = par.key::bigint")
-	// EventsInCountry are the events held in a country; keys are ISO codes.
-	EventsInCountry = Parent("e.country_code = par.key")
-)
 
 // EventFilter narrows a list of events; zero fields do not narrow.
 //

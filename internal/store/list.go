@@ -327,10 +327,6 @@ func countSQL(l listSpec, conds []cond, limit int) (string, []any) {
 	return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s", l.from, w), args
 }
 
-// Parent says how a nested list hangs off its parents: a condition on the parent's key,
-// which it refers to as par.key (a text value, cast as the column needs).
-type Parent string
-
 // listPages runs the same page request for many parents in one statement: a LATERAL join
 // runs the page query once per parent key, each with its own LIMIT, using the index of
 // the parent column. This is what keeps nested connections from costing a query per parent.

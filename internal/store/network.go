@@ -35,9 +35,6 @@ func (networkScan) dest(n *models.YouthNetwork) []any {
 
 func (networkScan) done(*models.YouthNetwork) error { return nil }
 
-// NetworkChapters are a network's chapters or groups; keys are network IDs.
-const NetworkChapters = Parent("n.parent_id = par.key::bigint")
-
 // NetworkFilter narrows a list of youth networks; zero fields do not narrow.
 type NetworkFilter struct {
 	Scopes      []string

@@ -45,9 +45,6 @@ var registrationList = listSpec{
 	},
 }
 
-// RegistrationsOfEvent are an event's registrations; keys are event IDs.
-const RegistrationsOfEvent = Parent("r.event_id = par.key::bigint")
-
 // RegistrationFilter narrows an event's registrations; with no statuses, the cancelled
 // ones are left out.
 type RegistrationFilter struct {
@@ -71,9 +68,6 @@ var memberList = listSpec{
 		"JOINED_AT": {expr: "ms.joined_at", cast: "timestamptz", kind: kindTime},
 	},
 }
-
-// MembersOfNetwork are a network's members; keys are network IDs.
-const MembersOfNetwork = Parent("ms.network_id = par.key::bigint")
 
 // MemberFilter narrows a network's members to those the viewing organization reaches
 // (memberReachSQL): a coordinator lists only the members recorded by or shared with its
