@@ -3,12 +3,12 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"campaigns/graph/model"
 	"campaigns/internal/auth"
 	"campaigns/internal/loader"
 	"campaigns/internal/page"
+	"campaigns/internal/problem"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
 	"campaigns/models"
@@ -111,7 +111,7 @@ func (r *Resolver) eventFilter(ctx context.Context, in *model.EventFilter) (stor
 			return f, err
 		}
 		if in.StartsAfter != nil && in.StartsBefore != nil && !in.StartsBefore.After(*in.StartsAfter) {
-			return f, fmt.Errorf("%w: startsBefore must be later than startsAfter", store.ErrInvalid)
+			return f, problem.Wrap(store.ErrInvalid, "startsBefore must be later than startsAfter")
 		}
 		f = store.EventFilter{CampaignID: campaign, Kinds: in.Kind, Statuses: in.Status, CountryCode: code,
 			OrganizerID: organizer, StartsAfter: in.StartsAfter, StartsBefore: in.StartsBefore, Upcoming: in.Upcoming}
@@ -238,7 +238,7 @@ func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
 	case relay.TypeMember, relay.TypeRegistration:
 		return memberAreaNode(ctx, d.Type, k)
 	}
-	return nil, fmt.Errorf("%w: %q is not a global ID", relay.ErrInvalidID, id)
+	return nil, problem.Wrap(relay.ErrInvalidID, "%q is not a global ID", id)
 }
 
 // asNode answers a lookup as a Node: a record that does not exist is null, not an error,

@@ -135,8 +135,8 @@ func As(err error) (*Error, bool) {
 // it is err's whole text, which then holds nothing but names the code wrote.
 //
 // A sentinel wrapped with fmt.Errorf("%w: …") instead of Wrap still gives the words after
-// it; graph/connections.go has two such errors (kept until that file is rewritten), and no
-// other code makes one.
+// it, as the callers read them before this package; only store/fault.go makes such errors
+// (a fault and the driver's own error), and the presenter answers those in its own words.
 func Message(err error) string {
 	e, ok := As(err)
 	if ok && e.Err != nil {
