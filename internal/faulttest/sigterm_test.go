@@ -59,6 +59,7 @@ func sigtermUnderLoad(t *testing.T, bin string) {
 		"STATEMENT_TIMEOUT=60s",
 		"SHUTDOWN_DELAY=" + shutdownDelay.String(), "SHUTDOWN_TIMEOUT=" + shutdownTimeout.String(),
 		"RATE_LIMIT_ANONYMOUS_POINTS=0", // the probes are one address, and each prices its count
+		inFlightEnv[0], inFlightEnv[1],
 	})
 	c := newClient("http://"+addr, 60*time.Second)
 	srv.waitReady(t, c)
@@ -247,6 +248,7 @@ func sigtermPastTimeout(t *testing.T, bin string) {
 	srv := startServer(t, bin, sock, []string{
 		"DATABASE_URL=" + url, "ADDR=" + addr, "LOG_FORMAT=json", "PLAYGROUND=false", "METRICS_ADDR=off",
 		"STATEMENT_TIMEOUT=60s", "SHUTDOWN_TIMEOUT=" + shutdownTimeout.String(),
+		inFlightEnv[0], inFlightEnv[1],
 	})
 	c := newClient("http://"+addr, 60*time.Second)
 	srv.waitReady(t, c)
@@ -276,6 +278,11 @@ func sigtermPastTimeout(t *testing.T, bin string) {
 // holdInFlight sends n requests whose one statement waits for the lock on campaigns, which
 // the caller holds, and returns once PostgreSQL shows all n waiting; wait waits for their
 // answers. Every second request has the API key.
+// inFlightEnv lets every request holdInFlight sends reach PostgreSQL, where the test
+// counts them: the answer cache would compute the identical anonymous ones once (the others
+// waiting for it, in Go), and admission would queue those past its limit before execution.
+var inFlightEnv = [2]string{"CACHE_BYTES=0", "ADMIT_CONCURRENCY=64"}
+
 func holdInFlight(t *testing.T, c *client, url string, n int, key string) (results []result, wait func()) {
 	t.Helper()
 	watch := connect(t, url)
