@@ -102,6 +102,12 @@ func TestBehindPgBouncer(t *testing.T) {
 		t.Fatalf("export: %d, %d lines for %d events:\n%.500s", code, strings.Count(body, "\n"), read.Events.TotalCount, body)
 	}
 
+	// The migrate command goes to the direct connection, where goose's session lock holds.
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"migrate", "status"}, env(vars), &out, &errOut); code != 0 || !strings.Contains(out.String(), "applied") {
+		t.Errorf("migrate status: exit %d:\n%s%s", code, out.String(), errOut.String())
+	}
+
 	// 20 requests at once on 3 server connections: reads of every kind, and exports.
 	var wg sync.WaitGroup
 	errs := make(chan string, 20)
