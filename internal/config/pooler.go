@@ -24,7 +24,7 @@ var poolerSettings = []setting{
 			c.Pooler.PgBouncer = mode == "pgbouncer"
 			return nil
 		}},
-	{"DATABASE_LISTEN_URL", "", "PostgreSQL URL of a direct connection, not through a pooler, for what needs a session of its own: the one LISTEN connection that feeds subscriptions, and the migrations, which hold an advisory lock while they run; unset: DATABASE_URL",
+	{"DATABASE_LISTEN_URL", "", "PostgreSQL URL of a direct connection, not through a pooler, for what needs a session of its own: the one LISTEN connection that feeds subscriptions, the migrations (which hold an advisory lock while they run) and creating the database; unset: DATABASE_URL",
 		func(c *Config, v string) error {
 			if v == "" {
 				if c.Pooler.PgBouncer {
