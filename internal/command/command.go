@@ -118,7 +118,8 @@ func withDatabase(ctx context.Context, name string, args []string, use dbUse, cf
 	}
 
 	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log, NoCreate: !use.create}
+	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log, NoCreate: !use.create,
+		Pooled: cfg.Pooler.PgBouncer, DirectURL: cfg.Pooler.ListenURL}
 	tp, flushTraces, err := newTracerProvider(ctx, cfg, stderr)
 	if err != nil {
 		cancel()

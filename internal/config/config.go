@@ -58,6 +58,9 @@ type Config struct {
 	// Realtime: subscriptions; see realtime.go.
 	Realtime Realtime
 
+	// Pooler: PgBouncer in front of PostgreSQL, and the direct connection; see pooler.go.
+	Pooler Pooler
+
 	// RedisURL is the Redis that instances share state in; empty for none (see shared.go).
 	RedisURL string
 
@@ -111,7 +114,7 @@ var settings = slices.Concat([]setting{
 		func(c *Config, v string) error { return boolean(v, &c.StatsExtension) }},
 	{"PPROF_ADDR", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060; off when empty",
 		func(c *Config, v string) error { return loopback(v, &c.PprofAddr) }},
-}, limitSettings, telemetrySettings, devSettings, realtimeSettings, sheddingSettings, memorySettings, sharedSettings)
+}, limitSettings, telemetrySettings, devSettings, realtimeSettings, sheddingSettings, memorySettings, sharedSettings, poolerSettings)
 
 // productionDefaults replace the defaults of some settings when APP_ENV=production: a
 // partner's production server shows no playground and no schema to strangers unless it

@@ -412,11 +412,13 @@ type Listener struct {
 }
 
 // Listen opens a connection of its own (not from the pool, which would take it back) and
-// listens on ChangesChannel.
+// listens on ChangesChannel. The connection is the direct one (Options.DirectURL): behind a
+// transaction pooler, the session that ran LISTEN would go on to serve other clients, and
+// the notifications would reach none of them.
 func (s *Store) Listen(ctx context.Context) (*Listener, error) {
-	conn, err := pgx.ConnectConfig(ctx, s.cfg.Copy())
+	conn, err := pgx.ConnectConfig(ctx, s.direct.Copy())
 	if err != nil {
-		return nil, fmt.Errorf("listen: %w", unreachable(s.cfg, err))
+		return nil, fmt.Errorf("listen: %w", unreachable(s.direct, err))
 	}
 	if _, err := conn.Exec(ctx, "LISTEN "+ChangesChannel); err != nil {
 		_ = conn.Close(ctx)

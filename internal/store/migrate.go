@@ -39,14 +39,18 @@ func providerOn(sqlDB *sql.DB) (*goose.Provider, error) {
 
 // migrator returns a provider on a pool of its own without the statement timeout, and a
 // function that closes that pool: a migration may rewrite or index a table of a million
-// rows, and a server that cancels its own migration at start-up never starts.
+// rows, and a server that cancels its own migration at start-up never starts. The pool is
+// on the direct connection (Options.DirectURL): goose's lock is a session-level advisory
+// lock, which behind a transaction pooler would stay held by a server connection that the
+// unlock never reaches, and every later migration would wait for it.
 func (s *Store) migrator() (*goose.Provider, func(), error) {
-	if _, limited := s.cfg.RuntimeParams["statement_timeout"]; !limited {
+	if _, limited := s.cfg.RuntimeParams["statement_timeout"]; !limited && s.direct == s.cfg {
 		p, err := s.provider()
 		return p, func() {}, err
 	}
-	cfg := s.cfg.Copy()
-	delete(cfg.RuntimeParams, "statement_timeout")
+	cfg := s.direct.Copy()
+	// None, even where the role has one: behind a pooler, STATEMENT_TIMEOUT is the role's.
+	cfg.RuntimeParams["statement_timeout"] = "0"
 	sqlDB := stdlib.OpenDB(*cfg)
 	sqlDB.SetMaxOpenConns(2) // goose's session lock holds one connection
 	p, err := providerOn(sqlDB)
@@ -88,10 +92,11 @@ func (s *Store) MigrateDown(ctx context.Context) error {
 
 // MigrationStatus writes each migration with whether and when it was applied.
 func (s *Store) MigrationStatus(ctx context.Context, w io.Writer) error {
-	p, err := s.provider()
+	p, done, err := s.migrator() // goose's status takes the lock too
 	if err != nil {
 		return err
 	}
+	defer done()
 	statuses, err := p.Status(ctx)
 	if err != nil {
 		return fmt.Errorf("migration status: %w", err)

@@ -43,6 +43,8 @@ type Store struct {
 	db *gorm.DB
 	// cfg is the connection configuration, for the migrations' own pool (migrate.go).
 	cfg *pgx.ConnConfig
+	// direct is that of the direct connection (Options.DirectURL): cfg unless set.
+	direct *pgx.ConnConfig
 }
 
 // Options tune the connection pool.
@@ -61,6 +63,13 @@ type Options struct {
 	// commands that work on what is there (apikey, migrate status), which must not leave an
 	// empty database behind.
 	NoCreate bool
+	// Pooled says that url leads to a pooler in transaction pooling mode, such as PgBouncer
+	// (see pooler.go): statements are not prepared by name, and StatementTimeout is left to
+	// PostgreSQL's own setting.
+	Pooled bool
+	// DirectURL, when set, is a connection straight to PostgreSQL for what needs a session of
+	// its own: LISTEN (Listen), the migrations' lock, creating the database.
+	DirectURL string
 }
 
 // Open connects to the database at url, creating the database first if the server has
@@ -72,10 +81,16 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", redact(err))
 	}
 	cfg.Tracer = newStatementTracer(opt.TracerProvider)
-	if opt.StatementTimeout > 0 {
+	if opt.Pooled {
+		pooled(cfg, url)
+	} else if opt.StatementTimeout > 0 {
 		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
 	}
-	if err := ensureDatabase(ctx, cfg, !opt.NoCreate); err != nil {
+	direct, err := directConfig(cfg, url, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureDatabase(ctx, direct, !opt.NoCreate); err != nil {
 		return nil, err
 	}
 	sqlDB := stdlib.OpenDB(*cfg)
@@ -105,7 +120,13 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, unreachable(cfg, err)
 	}
-	return &Store{db: db, cfg: cfg}, nil
+	if opt.Pooled && opt.StatementTimeout > 0 {
+		if err := checkPooledTimeout(ctx, sqlDB, opt.StatementTimeout.Milliseconds(), opt.Logger); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	}
+	return &Store{db: db, cfg: cfg, direct: direct}, nil
 }
 
 // Close closes the connection pool.
