@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/jackc/pgx/v5"
@@ -30,6 +31,7 @@ type composeService struct {
 	Volumes     []string
 	Ports       []string
 	Networks    any
+	StopGrace   string `yaml:"stop_grace_period"`
 }
 
 // readCompose parses compose.yaml, anchors and aliases resolved as Compose resolves them.
@@ -185,6 +187,16 @@ func TestComposeScaledProfile(t *testing.T) {
 		}
 		if got := s.Healthcheck.Test; len(got) < 3 || got[1] != "/campaigns" || got[2] != "healthcheck" {
 			t.Errorf("%s healthcheck %v: want the binary's own", api, got)
+		}
+		// Compose sends SIGKILL after stop_grace_period (10s unless set): the instance must
+		// have its SHUTDOWN_DELAY and SHUTDOWN_TIMEOUT (15s unless set) before that.
+		delay, _ := time.ParseDuration(e["SHUTDOWN_DELAY"])
+		drain := 15 * time.Second
+		if v, ok := e["SHUTDOWN_TIMEOUT"]; ok {
+			drain, _ = time.ParseDuration(v)
+		}
+		if grace, err := time.ParseDuration(s.StopGrace); err != nil || grace <= delay+drain || delay <= 4*time.Second {
+			t.Errorf("%s: stop_grace_period %q, SHUTDOWN_DELAY %v, SHUTDOWN_TIMEOUT %v; want a delay longer than the balancer's 4 s to notice, and a grace longer than both", api, s.StopGrace, delay, drain)
 		}
 		db, err := pgx.ParseConfig(e["DATABASE_URL"])
 		if err != nil {
