@@ -115,7 +115,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if floor {
 				do = p.floorDoer(kind)
 			}
-			pids := cfg.pids // the floor's Go process is the harness itself
+			pids := cfg.pids
+			if floor {
+				pids = nil // one target: the floor's Go process is the harness itself
+			}
 			if cfg.warmup > 0 {
 				runPhase(ctx, kind, floor, cfg.concurrency, cfg.warmup, 0, make([]int, len(pids)), do, cfg.seed+1000, nil)
 			}
