@@ -353,7 +353,11 @@ func TestHAProxyConfig(t *testing.T) {
 			t.Errorf("haproxy.cfg lacks a line matching %s", want)
 		}
 	}
-	haproxy := testenv.Tool(t, "haproxy", "apt-get install haproxy")
+	// Debian installs it in /usr/sbin, which a user's PATH may lack.
+	haproxy := "/usr/sbin/haproxy"
+	if _, err := os.Stat(haproxy); err != nil {
+		haproxy = testenv.Tool(t, "haproxy", "apt-get install haproxy")
+	}
 	out, err := exec.Command(haproxy, "-c", "-f", "deploy/haproxy.cfg").CombinedOutput()
 	if err != nil {
 		t.Errorf("haproxy -c -f deploy/haproxy.cfg: %v\n%s", err, out)
