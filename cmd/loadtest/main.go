@@ -52,6 +52,7 @@ type config struct {
 	urls               []string
 	pids               []int
 	db                 string
+	replicas           []string
 	concurrency        int
 	duration, warmup   time.Duration
 	requests           int64
@@ -85,6 +86,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer p.close()
+	replicas, err := openReplicas(ctx, cfg.replicas)
+	if err != nil {
+		fmt.Fprintln(stderr, "loadtest:", err)
+		return 1
+	}
+	defer func() {
+		for _, r := range replicas {
+			r.pool.Close()
+		}
+	}()
 	if cfg.check {
 		if err := checkFloor(ctx, cfg, p, stdout); err != nil {
 			fmt.Fprintln(stderr, "loadtest: check:", err)
@@ -122,7 +133,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if cfg.warmup > 0 {
 				runPhase(ctx, kind, floor, cfg.concurrency, cfg.warmup, 0, make([]int, len(pids)), do, cfg.seed+1000, nil)
 			}
+			before := sampleReplicas(ctx, replicas)
 			res := runPhase(ctx, kind, floor, cfg.concurrency, cfg.duration, cfg.requests, pids, do, cfg.seed, &cpuMeter{p.pool})
+			if !floor {
+				res.Replicas = replicaResults(ctx, replicas, before, p.pool)
+			}
 			results = append(results, res)
 			s := summarize(res)
 			if floor {
@@ -142,6 +157,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		writeInstances(stdout, results, cfg.urls)
 		fmt.Fprintln(stdout)
 	}
+	if len(replicas) > 0 {
+		writeReplicas(stdout, results)
+		fmt.Fprintln(stdout)
+	}
 	fmt.Fprintln(stdout, "| query | depth | statements bound (depth + 1) |")
 	fmt.Fprintln(stdout, "| --- | ---: | ---: |")
 	for _, kind := range cfg.kinds {
@@ -159,6 +178,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	urls := fs.String("url", "http://127.0.0.1:8080/query", "the API's GraphQL endpoint, or several instances' comma-separated (each client sends to one, dealt in turn); loopback only")
 	fs.StringVar(&cfg.db, "db", "postgres://postgres@127.0.0.1:5432/campaigns_bench?sslmode=disable",
 		"the server's database, read to pick query parameters and by the floor; loopback only")
+	replicaList := fs.String("replicas", "", "read replicas of -db, comma-separated PostgreSQL URLs, whose transactions, rows read, CPU and replay lag are reported for each API phase; loopback only")
 	fs.IntVar(&cfg.concurrency, "c", 32, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "how long each query kind runs (at most 10m)")
 	fs.DurationVar(&cfg.warmup, "warmup", 3*time.Second, "an unmeasured run before each measured one")
@@ -228,6 +248,22 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if err := loopbackOnly(pc.Host); err != nil {
 		return cfg, fmt.Errorf("-db: %w", err)
+	}
+	if *replicaList != "" {
+		for _, raw := range strings.Split(*replicaList, ",") {
+			raw = strings.TrimSpace(raw)
+			if raw == "" {
+				return cfg, errors.New("-replicas: an empty URL in the list")
+			}
+			rc, err := pgx.ParseConfig(raw)
+			if err != nil {
+				return cfg, fmt.Errorf("-replicas: %w", err)
+			}
+			if err := loopbackOnly(rc.Host); err != nil {
+				return cfg, fmt.Errorf("-replicas: %w", err)
+			}
+			cfg.replicas = append(cfg.replicas, raw)
+		}
 	}
 	return cfg, nil
 }

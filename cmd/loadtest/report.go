@@ -30,6 +30,8 @@ type result struct {
 	// in the order of -url: the requests of the clients dealt to it, its process's CPU and
 	// memory. The floor has one target, the harness.
 	Targets []targetResult
+	// Replicas are what each replica of -replicas served during an API phase.
+	Replicas []replicaResult
 }
 
 // targetResult is what one instance served during a phase.
