@@ -12,7 +12,8 @@
 //
 // -url takes several endpoints, comma-separated, for several instances of the server on
 // one database: the clients are dealt to them in turn, and a table per instance follows the
-// whole run's (docs/scaling.md). A balancer in front of them is one endpoint.
+// whole run's (docs/scaling.md). A balancer in front of them is one endpoint. -replicas
+// names read replicas of -db, whose share of the load and lag it reports for each phase.
 //
 // See BENCHMARKS.md for the data set (go run . generate --seed 1) and the figures.
 package main
