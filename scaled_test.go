@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -311,11 +312,11 @@ func pgbouncerSettings(t *testing.T) bouncerSettings {
 		case section == "[pgbouncer]" && k == "pool_mode":
 			s.poolMode = v
 		case section == "[pgbouncer]" && k == "listen_port":
-			var p uint16
-			for _, c := range v {
-				p = p*10 + uint16(c-'0')
+			p, err := strconv.ParseUint(v, 10, 16)
+			if err != nil {
+				t.Errorf("pgbouncer.ini listen_port %q: %v", v, err)
 			}
-			s.port = p
+			s.port = uint16(p)
 		}
 	}
 	if err := sc.Err(); err != nil {
