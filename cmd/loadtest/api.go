@@ -21,10 +21,10 @@ type answer struct {
 	} `json:"extensions"`
 }
 
-// apiDoer sends requests of kind to the API.
+// apiDoer sends requests of kind to the API, each client's to its own instance of -url.
 func (p *params) apiDoer(kind string) doer {
-	return func(ctx context.Context, r *rand.Rand) (int64, bool, error) {
-		a, err := p.send(ctx, p.draw(kind, r))
+	return func(ctx context.Context, client int, r *rand.Rand) (int64, bool, error) {
+		a, err := p.send(ctx, p.cfg.urls[target(client, len(p.cfg.urls))], p.draw(kind, r))
 		if err != nil {
 			return 0, false, err
 		}
@@ -35,13 +35,14 @@ func (p *params) apiDoer(kind string) doer {
 	}
 }
 
-// send posts one request and decodes the answer; an HTTP error or a GraphQL error is an error.
-func (p *params) send(ctx context.Context, q request) (*answer, error) {
+// send posts one request to the endpoint url and decodes the answer; an HTTP error or a
+// GraphQL error is an error.
+func (p *params) send(ctx context.Context, url string, q request) (*answer, error) {
 	body, err := json.Marshal(map[string]any{"query": documents[q.kind], "variables": q.vars})
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.cfg.url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

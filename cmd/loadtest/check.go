@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// checkFloor sends requests of every kind to the API and runs them on the floor with the
+// checkFloor sends requests of every kind to the API (the first instance of -url) and runs them on the floor with the
 // same parameters, and fails unless both give the same data: the floor must do the API's
 // work, no less, for the ratio between them to mean anything.
 func checkFloor(ctx context.Context, cfg config, p *params, out io.Writer) error {
@@ -22,7 +22,7 @@ func checkFloor(ctx context.Context, cfg config, p *params, out io.Writer) error
 		r := rand.New(rand.NewPCG(cfg.seed, 7))
 		for i := range 5 {
 			q := p.draw(kind, r)
-			a, err := p.send(ctx, q)
+			a, err := p.send(ctx, cfg.urls[0], q)
 			if err != nil {
 				return err
 			}

@@ -76,7 +76,7 @@ type floor struct {
 
 // floorDoer runs floor requests of kind and discards their answers.
 func (p *params) floorDoer(kind string) doer {
-	return func(ctx context.Context, r *rand.Rand) (int64, bool, error) {
+	return func(ctx context.Context, _ int, r *rand.Rand) (int64, bool, error) {
 		f, err := p.runFloor(ctx, p.draw(kind, r))
 		if err != nil {
 			return 0, false, err

@@ -10,6 +10,11 @@
 //	  ADDR=127.0.0.1:8090 STATS_EXTENSION=true /tmp/campaigns &
 //	go run ./cmd/loadtest -url http://127.0.0.1:8090/query -c 32 -duration 30s -both
 //
+// -url takes several endpoints, comma-separated, for several instances of the server on
+// one database: the clients are dealt to them in turn, and a table per instance follows the
+// whole run's (docs/scaling.md). A balancer in front of them is one endpoint. -replicas
+// names read replicas of -db, whose share of the load and lag it reports for each phase.
+//
 // See BENCHMARKS.md for the data set (go run . generate --seed 1) and the figures.
 package main
 
@@ -24,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,14 +48,18 @@ const (
 var kinds = []string{"campaigns", "event", "networks", "country", "nodes", "page1", "deep"}
 
 type config struct {
-	url, db            string
+	// urls are the instances' GraphQL endpoints; pids their processes, in the same order
+	// (0 where not known).
+	urls               []string
+	pids               []int
+	db                 string
+	replicas           []string
 	concurrency        int
 	duration, warmup   time.Duration
 	requests           int64
 	kinds              []string
 	floor, both, check bool
 	gzip               bool
-	pid                int
 	seed               uint64
 	floorConns         int
 	// repeat sends the same parameters in every request of a kind.
@@ -77,6 +87,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer p.close()
+	replicas, err := openReplicas(ctx, cfg.replicas)
+	if err != nil {
+		fmt.Fprintln(stderr, "loadtest:", err)
+		return 1
+	}
+	defer func() {
+		for _, r := range replicas {
+			r.pool.Close()
+		}
+	}()
 	if cfg.check {
 		if err := checkFloor(ctx, cfg, p, stdout); err != nil {
 			fmt.Fprintln(stderr, "loadtest: check:", err)
@@ -84,14 +104,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if !cfg.floor && cfg.pid == 0 {
-		if cfg.pid, err = listenerOf(cfg.url); err != nil {
-			fmt.Fprintf(stderr, "loadtest: cannot find the server's process (%v); RSS is not reported\n", err)
+	for i, u := range cfg.urls {
+		if cfg.floor || cfg.pids[i] != 0 {
+			continue
+		}
+		if cfg.pids[i], err = listenerOf(u); err != nil {
+			fmt.Fprintf(stderr, "loadtest: cannot find the process of %s (%v); its CPU and RSS are not reported\n", u, err)
 		}
 	}
-	fmt.Fprintf(stdout, "loadtest: %d clients, %s per query kind after %s warm-up, gzip %t, server pid %d, GOMAXPROCS %d\n\n",
-		cfg.concurrency, cfg.duration, cfg.warmup, cfg.gzip, cfg.pid, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "loadtest: %d clients, %s per query kind after %s warm-up, gzip %t, server pids %v, GOMAXPROCS %d\n\n",
+		cfg.concurrency, cfg.duration, cfg.warmup, cfg.gzip, cfg.pids, runtime.GOMAXPROCS(0))
 	var sums []summary
+	var results []result
 	floorRate := map[string]float64{}
 	for _, kind := range cfg.kinds {
 		modes := []bool{cfg.floor}
@@ -103,11 +127,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if floor {
 				do = p.floorDoer(kind)
 			}
-			pid := cfg.pid // the floor's Go process is the harness itself
-			if cfg.warmup > 0 {
-				runPhase(ctx, kind, floor, cfg.concurrency, cfg.warmup, 0, 0, do, cfg.seed+1000, nil)
+			pids := cfg.pids
+			if floor {
+				pids = nil // one target: the floor's Go process is the harness itself
 			}
-			res := runPhase(ctx, kind, floor, cfg.concurrency, cfg.duration, cfg.requests, pid, do, cfg.seed, &cpuMeter{p.pool})
+			if cfg.warmup > 0 {
+				runPhase(ctx, kind, floor, cfg.concurrency, cfg.warmup, 0, make([]int, len(pids)), do, cfg.seed+1000, nil)
+			}
+			before := sampleReplicas(ctx, replicas)
+			res := runPhase(ctx, kind, floor, cfg.concurrency, cfg.duration, cfg.requests, pids, do, cfg.seed, &cpuMeter{p.pool})
+			if !floor {
+				res.Replicas = replicaResults(ctx, replicas, before, p.pool)
+			}
+			results = append(results, res)
 			s := summarize(res)
 			if floor {
 				floorRate[kind] = s.PerSecond
@@ -122,6 +154,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	writeTable(stdout, sums, floorRate)
 	fmt.Fprintln(stdout)
+	if len(cfg.urls) > 1 {
+		writeInstances(stdout, results, cfg.urls)
+		fmt.Fprintln(stdout)
+	}
+	if len(replicas) > 0 {
+		writeReplicas(stdout, results)
+		fmt.Fprintln(stdout)
+	}
 	fmt.Fprintln(stdout, "| query | depth | statements bound (depth + 1) |")
 	fmt.Fprintln(stdout, "| --- | ---: | ---: |")
 	for _, kind := range cfg.kinds {
@@ -136,9 +176,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.url, "url", "http://127.0.0.1:8080/query", "the API's GraphQL endpoint; loopback only")
+	urls := fs.String("url", "http://127.0.0.1:8080/query", "the API's GraphQL endpoint, or several instances' comma-separated (each client sends to one, dealt in turn); loopback only")
 	fs.StringVar(&cfg.db, "db", "postgres://postgres@127.0.0.1:5432/campaigns_bench?sslmode=disable",
 		"the server's database, read to pick query parameters and by the floor; loopback only")
+	replicaList := fs.String("replicas", "", "read replicas of -db, comma-separated PostgreSQL URLs, whose transactions, rows read, CPU and replay lag are reported for each API phase; loopback only")
 	fs.IntVar(&cfg.concurrency, "c", 32, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "how long each query kind runs (at most 10m)")
 	fs.DurationVar(&cfg.warmup, "warmup", 3*time.Second, "an unmeasured run before each measured one")
@@ -148,7 +189,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.both, "both", false, "run the API and then the floor for each kind, and report the ratio")
 	fs.BoolVar(&cfg.check, "check", false, "send one request of each kind to the API and to the floor and compare their data")
 	fs.BoolVar(&cfg.gzip, "gzip", true, "accept gzip-compressed answers, as browsers and mobile apps do")
-	fs.IntVar(&cfg.pid, "pid", 0, "the server's process id, for its RSS (default: the process listening on -url's port)")
+	pid := fs.Int("pid", 0, "the server's process id, for its RSS, with one -url (default: the process listening on each -url's port)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the random choice of parameters")
 	fs.BoolVar(&cfg.repeat, "repeat", false, "send the same parameters in every request of a kind (one draw of -seed per kind), as many anonymous readers of one page send: what the API's answer cache serves")
 	fs.IntVar(&cfg.floorConns, "floor-conns", 20, "the floor's connections (the server's DB_MAX_CONNS)")
@@ -180,19 +221,50 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 		cfg.kinds = append(cfg.kinds, k)
 	}
-	u, err := url.Parse(cfg.url)
-	if err != nil || u.Scheme != "http" || u.Port() == "" {
-		return cfg, fmt.Errorf("-url must be http://127.0.0.1:PORT/query, got %q", cfg.url)
+	for _, raw := range strings.Split(*urls, ",") {
+		raw = strings.TrimSpace(raw)
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme != "http" || u.Port() == "" {
+			return cfg, fmt.Errorf("-url must be http://127.0.0.1:PORT/query, or several comma-separated, got %q", raw)
+		}
+		if err := loopbackOnly(u.Hostname()); err != nil {
+			return cfg, fmt.Errorf("-url: %w", err)
+		}
+		if slices.Contains(cfg.urls, raw) {
+			return cfg, fmt.Errorf("-url names %s twice", raw)
+		}
+		cfg.urls = append(cfg.urls, raw)
 	}
-	if err := loopbackOnly(u.Hostname()); err != nil {
-		return cfg, fmt.Errorf("-url: %w", err)
+	if len(cfg.urls) > maxConcurrency {
+		return cfg, fmt.Errorf("-url: at most %d instances", maxConcurrency)
 	}
+	if *pid != 0 && len(cfg.urls) > 1 {
+		return cfg, errors.New("-pid goes with one -url; with several, each instance's process is found by its port")
+	}
+	cfg.pids = make([]int, len(cfg.urls))
+	cfg.pids[0] = *pid
 	pc, err := pgx.ParseConfig(cfg.db)
 	if err != nil {
 		return cfg, fmt.Errorf("-db: %w", err)
 	}
 	if err := loopbackOnly(pc.Host); err != nil {
 		return cfg, fmt.Errorf("-db: %w", err)
+	}
+	if *replicaList != "" {
+		for _, raw := range strings.Split(*replicaList, ",") {
+			raw = strings.TrimSpace(raw)
+			if raw == "" {
+				return cfg, errors.New("-replicas: an empty URL in the list")
+			}
+			rc, err := pgx.ParseConfig(raw)
+			if err != nil {
+				return cfg, fmt.Errorf("-replicas: %w", err)
+			}
+			if err := loopbackOnly(rc.Host); err != nil {
+				return cfg, fmt.Errorf("-replicas: %w", err)
+			}
+			cfg.replicas = append(cfg.replicas, raw)
+		}
 	}
 	return cfg, nil
 }

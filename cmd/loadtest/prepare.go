@@ -61,6 +61,18 @@ var mix = []struct {
 	weight int
 }{{"campaigns", 25}, {"event", 25}, {"networks", 10}, {"country", 15}, {"nodes", 15}, {"page1", 5}, {"deep", 5}}
 
+// newHTTPClient returns the client of the API's requests: one kept-alive connection per
+// client and instance, and gzip as cfg says.
+func newHTTPClient(cfg config) *http.Client {
+	return &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConns: cfg.concurrency, MaxIdleConnsPerHost: cfg.concurrency, MaxConnsPerHost: cfg.concurrency,
+			DisableCompression: !cfg.gzip, IdleConnTimeout: 90 * time.Second,
+		},
+	}
+}
+
 func prepare(ctx context.Context, cfg config) (*params, error) {
 	pc, err := pgxpool.ParseConfig(cfg.db)
 	if err != nil {
@@ -71,13 +83,7 @@ func prepare(ctx context.Context, cfg config) (*params, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &params{cfg: cfg, pool: pool, http: &http.Client{
-		Timeout: 30 * time.Second,
-		Transport: &http.Transport{
-			MaxIdleConns: cfg.concurrency, MaxIdleConnsPerHost: cfg.concurrency, MaxConnsPerHost: cfg.concurrency,
-			DisableCompression: !cfg.gzip, IdleConnTimeout: 90 * time.Second,
-		},
-	}}
+	p := &params{cfg: cfg, pool: pool, http: newHTTPClient(cfg)}
 	ids := func(sql string, args ...any) ([]int64, error) {
 		rows, err := pool.Query(ctx, sql, args...)
 		if err != nil {

@@ -26,6 +26,20 @@ type result struct {
 	// GoCPU is the CPU time of the Go process that did the work (the server, or the harness
 	// running the floor), DBCPU that of PostgreSQL's backends serving it; 0 when not known.
 	GoCPU, DBCPU time.Duration
+	// Targets are the same figures for each instance of a run over several (-url a,b,c),
+	// in the order of -url: the requests of the clients dealt to it, its process's CPU and
+	// memory. The floor has one target, the harness.
+	Targets []targetResult
+	// Replicas are what each replica of -replicas served during an API phase.
+	Replicas []replicaResult
+}
+
+// targetResult is what one instance served during a phase.
+type targetResult struct {
+	Latency         []time.Duration
+	Errors          int
+	GoCPU           time.Duration
+	RSSMaxKB, HWMKB int64
 }
 
 // summary is a result reduced to the figures of the report.
@@ -130,6 +144,39 @@ func writeTable(w io.Writer, sums []summary, floor map[string]float64) {
 	for _, s := range sums {
 		if s.FirstErr != "" {
 			fmt.Fprintf(w, "\nfirst error of %s: %s\n", s.Kind, strings.TrimSpace(s.FirstErr))
+		}
+	}
+}
+
+// writeInstances writes, for a run over several instances, each API phase's figures per
+// instance: whether the clients dealt to each were served alike, and what each process
+// spent. urls name the instances in the order of -url.
+func writeInstances(w io.Writer, results []result, urls []string) {
+	fmt.Fprintln(w, "| query | instance | requests | req/s | p50 ms | p99 ms | errors | Go CPU ms/req | RSS max MB | VmHWM MB |")
+	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, r := range results {
+		if r.Floor {
+			continue
+		}
+		for i, t := range r.Targets {
+			s := summarize(result{Kind: r.Kind, Elapsed: r.Elapsed, Latency: t.Latency, Errors: t.Errors,
+				GoCPU: t.GoCPU, RSSMaxKB: t.RSSMaxKB, HWMKB: t.HWMKB})
+			name := fmt.Sprint(i + 1)
+			if i < len(urls) {
+				name = urls[i]
+			}
+			goCPU, rss, hwm := "–", "–", "–"
+			if s.GoCPUPerReq > 0 {
+				goCPU = fmt.Sprintf("%.3f", float64(s.GoCPUPerReq)/float64(time.Millisecond))
+			}
+			if s.RSSMaxMB > 0 {
+				rss = fmt.Sprintf("%.0f", s.RSSMaxMB)
+			}
+			if s.HWMMB > 0 {
+				hwm = fmt.Sprintf("%.0f", s.HWMMB)
+			}
+			fmt.Fprintf(w, "| %s | %s | %d | %.0f | %s | %s | %d | %s | %s | %s |\n",
+				r.Kind, name, s.Requests, s.PerSecond, ms(s.P50), ms(s.P99), s.Errors, goCPU, rss, hwm)
 		}
 	}
 }
