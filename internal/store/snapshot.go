@@ -42,13 +42,17 @@ func (s *Store) CurrentVersion(ctx context.Context) (Version, error) {
 // instance sees its change; a change notified but not yet delivered makes no difference.
 // It reads the changes index from v's xmin on: a few rows, unless a transaction that was
 // running when v was read writes many changes (a bulk load), whose rows are then read until
-// it ends.
+// it ends. It asks for the first such xid in xid order rather than EXISTS: PostgreSQL keeps
+// no useful statistics of an xid8 column, so for EXISTS it guessed that a third of the log
+// matches and scanned the whole table for the first match (190 ms per hit over the 1.4
+// million changes of the generated data set, which made the cache ten times slower than no
+// cache); the ordered LIMIT 1 walks the index from xmin (about a millisecond, cold).
 func (s *Store) Fresh(ctx context.Context, v Version) (bool, Version, error) {
 	var now Version
 	var changed bool
 	err := s.db.WithContext(ctx).Raw(`SELECT `+version+`,
-		EXISTS (SELECT 1 FROM changes WHERE xid >= pg_snapshot_xmin(?::pg_snapshot)
-			AND NOT pg_visible_in_snapshot(xid, ?::pg_snapshot))`, v.Snapshot, v.Snapshot).
+		(SELECT xid FROM changes WHERE xid >= pg_snapshot_xmin(?::pg_snapshot)
+			AND NOT pg_visible_in_snapshot(xid, ?::pg_snapshot) ORDER BY xid LIMIT 1) IS NOT NULL`, v.Snapshot, v.Snapshot).
 		Row().Scan(&now.Snapshot, &now.Countries, &changed)
 	if err != nil {
 		return false, Version{}, fmt.Errorf("fresh since %s: %w", v.Snapshot, translate(err))
