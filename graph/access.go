@@ -42,11 +42,11 @@ func (r *Resolver) apiKeys(ctx context.Context, args page.Args) (*model.APIKeyCo
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.APIKeys(ctx, c.OrgID, req)
+	p, err := loader.For(ctx).Direct().APIKeys(ctx, c.OrgID, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountAPIKeys(ctx, c.OrgID) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.For(ctx).Direct().CountAPIKeys(ctx, c.OrgID) }), nil
 }
 
 // auditLog lists the writes of the caller's organization, newest first; admins only. The
@@ -72,11 +72,11 @@ func (r *Resolver) auditLog(ctx context.Context, args page.Args, in *model.Audit
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.AuditLog(ctx, c.OrgID, f, req)
+	p, err := loader.For(ctx).Direct().AuditLog(ctx, c.OrgID, f, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountAuditLog(ctx, c.OrgID, f) }), nil
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.For(ctx).Direct().CountAuditLog(ctx, c.OrgID, f) }), nil
 }
 
 // auditKeyPrefix names the key that made a write by its prefix. The keys of a page of

@@ -20,7 +20,7 @@ func (r *Resolver) apiKeyNode(ctx context.Context, id int64) (models.Node, error
 // auditEntryNode answers node(id) for an audit entry: only the admins of the organization
 // that wrote it see it, as in auditLog.
 func (r *Resolver) auditEntryNode(ctx context.Context, id int64) (models.Node, error) {
-	entries, err := r.Store.AuditEntriesByID(ctx, []int64{id})
+	entries, err := loader.For(ctx).Direct().AuditEntriesByID(ctx, []int64{id})
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ func (r *Resolver) invitationWrite(ctx context.Context, op string, input any, ke
 	if err != nil {
 		return nil, err
 	}
-	p.Invitation, err = r.Store.CoHostInvitation(ctx, event, org)
+	p.Invitation, err = loader.For(ctx).Direct().CoHostInvitation(ctx, event, org)
 	return p, err
 }
 
@@ -94,7 +94,7 @@ func (r *Resolver) coHostInvitations(ctx context.Context) ([]*models.CoHostInvit
 	if c.Anonymous() {
 		return []*models.CoHostInvitation{}, nil
 	}
-	return r.Store.PendingCoHostInvitations(ctx, c.OrgID)
+	return loader.For(ctx).Direct().PendingCoHostInvitations(ctx, c.OrgID)
 }
 
 // sentCoHostInvitations lists the invitations to co-host the events the caller's
@@ -104,5 +104,5 @@ func (r *Resolver) sentCoHostInvitations(ctx context.Context) ([]*models.CoHostI
 	if c.Anonymous() {
 		return []*models.CoHostInvitation{}, nil
 	}
-	return r.Store.SentCoHostInvitations(ctx, c.OrgID)
+	return loader.For(ctx).Direct().SentCoHostInvitations(ctx, c.OrgID)
 }

@@ -27,7 +27,7 @@ func (r *Resolver) countryCode(ctx context.Context, name *string) (string, error
 	if name == nil {
 		return "", nil
 	}
-	c, err := r.Store.FindCountry(ctx, *name)
+	c, err := loader.For(ctx).Direct().FindCountry(ctx, *name)
 	if err != nil {
 		return "", err
 	}

@@ -101,7 +101,7 @@ func (r *Resolver) campaignByIDOrSlug(ctx context.Context, id, slug *string) (*m
 		return nil, err
 	}
 	if slug != nil {
-		return visibleCampaign(ctx)(r.Store.CampaignBySlug(ctx, *slug))
+		return visibleCampaign(ctx)(loader.For(ctx).Direct().CampaignBySlug(ctx, *slug))
 	}
 	k, err := relay.DecodeInt(relay.TypeCampaign, *id)
 	if err != nil {
@@ -115,7 +115,7 @@ func (r *Resolver) networkByIDOrSlug(ctx context.Context, id, slug *string) (*mo
 		return nil, err
 	}
 	if slug != nil {
-		return missingIsNil(r.Store.NetworkBySlug(ctx, *slug))
+		return missingIsNil(loader.For(ctx).Direct().NetworkBySlug(ctx, *slug))
 	}
 	k, err := relay.DecodeInt(relay.TypeYouthNetwork, *id)
 	if err != nil {
@@ -129,7 +129,7 @@ func (r *Resolver) organizationByIDOrSlug(ctx context.Context, id, slug *string)
 		return nil, err
 	}
 	if slug != nil {
-		return missingIsNil(r.Store.OrganizationBySlug(ctx, *slug))
+		return missingIsNil(loader.For(ctx).Direct().OrganizationBySlug(ctx, *slug))
 	}
 	k, err := relay.DecodeInt(relay.TypeOrganization, *id)
 	if err != nil {
@@ -141,7 +141,7 @@ func (r *Resolver) organizationByIDOrSlug(ctx context.Context, id, slug *string)
 // countryByName looks a country up by code, name or alias. The store calls an unknown name
 // bad input, which it is in a filter; a lookup answers it with null, as the schema promises.
 func (r *Resolver) countryByName(ctx context.Context, name string) (*models.Country, error) {
-	c, err := r.Store.FindCountry(ctx, name)
+	c, err := loader.For(ctx).Direct().FindCountry(ctx, name)
 	if errors.Is(err, store.ErrInvalid) {
 		return nil, nil
 	}

@@ -24,13 +24,13 @@ func (r *Resolver) eventsNear(ctx context.Context, n store.Near, args page.Args,
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.EventsNear(ctx, n, f, req)
+	p, err := loader.For(ctx).Direct().EventsNear(ctx, n, f, req)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return r.Store.CountEventsNear(ctx, n, f) }).
+	return model.NewConnection(p, func(ctx context.Context) (int, error) { return loader.For(ctx).Direct().CountEventsNear(ctx, n, f) }).
 		WithUpTo(func(ctx context.Context, limit int) (int, error) {
-			return r.Store.CountEventsNearUpTo(ctx, n, f, limit)
+			return loader.For(ctx).Direct().CountEventsNearUpTo(ctx, n, f, limit)
 		}), nil
 }
 
@@ -39,7 +39,7 @@ func (r *Resolver) reach(ctx context.Context, in *model.EventFilter) (*model.Rea
 	if err != nil {
 		return nil, err
 	}
-	rc, err := r.Store.ReachOf(ctx, f)
+	rc, err := loader.For(ctx).Direct().ReachOf(ctx, f)
 	if err != nil {
 		return nil, err
 	}

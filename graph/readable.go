@@ -49,7 +49,7 @@ func (r *Resolver) venueNode(ctx context.Context, id int64) (*models.Venue, erro
 	if v == nil || err != nil {
 		return nil, err
 	}
-	visible, err := r.Store.VisibleVenues(ctx, auth.FromContext(ctx).OrgID, []int64{id})
+	visible, err := loader.For(ctx).Direct().VisibleVenues(ctx, auth.FromContext(ctx).OrgID, []int64{id})
 	if err != nil || !visible[id] {
 		return nil, err
 	}

@@ -256,7 +256,7 @@ func (r *Resolver) eventChanged(ctx context.Context, campaign, country, event *s
 		f.Shown = []int64{f.EventID}
 	}
 	if country != nil {
-		c, err := r.Store.FindCountry(ctx, *country)
+		c, err := loader.For(ctx).Direct().FindCountry(ctx, *country)
 		if err != nil {
 			return nil, err
 		}
@@ -482,7 +482,7 @@ func (r *Resolver) changes(ctx context.Context, since *string, first *int, filte
 	} else {
 		q.Snapshot = math.MaxUint64 // every change is of the snapshot
 	}
-	page, err := r.Store.Changes(ctx, q)
+	page, err := loader.For(ctx).Direct().Changes(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -528,7 +528,7 @@ func (r *Resolver) syncScope(ctx context.Context, reader int64, f *model.ChangeF
 		if k, err := relay.DecodeInt(relay.TypeCampaign, slug); err == nil {
 			id, slug = k, ""
 		}
-		found, _, err := r.Store.VisibleCampaign(ctx, reader, id, slug)
+		found, _, err := loader.For(ctx).Direct().VisibleCampaign(ctx, reader, id, slug)
 		if err != nil {
 			return sc, "", fmt.Errorf("changes: campaign filter: %w", err)
 		}
@@ -536,7 +536,7 @@ func (r *Resolver) syncScope(ctx context.Context, reader int64, f *model.ChangeF
 		canonical = append(canonical, "campaign="+strconv.FormatInt(found, 10))
 	}
 	if f.Country != nil {
-		c, err := r.Store.FindCountry(ctx, *f.Country)
+		c, err := loader.For(ctx).Direct().FindCountry(ctx, *f.Country)
 		if err != nil {
 			return sc, "", err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"campaigns/graph/model"
 	"campaigns/internal/auth"
+	"campaigns/internal/loader"
 	"campaigns/internal/page"
 	"campaigns/internal/relay"
 	"campaigns/internal/store"
@@ -36,7 +37,7 @@ func (r *Resolver) search(ctx context.Context, query string, types []string, cou
 	if err != nil {
 		return nil, err
 	}
-	hits, err := r.Store.Search(ctx, q, req)
+	hits, err := loader.For(ctx).Direct().Search(ctx, q, req)
 	if err != nil {
 		return nil, err
 	}
