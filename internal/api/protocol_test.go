@@ -527,7 +527,7 @@ func TestFailuresUnderLimits(t *testing.T) {
 					t.Errorf("the answer shows %q: %.300s", leak, a.Body)
 				}
 			}
-			if a.Extensions.RateLimit == nil || a.Extensions.Cost == nil {
+			if a.RateLimit == nil || a.Extensions.Cost == nil {
 				t.Errorf("no budget or cost reported: %.300s", a.Body)
 			}
 			if !strings.Contains(log.String(), a.Header.Get("X-Request-Id")) {
