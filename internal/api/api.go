@@ -129,7 +129,7 @@ func New(st *store.Store, opt Options) http.Handler {
 	// Last, so that it is the innermost response interceptor (see retryReads).
 	gql.Use(&retryReads{es: es, st: st, present: present, recover: recoverFunc, wait: wait, log: log})
 	mux := http.NewServeMux()
-	mux.Handle("/query", query)
+	mux.Handle("/query", varies(query))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -262,8 +262,9 @@ func (s *shield) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 	}
 	// The request paid one point at the door (see track).
 	if ex.budgets != nil && cost > 1 {
-		d := ex.budgets.Charge(ex.key, cost-1, s.now())
-		ex.budget = &d
+		now := s.now()
+		d := ex.budgets.Charge(ex.key, cost-1, now)
+		ex.spent(d, now)
 		if !d.Allowed {
 			metrics.RateLimited.WithLabelValues("budget").Inc()
 			ex.answer(http.StatusTooManyRequests, "Retry-After", retryAfter(d))
@@ -274,7 +275,10 @@ func (s *shield) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 	return nil
 }
 
-// InterceptResponse tells the caller what the request cost and what its budget holds.
+// InterceptResponse tells the caller what the request cost. What its budget holds goes in
+// the answer's headers (rateLimitHeaders), not here: it differs from caller to caller and
+// from one request to the next, and equal questions get equal bodies, which caches and
+// ETags compare.
 func (s *shield) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	ex := exchangeFrom(ctx)
@@ -287,9 +291,6 @@ func (s *shield) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	if ex.cost != nil {
 		resp.Extensions["cost"] = map[string]any{"requested": *ex.cost, "limit": s.cfg.MaxCost}
 	}
-	if ex.budget != nil {
-		resp.Extensions["rateLimit"] = rateLimitExtension(*ex.budget)
-	}
 	return resp
 }
 
@@ -298,17 +299,18 @@ func (s *shield) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 // is spent is turned away without parsing anything.
 func (s *shield) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ex := &exchange{method: r.Method}
+		ex := &exchange{method: r.Method, window: s.cfg.Window}
 		if budgets, key := s.budgetOf(r); budgets != nil {
 			ex.budgets, ex.key = budgets, key
-			d := budgets.Charge(key, 1, s.now())
-			ex.budget = &d
+			now := s.now()
+			d := budgets.Charge(key, 1, now)
+			ex.spent(d, now)
 			if !d.Allowed {
 				metrics.RateLimited.WithLabelValues("budget").Inc()
 				w.Header().Set("Retry-After", retryAfter(d))
-				problem.WriteWith(w, http.StatusTooManyRequests, reqid.From(r.Context()),
-					problem.New(problem.RateLimited, "the budget of %d points is spent; retry after %s seconds", d.Limit, retryAfter(d)),
-					map[string]any{"extensions": map[string]any{"rateLimit": rateLimitExtension(d)}})
+				rateLimitHeaders(w.Header(), d, s.cfg.Window, now)
+				problem.Write(w, http.StatusTooManyRequests, reqid.From(r.Context()),
+					problem.New(problem.RateLimited, "the budget of %d points is spent; retry after %s seconds", d.Limit, retryAfter(d)))
 				return
 			}
 		}
@@ -332,8 +334,18 @@ func (s *shield) budgetOf(r *http.Request) (limits.Charger, string) {
 	return s.anonymous, limits.ClientKey(addr)
 }
 
-func rateLimitExtension(d limits.Decision) map[string]any {
-	return map[string]any{"limit": d.Limit, "remaining": d.Remaining, "resetAt": d.ResetAt.UTC().Format(time.RFC3339)}
+// rateLimitHeaders tells the caller the state of its budget after a charge at now, in the
+// headers of the IETF's draft (draft-ietf-httpapi-ratelimit-headers, the names of its
+// drafts up to -06, which clients and gateways read): RateLimit-Limit, the points of a full
+// budget; RateLimit-Remaining, those left; RateLimit-Reset, the seconds until it is full
+// again if nothing more is spent; and RateLimit-Policy, the budget and the window over which
+// it refills ("10000;w=60"). They travel in headers, not in the body, so that two callers
+// asking the same get the same body, which the answer's ETag can then name.
+func rateLimitHeaders(h http.Header, d limits.Decision, window time.Duration, now time.Time) {
+	h.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(max(0, d.Remaining)))
+	h.Set("RateLimit-Reset", strconv.Itoa(max(0, int(math.Ceil(d.ResetAt.Sub(now).Seconds())))))
+	h.Set("RateLimit-Policy", strconv.Itoa(d.Limit)+";w="+strconv.Itoa(max(1, int(math.Ceil(window.Seconds())))))
 }
 
 // retryAfter is Retry-After in whole seconds, at least one.

@@ -36,12 +36,47 @@ type answer struct {
 			Requested int `json:"requested"`
 			Limit     int `json:"limit"`
 		} `json:"cost"`
-		RateLimit *struct {
-			Limit     int       `json:"limit"`
-			Remaining int       `json:"remaining"`
-			ResetAt   time.Time `json:"resetAt"`
-		} `json:"rateLimit"`
+		// RateLimit is what the body no longer holds: send fails the test when it does.
+		RateLimit json.RawMessage `json:"rateLimit"`
 	} `json:"extensions"`
+	// RateLimit is the caller's budget as the RateLimit headers tell it; nil without them.
+	RateLimit *rateLimit `json:"-"`
+}
+
+// rateLimit is what the RateLimit headers of an answer say.
+type rateLimit struct {
+	Limit, Remaining int
+	// Reset is the seconds until the budget is full again.
+	Reset  int
+	Policy string
+}
+
+// rateLimitOf reads the RateLimit headers of h, nil when there are none, and fails the test
+// when only some are there or one is not a whole number.
+func rateLimitOf(t testing.TB, h http.Header) *rateLimit {
+	t.Helper()
+	names := []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"}
+	var present int
+	for _, name := range names {
+		if h.Get(name) != "" {
+			present++
+		}
+	}
+	if present == 0 {
+		return nil
+	}
+	if present != len(names) {
+		t.Fatalf("only some of the RateLimit headers: %v", h)
+	}
+	rl := &rateLimit{Policy: h.Get("RateLimit-Policy")}
+	for i, dst := range []*int{&rl.Limit, &rl.Remaining, &rl.Reset} {
+		n, err := strconv.Atoi(h.Get(names[i]))
+		if err != nil || n < 0 {
+			t.Fatalf("%s %q, want a whole number of at least 0", names[i], h.Get(names[i]))
+		}
+		*dst = n
+	}
+	return rl
 }
 
 // code is the first error's code, or "" when there is none.
@@ -64,6 +99,10 @@ func send(t testing.TB, h http.Handler, req *http.Request) *answer {
 	if err := json.Unmarshal(rec.Body.Bytes(), a); err != nil {
 		t.Fatalf("not a JSON answer (status %d): %v\n%.500s", rec.Code, err, rec.Body.String())
 	}
+	if a.Extensions.RateLimit != nil {
+		t.Fatalf("the body tells the caller's budget, which the RateLimit headers tell: %.500s", a.Body)
+	}
+	a.RateLimit = rateLimitOf(t, a.Header)
 	return a
 }
 
@@ -233,8 +272,8 @@ func TestAbuseIsRefusedWithItsCode(t *testing.T) {
 			// The budget is told on every GraphQL answer, refusals included; the HTTP refusals
 			// made before the caller is known (413, 400 for a body that is not JSON) are not
 			// GraphQL answers.
-			if a.Status != 413 && tt.code != api.CodeBadRequest && a.Extensions.RateLimit == nil {
-				t.Errorf("no extensions.rateLimit: %.300s", a.Body)
+			if a.Status != 413 && tt.code != api.CodeBadRequest && a.RateLimit == nil {
+				t.Errorf("no RateLimit headers: %v %.300s", a.Header, a.Body)
 			}
 		})
 	}
@@ -404,12 +443,20 @@ func TestRateLimits(t *testing.T) {
 		if a.Status != status || a.code() != code {
 			t.Fatalf("status %d, code %q; want %d, %q: %.400s", a.Status, a.code(), status, code, a.Body)
 		}
-		rl := a.Extensions.RateLimit
+		rl := a.RateLimit
 		if rl == nil || rl.Limit != limit || rl.Remaining != remaining {
-			t.Fatalf("extensions.rateLimit %+v, want limit %d, remaining %d", rl, limit, remaining)
+			t.Fatalf("RateLimit headers %+v, want limit %d, remaining %d", rl, limit, remaining)
 		}
-		if !rl.ResetAt.After(time.Now().Add(-time.Second)) {
-			t.Errorf("resetAt %s is in the past", rl.ResetAt)
+		// A budget refills evenly over the window: what is spent is back in its share of it.
+		// Remaining is rounded down, and the budget has refilled a little since the test
+		// began, so what is spent is between limit-remaining-1 and limit-remaining points.
+		window := int(cfg.Window / time.Second)
+		if lo, hi := (limit-remaining-1)*window/limit, (limit-remaining)*window/limit+1; rl.Reset < lo || rl.Reset > hi {
+			t.Errorf("RateLimit-Reset %d, want %d to %d: about %d of %d points refill in that share of %d seconds",
+				rl.Reset, lo, hi, limit-remaining, limit, window)
+		}
+		if want := fmt.Sprintf("%d;w=%d", limit, window); rl.Policy != want {
+			t.Errorf("RateLimit-Policy %q, want %q", rl.Policy, want)
 		}
 		if status == http.StatusTooManyRequests {
 			if s, err := strconv.Atoi(a.Header.Get("Retry-After")); err != nil || s < 1 {
@@ -466,8 +513,8 @@ func TestRateLimits(t *testing.T) {
 		h := api.New(st, api.Options{Limits: limits.Config{MaxCost: 50}})
 		for range 30 {
 			a := send(t, h, postJSON(t, cost50, nil))
-			if a.Status != 200 || a.Extensions.RateLimit != nil {
-				t.Fatalf("status %d, rateLimit %+v with rate limits off", a.Status, a.Extensions.RateLimit)
+			if a.Status != 200 || a.RateLimit != nil {
+				t.Fatalf("status %d, RateLimit headers %+v with rate limits off", a.Status, a.RateLimit)
 			}
 		}
 	})

@@ -73,13 +73,17 @@ func (post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecuto
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx))
+	resp := responses(ctx)
+	cacheHeaders(w, r, resp) // for a POST only a key's answer gets one: private, no-store
+	writeResponse(w, resp)
 }
 
 // get is gqlgen's GET transport with the statuses and the answer of post: a request that
 // never ran answers 200 in application/json and 400 in application/graphql-response+json,
-// with no data member. The guard has already refused a GET without a query or hash, with
-// parameters that are not UTF-8, and variables or extensions that are not JSON objects.
+// with no data member. Its anonymous answers carry an ETag, and a request that names the
+// current one in If-None-Match gets 304 Not Modified (httpcache.go). The guard has already
+// refused a GET without a query or hash, with parameters that are not UTF-8, and variables
+// or extensions that are not JSON objects.
 type get struct{ transport.GET }
 
 // Do runs one query sent with GET.
@@ -106,6 +110,7 @@ func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	rc, opErr := exec.CreateOperationContext(ctx, &params)
 	if opErr != nil {
+		cacheHeaders(w, r, nil)
 		w.WriteHeader(operationStatus(contentType, opErr))
 		writeRequestError(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
 		return
@@ -118,7 +123,12 @@ func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx))
+	resp := responses(ctx)
+	if cacheHeaders(w, r, resp) {
+		notModified(w)
+		return
+	}
+	writeResponse(w, resp)
 }
 
 // hasQuery reports whether a body whose query decoded empty holds one all the same: a

@@ -96,10 +96,11 @@ func newCORS(pr Protocol) *cors.Cors {
 		return nil
 	}
 	opts := cors.Options{
-		AllowedOrigins:   pr.CORSOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Accept", "Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"},
-		ExposedHeaders:   []string{"Retry-After", "X-Request-Id"},
+		AllowedOrigins: pr.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Accept", "Authorization", "Content-Type", "Idempotency-Key", "If-None-Match", "X-Request-Id"},
+		// A page reads its budget in the RateLimit headers, and the ETag to send back.
+		ExposedHeaders:   []string{"ETag", "RateLimit-Limit", "RateLimit-Policy", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "X-Request-Id"},
 		AllowCredentials: false,
 		MaxAge:           600,
 	}

@@ -279,7 +279,7 @@ func TestCORS(t *testing.T) {
 		allowedAs string // the Access-Control-Allow-Origin wanted, "" for none
 		preflight bool
 	}{
-		{"preflight from a partner", allowed, preflight("https://partner.example.org", "POST", "authorization,content-type,idempotency-key"), "https://partner.example.org", true},
+		{"preflight from a partner", allowed, preflight("https://partner.example.org", "POST", "authorization,content-type,idempotency-key,if-none-match"), "https://partner.example.org", true},
 		{"preflight from a wildcard subdomain", allowed, preflight("https://phnom-penh.ngo.example", "POST", "content-type"), "https://phnom-penh.ngo.example", true},
 		{"preflight from elsewhere", allowed, preflight("https://evil.example.com", "POST", "content-type"), "", false},
 		{"preflight for PUT", allowed, preflight("https://partner.example.org", "PUT", ""), "", false},
@@ -310,8 +310,14 @@ func TestCORS(t *testing.T) {
 				if rec.Code != http.StatusNoContent || !strings.Contains(strings.ToLower(h.Get("Access-Control-Allow-Headers")), "content-type") || h.Get("Access-Control-Max-Age") != "600" {
 					t.Errorf("preflight: status %d, headers %v", rec.Code, h)
 				}
-			} else if !strings.Contains(h.Get("Access-Control-Expose-Headers"), "X-Request-Id") {
-				t.Errorf("Access-Control-Expose-Headers %q: the frontend cannot read the request id", h.Get("Access-Control-Expose-Headers"))
+			} else {
+				// The request id, the budget (which the body no longer tells) and the tag to
+				// send back; header names are compared without regard to case.
+				for _, name := range []string{"X-Request-Id", "RateLimit-Remaining", "RateLimit-Reset", "ETag"} {
+					if !strings.Contains(strings.ToLower(h.Get("Access-Control-Expose-Headers")), strings.ToLower(name)) {
+						t.Errorf("Access-Control-Expose-Headers %q: the frontend cannot read %s", h.Get("Access-Control-Expose-Headers"), name)
+					}
+				}
 			}
 		})
 	}
@@ -527,7 +533,7 @@ func TestFailuresUnderLimits(t *testing.T) {
 					t.Errorf("the answer shows %q: %.300s", leak, a.Body)
 				}
 			}
-			if a.Extensions.RateLimit == nil || a.Extensions.Cost == nil {
+			if a.RateLimit == nil || a.Extensions.Cost == nil {
 				t.Errorf("no budget or cost reported: %.300s", a.Body)
 			}
 			if !strings.Contains(log.String(), a.Header.Get("X-Request-Id")) {
