@@ -146,7 +146,7 @@ func TestBehindPgBouncer(t *testing.T) {
 func startServer(t *testing.T, vars map[string]string) (string, func() string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out lockedBuffer
+	var out pgbouncertest.LockedBuffer
 	done := make(chan int)
 	go func() { done <- run(ctx, nil, env(vars), &out, &out) }()
 	t.Cleanup(func() {
@@ -253,22 +253,4 @@ func subscribe(t *testing.T, base, key, query string, vars map[string]any) <-cha
 		}
 	}()
 	return names
-}
-
-// lockedBuffer is a bytes.Buffer that the server and the test may use at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -43,7 +43,7 @@ type Bouncer struct {
 	port int
 	cmd  *exec.Cmd
 	done chan struct{}
-	log  *lockedBuffer
+	log  *LockedBuffer
 }
 
 // Start starts a PgBouncer in front of the PostgreSQL server of direct (a URL of the test
@@ -64,7 +64,7 @@ func Start(t testing.TB, direct string, opt Options) *Bouncer {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	b := &Bouncer{port: freePort(t), done: make(chan struct{}), log: new(lockedBuffer)}
+	b := &Bouncer{port: freePort(t), done: make(chan struct{}), log: new(LockedBuffer)}
 	target := fmt.Sprintf("host=%s port=%d", cfg.Host, cfg.Port)
 	if opt.ConnectQuery != "" {
 		target += " connect_query=" + quote(opt.ConnectQuery)
@@ -182,19 +182,20 @@ func freePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// lockedBuffer is a bytes.Buffer that the process and the test may use at once.
-type lockedBuffer struct {
+// LockedBuffer is a bytes.Buffer that a process's output and the test reading it may use at
+// once: PgBouncer's log here, a server's in the root package's test through PgBouncer.
+type LockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *LockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
