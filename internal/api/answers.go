@@ -15,7 +15,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/lexer"
 
-	"campaigns/internal/auth"
 	"campaigns/internal/cache"
 	"campaigns/internal/lang"
 	"campaigns/internal/metrics"
@@ -204,11 +203,11 @@ func (f *flights) join(k cache.Key) (wait <-chan struct{}, leave func()) {
 // shared: a caller with a key, an operation other than a query, or one that reads what the
 // change log does not record.
 func (a *answerCache) key(ctx context.Context) (cache.Key, bool) {
-	if !graphql.HasOperationContext(ctx) || !auth.FromContext(ctx).Anonymous() {
+	if !graphql.HasOperationContext(ctx) {
 		return cache.Key{}, false
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil || oc.Operation.Operation != ast.Query || oc.Headers.Get("Authorization") != "" {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query || keyed(ctx, oc.Headers) {
 		return cache.Key{}, false
 	}
 	if !a.recorded(oc.Operation.SelectionSet, map[string]bool{}) {

@@ -72,9 +72,11 @@ func varyLists(h http.Header, name string) bool {
 	return false
 }
 
-// keyed reports whether the request in ctx carries a key, working or not.
-func keyed(ctx context.Context, r *http.Request) bool {
-	return !auth.FromContext(ctx).Anonymous() || r.Header.Get("Authorization") != ""
+// keyed reports whether the request in ctx, with headers h, carries a key, working or not:
+// its answer is then the caller's own, which neither the answer cache nor a shared HTTP cache
+// may hold (answers.go and cacheHeaders ask the same question here).
+func keyed(ctx context.Context, h http.Header) bool {
+	return !auth.FromContext(ctx).Anonymous() || h.Get("Authorization") != ""
 }
 
 // cacheHeaders sets Cache-Control (and, for a public answer, ETag) on the answer resp to r,
@@ -84,7 +86,7 @@ func cacheHeaders(w http.ResponseWriter, r *http.Request, resp *graphql.Response
 	ctx := r.Context()
 	h := w.Header()
 	switch {
-	case keyed(ctx, r):
+	case keyed(ctx, r.Header):
 		h.Set("Cache-Control", cachePrivate)
 		return false
 	case r.Method != http.MethodGet:
