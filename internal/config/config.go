@@ -61,6 +61,9 @@ type Config struct {
 	// Pooler: PgBouncer in front of PostgreSQL, and the direct connection; see pooler.go.
 	Pooler Pooler
 
+	// Replicas: streaming read replicas; see replicas.go.
+	Replicas Replicas
+
 	// RedisURL is the Redis that instances share state in; empty for none (see shared.go).
 	RedisURL string
 
@@ -114,7 +117,7 @@ var settings = slices.Concat([]setting{
 		func(c *Config, v string) error { return boolean(v, &c.StatsExtension) }},
 	{"PPROF_ADDR", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060; off when empty",
 		func(c *Config, v string) error { return loopback(v, &c.PprofAddr) }},
-}, limitSettings, telemetrySettings, devSettings, realtimeSettings, sheddingSettings, memorySettings, sharedSettings, poolerSettings)
+}, limitSettings, telemetrySettings, devSettings, realtimeSettings, sheddingSettings, memorySettings, sharedSettings, poolerSettings, replicaSettings)
 
 // productionDefaults replace the defaults of some settings when APP_ENV=production: a
 // partner's production server shows no playground and no schema to strangers unless it

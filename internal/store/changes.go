@@ -374,7 +374,7 @@ const syncBound = `
 // Settled reports whether every change written so far has settled and shows in a sync.
 func (s *Store) Settled(ctx context.Context) (bool, error) {
 	var ok bool
-	err := s.db.WithContext(ctx).Raw(`SELECT coalesce(max(xid) < (` + syncBound + `), true) FROM changes`).Scan(&ok).Error
+	err := s.primary(ctx).Raw(`SELECT coalesce(max(xid) < (` + syncBound + `), true) FROM changes`).Scan(&ok).Error
 	if err != nil {
 		return false, fmt.Errorf("changes settled: %w", translate(err))
 	}

@@ -18,8 +18,25 @@ import (
 // traces the statement. Inside a transaction it goes through database/sql, on the
 // transaction's connection.
 func queryRows(ctx context.Context, db *gorm.DB, query string, args []any, each func(rowScanner) error) error {
-	pool, ok := db.Statement.ConnPool.(*sql.DB)
-	if !ok {
+	var pool *sql.DB
+	switch p := db.Statement.ConnPool.(type) {
+	case *sql.DB:
+		pool = p
+	case *primaryPool:
+		// With read replicas: where the router says (replicas.go), and again on the
+		// primary when a replica fails before the first row.
+		var rep *replica
+		pool, rep = p.rt.pick(ctx)
+		if rep == nil {
+			break
+		}
+		started := false
+		err := pgxRows(ctx, pool, query, args, func(r rowScanner) error { started = true; return each(r) })
+		if err == nil || started || !p.rt.failed(ctx, rep, err) {
+			return err
+		}
+		pool = p.DB
+	default:
 		rows, err := db.WithContext(ctx).Raw(query, args...).Rows()
 		if err != nil {
 			return err
@@ -27,6 +44,11 @@ func queryRows(ctx context.Context, db *gorm.DB, query string, args []any, each 
 		defer rows.Close()
 		return eachRow(rows, each)
 	}
+	return pgxRows(ctx, pool, query, args, each)
+}
+
+// pgxRows runs query on one of pool's connections through pgx itself.
+func pgxRows(ctx context.Context, pool *sql.DB, query string, args []any, each func(rowScanner) error) error {
 	conn, err := pool.Conn(ctx)
 	if err != nil {
 		return err

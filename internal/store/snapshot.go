@@ -50,7 +50,7 @@ func (s *Store) CurrentVersion(ctx context.Context) (Version, error) {
 func (s *Store) Fresh(ctx context.Context, v Version) (bool, Version, error) {
 	var now Version
 	var changed bool
-	err := s.db.WithContext(ctx).Raw(`SELECT `+version+`,
+	err := s.primary(ctx).Raw(`SELECT `+version+`,
 		(SELECT xid FROM changes WHERE xid >= pg_snapshot_xmin(?::pg_snapshot)
 			AND NOT pg_visible_in_snapshot(xid, ?::pg_snapshot) ORDER BY xid LIMIT 1) IS NOT NULL`, v.Snapshot, v.Snapshot).
 		Row().Scan(&now.Snapshot, &now.Countries, &changed)

@@ -45,6 +45,8 @@ type Store struct {
 	cfg *pgx.ConnConfig
 	// direct is that of the direct connection (Options.DirectURL): cfg unless set.
 	direct *pgx.ConnConfig
+	// rt holds the read replicas (replicas.go); nil without them.
+	rt *router
 }
 
 // Options tune the connection pool.
@@ -70,6 +72,16 @@ type Options struct {
 	// DirectURL, when set, is a connection straight to PostgreSQL for what needs a session of
 	// its own: LISTEN (Listen), the migrations' lock, creating the database.
 	DirectURL string
+	// Replicas are the URLs of streaming read replicas of url's server (replicas.go):
+	// queries outside transactions of an operation that may read one (WithReads) go there.
+	Replicas []string
+	// ReplicaWait is how long an operation that requires a WAL position (Reads.Require)
+	// waits for a replica to replay it before reading the primary; DefaultReplicaWait when
+	// zero.
+	ReplicaWait time.Duration
+	// ReplicaMaxLag is how far behind the primary a replica may be and still serve reads;
+	// DefaultReplicaMaxLag when zero.
+	ReplicaMaxLag time.Duration
 }
 
 // Open connects to the database at url, creating the database first if the server has
@@ -107,30 +119,46 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 			IgnoreRecordNotFoundError: true, ParameterizedQueries: true,
 		})
 	}
-	db, err := gorm.Open(dialector{&postgres.Dialector{Config: &postgres.Config{Conn: sqlDB}}}, &gorm.Config{
+	var pool gorm.ConnPool = sqlDB
+	var rt *router
+	if len(opt.Replicas) > 0 {
+		if rt, err = openReplicas(sqlDB, cfg, opt); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+		pool = &primaryPool{DB: sqlDB, rt: rt}
+	}
+	db, err := gorm.Open(dialector{&postgres.Dialector{Config: &postgres.Config{Conn: pool}}}, &gorm.Config{
 		SkipDefaultTransaction: true,
 		Logger:                 gormLog,
 		TranslateError:         true,
 	})
+	if err == nil && rt != nil {
+		err = rt.use(db)
+	}
 	if err != nil {
+		rt.closeIf()
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
+		rt.closeIf()
 		_ = sqlDB.Close()
 		return nil, unreachable(cfg, err)
 	}
 	if opt.Pooled && opt.StatementTimeout > 0 {
 		if err := checkPooledTimeout(ctx, sqlDB, opt.StatementTimeout.Milliseconds(), opt.Logger); err != nil {
+			rt.closeIf()
 			_ = sqlDB.Close()
 			return nil, err
 		}
 	}
-	return &Store{db: db, cfg: cfg, direct: direct}, nil
+	return &Store{db: db, cfg: cfg, direct: direct, rt: rt}, nil
 }
 
-// Close closes the connection pool.
+// Close closes the connection pool, and the replicas' pools.
 func (s *Store) Close() error {
+	s.rt.closeIf()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("close database: %w", err)

@@ -105,6 +105,7 @@ func (s *Store) Write(ctx context.Context, caller auth.Caller, requestID string,
 		}
 		return "", false, fmt.Errorf("%s: %w", req.Operation, translate(err))
 	}
+	s.noteWrite(ctx)
 	return id, replayed, nil
 }
 

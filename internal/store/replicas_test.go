@@ -1,0 +1,197 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"campaigns/internal/metrics"
+	"campaigns/internal/problem"
+	"campaigns/internal/replicatest"
+	"campaigns/internal/store"
+)
+
+func TestParseToken(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want store.Token
+		ok   bool
+	}{
+		{"0/0", 0, true},
+		{"16/B374D848", 0x16_B374D848, true},
+		{"16/b374d848", 0x16_B374D848, true},
+		{"FFFFFFFF/FFFFFFFF", 1<<64 - 1, true},
+		{"", 0, false},
+		{"16", 0, false},
+		{"16/", 0, false},
+		{"/1", 0, false},
+		{"1/2/3", 0, false},
+		{"100000000/0", 0, false},
+		{"0/-1", 0, false},
+		{"zz/1", 0, false},
+		{" 1/2", 0, false},
+	} {
+		got, err := store.ParseToken(tc.in)
+		if tc.ok != (err == nil) || got != tc.want {
+			t.Errorf("ParseToken(%q) = %v, %v; want %v, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+		if err != nil && !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("ParseToken(%q): %v is not ErrInvalid", tc.in, err)
+		}
+		if p, ok := problem.As(err); err != nil && (!ok || p.Code != problem.BadUserInput) {
+			t.Errorf("ParseToken(%q): %v has no BAD_USER_INPUT code", tc.in, err)
+		}
+		if tc.ok && got.String() != fmt.Sprintf("%X/%X", uint64(got)>>32, uint32(got)) {
+			t.Errorf("%q reads back as %q", tc.in, got.String())
+		}
+	}
+}
+
+// TestReplicaReads runs the store over a private primary and its streaming replica: reads
+// of an operation that may read a replica land on it, a context without Reads and a write's
+// operation read the primary, a required position is waited for and then read from the
+// primary while the replica is paused, and a stopped replica costs no read and serves again
+// once it is back.
+func TestReplicaReads(t *testing.T) {
+	c := replicatest.Start(t)
+	const name = "campaigns_replica_store"
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, c.Primary.URL(name), store.Options{MaxOpenConns: 4,
+		Replicas: []string{c.Replica.URL(name)}, ReplicaWait: 300 * time.Millisecond, ReplicaMaxLag: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, c.Primary.URL(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "INSERT INTO countries (code, name) VALUES ('MM', 'Myanmar')"); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitStreaming(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", c.Replica.Port())
+	waitUp(t, addr, 1)
+
+	onReplica := func() float64 { return testutil.ToFloat64(metrics.Reads.WithLabelValues("replica", addr)) }
+	onPrimary := func() float64 { return testutil.ToFloat64(metrics.Reads.WithLabelValues("primary", "")) }
+	country := func(ctx context.Context) string {
+		t.Helper()
+		m, err := st.CountriesByCode(ctx, []string{"MM"})
+		if err != nil || m["MM"] == nil {
+			t.Fatalf("country MM: %v, %v", m, err)
+		}
+		return m["MM"].Name
+	}
+	read := func(tok store.Token) (string, *store.Reads) {
+		r := new(store.Reads)
+		if tok != 0 {
+			r.Require(tok)
+		}
+		return country(store.WithReads(ctx, r)), r
+	}
+
+	// An operation that may read a replica reads it; one that may not reads the primary.
+	before := onReplica()
+	if got, _ := read(0); got == "" {
+		t.Fatal("no name")
+	}
+	if onReplica() <= before {
+		t.Errorf("a read with Reads did not go to the replica (%v reads there before, %v after)", before, onReplica())
+	}
+	before = onReplica()
+	country(ctx)
+	country(store.WithReads(ctx, nil))
+	if onReplica() != before {
+		t.Errorf("a read without Reads went to the replica")
+	}
+
+	// Paused, the replica serves what it had; a required position is waited for, then read
+	// from the primary.
+	old, _ := read(0)
+	c.Pause()
+	defer c.Resume()
+	if _, err := conn.Exec(ctx, "UPDATE countries SET name = 'Myanmar (renamed)' WHERE code = 'MM'"); err != nil {
+		t.Fatal(err)
+	}
+	var pos string
+	if err := conn.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&pos); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := store.ParseToken(pos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := read(0); got != old {
+		t.Errorf("the paused replica read %q, want its %q: the read did not go to the replica", got, old)
+	}
+	beforePrimary := onPrimary()
+	if got, _ := read(tok); got != "Myanmar (renamed)" {
+		t.Errorf("with the write's position, read %q; want the new name", got)
+	}
+	if onPrimary() <= beforePrimary {
+		t.Error("the read that waited for the paused replica was not counted on the primary")
+	}
+	c.Resume()
+	before = onReplica()
+	if got, _ := read(tok); got != "Myanmar (renamed)" {
+		t.Errorf("resumed, with the write's position, read %q; want the new name", got)
+	}
+	if onReplica() <= before {
+		t.Error("resumed, the read with a replayed position did not go to the replica")
+	}
+
+	// A write's operation reads the primary from then on, and gets a token.
+	var w store.Reads
+	wctx := store.WithReads(ctx, &w)
+	country(wctx)
+	if _, err := st.CurrentVersion(wctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.Fresh(wctx, store.Version{Snapshot: "1:1:"}); err != nil {
+		t.Fatal(err)
+	}
+	before = onReplica()
+	country(wctx)
+	if onReplica() != before {
+		t.Error("after the freshness check on the primary, the operation read the replica again")
+	}
+
+	// Stopped, the replica costs no read; started again, it serves again.
+	c.Replica.Stop("fast")
+	for range 5 {
+		if got, _ := read(0); got != "Myanmar (renamed)" {
+			t.Errorf("with the replica stopped, read %q", got)
+		}
+	}
+	waitUp(t, addr, 0)
+	c.Replica.Start()
+	waitUp(t, addr, 1)
+	before = onReplica()
+	read(0)
+	if onReplica() <= before {
+		t.Error("the restarted replica serves no reads")
+	}
+}
+
+// waitUp waits until the replica's db_replica_up gauge is want.
+func waitUp(t *testing.T, addr string, want float64) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for testutil.ToFloat64(metrics.ReplicaUp.WithLabelValues(addr)) != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("db_replica_up{replica=%q} is not %v after 20s", addr, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
