@@ -29,6 +29,8 @@ type exchange struct {
 	// status and header replace the transport's status when status is set.
 	status int
 	header http.Header
+	// token is the consistency token of the operation's writes, for ConsistencyHeader.
+	token string
 }
 
 type exchangeKey struct{}
@@ -66,6 +68,9 @@ func (w *statusOverride) WriteHeader(code int) {
 		w.started = true
 		if w.ex.budget != nil {
 			rateLimitHeaders(w.Header(), *w.ex.budget, w.ex.window, w.ex.charged)
+		}
+		if w.ex.token != "" {
+			w.Header().Set(ConsistencyHeader, w.ex.token)
 		}
 		if w.ex.status != 0 {
 			for k, v := range w.ex.header {

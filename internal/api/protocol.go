@@ -98,9 +98,10 @@ func newCORS(pr Protocol) *cors.Cors {
 	opts := cors.Options{
 		AllowedOrigins: pr.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Accept", "Authorization", "Content-Type", "Idempotency-Key", "If-None-Match", "X-Request-Id"},
-		// A page reads its budget in the RateLimit headers, and the ETag to send back.
-		ExposedHeaders:   []string{"ETag", "RateLimit-Limit", "RateLimit-Policy", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "X-Request-Id"},
+		AllowedHeaders: []string{"Accept", "Authorization", "Consistency-Token", "Content-Type", "Idempotency-Key", "If-None-Match", "X-Request-Id"},
+		// A page reads its budget in the RateLimit headers, and the ETag and the
+		// consistency token to send back.
+		ExposedHeaders:   []string{"Consistency-Token", "ETag", "RateLimit-Limit", "RateLimit-Policy", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "X-Request-Id"},
 		AllowCredentials: false,
 		MaxAge:           600,
 	}

@@ -120,6 +120,10 @@ func withDatabase(ctx context.Context, name string, args []string, use dbUse, cf
 	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	opts := store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log, NoCreate: !use.create,
 		Pooled: cfg.Pooler.PgBouncer, DirectURL: cfg.Pooler.ListenURL}
+	if name == "serve" {
+		// Only the server reads replicas: a command's reads must see what it just wrote.
+		opts.Replicas, opts.ReplicaWait, opts.ReplicaMaxLag = cfg.Replicas.URLs, cfg.Replicas.Wait, cfg.Replicas.MaxLag
+	}
 	tp, flushTraces, err := newTracerProvider(ctx, cfg, stderr)
 	if err != nil {
 		cancel()

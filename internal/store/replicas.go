@@ -100,6 +100,13 @@ func readsFrom(ctx context.Context) *Reads {
 	return r
 }
 
+// OnPrimary returns Reads that read the primary from the start, for an operation that
+// writes: what it checks before its transaction must be what the transaction will find,
+// and its answer must show its write. It still gets the write's token (Written).
+func OnPrimary() *Reads {
+	return &Reads{chosen: true}
+}
+
 // Require makes r read only what has replayed t: it must be called before r's first
 // statement.
 func (r *Reads) Require(t Token) {
