@@ -229,13 +229,41 @@ func (rt *router) closeIf() {
 }
 
 // primary returns db for ctx, made to run on the primary when there are replicas: what
-// must see every committed write (the answer cache's freshness check, sync's bound).
+// must see every committed write (sync's bound).
 func (s *Store) primary(ctx context.Context) *gorm.DB {
 	db := s.db.WithContext(ctx)
 	if s.rt != nil {
 		db = db.Clauses(dbresolver.Write)
 	}
 	return db
+}
+
+// atPrimary returns db for ctx's one statement on the primary that leaves the operation's
+// later reads where they are; the caller then sets their floor (floor). There must be
+// replicas.
+func (s *Store) atPrimary(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(WithReads(ctx, nil)).Clauses(dbresolver.Write)
+}
+
+// walPosition is the primary's WAL insert position: past every commit record of the
+// transactions a snapshot taken before it sees, even those committed without waiting for
+// their flush (synchronous_commit = off).
+const walPosition = `pg_current_wal_insert_lsn()::text`
+
+// floor makes ctx's later reads read only what has replayed pos: a replica chosen for them
+// that has not is left for the primary; one still to be chosen must have replayed it.
+func floor(ctx context.Context, pos string) {
+	r := readsFrom(ctx)
+	t, err := ParseToken(pos)
+	if r == nil || err != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.need = max(r.need, t)
+	if r.chosen && r.target != nil && Token(r.target.replay.Load()) < t {
+		r.target = nil
+	}
 }
 
 // pick returns the pool that a read of ctx runs on, and its replica (nil: the primary).
@@ -398,16 +426,16 @@ func (rt *router) probeOnce(ctx context.Context, rep *replica) {
 	metrics.ReplicaUp.WithLabelValues(rep.addr).Set(map[bool]float64{false: 0, true: 1}[fit])
 }
 
-// noteWrite records, after a write of ctx committed, the primary's WAL position as the
-// consistency token of ctx's Reads. The commit is flushed (synchronous_commit), so the
-// position written is past its commit record. Without replicas there is nothing to note.
+// noteWrite records, after a write of ctx committed, the primary's WAL insert position as
+// the consistency token of ctx's Reads: past its commit record. Without replicas there is
+// nothing to note.
 func (s *Store) noteWrite(ctx context.Context) {
 	r := readsFrom(ctx)
 	if s.rt == nil || r == nil {
 		return
 	}
 	var pos string
-	if err := s.rt.primary.QueryRowContext(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&pos); err != nil {
+	if err := s.rt.primary.QueryRowContext(ctx, "SELECT "+walPosition).Scan(&pos); err != nil {
 		// The write committed; without a token the caller reads a replica as any other.
 		s.rt.log.Warn("no consistency token for a write", "err", err)
 		return

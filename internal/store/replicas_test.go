@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"campaigns/internal/auth"
 	"campaigns/internal/metrics"
 	"campaigns/internal/problem"
 	"campaigns/internal/replicatest"
@@ -151,26 +152,56 @@ func TestReplicaReads(t *testing.T) {
 		t.Error("resumed, the read with a replayed position did not go to the replica")
 	}
 
-	// A write's operation reads the primary from then on, and gets a token.
-	var w store.Reads
-	wctx := store.WithReads(ctx, &w)
-	country(wctx)
-	if _, err := st.CurrentVersion(wctx); err != nil {
+	// The answer cache's version is read on the primary, and the reads of an answer
+	// computed from it see at least what it saw, however far behind the replica is: a
+	// version from CurrentVersion, or from Fresh, after the operation had read the replica.
+	c.Pause()
+	rename := func(to string) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, "UPDATE countries SET name = $1 WHERE code = 'MM'", to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rename("Myanmar (version)")
+	vctx := store.WithReads(ctx, new(store.Reads))
+	if _, err := st.CurrentVersion(vctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.Fresh(wctx, store.Version{Snapshot: "1:1:"}); err != nil {
+	if got := country(vctx); got != "Myanmar (version)" {
+		t.Errorf("after CurrentVersion, read %q from behind its version", got)
+	}
+	fctx := store.WithReads(ctx, new(store.Reads))
+	v, err := st.CurrentVersion(fctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	before = onReplica()
-	country(wctx)
-	if onReplica() != before {
-		t.Error("after the freshness check on the primary, the operation read the replica again")
+	rename("Myanmar (fresh)")
+	fctx = store.WithReads(ctx, new(store.Reads))
+	if got := country(fctx); got != "Myanmar (renamed)" {
+		t.Errorf("the paused replica read %q", got)
+	}
+	if fresh, _, err := st.Fresh(fctx, v); err != nil || fresh {
+		t.Errorf("Fresh after a change to a country: %v, %v; want stale", fresh, err)
+	}
+	if got := country(fctx); got != "Myanmar (fresh)" {
+		t.Errorf("after Fresh, read %q from behind the version it returned", got)
+	}
+	c.Resume()
+
+	// A write's operation gets a token past its commit.
+	w := store.OnPrimary()
+	wctx := store.WithReads(ctx, w)
+	if _, _, err := st.Write(wctx, auth.Caller{KeyID: 1, OrgID: 1, Role: auth.RoleEditor}, "", store.Request{Operation: "noop"}, func(*store.Tx) (string, error) { return "x", nil }); err != nil {
+		t.Fatal(err)
+	}
+	if tok, ok := w.Written(); !ok || tok == 0 {
+		t.Errorf("a write's Reads has no token: %v, %v", tok, ok)
 	}
 
 	// Stopped, the replica costs no read; started again, it serves again.
 	c.Replica.Stop("fast")
 	for range 5 {
-		if got, _ := read(0); got != "Myanmar (renamed)" {
+		if got, _ := read(0); got != "Myanmar (fresh)" {
 			t.Errorf("with the replica stopped, read %q", got)
 		}
 	}
