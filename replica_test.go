@@ -137,6 +137,27 @@ func TestReplicaReadYourWrites(t *testing.T) {
 		}
 	}
 
+	// The answer cache: once a mutation has returned, no anonymous answer from before it is
+	// served, cached or computed again, though the replica has not replayed it, and the
+	// cache keeps no answer older than the version it is stored with.
+	pub := call(t, a, key, "", nil, `mutation { createCampaign(input: { slug: "replica-cache", name: "Cached", status: ACTIVE }) { campaign { id } userErrors { code message } } }`, nil)
+	pub.ok(t)
+	pubID := pub.str(t, "createCampaign", "campaign", "id")
+	anon := `query { campaign(slug: "replica-cache") { name } }`
+	for i := range 2 {
+		if got := nameOf(call(t, b, "", pub.header.Get("Consistency-Token"), nil, anon, nil)); got != "Cached" {
+			t.Fatalf("anonymous read %d through B: %q", i, got)
+		}
+	}
+	c.Pause()
+	call(t, a, key, "", nil, `mutation($id: ID!) { updateCampaign(input: { id: $id, expectedVersion: 1, name: "Cached, renamed" }) { userErrors { code message } } }`, map[string]any{"id": pubID}).ok(t)
+	for i := range 3 {
+		if got := nameOf(call(t, b, "", "", nil, anon, nil)); got != "Cached, renamed" {
+			t.Errorf("anonymous read %d through B after the rename, without a token: %q", i, got)
+		}
+	}
+	c.Resume()
+
 	// /metrics: the lag gauge per replica, named by host:port, never by its URL.
 	_, text := get(t, metricsA+"/metrics")
 	if !strings.Contains(text, `db_replica_lag_seconds{replica="`+replica+`"}`) || strings.Contains(text, "postgres://") {
