@@ -210,6 +210,10 @@ func TestComposeScaledProfile(t *testing.T) {
 		if err != nil || listen.Host != "db-primary" || listen.Port != 5432 || listen.Database != db.Database {
 			t.Errorf("%s DATABASE_LISTEN_URL %q: want a direct connection to db-primary:5432, same database (%v)", api, e["DATABASE_LISTEN_URL"], err)
 		}
+		replica, err := pgx.ParseConfig(e["DATABASE_REPLICA_URLS"])
+		if err != nil || replica.Host != "db-replica" || replica.Port != 5432 || replica.Database != db.Database {
+			t.Errorf("%s DATABASE_REPLICA_URLS %q: want a direct connection to db-replica:5432, same database (%v)", api, e["DATABASE_REPLICA_URLS"], err)
+		}
 		if u, err := url.Parse(e["REDIS_URL"]); err != nil || u.Scheme != "redis" || u.Hostname() != "redis" {
 			t.Errorf("%s REDIS_URL %q: want redis://redis:6379/…", api, e["REDIS_URL"])
 		}

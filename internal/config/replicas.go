@@ -22,7 +22,7 @@ type Replicas struct {
 
 // replicaSettings are the read replicas' settings.
 var replicaSettings = []setting{
-	{"DATABASE_REPLICA_URLS", "", "comma-separated PostgreSQL URLs of streaming read replicas (hot standbys of DATABASE_URL's server, or a pooler in front of each): queries outside transactions read them, while writes, transactions, locks, the change feed's LISTEN, migrations, the answer cache's freshness check, sync and subscriptions use DATABASE_URL; every mutation's answer carries a Consistency-Token that a later request sends back to read its own write. Unset: everything reads DATABASE_URL, as one machine needs",
+	{"DATABASE_REPLICA_URLS", "", "comma-separated PostgreSQL URLs of streaming read replicas (hot standbys of DATABASE_URL's server, each reached directly, not through a pooler): queries outside transactions read them, while writes, transactions, locks, the change feed's LISTEN, migrations, the answer cache's freshness check, sync and subscriptions use DATABASE_URL; every mutation's answer carries a Consistency-Token that a later request sends back to read its own write. Unset: everything reads DATABASE_URL, as one machine needs",
 		func(c *Config, v string) error {
 			c.Replicas.URLs = nil
 			for _, u := range strings.Split(v, ",") {

@@ -160,8 +160,8 @@ type router struct {
 	probes   sync.WaitGroup
 }
 
-// openReplicas opens a pool to each replica URL, configured as the primary's (cfg's
-// tracer, statement timeout and pooling), and starts their probes.
+// openReplicas opens a pool to each replica URL, a direct connection to a hot standby
+// with the primary's tracer and statement timeout, and starts their probes.
 func openReplicas(primary *sql.DB, cfg *pgx.ConnConfig, opt Options) (*router, error) {
 	rt := &router{primary: primary, wait: opt.ReplicaWait, maxLag: opt.ReplicaMaxLag, log: opt.Logger}
 	if rt.wait <= 0 {
@@ -179,11 +179,11 @@ func openReplicas(primary *sql.DB, cfg *pgx.ConnConfig, opt Options) (*router, e
 			rt.close()
 			return nil, fmt.Errorf("parse replica %d of DATABASE_REPLICA_URLS: %w", i+1, redact(err))
 		}
+		// A direct connection to the standby, whatever DATABASE_URL leads to: it takes the
+		// statement timeout as a startup parameter, and keeps its prepared statements.
 		rc.Tracer = cfg.Tracer
-		if opt.Pooled {
-			pooled(rc, url)
-		} else if v, ok := cfg.RuntimeParams["statement_timeout"]; ok {
-			rc.RuntimeParams["statement_timeout"] = v
+		if opt.StatementTimeout > 0 {
+			rc.RuntimeParams["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
 		}
 		db := stdlib.OpenDB(*rc)
 		if opt.MaxOpenConns > 0 {
