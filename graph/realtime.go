@@ -127,7 +127,8 @@ func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, 
 	}
 	class := shareClass(ctx) + "\x00" + stream.Operation
 	out := make(chan *T, 1)
-	p := &pump[T]{ctx: ctx, r: r, fd: fd, sub: sub, stream: stream, out: out, delivered: delivered, class: class, pending: first}
+	p := &pump[T]{ctx: ctx, r: r, fd: fd, sub: sub, stream: stream, out: out, delivered: delivered, pending: first,
+		loaders: "loaders\x00" + class, entity: "entity\x00" + class, tombstone: "tombstone\x00" + class}
 	stream.SetPump(p.next)
 	return out, nil
 }
@@ -142,10 +143,12 @@ type pump[T any] struct {
 	stream    *realtime.Stream
 	out       chan *T
 	delivered map[int64]struct{}
-	class     string
-	pending   *T // the first item, sent as soon as the subscription starts
-	sent      int
-	ended     bool
+	// loaders, entity and tombstone name what the subscribers of the same visibility class
+	// and operation share of a change: its loaders, and the answer of either kind of item.
+	loaders, entity, tombstone string
+	pending                    *T // the first item, sent as soon as the subscription starts
+	sent                       int
+	ended                      bool
 }
 
 func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
@@ -167,7 +170,7 @@ func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
 			if !ok {
 				return p.end(p.sub.Err()), true
 			}
-			item, kind, l, err := nextItem(p.ctx, p.r, p.fd, p.delivered, m, p.class)
+			item, gone, l, err := nextItem(p.ctx, p.r, p.fd, p.delivered, m, p.loaders)
 			if err != nil {
 				p.sub.Close()
 				return p.end(fmt.Errorf("subscription item: %w", err)), true
@@ -176,7 +179,11 @@ func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
 				continue
 			}
 			p.sent++
-			return realtime.Turn{Message: m, Class: kind + "\x00" + p.class,
+			class := p.entity
+			if gone {
+				class = p.tombstone
+			}
+			return realtime.Turn{Message: m, Class: class,
 				With: func(ctx context.Context) context.Context { return loader.With(ctx, l) },
 				Push: func() { p.out <- item }}, true
 		}
@@ -217,9 +224,9 @@ func shareClass(ctx context.Context) string {
 
 // nextItem turns message m into the subscriber's next item, or nil for none, keeping
 // delivered: the entities this subscription showed and has not announced gone since. It
-// returns the kind of item (an entity or a tombstone) and the loaders it read with: those
-// that the subscribers of class share for m.
-func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map[int64]struct{}, m *realtime.Message, class string) (*T, string, *loader.Loaders, error) {
+// says whether the item is a tombstone, and returns the loaders it read with: those that
+// the subscribers sharing loadersKey share for m.
+func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map[int64]struct{}, m *realtime.Message, loadersKey string) (*T, bool, *loader.Loaders, error) {
 	if m.Reset {
 		clear(delivered)
 	}
@@ -227,24 +234,24 @@ func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map
 	if m.Resync {
 		id, op = fd.id, "HIDDEN"
 	}
-	shared := m.Shared("loaders\x00"+class, func() any { return loader.New(r.Store) }).(*loader.Loaders)
+	shared := m.Shared(loadersKey, func() any { return loader.New(r.Store) }).(*loader.Loaders)
 	if !m.Gone {
 		item, l, err := buildRetrying(ctx, r, shared, m, fd.read)
 		if errors.Is(err, errNothingNew) {
-			return nil, "", nil, nil // still readable, and nothing the subscriber sees changed
+			return nil, false, nil, nil // still readable, and nothing the subscriber sees changed
 		}
 		if item != nil && id != 0 {
 			delivered[id] = struct{}{}
 		}
 		if item != nil || err != nil {
-			return item, "entity", l, err
+			return item, false, l, err
 		}
 	}
 	if _, ok := delivered[id]; !ok || id == 0 {
-		return nil, "", nil, nil // never shown, or already announced: nothing to say
+		return nil, false, nil, nil // never shown, or already announced: nothing to say
 	}
 	delete(delivered, id)
-	return fd.gone(id, op, m.Resync), "tombstone", shared, nil
+	return fd.gone(id, op, m.Resync), true, shared, nil
 }
 
 // tombstoneOp is the op that tells a subscriber that an entity left its sight after a

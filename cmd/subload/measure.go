@@ -38,7 +38,18 @@ type report struct {
 	// RSS before the connections, with them idle, and after the delivery, in bytes; 0 when
 	// not known.
 	RSSBefore, RSSIdle, RSSAfter int64
+	// Go's own figures from -metrics, before the connections and with them idle: what an
+	// idle subscriber holds in goroutines, their stacks and the heap.
+	GoBefore, GoIdle goFigures
 }
+
+// goFigures are the Go runtime's figures of /metrics.
+type goFigures struct {
+	Goroutines, Stacks, Heap float64
+}
+
+// goNames are the metrics goFigures reads, in its fields' order.
+var goNames = []string{"go_goroutines", "go_memstats_stack_inuse_bytes", "go_memstats_heap_alloc_bytes"}
 
 func (r report) percentile(p float64) time.Duration {
 	if len(r.Latencies) == 0 {
@@ -62,6 +73,23 @@ func (r report) write(w io.Writer) {
 			fmt.Fprintf(w, "per idle subscriber: %.1f KB (RSS delta / subscribers)\n", float64(r.RSSIdle-r.RSSBefore)/float64(r.Subscribers)/1024)
 		}
 	}
+	if r.GoIdle.Goroutines > 0 && r.Subscribers > 0 {
+		n := float64(r.Subscribers)
+		fmt.Fprintf(w, "per idle subscriber, Go: %.2f goroutines, %.1f KB of stacks, %.1f KB of live heap (after the last collection)\n",
+			(r.GoIdle.Goroutines-r.GoBefore.Goroutines)/n, (r.GoIdle.Stacks-r.GoBefore.Stacks)/n/1024, (r.GoIdle.Heap-r.GoBefore.Heap)/n/1024)
+	}
+}
+
+// goRuntime reads goFigures from -metrics; zero when it is not given.
+func goRuntime(ctx context.Context, hc *http.Client, cfg config) goFigures {
+	if cfg.metrics == "" {
+		return goFigures{}
+	}
+	var v [3]float64
+	for i, name := range goNames {
+		v[i], _ = metric(ctx, hc, cfg.metrics, name)
+	}
+	return goFigures{Goroutines: v[0], Stacks: v[1], Heap: v[2]}
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
@@ -78,6 +106,7 @@ func measure(ctx context.Context, cfg config, log io.Writer) (report, error) {
 		}
 	}
 	rep.RSSBefore = rss(ctx, hc, cfg)
+	rep.GoBefore = goRuntime(ctx, hc, cfg)
 
 	// The mutation's start, as nanoseconds since base; 0 until it starts.
 	base := time.Now()
@@ -170,6 +199,7 @@ func measure(ctx context.Context, cfg config, log io.Writer) (report, error) {
 		return rep, ctx.Err()
 	}
 	rep.RSSIdle = rss(ctx, hc, cfg)
+	rep.GoIdle = goRuntime(ctx, hc, cfg)
 
 	m0 := time.Now()
 	started.Store(int64(m0.Sub(base)))

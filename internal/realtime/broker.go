@@ -69,8 +69,8 @@ type Message struct {
 	// before.
 	Reset bool
 	// shared holds what the subscribers of one change share (Shared): a change goes to
-	// every subscriber it concerns as one *Message; nil on the messages of one subscriber
-	// (Gone, Reset), which share nothing.
+	// every subscriber it concerns as one *Message, and to those it is told as Gone as
+	// another; nil on the messages of one subscriber (Reset), which share nothing.
 	shared *shelf
 }
 
@@ -242,14 +242,17 @@ func (b *Broker) dispatch(n store.Notice) {
 		f(n)
 	}
 	m := newShared(Message{Notice: n})
+	var gone *Message // made for the first subscriber that the change is told as Gone
 	for s := range b.subs {
-		b.route(s, m)
+		b.route(s, m, &gone)
 	}
 }
 
-// route sends m to s if its notice concerns s, and keeps s.shown: the IDs of entities a
-// change of which went to s as readable, and no Gone since. b.mu is held.
-func (b *Broker) route(s *Sub, m *Message) {
+// route sends m to s if its notice concerns s, or *gone (made on first use, and shared by
+// the subscribers of the change that get it) if s was shown the entity and may no longer
+// read it; it keeps s.shown: the IDs of entities a change of which went to s as readable,
+// and no Gone since. b.mu is held.
+func (b *Broker) route(s *Sub, m *Message, gone **Message) {
 	n := m.Notice
 	if !slices.Contains(s.f.Types, n.Type) && !slices.Contains(s.f.GoneTypes, n.Type) {
 		return
@@ -272,7 +275,10 @@ func (b *Broker) route(s *Sub, m *Message) {
 	}
 	if _, ok := s.shown[n.ID]; ok {
 		delete(s.shown, n.ID)
-		b.send(s, &Message{Notice: n, Gone: true})
+		if *gone == nil {
+			*gone = newShared(Message{Notice: n, Gone: true})
+		}
+		b.send(s, *gone)
 	}
 }
 

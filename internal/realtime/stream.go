@@ -72,10 +72,10 @@ type Turn struct {
 	// Message is the change the item tells of; nil for an item that is its subscriber's own
 	// (the first one, the last one).
 	Message *Message
-	// Class names what the item's answer depends on besides the operation: the
-	// subscriber's visibility class (anonymous or its key, its languages) and the kind of
-	// item. Subscribers of one Message with equal Class and equal operations get equal
-	// answers; empty when the item is not to be shared.
+	// Class names all that the item's answer depends on besides the change: the operation
+	// (Stream.Operation), the subscriber's visibility class (anonymous or its key, its
+	// languages) and the kind of item. Subscribers of one Message with equal Class get
+	// equal answers; empty when the item is not to be shared.
 	Class string
 	// With returns ctx with the loaders the item was read with, to answer it with.
 	With func(ctx context.Context) context.Context
@@ -115,9 +115,10 @@ type Answer struct {
 	v       any
 }
 
-// AnswerOf returns the shared answer of key for m.
+// AnswerOf returns the shared answer of key for m; key is one of Turn.Class, which name
+// nothing else that m shares.
 func AnswerOf(m *Message, key string) *Answer {
-	return m.Shared("answer\x00"+key, func() any { return &Answer{done: make(chan struct{})} }).(*Answer)
+	return m.Shared(key, func() any { return &Answer{done: make(chan struct{})} }).(*Answer)
 }
 
 // Claim reports whether the caller is the first, who computes the answer and must Give it.
