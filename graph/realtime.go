@@ -14,6 +14,7 @@ import (
 
 	"campaigns/graph/model"
 	"campaigns/internal/auth"
+	"campaigns/internal/lang"
 	"campaigns/internal/loader"
 	"campaigns/internal/problem"
 	"campaigns/internal/realtime"
@@ -67,7 +68,7 @@ type feed[T any] struct {
 	// read returns the item of message m with the entity as the subscriber may read it
 	// now, nil when it may not read it, or errNothingNew when it may but nothing it sees
 	// of the entity changed.
-	read func(context.Context, realtime.Message) (*T, error)
+	read func(context.Context, *realtime.Message) (*T, error)
 	// gone returns the tombstone that tells the subscriber that entity id left its sight:
 	// op is DELETED or HIDDEN, and nothing else about the entity is said.
 	gone func(id int64, op string, resync bool) *T
@@ -78,14 +79,25 @@ type feed[T any] struct {
 
 // subscribe subscribes to the changes of fd and turns each into an item. Every item is
 // built with loaders of its own, so that it shows the state after its change and not a
-// cached one. The subscription keeps the IDs it delivered (bounded by the broker's
-// Options.Shown, which resets them with a resync), so that a tombstone goes only to a
-// subscriber that was shown the entity. When the broker ends the subscription (a slow
-// consumer, a shutdown), one more, empty item is sent and the response middleware answers
-// it with the reason's error code (see realtime.Stream).
+// cached one; the subscribers of one change that ask the same question with the same
+// visibility (shareClass) share those loaders, so that the change is read once for them
+// all, and the response middleware shares one answer among them (internal/api). The
+// subscription keeps the IDs it delivered (bounded by the broker's Options.Shown, which
+// resets them with a resync), so that a tombstone goes only to a subscriber that was shown
+// the entity. When the broker ends the subscription (a slow consumer, a shutdown), one
+// more, empty item is sent and the response middleware answers it with the reason's error
+// code (see realtime.Stream).
+//
+// The subscription has no goroutine of its own: the response middleware calls its pump
+// (realtime.Stream.SetPump) in the goroutine of gqlgen's transport that answers it, and
+// the pump waits for the next message there.
 func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, error) {
 	if r.Broker == nil {
 		return nil, realtime.ErrOff
+	}
+	stream := realtime.StreamFrom(ctx)
+	if stream == nil {
+		return nil, realtime.ErrOff // no response middleware to drive it (internal/api)
 	}
 	if c := auth.FromContext(ctx); !c.Anonymous() {
 		fd.filter.Reader = c.OrgID
@@ -106,64 +118,115 @@ func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, 
 			return nil, err
 		}
 	}
+	// However the operation ends (the client stops it, the connection drops), the broker
+	// forgets the subscription, with no goroutine waiting for that meanwhile.
+	context.AfterFunc(ctx, sub.Close)
 	delivered := make(map[int64]struct{}, len(fd.filter.Shown))
 	for _, id := range fd.filter.Shown {
 		delivered[id] = struct{}{}
 	}
-	out := make(chan *T)
-	go func() {
-		defer close(out)
-		defer sub.Close()
-		sent := 0
-		if first != nil {
-			select {
-			case out <- first:
-				sent++
-			case <-ctx.Done():
-				return
-			}
-		}
-		end := func(err error) {
-			if s := realtime.StreamFrom(ctx); s != nil {
-				s.End(sent, err)
-				select {
-				case out <- new(T):
-				case <-ctx.Done():
-				}
-			}
-		}
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case m, ok := <-sub.C():
-				if !ok {
-					end(sub.Err())
-					return
-				}
-				item, err := nextItem(ctx, r, fd, delivered, m)
-				if err != nil {
-					end(fmt.Errorf("subscription item: %w", err))
-					return
-				}
-				if item == nil {
-					continue
-				}
-				select {
-				case out <- item:
-					sent++
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
+	class := shareClass(ctx) + "\x00" + stream.Operation
+	out := make(chan *T, 1)
+	p := &pump[T]{ctx: ctx, r: r, fd: fd, sub: sub, stream: stream, out: out, delivered: delivered, pending: first,
+		loaders: "loaders\x00" + class, entity: "entity\x00" + class, tombstone: "tombstone\x00" + class}
+	stream.SetPump(p.next)
 	return out, nil
 }
 
+// pump makes a subscription's items ready, one per call of next, which the response
+// middleware makes in one goroutine, one call after another.
+type pump[T any] struct {
+	ctx       context.Context
+	r         *Resolver
+	fd        feed[T]
+	sub       *realtime.Sub
+	stream    *realtime.Stream
+	out       chan *T
+	delivered map[int64]struct{}
+	// loaders, entity and tombstone name what the subscribers of the same visibility class
+	// and operation share of a change: its loaders, and the answer of either kind of item.
+	loaders, entity, tombstone string
+	pending                    *T // the first item, sent as soon as the subscription starts
+	sent                       int
+	ended                      bool
+}
+
+func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
+	if p.ended {
+		return realtime.Turn{}, false
+	}
+	if p.pending != nil {
+		item := p.pending
+		p.pending = nil
+		return p.own(item), true
+	}
+	for {
+		select {
+		case <-p.ctx.Done():
+			return realtime.Turn{}, false
+		case <-ctx.Done():
+			return realtime.Turn{}, false
+		case m, ok := <-p.sub.C():
+			if !ok {
+				return p.end(p.sub.Err()), true
+			}
+			item, gone, l, err := nextItem(p.ctx, p.r, p.fd, p.delivered, m, p.loaders)
+			if err != nil {
+				p.sub.Close()
+				return p.end(fmt.Errorf("subscription item: %w", err)), true
+			}
+			if item == nil {
+				continue
+			}
+			p.sent++
+			class := p.entity
+			if gone {
+				class = p.tombstone
+			}
+			return realtime.Turn{Message: m, Class: class,
+				With: func(ctx context.Context) context.Context { return loader.With(ctx, l) },
+				Push: func() { p.out <- item }}, true
+		}
+	}
+}
+
+// own is the turn of an item that is the subscriber's own, answered with fresh loaders.
+func (p *pump[T]) own(item *T) realtime.Turn {
+	p.sent++
+	return realtime.Turn{
+		With: func(ctx context.Context) context.Context { return loader.With(ctx, loader.New(p.r.Store)) },
+		Push: func() { p.out <- item }}
+}
+
+// end makes the last, empty item, which the response middleware answers with err.
+func (p *pump[T]) end(err error) realtime.Turn {
+	p.ended = true
+	p.stream.End(p.sent, err)
+	return p.own(new(T))
+}
+
+// shareClass names the caller's visibility for sharing a change's reads and answers among
+// subscribers: every anonymous caller reads the same, and a key reads as its organization
+// and role allow, and sees itself (viewer); the languages asked for choose the texts. Two
+// subscribers of one class asking the same question get the same answer.
+func shareClass(ctx context.Context) string {
+	var b strings.Builder
+	if c := auth.FromContext(ctx); c.Anonymous() {
+		b.WriteString("anonymous")
+	} else {
+		b.WriteString("key:" + strconv.FormatInt(c.KeyID, 10))
+	}
+	for _, t := range lang.FromContext(ctx) {
+		b.WriteString(";" + t.String())
+	}
+	return b.String()
+}
+
 // nextItem turns message m into the subscriber's next item, or nil for none, keeping
-// delivered: the entities this subscription showed and has not announced gone since.
-func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map[int64]struct{}, m realtime.Message) (*T, error) {
+// delivered: the entities this subscription showed and has not announced gone since. It
+// says whether the item is a tombstone, and returns the loaders it read with: those that
+// the subscribers sharing loadersKey share for m.
+func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map[int64]struct{}, m *realtime.Message, loadersKey string) (*T, bool, *loader.Loaders, error) {
 	if m.Reset {
 		clear(delivered)
 	}
@@ -171,23 +234,24 @@ func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map
 	if m.Resync {
 		id, op = fd.id, "HIDDEN"
 	}
+	shared := m.Shared(loadersKey, func() any { return loader.New(r.Store) }).(*loader.Loaders)
 	if !m.Gone {
-		item, err := buildRetrying(ctx, r, m, fd.read)
+		item, l, err := buildRetrying(ctx, r, shared, m, fd.read)
 		if errors.Is(err, errNothingNew) {
-			return nil, nil // still readable, and nothing the subscriber sees changed
+			return nil, false, nil, nil // still readable, and nothing the subscriber sees changed
 		}
 		if item != nil && id != 0 {
 			delivered[id] = struct{}{}
 		}
 		if item != nil || err != nil {
-			return item, err
+			return item, false, l, err
 		}
 	}
 	if _, ok := delivered[id]; !ok || id == 0 {
-		return nil, nil // never shown, or already announced: nothing to say
+		return nil, false, nil, nil // never shown, or already announced: nothing to say
 	}
 	delete(delivered, id)
-	return fd.gone(id, op, m.Resync), nil
+	return fd.gone(id, op, m.Resync), true, shared, nil
 }
 
 // tombstoneOp is the op that tells a subscriber that an entity left its sight after a
@@ -199,20 +263,22 @@ func tombstoneOp(op string) string {
 	return "HIDDEN"
 }
 
-// buildRetrying builds an item, trying again a few times after an error: the first reads
-// after a database restart may meet connections that the restart broke.
-func buildRetrying[T any](ctx context.Context, r *Resolver, m realtime.Message, build func(context.Context, realtime.Message) (*T, error)) (*T, error) {
+// buildRetrying builds an item with the loaders l, trying again a few times with fresh
+// ones after an error: the first reads after a database restart may meet connections that
+// the restart broke. It returns the loaders that built the item.
+func buildRetrying[T any](ctx context.Context, r *Resolver, l *loader.Loaders, m *realtime.Message, build func(context.Context, *realtime.Message) (*T, error)) (*T, *loader.Loaders, error) {
 	pause := 100 * time.Millisecond
 	for try := 1; ; try++ {
-		item, err := build(loader.With(ctx, loader.New(r.Store)), m)
+		item, err := build(loader.With(ctx, l), m)
 		if err == nil || errors.Is(err, errNothingNew) || try == 4 || ctx.Err() != nil {
-			return item, err
+			return item, l, err
 		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(pause):
 		}
 		pause *= 2
+		l = loader.New(r.Store)
 	}
 }
 
@@ -277,7 +343,7 @@ func (r *Resolver) eventChanged(ctx context.Context, campaign, country, event *s
 			}
 			return nil
 		},
-		read: func(ctx context.Context, m realtime.Message) (*model.EventChange, error) {
+		read: func(ctx context.Context, m *realtime.Message) (*model.EventChange, error) {
 			if m.Resync {
 				return &model.EventChange{Op: "UPDATED", Resync: true}, nil
 			}
@@ -322,7 +388,7 @@ func (r *Resolver) eventRegistrationCounts(ctx context.Context, event string) (<
 			}
 			return &model.EventCountsChange{Event: e}, nil
 		},
-		read: func(ctx context.Context, m realtime.Message) (*model.EventCountsChange, error) {
+		read: func(ctx context.Context, m *realtime.Message) (*model.EventCountsChange, error) {
 			e, err := missingIsNil(visibleEvent(ctx)(loader.For(ctx).Event(ctx, id)))
 			if e == nil || err != nil {
 				return nil, err
@@ -352,7 +418,7 @@ func (r *Resolver) campaignChanged(ctx context.Context, campaign string) (<-chan
 			}
 			return nil
 		},
-		read: func(ctx context.Context, m realtime.Message) (*model.CampaignChange, error) {
+		read: func(ctx context.Context, m *realtime.Message) (*model.CampaignChange, error) {
 			c, err := missingIsNil(visibleCampaign(ctx)(loader.For(ctx).Campaign(ctx, id)))
 			if c == nil || err != nil {
 				return nil, err
@@ -395,7 +461,7 @@ func (r *Resolver) networkMembershipCount(ctx context.Context, network string) (
 			}
 			return &model.NetworkCountChange{Network: n}, nil
 		},
-		read: func(ctx context.Context, m realtime.Message) (*model.NetworkCountChange, error) {
+		read: func(ctx context.Context, m *realtime.Message) (*model.NetworkCountChange, error) {
 			n, err := missingIsNil(loader.For(ctx).Network(ctx, id))
 			if n == nil || err != nil {
 				return nil, err

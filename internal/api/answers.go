@@ -53,7 +53,7 @@ type answerCache struct {
 	// unsafe are the types an answer that reads them is not cached (Validate).
 	unsafe map[string]bool
 	// documents remembers the digest of each document's tokens (normalized).
-	documents *lru.LRU[[32]byte]
+	documents digests
 	flights   flights
 }
 
@@ -61,7 +61,7 @@ type answerCache struct {
 // any, empties at every change.
 func newAnswerCache(st *store.Store, opt Options) *answerCache {
 	a := &answerCache{cache: cache.New(opt.CacheBytes), st: st, maxAge: opt.CacheMaxAge, now: opt.Clock,
-		documents: lru.New[[32]byte](1000)}
+		documents: newDigests()}
 	if a.maxAge <= 0 {
 		a.maxAge = DefaultCacheMaxAge
 	}
@@ -217,7 +217,7 @@ func (a *answerCache) key(ctx context.Context) (cache.Key, bool) {
 	if err != nil {
 		return cache.Key{}, false
 	}
-	doc, ok := a.normalized(ctx, oc.RawQuery)
+	doc, ok := a.documents.normalized(ctx, oc.RawQuery)
 	if !ok {
 		return cache.Key{}, false
 	}
@@ -238,8 +238,8 @@ func (a *answerCache) key(ctx context.Context) (cache.Key, bool) {
 // in white space, commas and comments, which mean nothing in GraphQL, so that clients that
 // format one query differently share its answers. Digests are remembered by the document's
 // text, since clients send the same few texts again and again.
-func (a *answerCache) normalized(ctx context.Context, raw string) ([32]byte, bool) {
-	if d, ok := a.documents.Get(ctx, raw); ok {
+func (d digests) normalized(ctx context.Context, raw string) ([32]byte, bool) {
+	if d, ok := d.lru.Get(ctx, raw); ok {
 		return d, true
 	}
 	h := sha256.New()
@@ -258,11 +258,17 @@ func (a *answerCache) normalized(ctx context.Context, raw string) ([32]byte, boo
 		field(h, tok.Kind.String())
 		field(h, tok.Value)
 	}
-	var d [32]byte
-	h.Sum(d[:0])
-	a.documents.Add(ctx, raw, d)
-	return d, true
+	var sum [32]byte
+	h.Sum(sum[:0])
+	d.lru.Add(ctx, raw, sum)
+	return sum, true
 }
+
+// digests remembers the digests of documents' tokens by their text (normalized), for the
+// answer cache and for the subscriptions that share answers (addStreamTransports).
+type digests struct{ lru *lru.LRU[[32]byte] }
+
+func newDigests() digests { return digests{lru.New[[32]byte](1000)} }
 
 // field writes s with its length, so that no two lists of fields hash alike by accident of
 // where one ends.

@@ -2,7 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,6 +24,7 @@ import (
 	"campaigns/internal/auth"
 	"campaigns/internal/limits"
 	"campaigns/internal/loader"
+	"campaigns/internal/metrics"
 	"campaigns/internal/problem"
 	"campaigns/internal/realtime"
 	"campaigns/internal/store"
@@ -137,6 +142,7 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 		PongOnlyInterval:      keepAlive,
 	})
 	gql.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
+	docs := newDigests()
 	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
 			if realtime.ClientFrom(ctx) == "" {
@@ -145,7 +151,7 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{present(ctx, problem.New(problem.BadRequest,
 					"a subscription needs a websocket (graphql-transport-ws or graphql-ws) or server-sent events (POST with Accept: text/event-stream)").GraphQL())}})
 			}
-			ctx = realtime.WithStream(ctx)
+			ctx = realtime.WithStream(ctx, operationKey(ctx, docs))
 		}
 		return next(ctx)
 	})
@@ -154,9 +160,7 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 		if s == nil {
 			return next(ctx)
 		}
-		// Each item is answered with loaders of its own: a subscription lives for hours, and
-		// the request's loaders would answer every item from their first reads.
-		resp := next(loader.With(ctx, loader.New(st)))
+		resp := answerItem(ctx, st, s, next)
 		if resp == nil {
 			return nil
 		}
@@ -166,6 +170,71 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 		}
 		return resp
 	})
+}
+
+// answerItem answers a subscription's next item. The subscription's pump (graph's
+// subscribe) waits for the item here; the first subscriber of a change to answer it for its
+// visibility class and operation executes it and shares the answer, which the others of the
+// class and operation take instead of executing it again (as Hasura multiplexes live
+// queries). Only answers without errors are shared. Each item is answered with loaders of
+// its own: a subscription lives for hours, and the request's loaders would answer every
+// item from their first reads.
+func answerItem(ctx context.Context, st *store.Store, s *realtime.Stream, next graphql.ResponseHandler) *graphql.Response {
+	pump := s.Pump()
+	if pump == nil { // the resolver refused the subscription: its one answer says why
+		return next(loader.With(ctx, loader.New(st)))
+	}
+	turn, ok := pump(ctx)
+	if !ok {
+		return nil
+	}
+	if turn.Message == nil || turn.Class == "" {
+		turn.Push()
+		return next(turn.With(ctx))
+	}
+	shared := realtime.AnswerOf(turn.Message, turn.Class)
+	if !shared.Claim() {
+		if v, ok := shared.Wait(ctx); ok {
+			metrics.SharedAnswers.Inc()
+			r := *v.(*graphql.Response)
+			r.Extensions = maps.Clone(r.Extensions) // the middleware around may add its own
+			return &r
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		turn.Push() // the first one could not share its answer: answer it here
+		return next(turn.With(ctx))
+	}
+	var resp *graphql.Response
+	defer func() {
+		if resp != nil && len(resp.Errors) == 0 {
+			r := *resp
+			r.Extensions = maps.Clone(r.Extensions)
+			shared.Give(&r)
+		} else {
+			shared.Give(nil)
+		}
+	}()
+	turn.Push()
+	resp = next(turn.With(ctx))
+	return resp
+}
+
+// operationKey names a subscription's operation for sharing its answers: the digest of its
+// document's tokens, its name and its variables, equal for equal operations however their
+// documents are laid out.
+func operationKey(ctx context.Context, docs digests) string {
+	oc := graphql.GetOperationContext(ctx)
+	vars, err := json.Marshal(oc.Variables) // map keys sorted: equal variables, equal bytes
+	if err != nil {
+		vars = []byte(strconv.Quote(fmt.Sprint(oc.Variables)))
+	}
+	doc := "text:" + oc.RawQuery
+	if d, ok := docs.normalized(ctx, oc.RawQuery); ok {
+		doc = "tokens:" + hex.EncodeToString(d[:])
+	}
+	return doc + "\x00" + oc.OperationName + "\x00" + string(vars)
 }
 
 // initFunc authenticates a websocket from its init payload's Authorization, when the

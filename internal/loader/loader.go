@@ -76,11 +76,11 @@ type set struct {
 	reach   lazyReach   // results, breakdowns and reach figures, made on first use (reach.go)
 }
 
-// New returns a fresh set of loaders over s.
+// New returns a fresh set of loaders over s. The loaders are made on first use: a
+// websocket carries the loaders of its upgrade request for as long as it stays open, and
+// thousands of idle subscribers would otherwise hold some 24 KB of unused loaders each.
 func New(s *store.Store) *Loaders {
-	l := &Loaders{store: s}
-	l.cur.Store(newSet(s))
-	return l
+	return &Loaders{store: s}
 }
 
 // Reset drops everything loaded so far. A mutation calls it after it commits, so that its
@@ -88,7 +88,16 @@ func New(s *store.Store) *Loaders {
 // a request's mutations one after another, so no read of the old generation is under way.
 func (l *Loaders) Reset() { l.cur.Store(newSet(l.store)) }
 
-func (l *Loaders) get() *set { return l.cur.Load() }
+func (l *Loaders) get() *set {
+	if s := l.cur.Load(); s != nil {
+		return s
+	}
+	s := newSet(l.store)
+	if l.cur.CompareAndSwap(nil, s) {
+		return s
+	}
+	return l.cur.Load()
+}
 
 func newSet(s *store.Store) *set {
 	opt := dataloadgen.WithWait(Wait)

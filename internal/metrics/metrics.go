@@ -79,6 +79,13 @@ var (
 		Name: "graphql_subscriptions_active", Help: "GraphQL subscriptions open on this instance.",
 	})
 
+	// SharedAnswers counts subscription items answered with the answer another subscriber
+	// of the same change, visibility and operation computed (internal/api), instead of
+	// executing them again.
+	SharedAnswers = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "graphql_subscription_shared_answers_total", Help: "Subscription items answered with an answer shared with other subscribers of the same change.",
+	})
+
 	// RateLimited counts requests refused by a rate limit, by reason: "budget" (the
 	// caller's budget of points is spent) or "refused_keys" (the client address sent too
 	// many refused API keys).
@@ -90,7 +97,7 @@ var (
 func init() {
 	Registry.MustRegister(
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		Requests, Latency, Errors, Resolvers, Statements, StatementErrors, Subscriptions, RateLimited,
+		Requests, Latency, Errors, Resolvers, Statements, StatementErrors, Subscriptions, SharedAnswers, RateLimited,
 		poolCollector{},
 	)
 }

@@ -68,6 +68,44 @@ type Message struct {
 	// subscriber reads again what it shows, and no tombstone comes for what it was shown
 	// before.
 	Reset bool
+	// shared holds what the subscribers of one change share (Shared): a change goes to
+	// every subscriber it concerns as one *Message, and to those it is told as Gone as
+	// another; nil on the messages of one subscriber (Reset), which share nothing.
+	shared *shelf
+}
+
+// shelf is what the subscribers of one change share, by key.
+type shelf struct {
+	mu   sync.Mutex
+	vals map[string]any
+}
+
+// Shared returns the value that key names for this change, made by mk for the first
+// subscriber that asks: the subscribers of one change whose answers are equal (the same
+// visibility, the same question) read the change once and encode one answer (graph and
+// internal/api say who is equal). On a message that is its subscriber's own, it returns a
+// new value each time.
+func (m *Message) Shared(key string, mk func() any) any {
+	if m.shared == nil {
+		return mk()
+	}
+	m.shared.mu.Lock()
+	defer m.shared.mu.Unlock()
+	v, ok := m.shared.vals[key]
+	if !ok {
+		if m.shared.vals == nil {
+			m.shared.vals = map[string]any{}
+		}
+		v = mk()
+		m.shared.vals[key] = v
+	}
+	return v
+}
+
+// newShared returns a message that its subscribers share.
+func newShared(m Message) *Message {
+	m.shared = new(shelf)
+	return &m
 }
 
 // Filter chooses the changes a subscription receives.
@@ -203,14 +241,19 @@ func (b *Broker) dispatch(n store.Notice) {
 	for _, f := range b.observers {
 		f(n)
 	}
+	m := newShared(Message{Notice: n})
+	var gone *Message // made for the first subscriber that the change is told as Gone
 	for s := range b.subs {
-		b.route(s, n)
+		b.route(s, m, &gone)
 	}
 }
 
-// route sends n to s if it concerns s, and keeps s.shown: the IDs of entities a change of
-// which went to s as readable, and no Gone since. b.mu is held.
-func (b *Broker) route(s *Sub, n store.Notice) {
+// route sends m to s if its notice concerns s, or *gone (made on first use, and shared by
+// the subscribers of the change that get it) if s was shown the entity and may no longer
+// read it; it keeps s.shown: the IDs of entities a change of which went to s as readable,
+// and no Gone since. b.mu is held.
+func (b *Broker) route(s *Sub, m *Message, gone **Message) {
+	n := m.Notice
 	if !slices.Contains(s.f.Types, n.Type) && !slices.Contains(s.f.GoneTypes, n.Type) {
 		return
 	}
@@ -221,33 +264,37 @@ func (b *Broker) route(s *Sub, n store.Notice) {
 		if _, ok := s.shown[n.ID]; !ok {
 			if len(s.shown) >= b.opt.Shown {
 				clear(s.shown)
-				if !b.send(s, Message{Resync: true, Reset: true}) {
+				if !b.send(s, &Message{Resync: true, Reset: true}) {
 					return
 				}
 			}
 			s.shown[n.ID] = struct{}{}
 		}
-		b.send(s, Message{Notice: n})
+		b.send(s, m)
 		return
 	}
 	if _, ok := s.shown[n.ID]; ok {
 		delete(s.shown, n.ID)
-		b.send(s, Message{Notice: n, Gone: true})
+		if *gone == nil {
+			*gone = newShared(Message{Notice: n, Gone: true})
+		}
+		b.send(s, *gone)
 	}
 }
 
 func (b *Broker) broadcast(m Message) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	shared := newShared(m)
 	for s := range b.subs {
-		b.send(s, m)
+		b.send(s, shared)
 	}
 }
 
 // send never blocks: a subscriber whose buffer is full is closed as a slow consumer, so
 // that it neither stalls the others nor makes the broker hold changes for it. It reports
 // whether m was queued. b.mu is held.
-func (b *Broker) send(s *Sub, m Message) bool {
+func (b *Broker) send(s *Sub, m *Message) bool {
 	select {
 	case s.c <- m:
 		return true
@@ -282,7 +329,7 @@ func (b *Broker) Subscribe(key string, f Filter) (*Sub, error) {
 	if b.perKey[key] >= b.opt.PerKey {
 		return nil, problem.Wrap(ErrTooManySubscriptions, "at most %d at once per API key or client address", b.opt.PerKey)
 	}
-	s := &Sub{b: b, key: key, f: f, c: make(chan Message, b.opt.Buffer), shown: make(map[int64]struct{}, len(f.Shown))}
+	s := &Sub{b: b, key: key, f: f, c: make(chan *Message, b.opt.Buffer), shown: make(map[int64]struct{}, len(f.Shown))}
 	for _, id := range f.Shown {
 		s.shown[id] = struct{}{}
 	}
@@ -328,17 +375,19 @@ func (b *Broker) Shutdown() {
 // emptied, and the subscriber is told with a Resync and Reset message to read again what it
 // shows.
 type Sub struct {
-	b     *Broker
-	key   string
-	f     Filter
-	c     chan Message
+	b   *Broker
+	key string
+	f   Filter
+	// c holds pointers, which the subscribers of one change share: an idle subscription's
+	// buffer is Options.Buffer words, not as many copies of a notice.
+	c     chan *Message
 	err   error
 	shown map[int64]struct{} // guarded by b.mu
 }
 
 // C delivers the subscription's messages; it is closed when the broker ends the
 // subscription, and Err then says why.
-func (s *Sub) C() <-chan Message { return s.c }
+func (s *Sub) C() <-chan *Message { return s.c }
 
 // Err is why the broker closed C: ErrSlowConsumer or ErrShuttingDown.
 func (s *Sub) Err() error {

@@ -28,13 +28,18 @@ type Stream struct {
 	answered int
 	endAt    int
 	err      error
+	pump     Pump
+	// Operation names the operation for sharing answers (see Turn): its document, name and
+	// variables; set when the stream is made.
+	Operation string
 }
 
 type streamKey struct{}
 
-// WithStream returns a context carrying a new Stream, for a subscription operation.
-func WithStream(ctx context.Context) context.Context {
-	return context.WithValue(ctx, streamKey{}, &Stream{})
+// WithStream returns a context carrying a new Stream, for a subscription operation named
+// by operation (its document, name and variables, in a form equal for equal operations).
+func WithStream(ctx context.Context, operation string) context.Context {
+	return context.WithValue(ctx, streamKey{}, &Stream{Operation: operation})
 }
 
 // StreamFrom returns the operation's Stream; nil outside a subscription.
@@ -59,4 +64,91 @@ func (s *Stream) Answered() error {
 		return s.err
 	}
 	return nil
+}
+
+// Turn is one item of a subscription made ready by its pump (SetPump): what the response
+// middleware needs to answer it, alone or with the answer that equal subscribers share.
+type Turn struct {
+	// Message is the change the item tells of; nil for an item that is its subscriber's own
+	// (the first one, the last one).
+	Message *Message
+	// Class names all that the item's answer depends on besides the change: the operation
+	// (Stream.Operation), the subscriber's visibility class (anonymous or its key, its
+	// languages) and the kind of item. Subscribers of one Message with equal Class get
+	// equal answers; empty when the item is not to be shared.
+	Class string
+	// With returns ctx with the loaders the item was read with, to answer it with.
+	With func(ctx context.Context) context.Context
+	// Push hands the item to the executor, whose next response answers it. A middleware
+	// that answers with a shared answer does not call it, and the item is dropped.
+	Push func()
+}
+
+// A Pump waits for a subscription's next item and makes it ready; false when the
+// subscription ended (ctx, or after its last item).
+type Pump func(ctx context.Context) (Turn, bool)
+
+// SetPump has the response middleware drive the subscription: it calls p before each
+// response, in the goroutine that answers the subscription, so that a subscription needs
+// no goroutine of its own while it waits, and its item can be answered with a shared
+// answer instead of being executed.
+func (s *Stream) SetPump(p Pump) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pump = p
+}
+
+// Pump returns the pump of SetPump; nil when the subscription has none (its resolver
+// failed, or it is not one of ours).
+func (s *Stream) Pump() Pump {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pump
+}
+
+// Answer is one answer that the subscribers of one change with equal Turn.Class and equal
+// operations share: the first to Claim it computes it and Gives it; the others Wait.
+type Answer struct {
+	mu      sync.Mutex
+	claimed bool
+	done    chan struct{}
+	v       any
+}
+
+// AnswerOf returns the shared answer of key for m; key is one of Turn.Class, which name
+// nothing else that m shares.
+func AnswerOf(m *Message, key string) *Answer {
+	return m.Shared(key, func() any { return &Answer{done: make(chan struct{})} }).(*Answer)
+}
+
+// Claim reports whether the caller is the first, who computes the answer and must Give it.
+func (a *Answer) Claim() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.claimed {
+		return false
+	}
+	a.claimed = true
+	return true
+}
+
+// Give publishes the answer; nil when there is none to share (it failed, or carried
+// errors), and each waiter then computes its own.
+func (a *Answer) Give(v any) {
+	a.mu.Lock()
+	a.v = v
+	a.mu.Unlock()
+	close(a.done)
+}
+
+// Wait waits for the answer; false when there is none or ctx ended.
+func (a *Answer) Wait(ctx context.Context) (any, bool) {
+	select {
+	case <-a.done:
+	case <-ctx.Done():
+		return nil, false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.v, a.v != nil
 }
