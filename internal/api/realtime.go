@@ -133,13 +133,17 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 		origins = append(origins, loopbackOriginPatterns...)
 	}
 	gql.AddTransport(transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: origins}},
-		InitFunc:       initFunc(st),
-		InitTimeout:    10 * time.Second,
 		// graphql-ws (legacy) gets "ka" messages; graphql-transport-ws gets pongs, which
-		// its clients take as keep-alives without answering.
-		KeepAlivePingInterval: keepAlive,
-		PongOnlyInterval:      keepAlive,
+		// its clients take as keep-alives without answering: from a timer per connection
+		// rather than gqlgen's goroutine per connection (timedKeepAlive). No
+		// permessage-deflate (coder/websocket's default): its state per connection would
+		// cost more than the small messages save.
+		Implementation: timedKeepAlive{
+			inner:    transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: origins}},
+			interval: keepAlive,
+		},
+		InitFunc:    initFunc(st),
+		InitTimeout: 10 * time.Second,
 	})
 	gql.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	docs := newDigests()
