@@ -75,7 +75,7 @@ func (r report) write(w io.Writer) {
 	}
 	if r.GoIdle.Goroutines > 0 && r.Subscribers > 0 {
 		n := float64(r.Subscribers)
-		fmt.Fprintf(w, "per idle subscriber, Go: %.2f goroutines, %.1f KB of stacks, %.1f KB of live heap (after the last collection)\n",
+		fmt.Fprintf(w, "per idle subscriber, Go: %.2f goroutines, %.1f KB of stacks, %.1f KB of heap (go_memstats_heap_alloc_bytes: garbage not yet collected included)\n",
 			(r.GoIdle.Goroutines-r.GoBefore.Goroutines)/n, (r.GoIdle.Stacks-r.GoBefore.Stacks)/n/1024, (r.GoIdle.Heap-r.GoBefore.Heap)/n/1024)
 	}
 }
