@@ -168,7 +168,11 @@ func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
 			return realtime.Turn{}, false
 		case m, ok := <-p.sub.C():
 			if !ok {
-				return p.end(p.sub.Err()), true
+				err := p.sub.Err()
+				if err == nil || p.ctx.Err() != nil || ctx.Err() != nil {
+					return realtime.Turn{}, false // closed on this side: the operation ended
+				}
+				return p.end(err), true
 			}
 			item, gone, l, err := nextItem(p.ctx, p.r, p.fd, p.delivered, m, p.loaders)
 			if err != nil {

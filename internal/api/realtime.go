@@ -189,8 +189,8 @@ func answerItem(ctx context.Context, st *store.Store, s *realtime.Stream, next g
 		return next(loader.With(ctx, loader.New(st)))
 	}
 	turn, ok := pump(ctx)
-	if !ok {
-		return nil
+	if !ok || ctx.Err() != nil {
+		return nil // the operation ended while it waited: nothing more to answer
 	}
 	if turn.Message == nil || turn.Class == "" {
 		turn.Push()
