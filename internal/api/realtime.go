@@ -221,7 +221,12 @@ func answerItem(ctx context.Context, st *store.Store, s *realtime.Stream, next g
 		}
 	}()
 	turn.Push()
-	resp = next(turn.With(ctx))
+	// Without the subscriber's cancellation: the others of its class wait for this answer,
+	// and its leaving must not make each of them execute the item again.
+	resp = next(turn.With(context.WithoutCancel(ctx)))
+	if ctx.Err() != nil {
+		return nil // this subscriber left meanwhile: its answer goes to the others only
+	}
 	return resp
 }
 
