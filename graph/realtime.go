@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"campaigns/graph/model"
@@ -75,6 +76,10 @@ type feed[T any] struct {
 	// initial, when set, returns the first item, sent as soon as the subscription starts:
 	// the entity as it is then, which later items are changes of.
 	initial func(context.Context) (*T, error)
+	// sameForClass says that read depends on nothing but the message, the operation and the
+	// subscriber's visibility class (shareClass), not on what the subscription showed
+	// before: the subscribers of one class and operation then read each change once.
+	sameForClass bool
 }
 
 // subscribe subscribes to the changes of fd and turns each into an item. Every item is
@@ -168,7 +173,11 @@ func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
 			return realtime.Turn{}, false
 		case m, ok := <-p.sub.C():
 			if !ok {
-				return p.end(p.sub.Err()), true
+				err := p.sub.Err()
+				if err == nil || p.ctx.Err() != nil || ctx.Err() != nil {
+					return realtime.Turn{}, false // closed on this side: the operation ended
+				}
+				return p.end(err), true
 			}
 			item, gone, l, err := nextItem(p.ctx, p.r, p.fd, p.delivered, m, p.loaders)
 			if err != nil {
@@ -234,9 +243,9 @@ func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map
 	if m.Resync {
 		id, op = fd.id, "HIDDEN"
 	}
-	shared := m.Shared(loadersKey, func() any { return loader.New(r.Store) }).(*loader.Loaders)
+	shared := m.Shared(loadersKey, func() any { return &sharedRead{l: loader.New(r.Store)} }).(*sharedRead)
 	if !m.Gone {
-		item, l, err := buildRetrying(ctx, r, shared, m, fd.read)
+		item, l, err := readShared(ctx, r, shared, fd, m)
 		if errors.Is(err, errNothingNew) {
 			return nil, false, nil, nil // still readable, and nothing the subscriber sees changed
 		}
@@ -251,7 +260,34 @@ func nextItem[T any](ctx context.Context, r *Resolver, fd feed[T], delivered map
 		return nil, false, nil, nil // never shown, or already announced: nothing to say
 	}
 	delete(delivered, id)
-	return fd.gone(id, op, m.Resync), true, shared, nil
+	return fd.gone(id, op, m.Resync), true, shared.l, nil
+}
+
+// sharedRead is what the subscribers of one change with the same visibility class and
+// operation share of it: the loaders that read it and, for a feed whose item depends on
+// nothing else (feed.sameForClass), the item itself, read once.
+type sharedRead struct {
+	l    *loader.Loaders
+	once sync.Once
+	item any // *T
+	used *loader.Loaders
+	err  error
+}
+
+// readShared returns the item of m for a subscriber of the class that shares s. The reads run without the
+// subscriber's cancellation: others of its class wait for them, and one subscriber leaving
+// must not fail their items.
+func readShared[T any](ctx context.Context, r *Resolver, s *sharedRead, fd feed[T], m *realtime.Message) (*T, *loader.Loaders, error) {
+	ctx = context.WithoutCancel(ctx)
+	if !fd.sameForClass {
+		return buildRetrying(ctx, r, s.l, m, fd.read)
+	}
+	s.once.Do(func() {
+		item, used, err := buildRetrying(ctx, r, s.l, m, fd.read)
+		s.item, s.used, s.err = item, used, err
+	})
+	item, _ := s.item.(*T)
+	return item, s.used, s.err
 }
 
 // tombstoneOp is the op that tells a subscriber that an entity left its sight after a
@@ -329,7 +365,8 @@ func (r *Resolver) eventChanged(ctx context.Context, campaign, country, event *s
 		f.Country = c.Code
 	}
 	return subscribe(ctx, r, feed[model.EventChange]{
-		filter: f,
+		filter:       f,
+		sameForClass: true,
 		check: func(ctx context.Context) error {
 			if f.CampaignID != 0 {
 				if _, err := readableCampaign(ctx, f.CampaignID); err != nil {
@@ -410,8 +447,9 @@ func (r *Resolver) campaignChanged(ctx context.Context, campaign string) (<-chan
 		return nil, err
 	}
 	return subscribe(ctx, r, feed[model.CampaignChange]{
-		filter: realtime.Filter{Types: []string{relay.TypeCampaign}, ID: id, Shown: []int64{id}},
-		id:     id,
+		filter:       realtime.Filter{Types: []string{relay.TypeCampaign}, ID: id, Shown: []int64{id}},
+		id:           id,
+		sameForClass: true,
 		check: func(ctx context.Context) error {
 			if _, err := readableCampaign(ctx, id); err != nil {
 				return fmt.Errorf("campaignChanged: %w", err)

@@ -58,7 +58,7 @@ func TestSubloadDeliversToEverySubscriber(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
 	out := stdout.String()
-	for _, want := range []string{"subscribers 20 (refused 0)", "delivered 20\n", "from the mutation's start: p50 ", "per idle subscriber: ", "per idle subscriber, Go: "} {
+	for _, want := range []string{"subscribers 20 (refused 0)", "delivered 20\n", "from the mutation's start: p50 ", "per idle subscriber: ", "per idle subscriber, Go: ", "SELECT statements from the mutation's start to the last delivery: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
 		}

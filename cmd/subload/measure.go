@@ -41,7 +41,13 @@ type report struct {
 	// Go's own figures from -metrics, before the connections and with them idle: what an
 	// idle subscriber holds in goroutines, their stacks and the heap.
 	GoBefore, GoIdle goFigures
+	// Selects is how many SELECT statements the server ran from the mutation's start to the
+	// last delivery (the mutation's own among them), from -metrics; -1 when not known.
+	Selects int
 }
+
+// selects is the server's count of SELECT statements.
+const selects = `sql_statement_duration_seconds_count{verb="SELECT"}`
 
 // goFigures are the Go runtime's figures of /metrics.
 type goFigures struct {
@@ -73,9 +79,12 @@ func (r report) write(w io.Writer) {
 			fmt.Fprintf(w, "per idle subscriber: %.1f KB (RSS delta / subscribers)\n", float64(r.RSSIdle-r.RSSBefore)/float64(r.Subscribers)/1024)
 		}
 	}
+	if r.Selects >= 0 {
+		fmt.Fprintf(w, "SELECT statements from the mutation's start to the last delivery: %d\n", r.Selects)
+	}
 	if r.GoIdle.Goroutines > 0 && r.Subscribers > 0 {
 		n := float64(r.Subscribers)
-		fmt.Fprintf(w, "per idle subscriber, Go: %.2f goroutines, %.1f KB of stacks, %.1f KB of live heap (after the last collection)\n",
+		fmt.Fprintf(w, "per idle subscriber, Go: %.2f goroutines, %.1f KB of stacks, %.1f KB of heap (go_memstats_heap_alloc_bytes: garbage not yet collected included)\n",
 			(r.GoIdle.Goroutines-r.GoBefore.Goroutines)/n, (r.GoIdle.Stacks-r.GoBefore.Stacks)/n/1024, (r.GoIdle.Heap-r.GoBefore.Heap)/n/1024)
 	}
 }
@@ -96,7 +105,7 @@ func mb(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
 
 // measure runs one fan-out: subscribe, mutate once, await the deliveries.
 func measure(ctx context.Context, cfg config, log io.Writer) (report, error) {
-	rep := report{Subscribers: cfg.n}
+	rep := report{Subscribers: cfg.n, Selects: -1}
 	hc := &http.Client{Timeout: 30 * time.Second}
 	event := cfg.event
 	if event == "" {
@@ -201,6 +210,10 @@ func measure(ctx context.Context, cfg config, log io.Writer) (report, error) {
 	rep.RSSIdle = rss(ctx, hc, cfg)
 	rep.GoIdle = goRuntime(ctx, hc, cfg)
 
+	sel0, selErr := -1.0, errors.New("no -metrics")
+	if cfg.metrics != "" {
+		sel0, selErr = metric(ctx, hc, cfg.metrics, selects)
+	}
 	m0 := time.Now()
 	started.Store(int64(m0.Sub(base)))
 	if err := update(ctx, hc, cfg, event); err != nil {
@@ -219,6 +232,11 @@ func measure(ctx context.Context, cfg config, log io.Writer) (report, error) {
 		}
 	}
 	rep.RSSAfter = rss(ctx, hc, cfg)
+	if selErr == nil {
+		if sel1, err := metric(ctx, hc, cfg.metrics, selects); err == nil {
+			rep.Selects = int(sel1 - sel0)
+		}
+	}
 	mu.Lock()
 	rep.Latencies = slices.Clone(lat)
 	mu.Unlock()

@@ -133,13 +133,17 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 		origins = append(origins, loopbackOriginPatterns...)
 	}
 	gql.AddTransport(transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: origins}},
-		InitFunc:       initFunc(st),
-		InitTimeout:    10 * time.Second,
 		// graphql-ws (legacy) gets "ka" messages; graphql-transport-ws gets pongs, which
-		// its clients take as keep-alives without answering.
-		KeepAlivePingInterval: keepAlive,
-		PongOnlyInterval:      keepAlive,
+		// its clients take as keep-alives without answering: from a timer per connection
+		// rather than gqlgen's goroutine per connection (timedKeepAlive). No
+		// permessage-deflate (coder/websocket's default): its state per connection would
+		// cost more than the small messages save.
+		Implementation: timedKeepAlive{
+			inner:    transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: origins}},
+			interval: keepAlive,
+		},
+		InitFunc:    initFunc(st),
+		InitTimeout: 10 * time.Second,
 	})
 	gql.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	docs := newDigests()
@@ -185,8 +189,8 @@ func answerItem(ctx context.Context, st *store.Store, s *realtime.Stream, next g
 		return next(loader.With(ctx, loader.New(st)))
 	}
 	turn, ok := pump(ctx)
-	if !ok {
-		return nil
+	if !ok || ctx.Err() != nil {
+		return nil // the operation ended while it waited: nothing more to answer
 	}
 	if turn.Message == nil || turn.Class == "" {
 		turn.Push()
@@ -217,7 +221,12 @@ func answerItem(ctx context.Context, st *store.Store, s *realtime.Stream, next g
 		}
 	}()
 	turn.Push()
-	resp = next(turn.With(ctx))
+	// Without the subscriber's cancellation: the others of its class wait for this answer,
+	// and its leaving must not make each of them execute the item again.
+	resp = next(turn.With(context.WithoutCancel(ctx)))
+	if ctx.Err() != nil {
+		return nil // this subscriber left meanwhile: its answer goes to the others only
+	}
 	return resp
 }
 

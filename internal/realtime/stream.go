@@ -106,8 +106,8 @@ func (s *Stream) Pump() Pump {
 	return s.pump
 }
 
-// Answer is one answer that the subscribers of one change with equal Turn.Class and equal
-// operations share: the first to Claim it computes it and Gives it; the others Wait.
+// Answer is one answer that the subscribers of one change with equal Turn.Class share: the
+// first to Claim it computes it and Gives it; the others Wait.
 type Answer struct {
 	mu      sync.Mutex
 	claimed bool
