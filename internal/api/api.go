@@ -91,8 +91,6 @@ func New(st *store.Store, opt Options) http.Handler {
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: resolver})
 	gql := handler.New(es)
 	gql.AroundOperations(resolver.Instant)
-	// The records of the relation table's root fields, registered for look-ahead as they resolve.
-	gql.AroundFields(loader.Roots)
 	present, recoverFunc := noteUnavailable(graph.ErrorPresenter(log)), graph.Recover(log)
 	wait := newDBWait(st.Ping, opt.RetryWait)
 	addStreamTransports(gql, st, opt, present)
