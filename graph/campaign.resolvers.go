@@ -14,18 +14,6 @@ import (
 	"context"
 )
 
-func (r *campaignResolver) Name(ctx context.Context, obj *models.Campaign, language *string) (string, error) {
-	return required(localized(ctx, obj, "NAME", language))
-}
-
-func (r *campaignResolver) Summary(ctx context.Context, obj *models.Campaign, language *string) (*string, error) {
-	return localized(ctx, obj, "SUMMARY", language)
-}
-
-func (r *campaignResolver) Description(ctx context.Context, obj *models.Campaign, language *string) (*string, error) {
-	return localized(ctx, obj, "DESCRIPTION", language)
-}
-
 func (r *campaignResolver) Parent(ctx context.Context, obj *models.Campaign) (*models.Campaign, error) {
 	if obj.ParentID == nil {
 		return nil, nil

@@ -15,18 +15,6 @@ import (
 	"context"
 )
 
-func (r *eventResolver) Title(ctx context.Context, obj *models.Event, language *string) (string, error) {
-	return required(localized(ctx, obj, "TITLE", language))
-}
-
-func (r *eventResolver) Summary(ctx context.Context, obj *models.Event, language *string) (*string, error) {
-	return localized(ctx, obj, "SUMMARY", language)
-}
-
-func (r *eventResolver) Description(ctx context.Context, obj *models.Event, language *string) (*string, error) {
-	return localized(ctx, obj, "DESCRIPTION", language)
-}
-
 func (r *eventResolver) Campaign(ctx context.Context, obj *models.Event) (*models.Campaign, error) {
 	return loader.For(ctx).Campaign(ctx, obj.CampaignID)
 }

@@ -12,14 +12,6 @@ import (
 	"context"
 )
 
-func (r *indicatorResolver) Name(ctx context.Context, obj *models.Indicator, language *string) (string, error) {
-	return required(localized(ctx, obj, "NAME", language))
-}
-
-func (r *indicatorResolver) Description(ctx context.Context, obj *models.Indicator, language *string) (*string, error) {
-	return localized(ctx, obj, "DESCRIPTION", language)
-}
-
 func (r *indicatorResolver) Campaign(ctx context.Context, obj *models.Indicator) (*models.Campaign, error) {
 	return loader.For(ctx).Campaign(ctx, obj.CampaignID)
 }

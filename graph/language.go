@@ -91,11 +91,19 @@ func localize(ctx context.Context, rec models.Translatable, field string, arg *s
 	if source == nil {
 		return nil, nil
 	}
-	id, original := identity(rec)
-	out := &model.LocalizedText{Text: *source, Language: original, Original: true}
 	p, err := preferences(ctx, arg)
-	if err != nil || p.Prefers(original) {
-		return out, err
+	if err != nil {
+		return nil, err
+	}
+	return localizeIn(ctx, rec, field, *source, p)
+}
+
+// localizeIn is localize of the text source in the languages p.
+func localizeIn(ctx context.Context, rec models.Translatable, field, source string, p lang.Prefs) (*model.LocalizedText, error) {
+	id, original := identity(rec)
+	out := &model.LocalizedText{Text: source, Language: original, Original: true}
+	if p.Prefers(original) {
+		return out, nil
 	}
 	all, err := loader.For(ctx).Translations(ctx, rec.TranslationKind(), id)
 	if err != nil {
@@ -114,7 +122,22 @@ func localize(ctx context.Context, rec models.Translatable, field string, arg *s
 		return out, nil
 	}
 	t := found[i]
-	return &model.LocalizedText{Text: t.Text, Language: t.Language, Stale: t.SourceMD5 != models.TextDigest(*source), Origin: &t.Origin}, nil
+	return &model.LocalizedText{Text: t.Text, Language: t.Language, Stale: t.SourceMD5 != models.TextDigest(source), Origin: &t.Origin}, nil
+}
+
+// localizeText is the models.Localizer of every operation (Instant): the text of the
+// fields bound to models.Text (Event.title, Campaign.name…) where the caller's first
+// language is not the record's original one.
+func localizeText(ctx context.Context, rec models.Translatable, field string, p lang.Prefs) (string, error) {
+	source := textOf(rec, field)
+	if source == nil {
+		return "", fmt.Errorf("graph: %T has no %s text", rec, field)
+	}
+	t, err := localizeIn(ctx, rec, field, *source, p)
+	if err != nil {
+		return "", err
+	}
+	return t.Text, nil
 }
 
 // localized is localize for the plain text fields, which return the text alone.

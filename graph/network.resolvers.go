@@ -22,14 +22,6 @@ func (r *queryResolver) YouthNetwork(ctx context.Context, id *string, slug *stri
 	return r.networkByIDOrSlug(ctx, id, slug)
 }
 
-func (r *youthNetworkResolver) Name(ctx context.Context, obj *models.YouthNetwork, language *string) (string, error) {
-	return required(localized(ctx, obj, "NAME", language))
-}
-
-func (r *youthNetworkResolver) Description(ctx context.Context, obj *models.YouthNetwork, language *string) (*string, error) {
-	return localized(ctx, obj, "DESCRIPTION", language)
-}
-
 func (r *youthNetworkResolver) Country(ctx context.Context, obj *models.YouthNetwork) (*models.Country, error) {
 	if obj.CountryCode == nil {
 		return nil, nil

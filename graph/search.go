@@ -58,7 +58,7 @@ func (r *Resolver) search(ctx context.Context, query string, types []string, cou
 		if nodes[i] == nil {
 			continue
 		}
-		out.Edges = append(out.Edges, &model.SearchEdge{Cursor: hits.Cursors[i], Node: nodes[i], Snippet: h.Snippet,
+		out.Edges = append(out.Edges, &model.SearchEdge{Cursor: hits.Cursor(i), Node: nodes[i], Snippet: h.Snippet,
 			SnippetLanguage: h.SnippetLanguage, Score: h.Score})
 	}
 	if n := len(out.Edges); n > 0 {

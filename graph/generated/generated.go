@@ -75,10 +75,6 @@ type AuditEntryResolver interface {
 	APIKeyPrefix(ctx context.Context, obj *models.AuditEntry) (*string, error)
 }
 type CampaignResolver interface {
-	Name(ctx context.Context, obj *models.Campaign, language *string) (string, error)
-	Summary(ctx context.Context, obj *models.Campaign, language *string) (*string, error)
-	Description(ctx context.Context, obj *models.Campaign, language *string) (*string, error)
-
 	Parent(ctx context.Context, obj *models.Campaign) (*models.Campaign, error)
 	Children(ctx context.Context, obj *models.Campaign, first *int, after *string, last *int, before *string, filter *model.CampaignFilter, orderBy *model.CampaignOrder) (*model.Connection[*models.Campaign], error)
 	Countries(ctx context.Context, obj *models.Campaign) ([]*models.Country, error)
@@ -111,10 +107,6 @@ type CountryResolver interface {
 	Events(ctx context.Context, obj *models.Country, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.Connection[*models.Event], error)
 }
 type EventResolver interface {
-	Title(ctx context.Context, obj *models.Event, language *string) (string, error)
-	Summary(ctx context.Context, obj *models.Event, language *string) (*string, error)
-	Description(ctx context.Context, obj *models.Event, language *string) (*string, error)
-
 	Campaign(ctx context.Context, obj *models.Event) (*models.Campaign, error)
 
 	CoHosts(ctx context.Context, obj *models.Event) ([]*models.Organization, error)
@@ -138,9 +130,6 @@ type ImageResolver interface {
 	Alt(ctx context.Context, obj *models.Image, language *string) (string, error)
 }
 type IndicatorResolver interface {
-	Name(ctx context.Context, obj *models.Indicator, language *string) (string, error)
-	Description(ctx context.Context, obj *models.Indicator, language *string) (*string, error)
-
 	Campaign(ctx context.Context, obj *models.Indicator) (*models.Campaign, error)
 	Periods(ctx context.Context, obj *models.Indicator) ([]*models.IndicatorPeriod, error)
 
@@ -266,9 +255,6 @@ type ViewerResolver interface {
 	SentCoHostInvitations(ctx context.Context, obj *model.Viewer) ([]*models.CoHostInvitation, error)
 }
 type YouthNetworkResolver interface {
-	Name(ctx context.Context, obj *models.YouthNetwork, language *string) (string, error)
-	Description(ctx context.Context, obj *models.YouthNetwork, language *string) (*string, error)
-
 	Country(ctx context.Context, obj *models.YouthNetwork) (*models.Country, error)
 	Parent(ctx context.Context, obj *models.YouthNetwork) (*models.YouthNetwork, error)
 	Chapters(ctx context.Context, obj *models.YouthNetwork, first *int, after *string, last *int, before *string, filter *model.YouthNetworkFilter, orderBy *model.YouthNetworkOrder) (*model.Connection[*models.YouthNetwork], error)
@@ -8321,11 +8307,11 @@ func (ec *executionContext) _Campaign_name(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Campaign().Name(ctx, obj, fc.Args["language"].(*string))
+			return obj.NameIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v models.Text) graphql.Marshaler {
+			return ec.marshalNString2campaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8336,7 +8322,7 @@ func (ec *executionContext) fieldContext_Campaign_name(ctx context.Context, fiel
 		Object:     "Campaign",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -8365,11 +8351,11 @@ func (ec *executionContext) _Campaign_summary(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Campaign().Summary(ctx, obj, fc.Args["language"].(*string))
+			return obj.SummaryIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Text) graphql.Marshaler {
+			return ec.marshalOString2ᚖcampaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8380,7 +8366,7 @@ func (ec *executionContext) fieldContext_Campaign_summary(ctx context.Context, f
 		Object:     "Campaign",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -8409,11 +8395,11 @@ func (ec *executionContext) _Campaign_description(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Campaign().Description(ctx, obj, fc.Args["language"].(*string))
+			return obj.DescriptionIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Text) graphql.Marshaler {
+			return ec.marshalOString2ᚖcampaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8424,7 +8410,7 @@ func (ec *executionContext) fieldContext_Campaign_description(ctx context.Contex
 		Object:     "Campaign",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -11109,11 +11095,11 @@ func (ec *executionContext) _Event_title(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Title(ctx, obj, fc.Args["language"].(*string))
+			return obj.TitleIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v models.Text) graphql.Marshaler {
+			return ec.marshalNString2campaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11124,7 +11110,7 @@ func (ec *executionContext) fieldContext_Event_title(ctx context.Context, field 
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -11153,11 +11139,11 @@ func (ec *executionContext) _Event_summary(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Summary(ctx, obj, fc.Args["language"].(*string))
+			return obj.SummaryIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Text) graphql.Marshaler {
+			return ec.marshalOString2ᚖcampaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11168,7 +11154,7 @@ func (ec *executionContext) fieldContext_Event_summary(ctx context.Context, fiel
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -11197,11 +11183,11 @@ func (ec *executionContext) _Event_description(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Description(ctx, obj, fc.Args["language"].(*string))
+			return obj.DescriptionIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Text) graphql.Marshaler {
+			return ec.marshalOString2ᚖcampaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11212,7 +11198,7 @@ func (ec *executionContext) fieldContext_Event_description(ctx context.Context, 
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -13599,11 +13585,11 @@ func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Indicator().Name(ctx, obj, fc.Args["language"].(*string))
+			return obj.NameIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v models.Text) graphql.Marshaler {
+			return ec.marshalNString2campaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13614,7 +13600,7 @@ func (ec *executionContext) fieldContext_Indicator_name(ctx context.Context, fie
 		Object:     "Indicator",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -13643,11 +13629,11 @@ func (ec *executionContext) _Indicator_description(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Indicator().Description(ctx, obj, fc.Args["language"].(*string))
+			return obj.DescriptionIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Text) graphql.Marshaler {
+			return ec.marshalOString2ᚖcampaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13658,7 +13644,7 @@ func (ec *executionContext) fieldContext_Indicator_description(ctx context.Conte
 		Object:     "Indicator",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -21278,11 +21264,11 @@ func (ec *executionContext) _YouthNetwork_name(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.YouthNetwork().Name(ctx, obj, fc.Args["language"].(*string))
+			return obj.NameIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v models.Text) graphql.Marshaler {
+			return ec.marshalNString2campaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21293,7 +21279,7 @@ func (ec *executionContext) fieldContext_YouthNetwork_name(ctx context.Context, 
 		Object:     "YouthNetwork",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -21322,11 +21308,11 @@ func (ec *executionContext) _YouthNetwork_description(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.YouthNetwork().Description(ctx, obj, fc.Args["language"].(*string))
+			return obj.DescriptionIn(fc.Args["language"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Text) graphql.Marshaler {
+			return ec.marshalOString2ᚖcampaignsᚋmodelsᚐText(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21337,7 +21323,7 @@ func (ec *executionContext) fieldContext_YouthNetwork_description(ctx context.Co
 		Object:     "YouthNetwork",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -28078,23 +28064,20 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Campaign_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Campaign_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "summary":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Campaign_summary(ctx, field, obj)
-				})
+			out.Values[i] = ec._Campaign_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Campaign_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Campaign_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
 			out.Values[i] = ec._Campaign_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29127,23 +29110,20 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Event_title(ctx, field, obj)
-				})
+			out.Values[i] = ec._Event_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "summary":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Event_summary(ctx, field, obj)
-				})
+			out.Values[i] = ec._Event_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Event_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Event_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Event_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29930,17 +29910,15 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Indicator_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Indicator_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Indicator_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Indicator_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "unit":
 			out.Values[i] = ec._Indicator_unit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32439,17 +32417,15 @@ func (ec *executionContext) _YouthNetwork(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._YouthNetwork_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._YouthNetwork_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._YouthNetwork_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._YouthNetwork_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "scope":
 			out.Values[i] = ec._YouthNetwork_scope(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34933,6 +34909,16 @@ func (ec *executionContext) unmarshalNShareMemberInput2campaignsᚋgraphᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNString2campaignsᚋmodelsᚐText(ctx context.Context, v any) (models.Text, error) {
+	var res models.Text
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNString2campaignsᚋmodelsᚐText(ctx context.Context, sel ast.SelectionSet, v models.Text) graphql.Marshaler {
+	return graphql.WrapContextMarshaler(ctx, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := scalar.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36515,6 +36501,22 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOString2ᚖcampaignsᚋmodelsᚐText(ctx context.Context, v any) (*models.Text, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(models.Text)
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2ᚖcampaignsᚋmodelsᚐText(ctx context.Context, sel ast.SelectionSet, v *models.Text) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

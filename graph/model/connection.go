@@ -56,7 +56,7 @@ func (c *Connection[T]) Nodes() []T { return c.page.Items }
 func (c *Connection[T]) Edges() []*Edge[T] {
 	out := make([]*Edge[T], len(c.page.Items))
 	for i, item := range c.page.Items {
-		out[i] = &Edge[T]{Cursor: c.page.Cursors[i], Node: item}
+		out[i] = &Edge[T]{Cursor: c.page.Cursor(i), Node: item}
 	}
 	return out
 }
@@ -64,8 +64,9 @@ func (c *Connection[T]) Edges() []*Edge[T] {
 // PageInfo says where the page sits.
 func (c *Connection[T]) PageInfo() *PageInfo {
 	info := &PageInfo{HasNextPage: c.page.HasNextPage, HasPreviousPage: c.page.HasPreviousPage}
-	if n := len(c.page.Cursors); n > 0 {
-		info.StartCursor, info.EndCursor = &c.page.Cursors[0], &c.page.Cursors[n-1]
+	if n := len(c.page.Positions); n > 0 {
+		start, end := c.page.Cursor(0), c.page.Cursor(n-1)
+		info.StartCursor, info.EndCursor = &start, &end
 	}
 	return info
 }

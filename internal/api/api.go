@@ -94,8 +94,6 @@ func New(st *store.Store, opt Options) http.Handler {
 	// Where each operation reads (read replicas and consistency tokens): before the answer
 	// cache, whose version must come from where the answer does.
 	gql.Use(consistency{st})
-	// The records of the relation table's root fields, registered for look-ahead as they resolve.
-	gql.AroundFields(loader.Roots)
 	present, recoverFunc := noteUnavailable(graph.ErrorPresenter(log)), graph.Recover(log)
 	wait := newDBWait(st.Ping, opt.RetryWait)
 	addStreamTransports(gql, st, opt, present)

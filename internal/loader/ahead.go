@@ -16,7 +16,7 @@ import (
 // to run loads that field for every record at the same place in the answer (its cousins:
 // the same path, list indices aside), primes the loader with the results, and registers
 // what it loaded as the cousins of the next level. The records at a path are known because
-// whoever produced them registered them: a root field of the relation table (Roots) or the
+// whoever produced them registered them: a root field of the relation table (rooted) or the
 // batch of the level above. A resolver whose path has no registered records, or whose field
 // has no row in the relation table (relations.go), falls back to the loader's window, which
 // is still correct.
@@ -241,6 +241,11 @@ func (t *tree) attachedAt(fc *graphql.FieldContext, path string) []any {
 	if recs := t.at(path); len(recs) > 0 {
 		return recs
 	}
+	if t.rooted(fc) {
+		if recs := t.at(path); len(recs) > 0 {
+			return recs
+		}
+	}
 	holder := fc.Parent // the field whose value fc's record is
 	for holder != nil && holder.Index != nil {
 		holder = holder.Parent
@@ -269,6 +274,47 @@ func (t *tree) attachedAt(fc *graphql.FieldContext, path string) []any {
 		t.add(path, recs)
 	})
 	return t.at(path)
+}
+
+// rooted registers the records that the root field above fc resolved to, when the relation
+// table names that root field (a root row), the first time a field below it asks; it
+// reports whether there is such a root. gqlgen keeps a field's value in its FieldContext
+// (Result) before it resolves the fields below, so no field middleware has to register
+// it: one would cost every field of every answer a call and an allocation (issue 16).
+func (t *tree) rooted(fc *graphql.FieldContext) bool {
+	var root *graphql.FieldContext
+	for up := fc.Parent; up != nil; up = up.Parent {
+		if up.Field.Field != nil {
+			root = up
+		}
+	}
+	if root == nil {
+		return false
+	}
+	get := roots[root.Object+"."+root.Field.Name]
+	if get == nil {
+		return false
+	}
+	t.register(root, get)
+	return true
+}
+
+// register adds, once per root field of the answer, the records of its value at their paths.
+func (t *tree) register(root *graphql.FieldContext, get func(any) ([]any, []string)) {
+	key := "\x00root\x00" + root.Field.Alias
+	t.mu.Lock()
+	once := t.derived[key]
+	if once == nil {
+		once = new(sync.Once)
+		t.derived[key] = once
+	}
+	t.mu.Unlock()
+	once.Do(func() {
+		recs, paths := get(root.Result)
+		for _, p := range paths {
+			t.add(root.Field.Alias+p, recs)
+		}
+	})
 }
 
 // load is Load with look-ahead.

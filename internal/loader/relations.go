@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"campaigns/internal/page"
 	"campaigns/internal/store"
 	"campaigns/models"
@@ -66,7 +64,7 @@ var relations = slices.Concat([]Relation{
 	attached("CampaignPartner.organization", func(p *models.CampaignPartner) *models.Organization { return p.Organization }),
 
 	// Relations with no parent: the root fields whose records the loader registers itself
-	// (Roots), so that the fields below them load for all of them at once.
+	// (tree.rooted), so that the fields below them load for all of them at once.
 	root[*models.Campaign]("Query.campaigns"),
 	root[*models.Event]("Query.events"),
 	root[*models.YouthNetwork]("Query.youthNetworks"),
@@ -339,7 +337,7 @@ func attached[O, A any](field string, get func(O) *A) row[O, *A] {
 }
 
 // root declares a root field whose records, T or a list or page of T, are registered for
-// look-ahead when the field resolves (Roots).
+// look-ahead as soon as a field below it asks (tree.rooted).
 func root[T any](field string) row[none, T] {
 	return row[none, T]{field: field, setUp: func() {
 		roots[field] = func(v any) (recs []any, paths []string) {
@@ -463,33 +461,6 @@ func CountUpTo[F, T any](ctx context.Context, u Under[F, T], f F, limit int) (in
 		return u.list.countAllTo(l.store, ctx, f, limit)
 	}
 	return load(ctx, l.get().tree, u.list.countTo(l.get()), newPageKey(u.by, u.key, upTo[F]{f, limit}))
-}
-
-// Roots is a field middleware (handler.AroundFields) that registers the records a root
-// field of the table resolved to, so that the fields below them load for all of them at
-// once; no resolver has to.
-func Roots(ctx context.Context, next graphql.Resolver) (any, error) {
-	res, err := next(ctx)
-	fc := graphql.GetFieldContext(ctx)
-	if err != nil || fc == nil || fc.Object != "Query" || fc.Field.Field == nil {
-		return res, err
-	}
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
-	if !ok {
-		return res, err
-	}
-	get := roots[fc.Object+"."+fc.Field.Name]
-	if get == nil {
-		return res, err
-	}
-	if recs, paths := get(res); len(recs) > 0 {
-		t := l.get().tree
-		field := fieldPath(t.pathOf(fc), fc)
-		for _, p := range paths {
-			t.add(field+p, recs)
-		}
-	}
-	return res, err
 }
 
 // one is the record a single-record loader loaded, as the next level's cousin.

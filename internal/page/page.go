@@ -119,11 +119,15 @@ func short(s string) string {
 	return s
 }
 
-// Page is one page of a list: its items in order with their cursors, and whether the
-// list goes on either side.
+// Page is one page of a list: its items in order with their positions, and whether the
+// list goes on either side. A position becomes a cursor (Cursor) only when an answer asks
+// for it: most lists show their items without their edges' cursors.
 type Page[T any] struct {
 	Items           []T
-	Cursors         []string
+	Positions       []Cursor
 	HasNextPage     bool
 	HasPreviousPage bool
 }
+
+// Cursor returns the cursor of the i-th item.
+func (p Page[T]) Cursor(i int) string { return p.Positions[i].Encode() }

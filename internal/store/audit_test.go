@@ -64,7 +64,7 @@ func TestAuditLogIsEachOrganizationsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	from, err := page.DecodeCursor(first.Cursors[1], store.AuditOrder.Token(store.ListAuditLog))
+	from, err := page.DecodeCursor(first.Cursor(1), store.AuditOrder.Token(store.ListAuditLog))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -260,7 +260,7 @@ type row[T any] struct {
 	ParentKey string
 }
 
-// toPage trims the extra row, turns a backward page round, and makes the cursors.
+// toPage trims the extra row, turns a backward page round, and keeps the positions.
 func toPage[T any](rows []row[T], token string, req page.Request) page.Page[*T] {
 	more := len(rows) > req.Size
 	if more {
@@ -269,10 +269,10 @@ func toPage[T any](rows []row[T], token string, req page.Request) page.Page[*T] 
 	if req.Backward {
 		slices.Reverse(rows)
 	}
-	p := page.Page[*T]{Items: make([]*T, len(rows)), Cursors: make([]string, len(rows))}
+	p := page.Page[*T]{Items: make([]*T, len(rows)), Positions: make([]page.Cursor, len(rows))}
 	for i := range rows {
 		p.Items[i] = &rows[i].Item
-		p.Cursors[i] = page.Cursor{Order: token, Value: rows[i].SortValue, Key: rows[i].SortKey}.Encode()
+		p.Positions[i] = page.Cursor{Order: token, Value: rows[i].SortValue, Key: rows[i].SortKey}
 	}
 	if req.Backward {
 		p.HasPreviousPage, p.HasNextPage = more, req.From != nil

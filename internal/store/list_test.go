@@ -58,9 +58,9 @@ func TestKeysetPagesWalkTheWholeList(t *testing.T) {
 			if !more {
 				return out
 			}
-			edge := p.Cursors[len(p.Cursors)-1]
+			edge := p.Cursor(len(p.Positions) - 1)
 			if backward {
-				edge = p.Cursors[0]
+				edge = p.Cursor(0)
 			}
 			c, err := page.DecodeCursor(edge, o.Token(store.ListCampaigns))
 			if err != nil {

@@ -278,8 +278,8 @@ func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (Se
 			h.Snippet = snippet(*r.Txt, *r.Pos)
 		}
 		out.Items = append(out.Items, h)
-		out.Cursors = append(out.Cursors, page.Cursor{Order: token, Value: strconv.FormatFloat(h.Score, 'g', -1, 64),
-			Key: h.Kind + ":" + strconv.FormatInt(h.ID, 10)}.Encode())
+		out.Positions = append(out.Positions, page.Cursor{Order: token, Value: strconv.FormatFloat(h.Score, 'g', -1, 64),
+			Key: h.Kind + ":" + strconv.FormatInt(h.ID, 10)})
 	}
 	return out, nil
 }
