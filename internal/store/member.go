@@ -321,6 +321,7 @@ func auditShare(s *models.MemberShare) shareAuditEntry {
 
 // MemberShares returns the shares of each member, oldest first.
 func (s *Store) MemberShares(ctx context.Context, memberIDs []int64) (map[int64][]*models.MemberShare, error) {
+	personal(ctx)
 	var rows []*models.MemberShare
 	err := s.db.WithContext(ctx).Raw(`SELECT * FROM member_shares WHERE member_id = ANY(?::bigint[])
 		ORDER BY member_id, shared_at, organization_id`, idList(memberIDs)).Scan(&rows).Error
@@ -607,11 +608,13 @@ func (t *Tx) EraseMember(memberID int64) (*models.Member, error) {
 
 // MembersByID returns the members with the given IDs.
 func (s *Store) MembersByID(ctx context.Context, ids []int64) (map[int64]*models.Member, error) {
+	personal(ctx)
 	return byIDs(ctx, s.db, "members", ids, func(m *models.Member) int64 { return m.ID })
 }
 
 // GuardianConsents returns the latest consent recorded for each member that has one.
 func (s *Store) GuardianConsents(ctx context.Context, memberIDs []int64) (map[int64]*models.GuardianConsent, error) {
+	personal(ctx)
 	var rows []*models.GuardianConsent
 	err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT ON (member_id) * FROM guardian_consents
 		WHERE member_id = ANY(?::bigint[]) ORDER BY member_id, id DESC`, idList(memberIDs)).Scan(&rows).Error

@@ -83,6 +83,7 @@ func memberReasons(db *gorm.DB, orgID int64, memberIDs []int64) (map[int64]strin
 // MemberAccess returns, for each member ID, why the organization orgID may reach the member
 // ("" when it may not). Loaders call it once per level of a query.
 func (s *Store) MemberAccess(ctx context.Context, orgID int64, memberIDs []int64) (map[int64]string, error) {
+	personal(ctx)
 	out, err := memberReasons(s.db.WithContext(ctx), orgID, memberIDs)
 	if err != nil {
 		return nil, fmt.Errorf("access of organization %d to %d members: %w", orgID, len(memberIDs), err)
@@ -127,6 +128,7 @@ func (s *Store) LogMemberReads(ctx context.Context, caller auth.Caller, requestI
 // MemberReaders sums up, for each member, the reads of its personal data by organization,
 // the latest reader first.
 func (s *Store) MemberReaders(ctx context.Context, memberIDs []int64) (map[int64][]*models.MemberReader, error) {
+	personal(ctx)
 	var rows []*models.MemberReader
 	err := s.db.WithContext(ctx).Raw(`SELECT member_id, organization_id, count(*) AS reads, max(at) AS last_read_at,
 		array_agg(DISTINCT reason ORDER BY reason) AS reasons
@@ -198,3 +200,10 @@ func (t *Tx) lockOwnMember(id int64, action string, p *validate.Problems) (*mode
 	}
 	return m, nil
 }
+
+// personal moves the operation of ctx to the primary, for good, before it reads members'
+// personal data or who may reach them (shares, consents, registrations, the access log).
+// A replica may lag up to REPLICA_MAX_LAG: reading one there could show an erased member's
+// name, or a member to an organization whose share was withdrawn a moment ago. Public
+// records may lag that long; a young person's data may not.
+func personal(ctx context.Context) { toPrimary(ctx) }

@@ -319,6 +319,7 @@ func (t *Tx) RecordAttendance(id int64, attended bool) (*models.Registration, er
 // RegistrationsByID returns the registrations with the given IDs, with their places on
 // the waitlist.
 func (s *Store) RegistrationsByID(ctx context.Context, ids []int64) (map[int64]*models.Registration, error) {
+	personal(ctx)
 	var rows []*models.Registration
 	err := s.db.WithContext(ctx).Raw(`SELECT r.*, `+waitlistPosition+` FROM registrations r WHERE r.id = ANY(?::bigint[])`, idList(ids)).
 		Scan(&rows).Error
@@ -357,6 +358,7 @@ func (s *Store) RegistrationCounts(ctx context.Context, eventIDs []int64) (map[i
 
 // RegistrationPages returns, in one statement, a page of registrations for each event key.
 func (s *Store) RegistrationPages(ctx context.Context, by Parent, keys []string, f RegistrationFilter, o Order, req page.Request) (map[string]page.Page[*models.Registration], error) {
+	personal(ctx)
 	out, err := listPages[models.Registration](ctx, s.db, registrationList, by, keys, f.conds(), o, req)
 	if err != nil {
 		return nil, fmt.Errorf("registration pages of %d events: %w", len(keys), err)
@@ -366,6 +368,7 @@ func (s *Store) RegistrationPages(ctx context.Context, by Parent, keys []string,
 
 // CountRegistrationPages counts, in one statement, the registrations of each event key.
 func (s *Store) CountRegistrationPages(ctx context.Context, by Parent, keys []string, f RegistrationFilter) (map[string]int, error) {
+	personal(ctx)
 	out, err := listCounts(ctx, s.db, registrationList, by, keys, f.conds(), 0)
 	if err != nil {
 		return nil, fmt.Errorf("count registration pages of %d events: %w", len(keys), err)
@@ -376,6 +379,7 @@ func (s *Store) CountRegistrationPages(ctx context.Context, by Parent, keys []st
 // MemberPages returns, in one statement, a page of the current members the filter's viewer
 // reaches for each network key.
 func (s *Store) MemberPages(ctx context.Context, by Parent, keys []string, f MemberFilter, o Order, req page.Request) (map[string]page.Page[*models.Member], error) {
+	personal(ctx)
 	out, err := listPages[models.Member](ctx, s.db, memberList, by, keys, f.conds(), o, req)
 	if err != nil {
 		return nil, fmt.Errorf("member pages of %d networks: %w", len(keys), err)
@@ -386,6 +390,7 @@ func (s *Store) MemberPages(ctx context.Context, by Parent, keys []string, f Mem
 // CountMemberPages counts, in one statement, the current members the filter's viewer
 // reaches of each network key.
 func (s *Store) CountMemberPages(ctx context.Context, by Parent, keys []string, f MemberFilter) (map[string]int, error) {
+	personal(ctx)
 	out, err := listCounts(ctx, s.db, memberList, by, keys, f.conds(), 0)
 	if err != nil {
 		return nil, fmt.Errorf("count member pages of %d networks: %w", len(keys), err)
