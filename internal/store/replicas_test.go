@@ -143,6 +143,14 @@ func TestReplicaReads(t *testing.T) {
 	if onPrimary() <= beforePrimary {
 		t.Error("the read that waited for the paused replica was not counted on the primary")
 	}
+	// A position past the primary's (a token of another database) reads the primary.
+	beforePrimary = onPrimary()
+	if got, _ := read(tok + 1<<40); got != "Myanmar (renamed)" {
+		t.Errorf("with a position from the future, read %q; want the primary's", got)
+	}
+	if onPrimary() <= beforePrimary {
+		t.Error("a read with a position from the future was not counted on the primary")
+	}
 	c.Resume()
 	before = onReplica()
 	if got, _ := read(tok); got != "Myanmar (renamed)" {
