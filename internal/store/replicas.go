@@ -481,8 +481,9 @@ func (s *Store) noteWrite(ctx context.Context) {
 	}
 }
 
-// Replicated reports whether the store reads replicas (DATABASE_REPLICA_URLS).
-func (s *Store) Replicated() bool { return s.rt != nil }
+// Replicated reports whether the store reads replicas (DATABASE_REPLICA_URLS); false for
+// no store at all.
+func (s *Store) Replicated() bool { return s != nil && s.rt != nil }
 
 // replicaPool is the replicas' side of dbresolver: each statement runs where pick says, and
 // again on the primary when a replica fails it (failed).
