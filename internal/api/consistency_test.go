@@ -60,6 +60,9 @@ func TestConsistencyTokenWithoutReplicas(t *testing.T) {
 			if r.Statements != 0 {
 				t.Errorf("a refused token ran %d statements", r.Statements)
 			}
+			if id, _ := r.Errors[0].Extensions["requestId"].(string); id == "" {
+				t.Errorf("the refusal has no requestId: %+v", r.Errors[0])
+			}
 		})
 	}
 
