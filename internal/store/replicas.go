@@ -243,6 +243,17 @@ func (s *Store) primary(ctx context.Context) *gorm.DB {
 	return db
 }
 
+// reads returns db for ctx's read that dbresolver would not take for one: raw SQL that
+// begins with WITH rather than SELECT (search, reach), which would otherwise run on the
+// primary and move the rest of the operation there.
+func (s *Store) reads(ctx context.Context) *gorm.DB {
+	db := s.db.WithContext(ctx)
+	if s.rt != nil {
+		db = db.Clauses(dbresolver.Read)
+	}
+	return db
+}
+
 // atPrimary returns db for ctx's one statement on the primary that leaves the operation's
 // later reads where they are; the caller then sets their floor (floor). There must be
 // replicas.

@@ -12,6 +12,7 @@ import (
 
 	"campaigns/internal/auth"
 	"campaigns/internal/metrics"
+	"campaigns/internal/page"
 	"campaigns/internal/problem"
 	"campaigns/internal/replicatest"
 	"campaigns/internal/store"
@@ -117,6 +118,15 @@ func TestReplicaReads(t *testing.T) {
 		t.Errorf("a read without Reads went to the replica")
 	}
 
+	// A search, whose statements begin with WITH, reads the replica too, all of it.
+	before, beforePrimary := onReplica(), onPrimary()
+	if _, err := st.Search(store.WithReads(ctx, new(store.Reads)), store.SearchQuery{Text: "Myanmar"}, page.Request{Size: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if onReplica() < before+2 || onPrimary() != beforePrimary {
+		t.Errorf("a search read %v statements on the replica and %v on the primary; want all (at least 2) on the replica", onReplica()-before, onPrimary()-beforePrimary)
+	}
+
 	// Paused, the replica serves what it had; a required position is waited for, then read
 	// from the primary.
 	old, _ := read(0)
@@ -136,7 +146,7 @@ func TestReplicaReads(t *testing.T) {
 	if got, _ := read(0); got != old {
 		t.Errorf("the paused replica read %q, want its %q: the read did not go to the replica", got, old)
 	}
-	beforePrimary := onPrimary()
+	beforePrimary = onPrimary()
 	if got, _ := read(tok); got != "Myanmar (renamed)" {
 		t.Errorf("with the write's position, read %q; want the new name", got)
 	}
