@@ -25,8 +25,8 @@ import (
 )
 
 // Read replicas (Options.Replicas, DATABASE_REPLICA_URLS). GORM's dbresolver splits the
-// statements: those it takes for reads (a query, or raw SQL that begins with SELECT)
-// outside a transaction go to the replicas' side, everything else (writes, raw SQL that
+// statements: those it takes for reads (a query, raw SQL that begins with SELECT, or that
+// the store marks as a read: reads) outside a transaction go to the replicas' side, everything else (writes, raw SQL that
 // does not begin with SELECT, anything under a lock, every transaction) to the primary.
 // The pgx path of queryRows makes the same choice. The replicas' side is one connection
 // pool of ours (replicaPool) that picks, for each statement, where it runs:
