@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -164,12 +166,50 @@ func TestReplicaReadYourWrites(t *testing.T) {
 		t.Errorf("/metrics has no lag of %s, or shows a URL:\n%s", replica, grepLines(text, "db_re"))
 	}
 
-	// The replica stopped: no request fails, whichever instance serves it.
-	c.Replica.Stop("fast")
-	for i := range 10 {
-		if got := nameOf(call(t, []string{a, b}[i%2], key, "", nil, read, nil)); got != "Renamed while paused" {
-			t.Errorf("read %d with the replica stopped: %q", i, got)
+	// The replica stopped under load: no request fails, whichever instance serves it.
+	var served atomic.Int64
+	stop := make(chan struct{})
+	failures := make(chan string, 64)
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				r, err := callErr([]string{a, b}[i%2], key, "", nil, read, nil)
+				if err == nil && (r.status != http.StatusOK || len(r.Errors) > 0 || !strings.Contains(string(r.Data), "Renamed while paused")) {
+					err = fmt.Errorf("%d %s", r.status, r.body)
+				}
+				if err != nil {
+					select {
+					case failures <- err.Error():
+					default:
+					}
+				}
+				served.Add(1)
+			}
+		})
+	}
+	waitServed := func(n int64) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); served.Load() < n; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d reads served in 30s, want %d", served.Load(), n)
+			}
 		}
+	}
+	waitServed(30)
+	c.Replica.Stop("fast")
+	waitReplicaUp(t, metricsA, replica, "0")
+	waitServed(served.Load() + 30)
+	close(stop)
+	wg.Wait()
+	close(failures)
+	for f := range failures {
+		t.Errorf("a read failed while the replica stopped: %.300s", f)
 	}
 	waitReplicaUp(t, metricsA, replica, "0")
 	c.Replica.Start()
@@ -247,6 +287,15 @@ func (r *answer) str(t *testing.T, path ...string) string {
 // extensions when ext is.
 func call(t *testing.T, base, key, token string, ext map[string]any, query string, vars map[string]any) *answer {
 	t.Helper()
+	r, err := callErr(base, key, token, ext, query, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// callErr is call that returns its error, for goroutines other than the test's.
+func callErr(base, key, token string, ext map[string]any, query string, vars map[string]any) (*answer, error) {
 	req := map[string]any{"query": query, "variables": vars}
 	if ext != nil {
 		req["extensions"] = ext
@@ -262,15 +311,15 @@ func call(t *testing.T, base, key, token string, ext map[string]any, query strin
 	}
 	res, err := http.DefaultClient.Do(hr)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer res.Body.Close()
 	r := &answer{status: res.StatusCode, header: res.Header}
 	r.body, _ = io.ReadAll(res.Body)
 	if err := json.Unmarshal(r.body, r); err != nil {
-		t.Fatalf("%d %s: %v", res.StatusCode, r.body, err)
+		return nil, fmt.Errorf("%d %s: %w", res.StatusCode, r.body, err)
 	}
-	return r
+	return r, nil
 }
 
 func mustToken(t *testing.T, s string) store.Token {

@@ -32,17 +32,27 @@ type consistency struct{ st *store.Store }
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationContextMutator
 	graphql.OperationInterceptor
 } = consistency{}
 
 func (consistency) ExtensionName() string                   { return "Consistency" }
 func (consistency) Validate(graphql.ExecutableSchema) error { return nil }
 
+// MutateOperationContext refuses a token that does not parse, before anything runs, through
+// the error presenter (the error's request id) as gqlgen's own refusals.
+func (consistency) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if _, err := requiredPosition(oc); err != nil {
+		return err.GraphQL()
+	}
+	return nil
+}
+
 func (c consistency) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
 	need, err := requiredPosition(oc)
-	if err != nil {
-		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err.GraphQL()}})
+	if err != nil { // refused already (MutateOperationContext)
+		return next(ctx)
 	}
 	if !c.st.Replicated() || oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
 		return next(ctx)

@@ -279,7 +279,7 @@ func TestCORS(t *testing.T) {
 		allowedAs string // the Access-Control-Allow-Origin wanted, "" for none
 		preflight bool
 	}{
-		{"preflight from a partner", allowed, preflight("https://partner.example.org", "POST", "authorization,content-type,idempotency-key,if-none-match"), "https://partner.example.org", true},
+		{"preflight from a partner", allowed, preflight("https://partner.example.org", "POST", "authorization,consistency-token,content-type,idempotency-key,if-none-match"), "https://partner.example.org", true},
 		{"preflight from a wildcard subdomain", allowed, preflight("https://phnom-penh.ngo.example", "POST", "content-type"), "https://phnom-penh.ngo.example", true},
 		{"preflight from elsewhere", allowed, preflight("https://evil.example.com", "POST", "content-type"), "", false},
 		{"preflight for PUT", allowed, preflight("https://partner.example.org", "PUT", ""), "", false},
@@ -311,9 +311,9 @@ func TestCORS(t *testing.T) {
 					t.Errorf("preflight: status %d, headers %v", rec.Code, h)
 				}
 			} else {
-				// The request id, the budget (which the body no longer tells) and the tag to
-				// send back; header names are compared without regard to case.
-				for _, name := range []string{"X-Request-Id", "RateLimit-Remaining", "RateLimit-Reset", "ETag"} {
+				// The request id, the budget (which the body no longer tells), the tag and the
+				// consistency token to send back; header names are compared without regard to case.
+				for _, name := range []string{"X-Request-Id", "RateLimit-Remaining", "RateLimit-Reset", "ETag", "Consistency-Token"} {
 					if !strings.Contains(strings.ToLower(h.Get("Access-Control-Expose-Headers")), strings.ToLower(name)) {
 						t.Errorf("Access-Control-Expose-Headers %q: the frontend cannot read %s", h.Get("Access-Control-Expose-Headers"), name)
 					}

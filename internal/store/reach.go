@@ -115,7 +115,7 @@ func (s *Store) reach(ctx context.Context, par string, viewer int64, conds []con
 	// The statuses are those shown at the request's time (models.Event.DisplayStatus).
 	all := slices.Concat([]any{clock.Now(ctx)}, args, []any{viewer}, args, []any{viewer}, args)
 	var rows []reachRow
-	if err := s.db.WithContext(ctx).Raw(fmt.Sprintf(reachSQL, par, w, groupParts), all...).Scan(&rows).Error; err != nil {
+	if err := s.reads(ctx).Raw(fmt.Sprintf(reachSQL, par, w, groupParts), all...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := map[string]*Reach{}

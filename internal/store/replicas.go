@@ -25,8 +25,8 @@ import (
 )
 
 // Read replicas (Options.Replicas, DATABASE_REPLICA_URLS). GORM's dbresolver splits the
-// statements: those it takes for reads (a query, or raw SQL that begins with SELECT)
-// outside a transaction go to the replicas' side, everything else (writes, raw SQL that
+// statements: those it takes for reads (a query, raw SQL that begins with SELECT, or that
+// the store marks as a read: reads) outside a transaction go to the replicas' side, everything else (writes, raw SQL that
 // does not begin with SELECT, anything under a lock, every transaction) to the primary.
 // The pgx path of queryRows makes the same choice. The replicas' side is one connection
 // pool of ours (replicaPool) that picks, for each statement, where it runs:
@@ -36,17 +36,20 @@ import (
 //     read a replica. So the key lookups, background work, the change feed, subscriptions'
 //     reads and anything added later read the primary unless they say otherwise.
 //   - Every statement of one Reads runs on the one target chosen at its first statement
-//     (pinned): the answer cache keeps the version read before an answer was computed
-//     (CurrentVersion) with the answer, which is right only when the answer read at least
-//     what that version says, so both must come from the same replica, or the primary.
+//     (pinned), so that an answer never goes back in time between its statements.
 //   - Once an operation runs anything on the primary (a write, a transaction such as a
-//     mutation's or sync's, the answer cache's freshness check), every later statement of
-//     it reads the primary: what it read there is newer than a replica may be, and going
-//     back in time within one answer (a list from the primary, its items from a replica
-//     that has not replayed them) would drop what it just saw.
+//     mutation's or sync's), every later statement of it reads the primary: what it read
+//     there is newer than a replica may be, and going back in time within one answer (a
+//     list from the primary, its items from a replica that has not replayed them) would
+//     drop what it just saw.
+//   - The answer cache's version and freshness check (snapshot.go) read the primary without
+//     moving the operation there: they raise the position that its later reads must have
+//     replayed (floor) to the primary's at that moment instead, so that an answer computed
+//     from that version has read at least what the version says.
 //   - A Reads that requires a position (a consistency token, Reads.Require) is served by a
 //     replica that has replayed that position, waiting for one up to Options.ReplicaWait,
-//     then by the primary.
+//     then by the primary. A position past the primary's own (a token not from this
+//     database) reads the primary at once.
 //   - A replica that fails its probe, is further behind than Options.ReplicaMaxLag, or
 //     fails a statement with a connection error is skipped until its probe finds it well
 //     again; the statement that met the error runs again on the primary.
@@ -153,11 +156,13 @@ type router struct {
 	primary  *sql.DB
 	replicas []*replica
 	next     atomic.Uint64
-	wait     time.Duration
-	maxLag   time.Duration
-	log      *slog.Logger
-	stop     context.CancelFunc
-	probes   sync.WaitGroup
+	// written is the latest WAL position of the primary that the router has read.
+	written atomic.Uint64
+	wait    time.Duration
+	maxLag  time.Duration
+	log     *slog.Logger
+	stop    context.CancelFunc
+	probes  sync.WaitGroup
 }
 
 // openReplicas opens a pool to each replica URL, a direct connection to a hot standby
@@ -238,6 +243,17 @@ func (s *Store) primary(ctx context.Context) *gorm.DB {
 	return db
 }
 
+// reads returns db for ctx's read that dbresolver would not take for one: raw SQL that
+// begins with WITH rather than SELECT (search, reach), which would otherwise run on the
+// primary and move the rest of the operation there.
+func (s *Store) reads(ctx context.Context) *gorm.DB {
+	db := s.db.WithContext(ctx)
+	if s.rt != nil {
+		db = db.Clauses(dbresolver.Read)
+	}
+	return db
+}
+
 // atPrimary returns db for ctx's one statement on the primary that leaves the operation's
 // later reads where they are; the caller then sets their floor (floor). There must be
 // replicas.
@@ -308,6 +324,17 @@ func (rt *router) choose(ctx context.Context, need Token) *replica {
 			return rep
 		}
 	}
+	// A position the primary has not reached would be waited for in vain: the primary
+	// serves it at once.
+	if need > Token(rt.written.Load()) {
+		var pos string
+		if err := rt.primary.QueryRowContext(ctx, "SELECT "+walPosition).Scan(&pos); err != nil {
+			return nil
+		}
+		if t, err := ParseToken(pos); err != nil || need > rt.saw(t) {
+			return nil
+		}
+	}
 	// The probes' positions are up to a second old: ask the replicas until one has
 	// replayed need or the wait is over.
 	ctx, cancel := context.WithTimeout(ctx, rt.wait)
@@ -330,6 +357,19 @@ func (rt *router) choose(ctx context.Context, need Token) *replica {
 		case <-time.After(pause):
 		}
 		pause = min(2*pause, 25*time.Millisecond)
+	}
+}
+
+// saw records t as a position the primary has written, and returns the latest one.
+func (rt *router) saw(t Token) Token {
+	for {
+		old := rt.written.Load()
+		if uint64(t) <= old {
+			return Token(old)
+		}
+		if rt.written.CompareAndSwap(old, uint64(t)) {
+			return t
+		}
 	}
 }
 
@@ -387,6 +427,7 @@ func (rt *router) probeOnce(ctx context.Context, rep *replica) {
 	var now, replay Token
 	if err == nil {
 		now, _ = ParseToken(primaryPos)
+		rt.saw(now)
 		replay, err = ParseToken(replayPos)
 	}
 	if err != nil {
@@ -441,6 +482,7 @@ func (s *Store) noteWrite(ctx context.Context) {
 		return
 	}
 	if t, err := ParseToken(pos); err == nil {
+		s.rt.saw(t)
 		for {
 			old := r.wrote.Load()
 			if uint64(t) <= old || r.wrote.CompareAndSwap(old, uint64(t)) {
@@ -450,8 +492,9 @@ func (s *Store) noteWrite(ctx context.Context) {
 	}
 }
 
-// Replicated reports whether the store reads replicas (DATABASE_REPLICA_URLS).
-func (s *Store) Replicated() bool { return s.rt != nil }
+// Replicated reports whether the store reads replicas (DATABASE_REPLICA_URLS); false for
+// no store at all.
+func (s *Store) Replicated() bool { return s != nil && s.rt != nil }
 
 // replicaPool is the replicas' side of dbresolver: each statement runs where pick says, and
 // again on the primary when a replica fails it (failed).

@@ -12,6 +12,7 @@ import (
 
 	"campaigns/internal/auth"
 	"campaigns/internal/metrics"
+	"campaigns/internal/page"
 	"campaigns/internal/problem"
 	"campaigns/internal/replicatest"
 	"campaigns/internal/store"
@@ -117,6 +118,15 @@ func TestReplicaReads(t *testing.T) {
 		t.Errorf("a read without Reads went to the replica")
 	}
 
+	// A search, whose statements begin with WITH, reads the replica too, all of it.
+	before, beforePrimary := onReplica(), onPrimary()
+	if _, err := st.Search(store.WithReads(ctx, new(store.Reads)), store.SearchQuery{Text: "Myanmar"}, page.Request{Size: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if onReplica() < before+2 || onPrimary() != beforePrimary {
+		t.Errorf("a search read %v statements on the replica and %v on the primary; want all (at least 2) on the replica", onReplica()-before, onPrimary()-beforePrimary)
+	}
+
 	// Paused, the replica serves what it had; a required position is waited for, then read
 	// from the primary.
 	old, _ := read(0)
@@ -136,12 +146,20 @@ func TestReplicaReads(t *testing.T) {
 	if got, _ := read(0); got != old {
 		t.Errorf("the paused replica read %q, want its %q: the read did not go to the replica", got, old)
 	}
-	beforePrimary := onPrimary()
+	beforePrimary = onPrimary()
 	if got, _ := read(tok); got != "Myanmar (renamed)" {
 		t.Errorf("with the write's position, read %q; want the new name", got)
 	}
 	if onPrimary() <= beforePrimary {
 		t.Error("the read that waited for the paused replica was not counted on the primary")
+	}
+	// A position past the primary's (a token of another database) reads the primary.
+	beforePrimary = onPrimary()
+	if got, _ := read(tok + 1<<40); got != "Myanmar (renamed)" {
+		t.Errorf("with a position from the future, read %q; want the primary's", got)
+	}
+	if onPrimary() <= beforePrimary {
+		t.Error("a read with a position from the future was not counted on the primary")
 	}
 	c.Resume()
 	before = onReplica()
@@ -224,5 +242,73 @@ func waitUp(t *testing.T, addr string, want float64) {
 			t.Fatalf("db_replica_up{replica=%q} is not %v after 20s", addr, want)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestReplicaBehindIsSkipped pauses the replica's replay while the primary writes: once it
+// is further behind than ReplicaMaxLag, its probe takes it out of service and reads without
+// a token read the primary, with the new value; resumed, it catches up and serves again.
+func TestReplicaBehindIsSkipped(t *testing.T) {
+	c := replicatest.Start(t)
+	const name = "campaigns_replica_lag"
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, c.Primary.URL(name), store.Options{MaxOpenConns: 4,
+		Replicas: []string{c.Replica.URL(name)}, ReplicaMaxLag: 1500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, c.Primary.URL(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec("INSERT INTO countries (code, name) VALUES ('MM', 'Myanmar')")
+	c.WaitStreaming(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", c.Replica.Port())
+	waitUp(t, addr, 1)
+	if lag := testutil.ToFloat64(metrics.ReplicaLag.WithLabelValues(addr)); lag != 0 {
+		t.Errorf("a replica that has replayed everything shows a lag of %v s", lag)
+	}
+	read := func() string {
+		t.Helper()
+		m, err := st.CountriesByCode(store.WithReads(ctx, new(store.Reads)), []string{"MM"})
+		if err != nil || m["MM"] == nil {
+			t.Fatalf("country MM: %v, %v", m, err)
+		}
+		return m["MM"].Name
+	}
+
+	c.Pause()
+	defer c.Resume()
+	exec("UPDATE countries SET name = 'Myanmar (behind)' WHERE code = 'MM'")
+	if got := read(); got != "Myanmar" {
+		t.Errorf("the paused replica, not yet too far behind, read %q", got)
+	}
+	waitUp(t, addr, 0)
+	if lag := testutil.ToFloat64(metrics.ReplicaLag.WithLabelValues(addr)); lag <= 1.5 {
+		t.Errorf("the replica was skipped with a lag of %v s, within the bound", lag)
+	}
+	if got := read(); got != "Myanmar (behind)" {
+		t.Errorf("with the replica too far behind, read %q; want the primary's", got)
+	}
+	c.Resume()
+	waitUp(t, addr, 1)
+	before := testutil.ToFloat64(metrics.Reads.WithLabelValues("replica", addr))
+	if got := read(); got != "Myanmar (behind)" {
+		t.Errorf("caught up, the replica read %q", got)
+	}
+	if testutil.ToFloat64(metrics.Reads.WithLabelValues("replica", addr)) <= before {
+		t.Error("the replica that caught up serves no reads")
 	}
 }

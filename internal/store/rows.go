@@ -15,8 +15,9 @@ import (
 // database/sql boxes every column value of every row into an interface and converts it
 // again, which made a quarter of the allocations of the campaign list (BENCHMARKS.md);
 // pgx scans straight into the destinations. The connection's tracer still counts and
-// traces the statement. Inside a transaction it goes through database/sql, on the
-// transaction's connection.
+// traces the statement. With read replicas, that pool is the one the operation reads
+// (replicas.go), as dbresolver chooses for GORM's own reads. Inside a transaction it goes
+// through database/sql, on the transaction's connection.
 func queryRows(ctx context.Context, db *gorm.DB, query string, args []any, each func(rowScanner) error) error {
 	var pool *sql.DB
 	switch p := db.Statement.ConnPool.(type) {

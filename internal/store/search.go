@@ -80,7 +80,7 @@ func (s *Store) analyze(ctx context.Context, text string) (analysis, error) {
 		Ord  int
 		Term string
 	}
-	err := s.db.WithContext(ctx).Raw(`WITH q AS (SELECT search_norm(?::text) AS q),
+	err := s.reads(ctx).Raw(`WITH q AS (SELECT search_norm(?::text) AS q),
 		words AS (
 			SELECT w, ord FROM q, regexp_split_to_table(q.q, '[[:space:][:punct:]]+') WITH ORDINALITY AS t(w, ord)
 			WHERE w <> '' LIMIT ?),
@@ -255,7 +255,7 @@ func (s *Store) Search(ctx context.Context, q SearchQuery, req page.Request) (Se
 		Pos     *int
 		Matches int
 	}
-	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+	if err := s.reads(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
 		return SearchPage{}, fmt.Errorf("search %q: %w", truncate(q.Text), translate(err))
 	}
 	out := SearchPage{Page: page.Page[*SearchHit]{HasPreviousPage: req.From != nil}}
