@@ -216,6 +216,7 @@ func TestScaledOutOnLoopback(t *testing.T) {
 			afterStop    bool
 			status       int
 			code         string
+			body         []byte
 			err          error
 			startedSince time.Duration
 		}
@@ -245,7 +246,7 @@ func TestScaledOutOnLoopback(t *testing.T) {
 					r, err := postScaled(client, in.base, "", anonymous, nil, nil)
 					res := result{in: in.name, afterStop: after, err: err, startedSince: since}
 					if err == nil {
-						res.status, res.code = r.status, r.code()
+						res.status, res.code, res.body = r.status, r.code(), r.body
 					}
 					mu.Lock()
 					results = append(results, res)
@@ -289,13 +290,13 @@ func TestScaledOutOnLoopback(t *testing.T) {
 			case r.err != nil:
 				t.Errorf("%s: a request failed (started %v after the stop: %v): %v", r.in, r.startedSince, r.afterStop, r.err)
 			case r.status >= 500:
-				t.Errorf("%s: a request answered %d %s (after the stop: %v)", r.in, r.status, r.code, r.afterStop)
+				t.Errorf("%s: a request answered %d (after the stop: %v): %.300s", r.in, r.status, r.afterStop, r.body)
 			case r.status == http.StatusTooManyRequests:
 				if r.code != string(problem.RateLimited) {
-					t.Errorf("%s: refused with %s", r.in, r.code)
+					t.Errorf("%s: refused with %.300s", r.in, r.body)
 				}
 			case r.status != http.StatusOK:
-				t.Errorf("%s: answered %d %s", r.in, r.status, r.code)
+				t.Errorf("%s: answered %d %.300s", r.in, r.status, r.body)
 			case r.afterStop:
 				served[r.in]++
 			}
