@@ -28,7 +28,7 @@ var _ interface {
 func (admission) ExtensionName() string                   { return "Admission" }
 func (admission) Validate(graphql.ExecutableSchema) error { return nil }
 func (a admission) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) || graphql.GetOperationContext(ctx).Operation == nil ||
+	if refused(ctx) || !graphql.HasOperationContext(ctx) || graphql.GetOperationContext(ctx).Operation == nil ||
 		graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription {
 		return next(ctx)
 	}
@@ -49,4 +49,14 @@ func (a admission) InterceptResponse(ctx context.Context, next graphql.ResponseH
 	}
 	defer leave()
 	return next(ctx)
+}
+
+// refused reports whether the request in ctx was refused before it ran (over its budget,
+// too costly, a mutation sent with GET): gqlgen answers such a request through the same
+// response interceptors as one that runs, with its errors already recorded. It is to be
+// answered with those errors: not from the answer cache, whose hit would replace them with
+// another caller's data (and the refusal's writer, which writes no data, would then send a
+// 429 with neither), and not after a wait for a slot it does not need.
+func refused(ctx context.Context) bool {
+	return len(graphql.GetErrors(ctx)) > 0
 }

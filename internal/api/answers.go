@@ -102,6 +102,9 @@ func (a *answerCache) Validate(es graphql.ExecutableSchema) error {
 }
 
 func (a *answerCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if refused(ctx) {
+		return next(ctx)
+	}
 	k, ok := a.key(ctx)
 	if !ok {
 		return next(ctx)

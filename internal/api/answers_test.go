@@ -3,6 +3,9 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -400,5 +403,42 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(metrics.CacheHits) - hits; got != 1 {
 		t.Errorf("%v hits, want the waiting request's", got)
+	}
+}
+
+// TestRefusalsAreNotAnsweredFromTheCache: an anonymous caller whose budget pays for the door
+// but not for the query is refused with RATE_LIMITED, and no data, although the same query's
+// answer is in the cache. A refusal comes through the cache's interceptor with its error
+// already recorded, and a hit used to replace it: a 429 with neither errors nor data.
+func TestRefusalsAreNotAnsweredFromTheCache(t *testing.T) {
+	st := dbtest.Seeded(t)
+	cfg := limits.Config{MaxCost: 50, AnonymousPoints: 20, KeyPoints: 200, Window: 24 * time.Hour}
+	h := api.New(st, api.Options{Limits: cfg, CacheBytes: 1 << 20, CacheMaxAge: time.Hour})
+	const cost8 = `{ campaigns(first: 7) { nodes { name } } }`
+	get := func() *http.Request {
+		req := httptest.NewRequest(http.MethodGet, "/query?query="+url.QueryEscape(cost8), nil)
+		req.RemoteAddr = "203.0.113.9:40000"
+		return req
+	}
+	post := func() *http.Request {
+		req := postJSON(t, cost8, nil)
+		req.RemoteAddr = "203.0.113.9:40000"
+		return req
+	}
+	for i, a := range []*answer{send(t, h, post()), send(t, h, post())} { // 8 points each: 4 remain
+		if a.Status != http.StatusOK || len(a.Errors) != 0 || len(a.Data) == 0 {
+			t.Fatalf("request %d: status %d: %.300s", i+1, a.Status, a.Body)
+		}
+	}
+	// The door takes 1 point of the 4, and the query's other 7 are refused.
+	for name, req := range map[string]*http.Request{"POST": post(), "GET": get()} {
+		a := send(t, h, req)
+		if a.Status != http.StatusTooManyRequests || a.code() != "RATE_LIMITED" || len(a.Data) != 0 {
+			t.Errorf("%s over budget: status %d, code %q, data %s; want 429, RATE_LIMITED and no data: %.300s",
+				name, a.Status, a.code(), a.Data, a.Body)
+		}
+		if a.Header.Get("ETag") != "" {
+			t.Errorf("%s over budget: ETag %q on a refusal", name, a.Header.Get("ETag"))
+		}
 	}
 }
