@@ -142,38 +142,41 @@ func TestBehindPgBouncer(t *testing.T) {
 }
 
 // startServer runs the server with vars until the test ends, and returns its base URL once
-// it is ready and a function that returns what it logged so far.
+// it is ready and a function that returns what it logged so far. Each probe of /readyz is
+// bounded: a server that exits at start leaves its address held by the test (freeAddr),
+// where a probe without a timeout would wait for ever.
 func startServer(t *testing.T, vars map[string]string) (string, func() string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out pgbouncertest.LockedBuffer
-	done := make(chan int)
+	done := make(chan int, 1)
 	go func() { done <- run(ctx, nil, env(vars), &out, &out) }()
 	t.Cleanup(func() {
 		cancel()
 		if code := <-done; code != 0 {
 			t.Errorf("server exited %d:\n%s", code, out.String())
 		}
+		done <- 0
 	})
 	base := "http://" + vars["ADDR"]
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		res, err := http.Get(base + "/readyz")
+	client := &http.Client{Timeout: 2 * time.Second}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		select {
+		case code := <-done:
+			done <- code // for the cleanup, which shows the log
+			t.Fatalf("server exited %d at start", code)
+		default:
+		}
+		res, err := client.Get(base + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
 				return base, out.String
 			}
 		}
-		select {
-		case code := <-done:
-			t.Fatalf("server exited %d:\n%s", code, out.String())
-		default:
-		}
 		if time.Now().After(deadline) {
 			t.Fatalf("server not ready in a minute:\n%s", out.String())
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 

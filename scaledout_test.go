@@ -65,7 +65,7 @@ func TestScaledOutOnLoopback(t *testing.T) {
 			"MAX_QUERY_COST":        fmt.Sprint(points),
 			"RATE_LIMIT_KEY_POINTS": "0",
 		}
-		base, log := startScaled(t, vars)
+		base, log := startServer(t, vars)
 		return instance{label, base, "http://" + vars["METRICS_ADDR"], log}
 	}
 	a, b := start("A"), start("B")
@@ -346,44 +346,6 @@ func TestScaledOutOnLoopback(t *testing.T) {
 			t.Error("with Redis back, B serves the client whose budget A spent")
 		}
 	})
-}
-
-// startScaled is startServer with each probe of /readyz bounded: a server that exits at
-// start leaves its address held by the test (freeAddr), where a probe without a timeout
-// would wait for ever.
-func startScaled(t *testing.T, vars map[string]string) (string, func() string) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	var out pgbouncertest.LockedBuffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, nil, env(vars), &out, &out) }()
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("server exited %d:\n%s", code, out.String())
-		}
-		done <- 0
-	})
-	base := "http://" + vars["ADDR"]
-	client := &http.Client{Timeout: 2 * time.Second}
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		select {
-		case code := <-done:
-			done <- code // for the cleanup, which shows the log
-			t.Fatalf("server exited %d at start", code)
-		default:
-		}
-		res, err := client.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return base, out.String
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not ready in a minute:\n%s", out.String())
-		}
-	}
 }
 
 // scaledReplicaReads is what this process's instances read on replica.
