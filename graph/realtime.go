@@ -135,6 +135,7 @@ func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, 
 	p := &pump[T]{ctx: ctx, r: r, fd: fd, sub: sub, stream: stream, out: out, delivered: delivered, pending: first,
 		loaders: "loaders\x00" + class, entity: "entity\x00" + class, tombstone: "tombstone\x00" + class}
 	stream.SetPump(p.next)
+	sub.Start()
 	return out, nil
 }
 

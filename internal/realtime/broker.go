@@ -355,6 +355,22 @@ func (b *Broker) Count() int {
 	return len(b.subs)
 }
 
+// Live returns how many open subscriptions have started (Sub.Start). A subscription is
+// open before its resolver has checked what it asks for; one who waits to change what a
+// subscription is about until it has started (a test deleting the subscribed event) waits
+// on Live, not on Count, or the check may see the change and refuse the subscription.
+func (b *Broker) Live() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for s := range b.subs {
+		if s.live {
+			n++
+		}
+	}
+	return n
+}
+
 // Shutdown ends every subscription with ErrShuttingDown and refuses new ones.
 func (b *Broker) Shutdown() {
 	b.mu.Lock()
@@ -383,6 +399,16 @@ type Sub struct {
 	c     chan *Message
 	err   error
 	shown map[int64]struct{} // guarded by b.mu
+	live  bool               // guarded by b.mu; see Start
+}
+
+// Start marks s as started: checked by its resolver and answering. From Subscribe on, the
+// broker routes changes to s, so that none committed while the resolver checks is missed;
+// only Live waits for Start.
+func (s *Sub) Start() {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	s.live = true
 }
 
 // C delivers the subscription's messages; it is closed when the broker ends the

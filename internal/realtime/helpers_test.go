@@ -139,13 +139,14 @@ func startInstance(t testing.TB, st *store.Store, opt realtime.Options) *instanc
 	return in
 }
 
-// awaitSubscribers waits until the instance's broker holds n subscriptions.
+// awaitSubscribers waits until the instance's broker holds n subscriptions that have
+// started (Broker.Live): checked, so that a change made next cannot make their check fail.
 func (in *instance) awaitSubscribers(t testing.TB, n int) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
-	for in.broker.Count() != n {
+	for in.broker.Live() != n || in.broker.Count() != n {
 		if time.Now().After(deadline) {
-			t.Fatalf("the broker holds %d subscriptions, not %d", in.broker.Count(), n)
+			t.Fatalf("the broker holds %d subscriptions (%d started), not %d", in.broker.Count(), in.broker.Live(), n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

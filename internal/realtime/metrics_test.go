@@ -34,3 +34,25 @@ func TestSubscriptionsGauge(t *testing.T) {
 		t.Fatalf("after shutdown the gauge is up by %v, want 0", got)
 	}
 }
+
+// TestLiveCountsStartedSubscriptions: a subscription is open from Subscribe, and live only
+// once its resolver has started it; closed, it is neither.
+func TestLiveCountsStartedSubscriptions(t *testing.T) {
+	b := realtime.New(nil, realtime.Options{PerKey: 5})
+	defer b.Shutdown()
+	s, err := b.Subscribe("key", realtime.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Count() != 1 || b.Live() != 0 {
+		t.Fatalf("subscribed: %d open, %d live; want 1 and 0", b.Count(), b.Live())
+	}
+	s.Start()
+	if b.Count() != 1 || b.Live() != 1 {
+		t.Fatalf("started: %d open, %d live; want 1 and 1", b.Count(), b.Live())
+	}
+	s.Close()
+	if b.Count() != 0 || b.Live() != 0 {
+		t.Fatalf("closed: %d open, %d live; want 0 and 0", b.Count(), b.Live())
+	}
+}
