@@ -1,12 +1,14 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -73,14 +75,25 @@ func (s *Streams) Close(ctx context.Context) error {
 }
 
 // track serves a stream with a context that Close cancels.
+//
+// A websocket is served on a goroutine of its own, and the connection's goroutine returns
+// as soon as the websocket has taken the connection over (hijacked it): net/http then lets
+// that goroutine go, whose stack, parked deep under the middleware around the stream, was
+// the largest part of an idle subscriber's memory. The websocket's context is therefore
+// not the request's, which net/http cancels when the handler returns, but Close's.
 func (s *Streams) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithCancel(r.Context())
-		defer cancel()
+		websocket := r.Header.Get("Upgrade") != ""
+		base := r.Context()
+		if websocket {
+			base = context.WithoutCancel(base)
+		}
+		ctx, cancel := context.WithCancel(base)
 		st := &stream{cancel: cancel}
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
+			cancel()
 			refuseCode(w, r, http.StatusServiceUnavailable, problem.ShuttingDown, "the server is shutting down; reconnect to another instance")
 			return
 		}
@@ -90,19 +103,67 @@ func (s *Streams) track(next http.Handler) http.Handler {
 		s.open[st] = struct{}{}
 		s.wg.Add(1)
 		s.mu.Unlock()
-		defer func() {
+		done := func() {
+			cancel()
 			s.mu.Lock()
 			delete(s.open, st)
 			s.mu.Unlock()
 			s.wg.Done()
-		}()
+		}
 		// A stream outlives the server's read and write timeouts, which are meant for
 		// requests; keep-alives and the client's pings keep it honest instead.
 		rc := http.NewResponseController(w)
 		_ = rc.SetReadDeadline(time.Time{})
 		_ = rc.SetWriteDeadline(time.Time{})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		if !websocket {
+			defer done()
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		hw := &smallHijack{ResponseWriter: w, hijacked: make(chan struct{})}
+		served := make(chan struct{})
+		go func() {
+			defer close(served)
+			defer done()
+			next.ServeHTTP(hw, r.WithContext(ctx))
+		}()
+		// Until the upgrade, the handler may still answer through w (a refused origin, a
+		// bad handshake), which net/http allows only while this goroutine serves it.
+		select {
+		case <-hw.hijacked:
+		case <-served:
+		}
 	})
+}
+
+// Sizes of the buffers a websocket reads and writes its frames through, in place of
+// net/http's 4 KB each: the protocols' messages are a few hundred bytes, and a larger one
+// passes through in several reads or writes rather than failing.
+const (
+	wsReadBuffer  = 512
+	wsWriteBuffer = 1024
+)
+
+// smallHijack hands the websocket library the hijacked connection with small buffers of
+// its own, and tells track that the connection is taken over.
+type smallHijack struct {
+	http.ResponseWriter
+	hijacked chan struct{}
+	once     sync.Once
+}
+
+func (h *smallHijack) Unwrap() http.ResponseWriter { return h.ResponseWriter }
+
+func (h *smallHijack) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return conn, brw, err
+	}
+	defer h.once.Do(func() { close(h.hijacked) })
+	if brw.Reader.Buffered() > 0 || brw.Writer.Buffered() > 0 {
+		return conn, brw, nil // bytes already buffered stay where they are
+	}
+	return conn, bufio.NewReadWriter(bufio.NewReaderSize(conn, wsReadBuffer), bufio.NewWriterSize(conn, wsWriteBuffer)), nil
 }
 
 // isStream reports whether r opens a websocket or a server-sent-events stream.
