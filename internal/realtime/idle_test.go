@@ -42,13 +42,18 @@ func TestIdleWebsocketsHoldNoConnectionGoroutine(t *testing.T) {
 	}
 	in.awaitSubscribers(t, n)
 
-	// 1 client reader and at most 3 server goroutines a subscriber.
-	if d := runtime.NumGoroutine() - before; d > 4*n {
-		t.Errorf("%d idle subscribers hold %d goroutines more, want at most %d", n, d, 4*n)
+	// 1 client reader and at most 3 server goroutines a subscriber, and a few more of the
+	// database pool and the HTTP client's.
+	d := runtime.NumGoroutine() - before
+	t.Logf("%d idle subscribers: %d goroutines more", n, d)
+	if d > 4*n+n/5 {
+		t.Errorf("%d idle subscribers hold %d goroutines more, want at most %d", n, d, 4*n+n/5)
 	}
 	buf := make([]byte, 8<<20)
 	stacks := buf[:runtime.Stack(buf, true)]
-	if serving := bytes.Count(stacks, []byte("net/http.(*conn).serve(")); serving >= n/5 {
+	serving := bytes.Count(stacks, []byte("net/http.(*conn).serve("))
+	t.Logf("%d goroutines in net/http's connection handler", serving)
+	if serving >= n/5 {
 		t.Errorf("%d goroutines are in net/http's connection handler with %d idle websockets, want them let go", serving, n)
 	}
 
