@@ -2,6 +2,7 @@ package realtime_test
 
 import (
 	"bytes"
+	"context"
 	"runtime"
 	"strings"
 	"testing"
@@ -72,5 +73,47 @@ func TestIdleWebsocketsHoldNoConnectionGoroutine(t *testing.T) {
 		if got := decode[eventChanged](t, r).EventChanged; got.Event == nil || got.Event.Title != "Mandalay concert" {
 			t.Errorf("subscriber %d got %+v", i, got)
 		}
+	}
+}
+
+// TestStreamsCloseEndsDetachedWebsockets: a websocket is served on a goroutine of its own
+// once upgraded, yet Streams still knows it: Close ends every open websocket (both
+// subprotocols) and returns only when they are over; a websocket opened afterwards is
+// refused.
+func TestStreamsCloseEndsDetachedWebsockets(t *testing.T) {
+	w := newWorld(t)
+	in := startInstance(t, w.st, realtime.Options{})
+	vars := map[string]any{"event": w.events[0].GlobalID()}
+	var clients []*wsClient
+	for _, proto := range []string{"graphql-transport-ws", "graphql-ws", "graphql-transport-ws"} {
+		c, err := dialWS(t, in.srv.URL, proto, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.subscribe(t, "1", eventChangedDoc, vars)
+		clients = append(clients, c)
+	}
+	in.awaitSubscribers(t, len(clients))
+	if n := in.streams.Count(); n != len(clients) {
+		t.Fatalf("Streams counts %d open, want %d", n, len(clients))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := in.streams.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if n := in.streams.Count(); n != 0 {
+		t.Errorf("after Close, Streams counts %d open", n)
+	}
+	for i, c := range clients {
+		select {
+		case <-c.closed:
+		case <-ctx.Done():
+			t.Fatalf("websocket %d (%s) is still open after Close", i, c.proto)
+		}
+	}
+	in.awaitSubscribers(t, 0)
+	if _, err := dialWS(t, in.srv.URL, "graphql-transport-ws", nil, nil); err == nil {
+		t.Error("a websocket opened after Close was accepted")
 	}
 }
