@@ -86,7 +86,7 @@ func (s *Streams) Close(ctx context.Context) error {
 // handler returns, but one that only Close and the websocket's end cancel.
 func (s *Streams) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		upgrade := r.Header.Get("Upgrade") != ""
+		upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 		base := r.Context()
 		if upgrade {
 			base = context.WithoutCancel(base)
