@@ -1,14 +1,18 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,14 +77,26 @@ func (s *Streams) Close(ctx context.Context) error {
 }
 
 // track serves a stream with a context that Close cancels.
+//
+// A websocket's read loop runs on a goroutine of its own (see detach), and the
+// connection's goroutine returns as soon as the websocket has taken the connection over
+// (hijacked it): net/http then lets that goroutine go, whose stack, parked deep under the
+// middleware around the stream, was the largest part of an idle subscriber's memory. The
+// websocket's context is therefore not the request's, which net/http cancels when the
+// handler returns, but one that only Close and the websocket's end cancel.
 func (s *Streams) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithCancel(r.Context())
-		defer cancel()
+		upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+		base := r.Context()
+		if upgrade {
+			base = context.WithoutCancel(base)
+		}
+		ctx, cancel := context.WithCancel(base)
 		st := &stream{cancel: cancel}
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
+			cancel()
 			refuseCode(w, r, http.StatusServiceUnavailable, problem.ShuttingDown, "the server is shutting down; reconnect to another instance")
 			return
 		}
@@ -90,19 +106,117 @@ func (s *Streams) track(next http.Handler) http.Handler {
 		s.open[st] = struct{}{}
 		s.wg.Add(1)
 		s.mu.Unlock()
-		defer func() {
+		done := func() {
+			cancel()
 			s.mu.Lock()
 			delete(s.open, st)
 			s.mu.Unlock()
 			s.wg.Done()
-		}()
+		}
 		// A stream outlives the server's read and write timeouts, which are meant for
 		// requests; keep-alives and the client's pings keep it honest instead.
 		rc := http.NewResponseController(w)
 		_ = rc.SetReadDeadline(time.Time{})
 		_ = rc.SetWriteDeadline(time.Time{})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		if !upgrade {
+			defer done()
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		hw := &hijackOnce{ResponseWriter: w, hijacked: make(chan struct{}), done: done}
+		next.ServeHTTP(hw, r.WithContext(context.WithValue(ctx, hijackKey{}, hw)))
+		if !hw.detached {
+			done()
+		}
 	})
+}
+
+// detach serves a websocket's upgrade (one that track follows) on a goroutine of its own,
+// which runs the websocket's read loop once it is upgraded, and returns when the
+// connection is hijacked: the goroutine starts with the smallest stack, below all the
+// middleware, and keeps only what the websocket needs. Other requests go through as they
+// are.
+func detach(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hw, ok := r.Context().Value(hijackKey{}).(*hijackOnce)
+		if !ok || hw.detached {
+			next.ServeHTTP(w, r)
+			return
+		}
+		hw.detached = true
+		served := make(chan struct{})
+		go func() {
+			defer close(served)
+			defer hw.done()
+			defer func() {
+				// As net/http does for the handlers it runs: a panic ends this websocket,
+				// not the server.
+				if v := recover(); v != nil && v != http.ErrAbortHandler {
+					log.Printf("http: panic serving websocket %v: %v\n%s", r.RemoteAddr, v, debug.Stack())
+				}
+			}()
+			next.ServeHTTP(w, r)
+		}()
+		// Until the upgrade, the handler may still answer through w (a refused origin, a
+		// bad handshake), which net/http allows only while this goroutine serves it.
+		select {
+		case <-hw.hijacked:
+		case <-served:
+		}
+	})
+}
+
+type hijackKey struct{}
+
+// Sizes of the buffers a websocket reads and writes its frames through, in place of
+// net/http's 4 KB each: the protocols' messages are a few hundred bytes, and a larger one
+// passes through in several reads or writes.
+const (
+	wsReadBuffer  = 512
+	wsWriteBuffer = 1024
+)
+
+// hijackOnce is the response writer of a websocket's upgrade. Its Hijack hands the
+// websocket library the connection with small buffers of its own, lets go of net/http's
+// response (and with it the connection's buffers, which net/http keeps until the response
+// is unreachable), and tells detach that the connection is taken over. After it, the
+// writer answers as net/http's does on a hijacked connection: http.ErrHijacked.
+type hijackOnce struct {
+	http.ResponseWriter
+	hijacked chan struct{}
+	// detached is set, in the connection's goroutine, when detach serves the websocket;
+	// done is then called when its goroutine returns instead of when track's does.
+	detached bool
+	done     func()
+}
+
+func (h *hijackOnce) Unwrap() http.ResponseWriter { return h.ResponseWriter }
+
+func (h *hijackOnce) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return conn, brw, err
+	}
+	h.ResponseWriter = hijackedWriter{h.ResponseWriter.Header()}
+	close(h.hijacked)
+	if brw.Reader.Buffered() > 0 || brw.Writer.Buffered() > 0 {
+		return conn, brw, nil // bytes already buffered stay where they are
+	}
+	return conn, bufio.NewReadWriter(bufio.NewReaderSize(conn, wsReadBuffer), bufio.NewWriterSize(conn, wsWriteBuffer)), nil
+}
+
+// hijackedWriter stands for a response whose connection was hijacked: its header as it was
+// (the websocket library reads the subprotocol it wrote there), and no more writing.
+type hijackedWriter struct{ header http.Header }
+
+func (w hijackedWriter) Header() http.Header { return w.header }
+
+func (hijackedWriter) Write([]byte) (int, error) { return 0, http.ErrHijacked }
+
+func (hijackedWriter) WriteHeader(int) {}
+
+func (hijackedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return nil, nil, http.ErrHijacked
 }
 
 // isStream reports whether r opens a websocket or a server-sent-events stream.
@@ -326,7 +440,7 @@ func streamHandler(st *store.Store, p *protection, streams *Streams, gql http.Ha
 	inner := p.shield.guardKeys(auth.Middleware(st.Caller, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := realtime.WithClient(r.Context(), clientOf(r, p.shield.cfg))
 		ctx = context.WithValue(ctx, initGuardKey{}, initGuard{p.shield, p.shield.keyAddress(r)})
-		loader.Middleware(st, gql).ServeHTTP(w, r.WithContext(ctx))
+		loader.Middleware(st, detach(gql)).ServeHTTP(w, r.WithContext(ctx))
 	})))
 	sse := p.outer(inner)
 	return streams.track(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
