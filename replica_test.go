@@ -114,6 +114,14 @@ func TestReplicaReadYourWrites(t *testing.T) {
 	if got := nameOf(call(t, b, key, token2, nil, read, nil)); got != "Renamed while paused" {
 		t.Errorf("B with the rename's token read %q; want the new name, from the primary after the wait", got)
 	}
+	// A campaign created while paused, synced at once through B without a token: sync reads
+	// the primary throughout, its campaign filter too, so the new campaign is no NOT_FOUND.
+	call(t, a, key, "", nil, `mutation { createCampaign(input: { slug: "replica-sync", name: "Synced at once" }) { userErrors { code message } } }`, nil).ok(t)
+	synced := call(t, b, key, "", nil, `query { changes(filter: { campaign: "replica-sync" }) { changes { op type } token } }`, nil)
+	synced.ok(t)
+	if !strings.Contains(string(synced.Data), `"type":"Campaign"`) {
+		t.Errorf("B's first sync of the campaign created while the replica was paused: %s", synced.Data)
+	}
 	c.Resume()
 	before = onReplica()
 	if got := nameOf(call(t, b, key, token2, nil, read, nil)); got != "Renamed while paused" {

@@ -556,6 +556,10 @@ func (s *shownFigures) changed(v any, err error) error {
 // mentioned at all. The token is bound to the filter: a position counts only the changes
 // of its filter, so a token used with another is refused.
 func (r *Resolver) changes(ctx context.Context, since *string, first *int, filter *model.ChangeFilter) (*model.ChangeSet, error) {
+	// The primary throughout (with DATABASE_REPLICA_URLS): the page of the log is read in a
+	// transaction there, and the filter's campaign, looked up before it, must be found as the
+	// caller's last write left it, or a campaign created a moment ago would be NOT_FOUND.
+	ctx = store.WithReads(ctx, store.OnPrimary())
 	var tok string
 	if since != nil {
 		tok = *since
