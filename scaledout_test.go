@@ -369,20 +369,11 @@ func waitScaledMetric(t *testing.T, base, line string) {
 	}
 }
 
-// scaledReply is a GraphQL answer with its HTTP status and headers.
-type scaledReply struct {
-	status int
-	header http.Header
-	body   []byte
-	Data   json.RawMessage
-	Errors []struct {
-		Message    string
-		Extensions map[string]any
-	}
-}
+// scaledReply is replica_test.go's answer, with the two readings this test adds.
+type scaledReply = answer
 
 // code is the code of the answer's first error, or "".
-func (r *scaledReply) code() string {
+func (r *answer) code() string {
 	if len(r.Errors) == 0 {
 		return ""
 	}
@@ -390,31 +381,8 @@ func (r *scaledReply) code() string {
 	return s
 }
 
-func (r *scaledReply) ok(t *testing.T) {
-	t.Helper()
-	if r.status != http.StatusOK || len(r.Errors) > 0 {
-		t.Fatalf("%d %s", r.status, r.body)
-	}
-}
-
-// str returns the string at path in the answer's data.
-func (r *scaledReply) str(t *testing.T, path ...string) string {
-	t.Helper()
-	var v any
-	_ = json.Unmarshal(r.Data, &v)
-	for _, p := range path {
-		m, _ := v.(map[string]any)
-		v = m[p]
-	}
-	s, ok := v.(string)
-	if !ok {
-		t.Fatalf("no %v in %s", path, r.body)
-	}
-	return s
-}
-
 // name is the campaign's name in an answer to `campaign(slug:) { name }`.
-func (r *scaledReply) name(t *testing.T) string {
+func (r *answer) name(t *testing.T) string {
 	t.Helper()
 	r.ok(t)
 	var d struct{ Campaign *struct{ Name string } }
