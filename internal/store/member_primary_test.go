@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"campaigns/internal/metrics"
@@ -21,23 +20,9 @@ import (
 // organization has taken back.
 func TestMembersAreReadOnThePrimary(t *testing.T) {
 	c := replicatest.Start(t)
-	const name = "campaigns_member_primary"
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, c.Primary.URL(name), store.Options{MaxOpenConns: 4,
-		Replicas: []string{c.Replica.URL(name)}, ReplicaMaxLag: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.MigrateUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, c.Primary.URL(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	st, conn := replicated(ctx, t, c, "campaigns_member_primary", store.Options{ReplicaMaxLag: time.Hour})
 	exec := func(sql string, args ...any) {
 		t.Helper()
 		if _, err := conn.Exec(ctx, sql, args...); err != nil {

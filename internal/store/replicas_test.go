@@ -61,23 +61,9 @@ func TestParseToken(t *testing.T) {
 // once it is back.
 func TestReplicaReads(t *testing.T) {
 	c := replicatest.Start(t)
-	const name = "campaigns_replica_store"
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, c.Primary.URL(name), store.Options{MaxOpenConns: 4,
-		Replicas: []string{c.Replica.URL(name)}, ReplicaWait: 300 * time.Millisecond, ReplicaMaxLag: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.MigrateUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, c.Primary.URL(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	st, conn := replicated(ctx, t, c, "campaigns_replica_store", store.Options{ReplicaWait: 300 * time.Millisecond, ReplicaMaxLag: time.Minute})
 	if _, err := conn.Exec(ctx, "INSERT INTO countries (code, name) VALUES ('MM', 'Myanmar')"); err != nil {
 		t.Fatal(err)
 	}
@@ -250,23 +236,9 @@ func waitUp(t *testing.T, addr string, want float64) {
 // a token read the primary, with the new value; resumed, it catches up and serves again.
 func TestReplicaBehindIsSkipped(t *testing.T) {
 	c := replicatest.Start(t)
-	const name = "campaigns_replica_lag"
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, c.Primary.URL(name), store.Options{MaxOpenConns: 4,
-		Replicas: []string{c.Replica.URL(name)}, ReplicaMaxLag: 1500 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.MigrateUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, c.Primary.URL(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	st, conn := replicated(ctx, t, c, "campaigns_replica_lag", store.Options{ReplicaMaxLag: 1500 * time.Millisecond})
 	exec := func(sql string) {
 		t.Helper()
 		if _, err := conn.Exec(ctx, sql); err != nil {
@@ -311,4 +283,26 @@ func TestReplicaBehindIsSkipped(t *testing.T) {
 	if testutil.ToFloat64(metrics.Reads.WithLabelValues("replica", addr)) <= before {
 		t.Error("the replica that caught up serves no reads")
 	}
+}
+
+// replicated opens the store of database name over c's primary, reading c's replica with
+// opt's replica settings, migrates it, and returns it with a direct connection to the
+// primary for the test's own writes; both are closed when the test ends.
+func replicated(ctx context.Context, t *testing.T, c *replicatest.Cluster, name string, opt store.Options) (*store.Store, *pgx.Conn) {
+	t.Helper()
+	opt.MaxOpenConns, opt.Replicas = 4, []string{c.Replica.URL(name)}
+	st, err := store.Open(ctx, c.Primary.URL(name), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, c.Primary.URL(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return st, conn
 }
