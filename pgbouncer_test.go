@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -191,27 +190,16 @@ func gql(t *testing.T, base, key, idem, query string, vars map[string]any, v any
 
 // gqlErr is gql that returns its error, for goroutines other than the test's.
 func gqlErr(base, key, idem, query string, vars map[string]any, v any) error {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, base+"/query", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
+	var header map[string]string
 	if idem != "" {
-		req.Header.Set("Idempotency-Key", idem)
+		header = map[string]string{"Idempotency-Key": idem}
 	}
-	res, err := http.DefaultClient.Do(req)
+	r, err := postScaledVars(http.DefaultClient, base, key, query, nil, header, vars)
 	if err != nil {
 		return err
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	var r struct {
-		Data   json.RawMessage
-		Errors []any
-	}
-	if err := json.Unmarshal(b, &r); err != nil || res.StatusCode != http.StatusOK || len(r.Errors) > 0 {
-		return fmt.Errorf("%.80s: %d %s", query, res.StatusCode, b)
+	if r.status != http.StatusOK || len(r.Errors) > 0 {
+		return fmt.Errorf("%.80s: %d %s", query, r.status, r.body)
 	}
 	return json.Unmarshal(r.Data, v)
 }

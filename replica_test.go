@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -304,30 +302,11 @@ func call(t *testing.T, base, key, token string, ext map[string]any, query strin
 
 // callErr is call that returns its error, for goroutines other than the test's.
 func callErr(base, key, token string, ext map[string]any, query string, vars map[string]any) (*answer, error) {
-	req := map[string]any{"query": query, "variables": vars}
-	if ext != nil {
-		req["extensions"] = ext
-	}
-	body, _ := json.Marshal(req)
-	hr, _ := http.NewRequest(http.MethodPost, base+"/query", bytes.NewReader(body))
-	hr.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		hr.Header.Set("Authorization", "Bearer "+key)
-	}
+	var header map[string]string
 	if token != "" {
-		hr.Header.Set("Consistency-Token", token)
+		header = map[string]string{"Consistency-Token": token}
 	}
-	res, err := http.DefaultClient.Do(hr)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	r := &answer{status: res.StatusCode, header: res.Header}
-	r.body, _ = io.ReadAll(res.Body)
-	if err := json.Unmarshal(r.body, r); err != nil {
-		return nil, fmt.Errorf("%d %s: %w", res.StatusCode, r.body, err)
-	}
-	return r, nil
+	return postScaledVars(http.DefaultClient, base, key, query, ext, header, vars)
 }
 
 func mustToken(t *testing.T, s string) store.Token {

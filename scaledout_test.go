@@ -416,6 +416,8 @@ func postScaled(client *http.Client, base, key, query string, ext map[string]any
 	return postScaledVars(client, base, key, query, ext, header, nil)
 }
 
+// postScaledVars posts a GraphQL request with key, the extra headers and extensions when
+// set; every root test's request helper goes through it.
 func postScaledVars(client *http.Client, base, key, query string, ext map[string]any, header map[string]string, vars map[string]any) (*scaledReply, error) {
 	req := map[string]any{}
 	if query != "" {
