@@ -2,6 +2,7 @@ package faulttest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"campaigns/internal/api"
 	"campaigns/internal/apitest"
+	"campaigns/internal/page"
 	"campaigns/internal/seed"
 	"campaigns/internal/store"
 )
@@ -442,4 +444,74 @@ func cause(errText string) string {
 		errText = errText[:120]
 	}
 	return "other: " + errText
+}
+
+// TestRestartLeavesNoDeadConnection fills the pool, kills PostgreSQL (an immediate stop,
+// as a crash does) while a read is in flight, and starts it again at once, so that the
+// pooled connections are dead but idle for less than pgx's own one-second ping. The read
+// in flight fails; once PostgreSQL answers a ping, no read may: the retry of a read that
+// the restart failed (internal/api's retryReads) waits for that ping, and must not then
+// draw another dead connection from the pool.
+func TestRestartLeavesNoDeadConnection(t *testing.T) {
+	pg := newCluster(t)
+	ctx := context.Background()
+	const conns = 8
+	st, err := store.Open(ctx, pg.URL("campaigns"), store.Options{MaxOpenConns: conns, StatementTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if _, err := st.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	read := func() error {
+		_, err := st.Campaigns(ctx, store.CampaignFilter{}, store.Order{Field: "NAME"}, page.Request{Size: 5})
+		return err
+	}
+	watch := connect(t, pg.URL("campaigns"))
+	waiting := func(n int) func() bool {
+		return func() bool {
+			var waits int
+			err := watch.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%campaigns%'`).Scan(&waits)
+			return err == nil && waits == n
+		}
+	}
+
+	// Open every connection of the pool: reads that wait together on a lock.
+	unlock := lockTable(t, pg.URL("campaigns"), "campaigns")
+	errs := make(chan error, conns)
+	for range conns {
+		go func() { errs <- read() }()
+	}
+	waitUntil(t, "the pool's connections to wait for the lock", waiting(conns))
+	unlock()
+	for range conns {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One read in flight when PostgreSQL goes.
+	lockTable(t, pg.URL("campaigns"), "campaigns")
+	go func() { errs <- read() }()
+	waitUntil(t, "the read in flight to wait for the lock", waiting(1))
+
+	stopping := time.Now()
+	pg.Stop("immediate")
+	pg.Start()
+	t.Logf("immediate restart took %s", time.Since(stopping).Round(time.Millisecond))
+	if err := <-errs; !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("the read in flight at the restart: %v, want ErrUnavailable", err)
+	}
+	waitUntil(t, "PostgreSQL to answer a ping", func() bool { return st.Ping(ctx) == nil })
+	// Concurrent reads, so that they draw every connection of the pool, not only the one
+	// that the ping left on top of it.
+	for range conns {
+		go func() { errs <- read() }()
+	}
+	for range conns {
+		if err := <-errs; err != nil {
+			t.Errorf("a read after PostgreSQL answered a ping: %v", err)
+		}
+	}
 }

@@ -9,8 +9,11 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 
@@ -39,6 +42,7 @@ func fault(err error) error {
 	case errors.Is(err, ErrUnavailable), errors.Is(err, ErrTimeout):
 		return err // already classified
 	case unavailable(err):
+		sawFault()
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	var pgErr *pgconn.PgError
@@ -48,6 +52,33 @@ func fault(err error) error {
 		return fmt.Errorf("%w: %w", ErrTimeout, err)
 	}
 	return nil
+}
+
+// lastFault is when this process last saw PostgreSQL fail a connection, in Unix
+// nanoseconds; zero when never.
+var lastFault atomic.Int64
+
+// sawFault records that PostgreSQL failed a connection now.
+func sawFault() { lastFault.Store(time.Now().UnixNano()) }
+
+// suspectFor is how long after a fault every pooled connection is pinged before reuse.
+// Long enough to cover a restart and the retries that follow it (DefaultRetryWait in
+// internal/api is 5 s); a ping is one round trip, paid only in that window.
+const suspectFor = 10 * time.Second
+
+// shouldPing decides, for database/sql's pool, whether a connection is pinged before it
+// is reused. pgx pings one idle for over a second; a crash or an immediate restart kills
+// the pooled connections without a word, and one idle for less would run the next
+// statement on a dead socket and fail it with an EOF. The read that met the restart is
+// retried once PostgreSQL answers (internal/api's retryReads); that retry, and the
+// requests after it, must not draw one of the other dead connections, so after a fault
+// every connection is pinged, and a dead one is dropped for another.
+func shouldPing(_ context.Context, p stdlib.ShouldPingParams) bool {
+	if p.IdleDuration > time.Second {
+		return true
+	}
+	last := lastFault.Load()
+	return last != 0 && time.Since(time.Unix(0, last)) < suspectFor
 }
 
 // unavailable reports whether err means the connection to PostgreSQL failed or broke. An

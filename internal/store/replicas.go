@@ -190,7 +190,7 @@ func openReplicas(primary *sql.DB, cfg *pgx.ConnConfig, opt Options) (*router, e
 		if opt.StatementTimeout > 0 {
 			rc.RuntimeParams["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
 		}
-		db := stdlib.OpenDB(*rc)
+		db := stdlib.OpenDB(*rc, stdlib.OptionShouldPing(shouldPing))
 		if opt.MaxOpenConns > 0 {
 			db.SetMaxOpenConns(opt.MaxOpenConns)
 			db.SetMaxIdleConns(opt.MaxOpenConns)

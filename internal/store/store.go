@@ -105,7 +105,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err := ensureDatabase(ctx, direct, !opt.NoCreate); err != nil {
 		return nil, err
 	}
-	sqlDB := stdlib.OpenDB(*cfg)
+	sqlDB := stdlib.OpenDB(*cfg, stdlib.OptionShouldPing(shouldPing))
 	if opt.MaxOpenConns > 0 {
 		sqlDB.SetMaxOpenConns(opt.MaxOpenConns)
 		sqlDB.SetMaxIdleConns(opt.MaxOpenConns)
@@ -191,6 +191,9 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("ping database: %w", err)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
+		if unavailable(err) {
+			sawFault()
+		}
 		return fmt.Errorf("ping database: %w: %v", ErrUnavailable, err)
 	}
 	return nil
