@@ -246,18 +246,13 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 	if opt.Protocol.CORSLocalhost {
 		origins = append(origins, loopbackOriginPatterns...)
 	}
-	gql.AddTransport(transport.Websocket{
-		// graphql-ws (legacy) gets "ka" messages; graphql-transport-ws gets pongs, which
-		// its clients take as keep-alives without answering: from a timer per connection
-		// rather than gqlgen's goroutine per connection (timedKeepAlive). No
-		// permessage-deflate (coder/websocket's default): its state per connection would
-		// cost more than the small messages save.
-		Implementation: timedKeepAlive{
-			inner:    transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: origins}},
-			interval: keepAlive,
-		},
-		InitFunc:    initFunc(st),
-		InitTimeout: 10 * time.Second,
+	// No permessage-deflate (coder/websocket's default): its state per connection would
+	// cost more than the small messages save.
+	gql.AddTransport(&wsTransport{
+		accept:      websocket.AcceptOptions{OriginPatterns: origins},
+		init:        initFunc(st),
+		initTimeout: 10 * time.Second,
+		keepAlive:   keepAlive,
 	})
 	gql.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	docs := newDigests()
@@ -279,8 +274,8 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 			return next(ctx)
 		}
 		resp := answerItem(ctx, st, s, next)
-		if resp == nil {
-			return nil
+		if resp == nil || resp == notYet {
+			return resp
 		}
 		if err := s.Answered(); err != nil {
 			resp.Data = nil
@@ -289,6 +284,12 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 		return resp
 	})
 }
+
+// notYet is answerItem's answer when the subscription's pump has no item ready (a
+// websocket's, realtime.Turn.NotYet): the websocket transport (wsOp) waits for its wake
+// instead of sending it. Nothing between answerItem and the transport may alter it: the
+// operation interceptors around answer it as it is (a subscription's answer without errors).
+var notYet = &graphql.Response{}
 
 // answerItem answers a subscription's next item. The subscription's pump (graph's
 // subscribe) waits for the item here; the first subscriber of a change to answer it for its
@@ -305,6 +306,9 @@ func answerItem(ctx context.Context, st *store.Store, s *realtime.Stream, next g
 	turn, ok := pump(ctx)
 	if !ok || ctx.Err() != nil {
 		return nil // the operation ended while it waited: nothing more to answer
+	}
+	if turn.NotYet {
+		return notYet
 	}
 	if turn.Message == nil || turn.Class == "" {
 		turn.Push()
@@ -364,31 +368,32 @@ func operationKey(ctx context.Context, docs digests) string {
 // client sends one (browsers cannot set headers on a websocket); otherwise the caller is
 // the one of the upgrade request's header, or anonymous. A key in the payload is held to the
 // key guard like one in a header (initGuard): refused keys are charged to the address, and
-// past its allowance only a working key is looked up.
-func initFunc(st *store.Store) transport.WebsocketInitFunc {
-	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+// past its allowance only a working key is looked up. A refusal closes the websocket with
+// 4403 (Forbidden) or 4429 (Too many requests), as graphql-transport-ws has them.
+func initFunc(st *store.Store) func(context.Context, transport.InitPayload) (context.Context, error) {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, error) {
 		header := p.Authorization()
 		if header == "" {
-			return ctx, nil, nil
+			return ctx, nil
 		}
 		g, _ := ctx.Value(initGuardKey{}).(initGuard)
 		scheme, secret, ok := strings.Cut(header, " ")
 		secret = strings.TrimSpace(secret)
-		refused := transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), "Forbidden")
+		forbidden := func(err error) error { return &wsRefusal{code: 4403, reason: "Forbidden", err: err} }
 		if !ok || !strings.EqualFold(scheme, "Bearer") || !auth.WellFormed(secret) {
 			g.refused(secret)
-			return refused, nil, errors.New(string(problem.Unauthenticated) + ": the init payload's Authorization must be `Bearer <API key>`, with a key this API issued")
+			return ctx, forbidden(errors.New(string(problem.Unauthenticated) + ": the init payload's Authorization must be `Bearer <API key>`, with a key this API issued"))
 		}
 		if err := g.admit(ctx, secret); err != nil {
-			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4429), "Too many requests"), nil, err
+			return ctx, &wsRefusal{code: 4429, reason: "Too many requests", err: err}
 		}
 		c, err := st.Caller(ctx, auth.Hash(secret))
 		if err != nil {
 			g.refused(secret)
-			return refused, nil, errors.New(string(problem.Unauthenticated) + ": the API key is unknown or revoked")
+			return ctx, forbidden(errors.New(string(problem.Unauthenticated) + ": the API key is unknown or revoked"))
 		}
 		ctx = auth.With(ctx, c)
-		return realtime.WithClient(ctx, "key:"+strconv.FormatInt(c.KeyID, 10)), nil, nil
+		return realtime.WithClient(ctx, "key:"+strconv.FormatInt(c.KeyID, 10)), nil
 	}
 }
 
