@@ -147,7 +147,11 @@ func detach(next http.Handler) http.Handler {
 		served := make(chan struct{})
 		go func() {
 			defer close(served)
-			defer hw.done()
+			defer func() {
+				if !hw.handedOff {
+					hw.done()
+				}
+			}()
 			defer func() {
 				// As net/http does for the handlers it runs: a panic ends this websocket,
 				// not the server.
@@ -168,6 +172,28 @@ func detach(next http.Handler) http.Handler {
 
 type hijackKey struct{}
 
+// handOff lets the websocket that detach serves under ctx go on after its handler returns,
+// on a goroutine of the websocket's own: the stream then ends when the returned function is
+// called. The handler's goroutine, grown deep by the upgrade and the handshake and holding
+// the request in its frames, is let go, and the websocket's reader starts afresh with the
+// smallest stack. It also lets go of the upgrade's response header. nil when no detached
+// websocket is served under ctx (the handler then serves the websocket until its end); only
+// the handler's goroutine may call it.
+func handOff(ctx context.Context) func() {
+	hw, ok := ctx.Value(hijackKey{}).(*hijackOnce)
+	if !ok || !hw.detached || hw.handedOff {
+		return nil
+	}
+	select {
+	case <-hw.hijacked:
+	default:
+		return nil // not upgraded
+	}
+	hw.handedOff = true
+	hw.ResponseWriter = hijackedWriter{http.Header{}}
+	return hw.done
+}
+
 // Sizes of the buffers a websocket reads and writes its frames through, in place of
 // net/http's 4 KB each: the protocols' messages are a few hundred bytes, and a larger one
 // passes through in several reads or writes.
@@ -185,9 +211,11 @@ type hijackOnce struct {
 	http.ResponseWriter
 	hijacked chan struct{}
 	// detached is set, in the connection's goroutine, when detach serves the websocket;
-	// done is then called when its goroutine returns instead of when track's does.
-	detached bool
-	done     func()
+	// done is then called when its goroutine returns instead of when track's does, or,
+	// once handedOff (handOff, in detach's goroutine), by the websocket.
+	detached  bool
+	handedOff bool
+	done      func()
 }
 
 func (h *hijackOnce) Unwrap() http.ResponseWriter { return h.ResponseWriter }

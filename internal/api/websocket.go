@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -85,25 +87,40 @@ func (t *wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return // Accept answered the request: a refused origin, a bad handshake
 	}
 	conn.SetReadLimit(wsReadLimit)
-	ctx, cancel := context.WithCancel(r.Context())
-	c := &wsConn{t: t, conn: conn, exec: exec, headers: r.Header, legacy: conn.Subprotocol() != protoTransportWS, ctx: ctx}
+	c := &wsConn{t: t, conn: conn, exec: exec, headers: r.Header, legacy: conn.Subprotocol() != protoTransportWS, ctx: r.Context()}
 	// Streams.Close (and the server's shutdown) cancels the upgrade's context: the
 	// connection is closed then, with no goroutine waiting for it meanwhile.
-	stop := context.AfterFunc(ctx, func() { c.close(closeNormal, "terminated") })
-	defer func() {
-		stop()
-		cancel() // every operation ends with the connection
-		c.mu.Lock()
-		c.closed = true
-		if c.ka != nil {
-			c.ka.Stop()
-		}
-		c.mu.Unlock()
-		_ = conn.CloseNow()
-	}()
-	if c.handshake() {
-		c.serve()
+	c.unwatch = context.AfterFunc(r.Context(), func() { c.close(closeNormal, "terminated") })
+	if !c.handshake() {
+		c.end()
+		return
 	}
+	end := handOff(r.Context())
+	if end == nil {
+		defer c.end()
+		c.serve()
+		return
+	}
+	// The reader goes on in goroutines that hold nothing of the handshake.
+	go c.relay(end)
+}
+
+// end ends the connection once its reader is over: every operation ends, without a
+// complete, and the connection closes if it has not.
+func (c *wsConn) end() {
+	c.unwatch()
+	c.mu.Lock()
+	c.closed = true
+	if c.ka != nil {
+		c.ka.Stop()
+	}
+	ops := c.ops
+	c.ops = nil
+	c.mu.Unlock()
+	for _, o := range ops {
+		o.stop()
+	}
+	_ = c.conn.CloseNow()
 }
 
 // wsConn is one websocket. Its reader (the goroutine of Do) reads the client's messages
@@ -119,7 +136,8 @@ type wsConn struct {
 	// idempotency headers).
 	headers http.Header
 	// ctx is the connection's: the upgrade's, then with the caller of the init payload.
-	ctx context.Context
+	ctx     context.Context
+	unwatch func() bool // stops the close at ctx's end
 
 	mu     sync.Mutex
 	ops    []*wsOp // the operations running or waiting; few, so a slice
@@ -220,44 +238,72 @@ func (c *wsConn) acknowledge(payload json.RawMessage) bool {
 
 // serve reads the acknowledged connection's messages until it ends.
 func (c *wsConn) serve() {
-	for {
-		m, at, err := c.read()
-		if err != nil {
-			if errors.Is(err, errBadMessage) {
-				c.fail(closeBadMessage, "invalid json")
-			}
-			return
-		}
-		switch c.kind(m.Type) {
-		case "start":
-			if !c.start(m, at) {
-				return
-			}
-		case "stop":
-			c.mu.Lock()
-			o := c.find(m.ID)
-			c.mu.Unlock()
-			if o != nil {
-				o.cancel() // it answers complete as it ends
-			}
-		case "ping":
-			c.send("pong", "", m.Payload)
-		case "pong":
-		case "init":
-			if !c.legacy {
-				c.close(closeTooManyInits, "Too many initialisation requests")
-				return
-			}
-			c.fail(closeBadMessage, "unexpected message "+m.Type)
-			return
-		case "terminate":
-			c.close(closeNormal, "terminated")
-			return
-		default:
-			c.fail(closeBadMessage, "unexpected message "+m.Type)
-			return
-		}
+	for c.next() {
 	}
+}
+
+// relay serves the acknowledged connection as serve does, but in a chain of goroutines:
+// each reads one message, handles it, and leaves the next to a fresh goroutine. The
+// goroutine that waits for the client, the one an idle subscriber holds, has then never done
+// more than wait: its stack is that of the read alone (4 KB), where handling a message
+// (decoding it, starting an operation, writing) would have grown it to 8 KB for good, since
+// the runtime shrinks a stack only when less than a quarter of it is used. A goroutine's
+// start costs far less than its stack, and clients send few messages. end is called once
+// the connection is over.
+func (c *wsConn) relay(end func()) {
+	more := false
+	defer func() {
+		if v := recover(); v != nil {
+			log.Printf("websocket: panic: %v\n%s", v, debug.Stack())
+			more = false
+		}
+		if !more {
+			c.end()
+			end()
+		}
+	}()
+	if more = c.next(); more {
+		go c.relay(end)
+	}
+}
+
+// next reads and handles the client's next message; false when the connection is over.
+func (c *wsConn) next() bool {
+	m, at, err := c.read()
+	if err != nil {
+		if errors.Is(err, errBadMessage) {
+			c.fail(closeBadMessage, "invalid json")
+		}
+		return false
+	}
+	switch c.kind(m.Type) {
+	case "start":
+		return c.start(m, at)
+	case "stop":
+		c.mu.Lock()
+		o := c.find(m.ID)
+		c.mu.Unlock()
+		if o != nil {
+			o.stop() // it answers complete as it ends
+		}
+	case "ping":
+		c.send("pong", "", m.Payload)
+	case "pong":
+	case "init":
+		if !c.legacy {
+			c.close(closeTooManyInits, "Too many initialisation requests")
+			return false
+		}
+		c.fail(closeBadMessage, "unexpected message "+m.Type)
+		return false
+	case "terminate":
+		c.close(closeNormal, "terminated")
+		return false
+	default:
+		c.fail(closeBadMessage, "unexpected message "+m.Type)
+		return false
+	}
+	return true
 }
 
 // kind names what a client's message of type typ asks for in the connection's subprotocol;
@@ -318,7 +364,7 @@ func (c *wsConn) start(m wsMessage, at time.Time) bool {
 	c.ops = append(c.ops, o)
 	c.mu.Unlock()
 	if old != nil {
-		old.cancel() // no longer registered: it ends without a complete
+		old.stop() // no longer registered: it ends without a complete
 	}
 	go o.start(ctx, m.Payload, at)
 	return true
@@ -450,7 +496,14 @@ type wsOp struct {
 	state   atomic.Int32
 	respond graphql.ResponseHandler // set before the first answer, by the first goroutine
 	ctx     context.Context         // the context to answer with, the executor's
-	unwake  func() bool             // stops the wake at the context's end
+}
+
+// stop ends the operation: it answers nil next, and ends. The transport stops every
+// operation it ends (the client's complete or stop, the connection's end), so its context
+// needs no watcher of its own to wake it.
+func (o *wsOp) stop() {
+	o.cancel()
+	o.wake()
 }
 
 // start creates and dispatches the operation, in a goroutine of its own (parsing,
@@ -486,7 +539,6 @@ func (o *wsOp) start(ctx context.Context, payload json.RawMessage, at time.Time)
 		return
 	}
 	ctx = graphql.WithOperationContext(ctx, oc)
-	o.unwake = context.AfterFunc(ctx, o.wake)
 	o.respond, o.ctx = c.exec.DispatchOperation(realtime.WithWaker(ctx, o.wake), oc)
 	o.answer()
 }
@@ -539,17 +591,14 @@ func (o *wsOp) wake() {
 // on, tells the client it is complete.
 func (o *wsOp) finish() {
 	o.state.Store(opDone)
-	if o.unwake != nil {
-		o.unwake()
-	}
 	o.cancel()
 	c := o.c
 	c.mu.Lock()
 	n := len(c.ops)
 	c.ops = slices.DeleteFunc(c.ops, func(x *wsOp) bool { return x == o })
-	mine := len(c.ops) < n
+	mine, closed := len(c.ops) < n, c.closed
 	c.mu.Unlock()
-	if mine && c.ctx.Err() == nil {
+	if mine && !closed {
 		_ = c.send("complete", o.id, nil)
 	}
 }
