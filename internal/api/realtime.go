@@ -194,12 +194,14 @@ func handOff(ctx context.Context) func() {
 	return hw.done
 }
 
-// Sizes of the buffers a websocket reads and writes its frames through, in place of
-// net/http's 4 KB each: the protocols' messages are a few hundred bytes, and a larger one
-// passes through in several reads or writes.
+// Sizes of the buffers a websocket reads and writes its frames through, for its whole life,
+// in place of net/http's 4 KB each: a client sends a few messages of a few hundred bytes,
+// and a subscription's item and the keep-alives are smaller than the write buffer. A larger
+// message passes through in several reads or writes (bufio reads or writes one larger than
+// its buffer directly).
 const (
-	wsReadBuffer  = 512
-	wsWriteBuffer = 1024
+	wsReadBuffer  = 256
+	wsWriteBuffer = 512
 )
 
 // hijackOnce is the response writer of a websocket's upgrade. Its Hijack hands the
