@@ -132,9 +132,10 @@ func (s *Streams) track(next http.Handler) http.Handler {
 }
 
 // detach serves a websocket's upgrade (one that track follows) on a goroutine of its own,
-// which runs the websocket's read loop once it is upgraded, and returns when the
+// which runs the websocket's handshake once it is upgraded, and returns when the
 // connection is hijacked: the goroutine starts with the smallest stack, below all the
-// middleware, and keeps only what the websocket needs. Other requests go through as they
+// middleware, and keeps only what the websocket needs. The websocket then hands its reading
+// off to goroutines of its own (handOff, wsConn.relay). Other requests go through as they
 // are.
 func detach(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -21,8 +21,8 @@ func ClientFrom(ctx context.Context) string {
 
 // Stream follows the items of one subscription operation from the resolver that sends
 // them to the response middleware that answers them, so that the item sent after End is
-// answered with End's error: gqlgen's transports have no other way, common to websocket
-// and SSE, to end a stream with an error code.
+// answered with End's error: the transports (gqlgen's SSE, our websocket's in internal/api)
+// have no other way, common to both, to end a stream with an error code.
 type Stream struct {
 	mu       sync.Mutex
 	answered int
