@@ -105,26 +105,9 @@ func (t *wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	go c.relay(end)
 }
 
-// end ends the connection once its reader is over: every operation ends, without a
-// complete, and the connection closes if it has not.
-func (c *wsConn) end() {
-	c.unwatch()
-	c.mu.Lock()
-	c.closed = true
-	if c.ka != nil {
-		c.ka.Stop()
-	}
-	ops := c.ops
-	c.ops = nil
-	c.mu.Unlock()
-	for _, o := range ops {
-		o.stop()
-	}
-	_ = c.conn.CloseNow()
-}
-
-// wsConn is one websocket. Its reader (the goroutine of Do) reads the client's messages
-// one after another and hands operations to goroutines of their own; anything may write,
+// wsConn is one websocket. Its reader (the goroutine of Do for the handshake, then those of
+// relay) reads the client's messages one after another and hands operations to goroutines
+// of their own; anything may write,
 // since coder/websocket writes each message whole, and each operation's messages go out in
 // order because one goroutine at a time answers it.
 type wsConn struct {
@@ -143,6 +126,24 @@ type wsConn struct {
 	ops    []*wsOp // the operations running or waiting; few, so a slice
 	closed bool
 	ka     *time.Timer // nil until acknowledged
+}
+
+// end ends the connection once its reader is over: every operation ends, without a
+// complete, and the connection closes if it has not.
+func (c *wsConn) end() {
+	c.unwatch()
+	c.mu.Lock()
+	c.closed = true
+	if c.ka != nil {
+		c.ka.Stop()
+	}
+	ops := c.ops
+	c.ops = nil
+	c.mu.Unlock()
+	for _, o := range ops {
+		o.stop()
+	}
+	_ = c.conn.CloseNow()
 }
 
 // wsMessage is a message of either subprotocol.

@@ -165,7 +165,7 @@ func awaitLive(t *testing.T, b *realtime.Broker, n int) {
 // document that fails validation answers an error message and completes; a subscription the
 // resolver refuses answers its errors as an item and completes; a subscription runs until
 // the client stops it, and the server then completes it and forgets it; and over
-// graphql-transport-ws a ping gets a pong with its payload.
+// graphql-transport-ws a ping gets a pong with its payload, before the init too.
 func TestWebsocketOperations(t *testing.T) {
 	t.Parallel()
 	url, b := wsServer(t)
@@ -174,10 +174,17 @@ func TestWebsocketOperations(t *testing.T) {
 		"graphql-ws":           {"start", "stop", "data"},
 	} {
 		t.Run(proto, func(t *testing.T) {
-			c := wsInit(t, url, proto)
-			if proto == "graphql-transport-ws" {
+			c := wsOpen(t, url, proto)
+			if proto == "graphql-transport-ws" { // a ping may come before the init
 				c.send(`{"type":"ping","payload":{"at":"concert"}}`)
 				if m := c.recv(); m.Type != "pong" || string(m.Payload) != `{"at":"concert"}` {
+					t.Fatalf("ping answered %+v", m)
+				}
+			}
+			initialized(c)
+			if proto == "graphql-transport-ws" {
+				c.send(`{"type":"ping"}`)
+				if m := c.recv(); m.Type != "pong" || len(m.Payload) != 0 {
 					t.Fatalf("ping answered %+v", m)
 				}
 			}
@@ -271,6 +278,10 @@ func TestWebsocketCloseCodes(t *testing.T) {
 		{"not JSON", "graphql-transport-ws", func(c *wsTest) { initialized(c); c.send(`concert`) }, 4400, false},
 		{"an unknown type", "graphql-transport-ws", func(c *wsTest) { initialized(c); c.send(`{"type":"encore"}`) }, 4400, false},
 		{"a legacy type", "graphql-transport-ws", func(c *wsTest) { initialized(c); c.send(`{"type":"start","id":"1"}`) }, 4400, false},
+		{"subscribe without an id", "graphql-transport-ws", func(c *wsTest) {
+			initialized(c)
+			c.send(`{"type":"subscribe","payload":{"query":"{ __typename }"}}`)
+		}, 4400, false},
 		{"a second init", "graphql-transport-ws", func(c *wsTest) { initialized(c); c.send(`{"type":"connection_init"}`) }, 4429, false},
 		{"a subscription id in use", "graphql-transport-ws", func(c *wsTest) {
 			initialized(c)
