@@ -94,8 +94,11 @@ type feed[T any] struct {
 // code (see realtime.Stream).
 //
 // The subscription has no goroutine of its own: the response middleware calls its pump
-// (realtime.Stream.SetPump) in the goroutine of gqlgen's transport that answers it, and
-// the pump waits for the next message there.
+// (realtime.Stream.SetPump) in the goroutine of the transport that answers it. Over server-
+// sent events the pump waits for the next message there; over a websocket (a stream with a
+// waker, realtime.WithWaker) it does not wait: it answers NotYet, and the broker wakes the
+// transport when a message comes (realtime.Sub.OnReady), so that an idle subscription holds
+// no goroutine at all.
 func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, error) {
 	if r.Broker == nil {
 		return nil, realtime.ErrOff
@@ -135,6 +138,10 @@ func subscribe[T any](ctx context.Context, r *Resolver, fd feed[T]) (<-chan *T, 
 	p := &pump[T]{ctx: ctx, r: r, fd: fd, sub: sub, stream: stream, out: out, delivered: delivered, pending: first,
 		loaders: "loaders\x00" + class, entity: "entity\x00" + class, tombstone: "tombstone\x00" + class}
 	stream.SetPump(p.next)
+	if wake := stream.Waker(); wake != nil {
+		p.detached = true
+		sub.OnReady(wake)
+	}
 	sub.Start()
 	return out, nil
 }
@@ -155,6 +162,9 @@ type pump[T any] struct {
 	pending                    *T // the first item, sent as soon as the subscription starts
 	sent                       int
 	ended                      bool
+	// detached: the transport does not wait in next (realtime.WithWaker), which answers
+	// NotYet when no message is queued.
+	detached bool
 }
 
 func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
@@ -167,12 +177,13 @@ func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
 		return p.own(item), true
 	}
 	for {
-		select {
-		case <-p.ctx.Done():
+		m, ok, ready := p.receive(ctx)
+		switch {
+		case !ready:
+			return realtime.Turn{NotYet: true}, true
+		case p.ctx.Err() != nil || ctx.Err() != nil:
 			return realtime.Turn{}, false
-		case <-ctx.Done():
-			return realtime.Turn{}, false
-		case m, ok := <-p.sub.C():
+		default:
 			if !ok {
 				err := p.sub.Err()
 				if err == nil || p.ctx.Err() != nil || ctx.Err() != nil {
@@ -198,6 +209,29 @@ func (p *pump[T]) next(ctx context.Context) (realtime.Turn, bool) {
 				Push: func() { p.out <- item }}, true
 		}
 	}
+}
+
+// receive takes the subscription's next message; ok is false when the broker closed it,
+// and ready is false when the pump is detached and no message is queued. When either
+// context ends it returns at once (ready), and next sees why.
+func (p *pump[T]) receive(ctx context.Context) (m *realtime.Message, ok, ready bool) {
+	if p.detached {
+		if p.ctx.Err() != nil || ctx.Err() != nil {
+			return nil, false, true
+		}
+		select {
+		case m, ok = <-p.sub.C():
+			return m, ok, true
+		default:
+			return nil, false, false
+		}
+	}
+	select {
+	case <-p.ctx.Done():
+	case <-ctx.Done():
+	case m, ok = <-p.sub.C():
+	}
+	return m, ok, true
 }
 
 // own is the turn of an item that is the subscriber's own, answered with fresh loaders.

@@ -132,9 +132,10 @@ func (s *Streams) track(next http.Handler) http.Handler {
 }
 
 // detach serves a websocket's upgrade (one that track follows) on a goroutine of its own,
-// which runs the websocket's read loop once it is upgraded, and returns when the
+// which runs the websocket's handshake once it is upgraded, and returns when the
 // connection is hijacked: the goroutine starts with the smallest stack, below all the
-// middleware, and keeps only what the websocket needs. Other requests go through as they
+// middleware, and keeps only what the websocket needs. The websocket then hands its reading
+// off to goroutines of its own (handOff, wsConn.relay). Other requests go through as they
 // are.
 func detach(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +148,11 @@ func detach(next http.Handler) http.Handler {
 		served := make(chan struct{})
 		go func() {
 			defer close(served)
-			defer hw.done()
+			defer func() {
+				if !hw.handedOff {
+					hw.done()
+				}
+			}()
 			defer func() {
 				// As net/http does for the handlers it runs: a panic ends this websocket,
 				// not the server.
@@ -168,12 +173,36 @@ func detach(next http.Handler) http.Handler {
 
 type hijackKey struct{}
 
-// Sizes of the buffers a websocket reads and writes its frames through, in place of
-// net/http's 4 KB each: the protocols' messages are a few hundred bytes, and a larger one
-// passes through in several reads or writes.
+// handOff lets the websocket that detach serves under ctx go on after its handler returns,
+// on a goroutine of the websocket's own: the stream then ends when the returned function is
+// called. The handler's goroutine, grown deep by the upgrade and the handshake and holding
+// the request in its frames, is let go, and the websocket's reader starts afresh with the
+// smallest stack. It also lets go of the upgrade's response header. nil when no detached
+// websocket is served under ctx (the handler then serves the websocket until its end); only
+// the handler's goroutine may call it.
+func handOff(ctx context.Context) func() {
+	hw, ok := ctx.Value(hijackKey{}).(*hijackOnce)
+	if !ok || !hw.detached || hw.handedOff {
+		return nil
+	}
+	select {
+	case <-hw.hijacked:
+	default:
+		return nil // not upgraded
+	}
+	hw.handedOff = true
+	hw.ResponseWriter = hijackedWriter{http.Header{}}
+	return hw.done
+}
+
+// Sizes of the buffers a websocket reads and writes its frames through, for its whole life,
+// in place of net/http's 4 KB each: a client sends a few messages of a few hundred bytes,
+// and a subscription's item and the keep-alives are smaller than the write buffer. A larger
+// message passes through in several reads or writes (bufio reads or writes one larger than
+// its buffer directly).
 const (
-	wsReadBuffer  = 512
-	wsWriteBuffer = 1024
+	wsReadBuffer  = 256
+	wsWriteBuffer = 512
 )
 
 // hijackOnce is the response writer of a websocket's upgrade. Its Hijack hands the
@@ -185,9 +214,11 @@ type hijackOnce struct {
 	http.ResponseWriter
 	hijacked chan struct{}
 	// detached is set, in the connection's goroutine, when detach serves the websocket;
-	// done is then called when its goroutine returns instead of when track's does.
-	detached bool
-	done     func()
+	// done is then called when its goroutine returns instead of when track's does, or,
+	// once handedOff (handOff, in detach's goroutine), by the websocket.
+	detached  bool
+	handedOff bool
+	done      func()
 }
 
 func (h *hijackOnce) Unwrap() http.ResponseWriter { return h.ResponseWriter }
@@ -246,18 +277,13 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 	if opt.Protocol.CORSLocalhost {
 		origins = append(origins, loopbackOriginPatterns...)
 	}
-	gql.AddTransport(transport.Websocket{
-		// graphql-ws (legacy) gets "ka" messages; graphql-transport-ws gets pongs, which
-		// its clients take as keep-alives without answering: from a timer per connection
-		// rather than gqlgen's goroutine per connection (timedKeepAlive). No
-		// permessage-deflate (coder/websocket's default): its state per connection would
-		// cost more than the small messages save.
-		Implementation: timedKeepAlive{
-			inner:    transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: origins}},
-			interval: keepAlive,
-		},
-		InitFunc:    initFunc(st),
-		InitTimeout: 10 * time.Second,
+	// No permessage-deflate (coder/websocket's default): its state per connection would
+	// cost more than the small messages save.
+	gql.AddTransport(&wsTransport{
+		accept:      websocket.AcceptOptions{OriginPatterns: origins},
+		init:        initFunc(st),
+		initTimeout: 10 * time.Second,
+		keepAlive:   keepAlive,
 	})
 	gql.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	docs := newDigests()
@@ -279,8 +305,8 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 			return next(ctx)
 		}
 		resp := answerItem(ctx, st, s, next)
-		if resp == nil {
-			return nil
+		if resp == nil || resp == notYet {
+			return resp
 		}
 		if err := s.Answered(); err != nil {
 			resp.Data = nil
@@ -289,6 +315,12 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 		return resp
 	})
 }
+
+// notYet is answerItem's answer when the subscription's pump has no item ready (a
+// websocket's, realtime.Turn.NotYet): the websocket transport (wsOp) waits for its wake
+// instead of sending it. Nothing between answerItem and the transport may alter it: the
+// operation interceptors around answer it as it is (a subscription's answer without errors).
+var notYet = &graphql.Response{}
 
 // answerItem answers a subscription's next item. The subscription's pump (graph's
 // subscribe) waits for the item here; the first subscriber of a change to answer it for its
@@ -305,6 +337,9 @@ func answerItem(ctx context.Context, st *store.Store, s *realtime.Stream, next g
 	turn, ok := pump(ctx)
 	if !ok || ctx.Err() != nil {
 		return nil // the operation ended while it waited: nothing more to answer
+	}
+	if turn.NotYet {
+		return notYet
 	}
 	if turn.Message == nil || turn.Class == "" {
 		turn.Push()
@@ -364,31 +399,32 @@ func operationKey(ctx context.Context, docs digests) string {
 // client sends one (browsers cannot set headers on a websocket); otherwise the caller is
 // the one of the upgrade request's header, or anonymous. A key in the payload is held to the
 // key guard like one in a header (initGuard): refused keys are charged to the address, and
-// past its allowance only a working key is looked up.
-func initFunc(st *store.Store) transport.WebsocketInitFunc {
-	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+// past its allowance only a working key is looked up. A refusal closes the websocket with
+// 4403 (Forbidden) or 4429 (Too many requests), as graphql-transport-ws has them.
+func initFunc(st *store.Store) func(context.Context, transport.InitPayload) (context.Context, error) {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, error) {
 		header := p.Authorization()
 		if header == "" {
-			return ctx, nil, nil
+			return ctx, nil
 		}
 		g, _ := ctx.Value(initGuardKey{}).(initGuard)
 		scheme, secret, ok := strings.Cut(header, " ")
 		secret = strings.TrimSpace(secret)
-		refused := transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), "Forbidden")
+		forbidden := func(err error) error { return &wsRefusal{code: 4403, reason: "Forbidden", err: err} }
 		if !ok || !strings.EqualFold(scheme, "Bearer") || !auth.WellFormed(secret) {
 			g.refused(secret)
-			return refused, nil, errors.New(string(problem.Unauthenticated) + ": the init payload's Authorization must be `Bearer <API key>`, with a key this API issued")
+			return ctx, forbidden(errors.New(string(problem.Unauthenticated) + ": the init payload's Authorization must be `Bearer <API key>`, with a key this API issued"))
 		}
 		if err := g.admit(ctx, secret); err != nil {
-			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4429), "Too many requests"), nil, err
+			return ctx, &wsRefusal{code: 4429, reason: "Too many requests", err: err}
 		}
 		c, err := st.Caller(ctx, auth.Hash(secret))
 		if err != nil {
 			g.refused(secret)
-			return refused, nil, errors.New(string(problem.Unauthenticated) + ": the API key is unknown or revoked")
+			return ctx, forbidden(errors.New(string(problem.Unauthenticated) + ": the API key is unknown or revoked"))
 		}
 		ctx = auth.With(ctx, c)
-		return realtime.WithClient(ctx, "key:"+strconv.FormatInt(c.KeyID, 10)), nil, nil
+		return realtime.WithClient(ctx, "key:"+strconv.FormatInt(c.KeyID, 10)), nil
 	}
 }
 

@@ -297,6 +297,9 @@ func (b *Broker) broadcast(m Message) {
 func (b *Broker) send(s *Sub, m *Message) bool {
 	select {
 	case s.c <- m:
+		if s.ready != nil {
+			s.ready()
+		}
 		return true
 	default:
 		b.drop(s, problem.Wrap(ErrSlowConsumer, "%d changes were waiting for this subscriber; subscribe again and read what you show again", cap(s.c)))
@@ -316,6 +319,9 @@ func (b *Broker) drop(s *Sub, err error) {
 	}
 	s.err = err
 	close(s.c)
+	if s.ready != nil {
+		s.ready()
+	}
 }
 
 // Subscribe adds a subscriber for the changes f matches, on behalf of key (an API key or
@@ -400,6 +406,18 @@ type Sub struct {
 	err   error
 	shown map[int64]struct{} // guarded by b.mu
 	live  bool               // guarded by b.mu; see Start
+	ready func()             // guarded by b.mu; see OnReady
+}
+
+// OnReady has f called whenever a message is queued on C, and when C is closed: a
+// subscriber that does not wait on C (the websocket transport, internal/api, answers a
+// subscription with no goroutine while it waits) learns there that it has something to
+// read. f is called with the broker's lock held, from the broker's goroutine or the one that
+// ends the subscription: it must not block, nor call the broker.
+func (s *Sub) OnReady(f func()) {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	s.ready = f
 }
 
 // Start marks s as started: checked by its resolver and answering. From Subscribe on, the

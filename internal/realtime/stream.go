@@ -21,14 +21,15 @@ func ClientFrom(ctx context.Context) string {
 
 // Stream follows the items of one subscription operation from the resolver that sends
 // them to the response middleware that answers them, so that the item sent after End is
-// answered with End's error: gqlgen's transports have no other way, common to websocket
-// and SSE, to end a stream with an error code.
+// answered with End's error: the transports (gqlgen's SSE, our websocket's in internal/api)
+// have no other way, common to both, to end a stream with an error code.
 type Stream struct {
 	mu       sync.Mutex
 	answered int
 	endAt    int
 	err      error
 	pump     Pump
+	wake     func()
 	// Operation names the operation for sharing answers (see Turn): its document, name and
 	// variables; set when the stream is made.
 	Operation string
@@ -36,10 +37,23 @@ type Stream struct {
 
 type streamKey struct{}
 
+type wakerKey struct{}
+
 // WithStream returns a context carrying a new Stream, for a subscription operation named
 // by operation (its document, name and variables, in a form equal for equal operations).
+// The stream takes the waker of ctx, if any (WithWaker).
 func WithStream(ctx context.Context, operation string) context.Context {
-	return context.WithValue(ctx, streamKey{}, &Stream{Operation: operation})
+	wake, _ := ctx.Value(wakerKey{}).(func())
+	return context.WithValue(ctx, streamKey{}, &Stream{Operation: operation, wake: wake})
+}
+
+// WithWaker returns a context in which a subscription's stream does not wait for its next
+// item: its pump answers a Turn that is NotYet when nothing is ready, and wake is called
+// (from the broker, see Sub.OnReady, and when the subscription ends) once something may be.
+// The transport that sets it (the websocket's, internal/api) then needs no goroutine per
+// subscription while it waits, only one for each item that is ready. wake must not block.
+func WithWaker(ctx context.Context, wake func()) context.Context {
+	return context.WithValue(ctx, wakerKey{}, wake)
 }
 
 // StreamFrom returns the operation's Stream; nil outside a subscription.
@@ -47,6 +61,10 @@ func StreamFrom(ctx context.Context) *Stream {
 	s, _ := ctx.Value(streamKey{}).(*Stream)
 	return s
 }
+
+// Waker returns the waker of the stream's transport (WithWaker); nil when the transport
+// waits in the pump for each item (server-sent events).
+func (s *Stream) Waker() func() { return s.wake }
 
 // End records that the item after the sent ones is the last and answers err.
 func (s *Stream) End(sent int, err error) {
@@ -82,10 +100,15 @@ type Turn struct {
 	// Push hands the item to the executor, whose next response answers it. A middleware
 	// that answers with a shared answer does not call it, and the item is dropped.
 	Push func()
+	// NotYet says that no item is ready: the turn of a stream with a waker (WithWaker),
+	// whose pump does not wait. The waker is called once one may be; nothing else of the
+	// turn is set.
+	NotYet bool
 }
 
 // A Pump waits for a subscription's next item and makes it ready; false when the
-// subscription ended (ctx, or after its last item).
+// subscription ended (ctx, or after its last item). The pump of a stream with a waker does
+// not wait: it answers a NotYet turn instead.
 type Pump func(ctx context.Context) (Turn, bool)
 
 // SetPump has the response middleware drive the subscription: it calls p before each
