@@ -60,6 +60,8 @@ type Options struct {
 	Streams *Streams
 	// KeepAlive is how often idle streams get a keep-alive; DefaultKeepAlive when zero.
 	KeepAlive time.Duration
+	// WriteTimeout bounds one write to a websocket; DefaultWriteTimeout when zero.
+	WriteTimeout time.Duration
 	// TracerProvider, when set, traces each operation and its root fields (telemetry.go).
 	TracerProvider trace.TracerProvider
 	// RetryWait is how long a read that PostgreSQL failed may wait for it before its one

@@ -38,6 +38,12 @@ import (
 // Options.KeepAlive is zero: well under the minute after which proxies drop idle streams.
 const DefaultKeepAlive = 15 * time.Second
 
+// DefaultWriteTimeout is how long one message to a websocket may wait for its client to
+// take it when Options.WriteTimeout is zero: long enough for a large answer over a slow
+// mobile link; past it the client is taken for gone, and its connection is closed, so that
+// a client that stops reading holds no goroutine, and no answer, for longer.
+const DefaultWriteTimeout = time.Minute
+
 // Streams holds the long-lived requests, websockets and server-sent-event streams, so that
 // the server can end them on shutdown: http.Server.Shutdown does not wait for or close a
 // hijacked websocket, and would wait for an event stream until its timeout.
@@ -268,6 +274,10 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 	if keepAlive <= 0 {
 		keepAlive = DefaultKeepAlive
 	}
+	writeTimeout := opt.WriteTimeout
+	if writeTimeout <= 0 {
+		writeTimeout = DefaultWriteTimeout
+	}
 	var origins []string
 	for _, o := range opt.Protocol.CORSOrigins {
 		if u, err := url.Parse(o); err == nil && u.Host != "" {
@@ -280,10 +290,11 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 	// No permessage-deflate (coder/websocket's default): its state per connection would
 	// cost more than the small messages save.
 	gql.AddTransport(&wsTransport{
-		accept:      websocket.AcceptOptions{OriginPatterns: origins},
-		init:        initFunc(st),
-		initTimeout: 10 * time.Second,
-		keepAlive:   keepAlive,
+		accept:       websocket.AcceptOptions{OriginPatterns: origins},
+		init:         initFunc(st),
+		initTimeout:  10 * time.Second,
+		keepAlive:    keepAlive,
+		writeTimeout: writeTimeout,
 	})
 	gql.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	docs := newDigests()
@@ -305,8 +316,8 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 			return next(ctx)
 		}
 		resp := answerItem(ctx, st, s, next)
-		if resp == nil || resp == notYet {
-			return resp
+		if resp == nil {
+			return nil
 		}
 		if err := s.Answered(); err != nil {
 			resp.Data = nil
@@ -315,12 +326,6 @@ func addStreamTransports(gql *handler.Server, st *store.Store, opt Options, pres
 		return resp
 	})
 }
-
-// notYet is answerItem's answer when the subscription's pump has no item ready (a
-// websocket's, realtime.Turn.NotYet): the websocket transport (wsOp) waits for its wake
-// instead of sending it. Nothing between answerItem and the transport may alter it: the
-// operation interceptors around answer it as it is (a subscription's answer without errors).
-var notYet = &graphql.Response{}
 
 // answerItem answers a subscription's next item. The subscription's pump (graph's
 // subscribe) waits for the item here; the first subscriber of a change to answer it for its
@@ -339,7 +344,9 @@ func answerItem(ctx context.Context, st *store.Store, s *realtime.Stream, next g
 		return nil // the operation ended while it waited: nothing more to answer
 	}
 	if turn.NotYet {
-		return notYet
+		// Nothing ready: the websocket transport (wsOp) waits for the stream's waker.
+		s.MarkNotYet()
+		return nil
 	}
 	if turn.Message == nil || turn.Class == "" {
 		turn.Push()

@@ -62,6 +62,9 @@ type wsTransport struct {
 	// graphql-transport-ws (whose clients take an unasked pong as one, without answering),
 	// "ka" over graphql-ws.
 	keepAlive time.Duration
+	// writeTimeout bounds one write (DefaultWriteTimeout): coder/websocket closes the
+	// connection when a write outlasts its context.
+	writeTimeout time.Duration
 }
 
 // wsRefusal refuses a websocket at its init: the close code and reason the client gets,
@@ -400,7 +403,9 @@ func (c *wsConn) send(typ, id string, payload []byte) error {
 		b = append(b, payload...)
 	}
 	b = append(b, '}')
-	return c.conn.Write(context.Background(), websocket.MessageText, b)
+	ctx, cancel := context.WithTimeout(context.Background(), c.t.writeTimeout)
+	defer cancel()
+	return c.conn.Write(ctx, websocket.MessageText, b)
 }
 
 // sendResponse sends one answer of operation id: next (data over graphql-ws).
@@ -484,7 +489,8 @@ const (
 // wsOp is one operation of a websocket. A goroutine answers it while it has something to
 // answer: a query's or mutation's one answer, a subscription's refusal, or the items of
 // its subscription that are ready. When the subscription's pump has nothing ready
-// (realtime.Turn.NotYet, which answerItem turns into notYet) the goroutine returns, and
+// (realtime.Turn.NotYet, which answerItem answers with nil and
+// realtime.Stream.MarkNotYet) the goroutine returns, and
 // the operation waits with none: the broker wakes it when a message comes
 // (realtime.WithWaker, realtime.Sub.OnReady), and so does its context's end; each wake
 // finds the goroutine answering, or starts a new one. A fresh goroutine for each wake, not
@@ -497,6 +503,7 @@ type wsOp struct {
 	state   atomic.Int32
 	respond graphql.ResponseHandler // set before the first answer, by the first goroutine
 	ctx     context.Context         // the context to answer with, the executor's
+	stream  *realtime.Stream        // a subscription's; nil for a query or a mutation
 }
 
 // stop ends the operation: it answers nil next, and ends. The transport stops every
@@ -541,6 +548,7 @@ func (o *wsOp) start(ctx context.Context, payload json.RawMessage, at time.Time)
 	}
 	ctx = graphql.WithOperationContext(ctx, oc)
 	o.respond, o.ctx = c.exec.DispatchOperation(realtime.WithWaker(ctx, o.wake), oc)
+	o.stream = realtime.StreamFrom(o.ctx)
 	o.answer()
 }
 
@@ -555,14 +563,14 @@ func (o *wsOp) answer() {
 	for {
 		resp := o.respond(o.ctx)
 		switch {
-		case resp == nil:
-			o.finish()
-			return
-		case resp == notYet:
+		case resp == nil && o.stream != nil && o.stream.TakeNotYet():
 			if o.state.CompareAndSwap(opRunning, opIdle) {
 				return
 			}
 			o.state.Store(opRunning) // woken meanwhile (opRerun): look again
+		case resp == nil:
+			o.finish()
+			return
 		default:
 			o.c.sendResponse(o.id, resp)
 		}

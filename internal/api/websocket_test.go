@@ -3,6 +3,8 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -24,6 +26,12 @@ const wsWait = 30 * time.Second
 // wsServer starts a server with a broker listening, and keep-alives too rare to be seen.
 func wsServer(t *testing.T) (string, *realtime.Broker) {
 	t.Helper()
+	return wsServerWith(t, func(*api.Options) {})
+}
+
+// wsServerWith starts wsServer's server with its options changed by set.
+func wsServerWith(t *testing.T, set func(*api.Options)) (string, *realtime.Broker) {
+	t.Helper()
 	st := dbtest.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	b := realtime.New(st, realtime.Options{})
@@ -34,7 +42,9 @@ func wsServer(t *testing.T) (string, *realtime.Broker) {
 	case <-time.After(wsWait):
 		t.Fatal("the broker does not listen")
 	}
-	srv := httptest.NewServer(api.New(st, api.Options{Broker: b, KeepAlive: time.Hour, Limits: limits.Config{MaxCost: apitest.TestMaxCost}}))
+	opt := api.Options{Broker: b, KeepAlive: time.Hour, Limits: limits.Config{MaxCost: apitest.TestMaxCost}}
+	set(&opt)
+	srv := httptest.NewServer(api.New(st, opt))
 	t.Cleanup(func() { srv.Close(); cancel(); <-done })
 	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/query", b
 }
@@ -325,5 +335,44 @@ func initialized(c *wsTest) {
 		if m := c.recv(); m.Type != "ka" {
 			c.t.Fatalf("after the ack came %+v, want ka", m)
 		}
+	}
+}
+
+// TestWebsocketClientThatStopsReading asks for many large answers and reads none of them
+// for a while: once the server's writes have waited for the client longer than the write
+// timeout, the server closes the connection, rather than hold a goroutine and an answer for
+// each operation until the client comes back. Read afterwards, the connection ends before
+// every answer has come.
+func TestWebsocketClientThatStopsReading(t *testing.T) {
+	url, _ := wsServerWith(t, func(o *api.Options) {
+		o.Introspection = true
+		o.WriteTimeout = 200 * time.Millisecond
+	})
+	c := wsInit(t, url, "graphql-transport-ws")
+	c.conn.SetReadLimit(-1)
+	// Some 100 KB each: far more in all than the socket buffers on both sides hold.
+	const query = `{ __schema { types { name description fields { name description args { name description } } } } }`
+	const ops = 100
+	for i := range ops {
+		c.operation("subscribe", fmt.Sprintf("q%d", i), query)
+	}
+	time.Sleep(2 * time.Second) // the client reads nothing meanwhile
+	answers := 0
+	for {
+		m, err := c.read()
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("the connection is still open after %d answers", answers)
+			}
+			t.Logf("the connection ended: %v", err)
+			break
+		}
+		if m.Type == "next" {
+			answers++
+		}
+	}
+	t.Logf("%d of %d answers came before the server closed the connection", answers, ops)
+	if answers == ops {
+		t.Errorf("all %d answers came: the server waited for the client however long it took", ops)
 	}
 }

@@ -30,6 +30,7 @@ type Stream struct {
 	err      error
 	pump     Pump
 	wake     func()
+	notYet   bool // the last answer was nil because nothing was ready (MarkNotYet)
 	// Operation names the operation for sharing answers (see Turn): its document, name and
 	// variables; set when the stream is made.
 	Operation string
@@ -60,6 +61,26 @@ func WithWaker(ctx context.Context, wake func()) context.Context {
 func StreamFrom(ctx context.Context) *Stream {
 	s, _ := ctx.Value(streamKey{}).(*Stream)
 	return s
+}
+
+// MarkNotYet records that the response middleware answered nil because the stream's pump
+// had no item ready (a NotYet turn), not because the stream ended. nil passes unchanged
+// through every interceptor around the middleware, which a response standing for "nothing
+// yet" would not: they add extensions to the responses they see.
+func (s *Stream) MarkNotYet() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notYet = true
+}
+
+// TakeNotYet reports, once, whether the last nil answer was MarkNotYet's: the transport
+// then waits for its waker instead of ending the stream.
+func (s *Stream) TakeNotYet() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.notYet
+	s.notYet = false
+	return n
 }
 
 // Waker returns the waker of the stream's transport (WithWaker); nil when the transport
