@@ -38,7 +38,7 @@ import (
 // Options.KeepAlive is zero: well under the minute after which proxies drop idle streams.
 const DefaultKeepAlive = 15 * time.Second
 
-// DefaultWriteTimeout is how long one message to a websocket may wait for its client to
+// DefaultWriteTimeout is how long one write to a websocket may wait for its client to
 // take it when Options.WriteTimeout is zero: long enough for a large answer over a slow
 // mobile link; past it the client is taken for gone, and its connection is closed, so that
 // a client that stops reading holds no goroutine, and no answer, for longer.

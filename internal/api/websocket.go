@@ -1,11 +1,13 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"log"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -62,8 +64,7 @@ type wsTransport struct {
 	// graphql-transport-ws (whose clients take an unasked pong as one, without answering),
 	// "ka" over graphql-ws.
 	keepAlive time.Duration
-	// writeTimeout bounds one write (DefaultWriteTimeout): coder/websocket closes the
-	// connection when a write outlasts its context.
+	// writeTimeout bounds one write to the connection (DefaultWriteTimeout; boundedWrites).
 	writeTimeout time.Duration
 }
 
@@ -85,7 +86,7 @@ func (t *wsTransport) Supports(r *http.Request) bool { return r.Header.Get("Upgr
 func (t *wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	opts := t.accept
 	opts.Subprotocols = []string{protoLegacyWS, protoTransportWS}
-	conn, err := websocket.Accept(w, r, &opts)
+	conn, err := websocket.Accept(boundedWrites{w, t.writeTimeout}, r, &opts)
 	if err != nil {
 		return // Accept answered the request: a refused origin, a bad handshake
 	}
@@ -129,6 +130,44 @@ type wsConn struct {
 	ops    []*wsOp // the operations running or waiting; few, so a slice
 	closed bool
 	ka     *time.Timer // nil until acknowledged
+}
+
+// boundedWrites is the response writer of a websocket's upgrade whose hijacked connection
+// gives each write a deadline of timeout: a client that stops reading (its window full)
+// fails the write once it is past, and send then closes the connection, rather than hold a
+// goroutine, and an answer, for each of its operations until it reads again. A deadline on
+// the socket, set before each write, costs no allocation, where a context with a timeout
+// for each message would cost some at every subscriber of a concert night's change.
+type boundedWrites struct {
+	http.ResponseWriter
+	timeout time.Duration
+}
+
+func (w boundedWrites) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w boundedWrites) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return conn, brw, err
+	}
+	if err := brw.Writer.Flush(); err != nil {
+		return conn, brw, err
+	}
+	dc := deadlineConn{Conn: conn, timeout: w.timeout}
+	return dc, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(dc, brw.Writer.Size())), nil
+}
+
+// deadlineConn sets a write deadline of timeout from now before each write.
+type deadlineConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c deadlineConn) Write(p []byte) (int, error) {
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(p)
 }
 
 // end ends the connection once its reader is over: every operation ends, without a
@@ -403,9 +442,13 @@ func (c *wsConn) send(typ, id string, payload []byte) error {
 		b = append(b, payload...)
 	}
 	b = append(b, '}')
-	ctx, cancel := context.WithTimeout(context.Background(), c.t.writeTimeout)
-	defer cancel()
-	return c.conn.Write(ctx, websocket.MessageText, b)
+	err := c.conn.Write(context.Background(), websocket.MessageText, b)
+	if err != nil {
+		// A write past its deadline (boundedWrites) leaves the connection unusable: close
+		// it, so that the other writers waiting for it fail at once and the reader ends.
+		_ = c.conn.CloseNow()
+	}
+	return err
 }
 
 // sendResponse sends one answer of operation id: next (data over graphql-ws).
