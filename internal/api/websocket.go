@@ -195,21 +195,21 @@ type wsMessage struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-var errBadMessage = errors.New("invalid message received")
-
-// read returns the client's next message and when it was read; errBadMessage for one
-// that is not a JSON message of the protocols, any other error when the connection ended.
-func (c *wsConn) read() (wsMessage, time.Time, error) {
+// read returns the client's next message and when it was read; false when the connection
+// is over: it ended, or its message was not a JSON message of the protocols, and read
+// closed it with 4400.
+func (c *wsConn) read() (wsMessage, time.Time, bool) {
 	_, b, err := c.conn.Read(context.Background())
 	if err != nil {
-		return wsMessage{}, time.Time{}, err
+		return wsMessage{}, time.Time{}, false
 	}
 	at := graphql.Now()
 	var m wsMessage
 	if err := json.Unmarshal(b, &m); err != nil || m.Type == "" {
-		return wsMessage{}, at, errBadMessage
+		c.fail(closeBadMessage, "invalid json")
+		return wsMessage{}, at, false
 	}
-	return m, at, nil
+	return m, at, true
 }
 
 // handshake waits for connection_init, within the init timeout, authenticates it and
@@ -218,11 +218,8 @@ func (c *wsConn) handshake() bool {
 	timeout := time.AfterFunc(c.t.initTimeout, func() { c.close(closeInitTimeout, "Connection initialisation timeout") })
 	defer timeout.Stop()
 	for {
-		m, _, err := c.read()
-		if err != nil {
-			if errors.Is(err, errBadMessage) {
-				c.fail(closeBadMessage, "invalid json")
-			}
+		m, _, ok := c.read()
+		if !ok {
 			return false
 		}
 		switch c.kind(m.Type) {
@@ -312,11 +309,8 @@ func (c *wsConn) relay(end func()) {
 
 // next reads and handles the client's next message; false when the connection is over.
 func (c *wsConn) next() bool {
-	m, at, err := c.read()
-	if err != nil {
-		if errors.Is(err, errBadMessage) {
-			c.fail(closeBadMessage, "invalid json")
-		}
+	m, at, ok := c.read()
+	if !ok {
 		return false
 	}
 	switch c.kind(m.Type) {
