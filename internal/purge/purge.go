@@ -32,6 +32,9 @@ func Run(ctx context.Context, st Purger, interval time.Duration, log *slog.Logge
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			if ctx.Err() != nil {
+				return // both were ready, and select chose the tick: no purge after the end
+			}
 		}
 	}
 }
