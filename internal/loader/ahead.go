@@ -38,6 +38,10 @@ type source[K comparable, V any] struct {
 	// up is how many field levels above the resolving field the parent is: 1 for a
 	// connection's totalCount, whose records are the connection's parents.
 	up int
+	// perRecord says that every field reading src asks a record for the same key, so that
+	// one batch at a place serves them all: the fields of a record that resolve at once
+	// would otherwise each see the keys missing and fetch them again.
+	perRecord bool
 
 	mu     sync.Mutex
 	loaded map[K]bool // the keys fetched so far, which a batch need not fetch again
@@ -177,7 +181,11 @@ func ahead[K comparable, V any](ctx context.Context, t *tree, src *source[K, V],
 		return
 	}
 	parent := t.pathOf(fc)
-	t.once(batchKey{parent, fc.Field.Alias, fc.Object, src.name}).Do(func() {
+	alias := fc.Field.Alias
+	if src.perRecord {
+		alias = "" // one batch for all the fields that read src here (perRecord)
+	}
+	t.once(batchKey{parent, alias, fc.Object, src.name}).Do(func() {
 		field := fieldPath(parent, fc)
 		cousins := t.attachedAt(fc, parent)
 		keys := make([]K, 0, len(cousins)+1)

@@ -41,7 +41,7 @@ type set struct {
 	organizations *source[int64, *models.Organization]
 	venues        *source[int64, *models.Venue]
 	apiKeys       *source[int64, *models.APIKey]
-	venueOwners   *dataloadgen.Loader[ownerKey, bool]
+	venueOwners   *source[ownerKey, bool]
 	slugs         *dataloadgen.Loader[slugKey, int64]
 
 	campaignCountries *source[int64, []*models.CampaignCountry]
@@ -110,7 +110,6 @@ func newSet(s *store.Store) *set {
 		networks:      newSource(srcNetworks, s.NetworksByID, one[*models.YouthNetwork]),
 		organizations: newSource(srcOrganizations, s.OrganizationsByID, one[*models.Organization]),
 		apiKeys:       newSource(srcAPIKeys, s.APIKeysByID, nil),
-		venueOwners:   dataloadgen.NewMappedLoader(venueOwnersFetch(s), opt),
 		slugs:         dataloadgen.NewMappedLoader(slugsFetch(s), opt),
 
 		campaignCountries: newSource(srcCampaignCountries, s.CampaignCountries, records[*models.CampaignCountry]),
@@ -143,6 +142,9 @@ func newSet(s *store.Store) *set {
 
 		tree: newTree(),
 	}
+	// A private venue's address and coordinates ask the same question of it: one batch.
+	st.venueOwners = newSource(srcVenueOwners, venueOwnersFetch(s), nil)
+	st.venueOwners.perRecord = true
 	// Venues come with their countries, which prime the countries' loader.
 	st.venues = newSource(srcVenues, func(ctx context.Context, ids []int64) (map[int64]*models.Venue, error) {
 		venues, err := s.VenuesByID(ctx, ids)

@@ -112,6 +112,10 @@ var relations = slices.Concat([]Relation{
 	feeds("Event.registrationCounts", srcRegistrationCounts, func(e *models.Event) (int64, bool) { return e.ID, true }),
 	feeds("YouthNetwork.memberCount", srcMemberCounts, networkKey),
 	feeds("YouthNetwork.memberCount", srcNetworkCoordinators, networkKey), // the exact count is for coordinators
+	// Whether the caller's organization owns a private venue, which its address and exact
+	// position wait on (graph/venue.go): asked for every venue at the same place at once.
+	owned("Venue.address", srcVenueOwners, privateVenue),
+	owned("Venue.coordinates", srcVenueOwners, privateVenue),
 },
 	translated("Campaign", func(c *models.Campaign) (store.TranslationKey, bool) { return translationKey(c, c.ID) },
 		"name", "summary", "description", "localizedName", "localizedSummary", "localizedDescription"),
@@ -204,6 +208,7 @@ var (
 	srcNetworks            = newKind[int64, *models.YouthNetwork]("networks")
 	srcOrganizations       = newKind[int64, *models.Organization]("organizations")
 	srcVenues              = newKind[int64, *models.Venue]("venues")
+	srcVenueOwners         = newKind[ownerKey, bool]("venueOwners")
 	srcAPIKeys             = newKind[int64, *models.APIKey]("apiKeys")
 	srcCampaignCountries   = newKind[int64, []*models.CampaignCountry]("campaignCountries")
 	srcCampaignPartners    = newKind[int64, []*models.CampaignPartner]("campaignPartners")
@@ -310,6 +315,25 @@ func toOne[O any, K comparable, V any](field string, src *kind[K, V], key func(O
 func feeds[O any, K comparable, V any](field string, src *kind[K, V], key func(O) (K, bool)) row[O, none] {
 	return row[O, none]{field: field, setUp: func() { src.keyOf[field] = by(key) }}
 }
+
+// owned declares a field that asks whether the caller's organization owns its record:
+// keyed by the organization of the resolver that runs the batch and the record's ID, where
+// id says the record is one to ask about.
+func owned[O any](field string, src *kind[ownerKey, bool], id func(O) (int64, bool)) row[O, none] {
+	return row[O, none]{field: field, setUp: func() {
+		src.keyOf[field] = func(o any, self ownerKey) (ownerKey, bool) {
+			r, ok := o.(O)
+			if !ok {
+				return ownerKey{}, false
+			}
+			v, ok := id(r)
+			return ownerKey{org: self.org, venue: v}, ok
+		}
+	}}
+}
+
+// privateVenue names a venue whose owner reads more of it than others do.
+func privateVenue(v *models.Venue) (int64, bool) { return v.ID, v.AddressPrivate }
 
 // toMany declares that field, on records of type O, loads a list of T through src by key.
 func toMany[O any, K comparable, T any](field string, src *kind[K, []T], key func(O) (K, bool)) row[O, T] {

@@ -13,13 +13,14 @@ type ownerKey struct {
 }
 
 // VenueOwned reports whether the organization org owns the venue (store.OwnedVenues): only
-// its owner reads a private venue's street address and exact position. The venues of one
-// level of a query are asked about together.
+// its owner reads a private venue's street address and exact position. The private venues
+// of one level of a query are asked about together, by look-ahead (the relation table's
+// Venue.address and Venue.coordinates), not by a time window, which a busy machine splits.
 func (l *Loaders) VenueOwned(ctx context.Context, org, venue int64) (bool, error) {
 	if org == 0 {
 		return false, nil
 	}
-	return l.get().venueOwners.Load(ctx, ownerKey{org, venue})
+	return load(ctx, l.get().tree, l.get().venueOwners, ownerKey{org, venue})
 }
 
 // venueOwnersFetch asks the store, one statement per organization (one per request in
