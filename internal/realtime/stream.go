@@ -64,9 +64,11 @@ func StreamFrom(ctx context.Context) *Stream {
 }
 
 // MarkNotYet records that the response middleware answered nil because the stream's pump
-// had no item ready (a NotYet turn), not because the stream ended. nil passes unchanged
-// through every interceptor around the middleware, which a response standing for "nothing
-// yet" would not: they add extensions to the responses they see.
+// had no item ready (a NotYet turn), not because the stream ended. Every interceptor
+// passes nil on unchanged, wherever it stands; one response value shared by every stream to
+// stand for "nothing yet" would stay unchanged only while no interceptor outside the
+// middleware adds to the responses it sees (the cost and statement-count extensions stand
+// inside it today).
 func (s *Stream) MarkNotYet() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
