@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"campaigns/internal/dbtest"
 	"campaigns/internal/realtime"
@@ -77,6 +78,28 @@ func syncScoped(t *testing.T, base, key, since string, first int, filter map[str
 		items = append(items, p...)
 	}
 	return items, token
+}
+
+// firstSync is a first sync (no token) with filter as the caller with key, in pages of
+// first, and the sorted IDs of what it brought; it runs again, within a bound, while it
+// brings some of want and nothing else. A sync's bound stops short of the newest changes
+// when a transaction of another database ends between the sync's snapshot and its look at
+// pg_stat_activity (store.syncBound): it cannot tell that transaction from one of its own
+// database, so it holds the newer changes back until the next sync, as it must. Test
+// packages running at once on the shared server make that happen now and then. An item
+// outside want fails at once; one of want that never comes fails at the bound.
+func firstSync(t *testing.T, base, key string, first int, filter map[string]any, what string, want []string) ([]syncItem, []string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		items, _ := syncScoped(t, base, key, "", first, filter)
+		got := ids(t, what, items)
+		short := len(got) < len(want) && !slices.ContainsFunc(got, func(id string) bool { return !slices.Contains(want, id) })
+		if !short || time.Now().After(deadline) {
+			return items, got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // syncPages is syncScoped page by page.
@@ -156,13 +179,13 @@ func TestScopedSyncBringsOnlyItsScope(t *testing.T) {
 		{"anonymous, organizations", "", map[string]any{"types": []string{"ORGANIZATION"}}, sorted(w.orgIDs)},
 	} {
 		for _, first := range []int{500, 2} {
-			items, _ := syncScoped(t, base, c.key, "", first, c.filter)
+			items, got := firstSync(t, base, c.key, first, c.filter, c.name, c.want)
 			for _, it := range items {
 				if it.Node == nil {
 					t.Errorf("%s, pages of %d: a tombstone in a first sync: %+v", c.name, first, it)
 				}
 			}
-			if got := ids(t, c.name, items); !slices.Equal(got, c.want) {
+			if !slices.Equal(got, c.want) {
 				t.Errorf("%s, pages of %d:\n got %v\nwant %v", c.name, first, got, c.want)
 			}
 		}
@@ -242,8 +265,8 @@ func TestSyncFilterOnAHiddenCampaignIsAnUnknownOne(t *testing.T) {
 			}
 		}
 	}
-	items, _ := syncScoped(t, base, w.otherKey, "", 500, map[string]any{"campaign": "secret"})
-	if got, want := ids(t, "the owner", items), sorted([]string{campaignID(w.draft), eventID(w.draftEvent)}); !slices.Equal(got, want) {
+	want := sorted([]string{campaignID(w.draft), eventID(w.draftEvent)})
+	if _, got := firstSync(t, base, w.otherKey, 500, map[string]any{"campaign": "secret"}, "the owner", want); !slices.Equal(got, want) {
 		t.Errorf("the owner syncs its draft campaign as %v, want %v", got, want)
 	}
 }
@@ -399,8 +422,8 @@ func TestFirstSyncOfTheSeedHoldsEachRecordOnce(t *testing.T) {
 	}
 	t.Logf("%d public records", len(want))
 	for _, first := range []int{500, 7, 1} {
-		items, _ := syncScoped(t, in.srv.URL, "", "", first, nil)
-		if got := ids(t, fmt.Sprintf("pages of %d", first), items); !slices.Equal(got, want) {
+		items, got := firstSync(t, in.srv.URL, "", first, nil, fmt.Sprintf("pages of %d", first), want)
+		if !slices.Equal(got, want) {
 			t.Errorf("pages of %d: %d items\n got %v\nwant %v", first, len(items), got, want)
 		}
 	}
