@@ -147,19 +147,6 @@ func (c *wsTest) closed() (websocket.StatusCode, []wsMsg) {
 	}
 }
 
-// until reads until the message of type typ for id, and returns it and those before it.
-func (c *wsTest) until(typ, id string) (wsMsg, []wsMsg) {
-	c.t.Helper()
-	var before []wsMsg
-	for {
-		m := c.recv()
-		if m.Type == typ && m.ID == id {
-			return m, before
-		}
-		before = append(before, m)
-	}
-}
-
 func awaitLive(t *testing.T, b *realtime.Broker, n int) {
 	t.Helper()
 	deadline := time.Now().Add(wsWait)
