@@ -69,28 +69,16 @@ func TestReplicaReadYourWrites(t *testing.T) {
 		t.Fatalf("the mutation's token: header %q, extensions %v", token, created.Extensions)
 	}
 	read := `query { campaign(slug: "replica-rw") { name } }`
-	nameOf := func(r *answer) string {
-		t.Helper()
-		r.ok(t)
-		var d struct{ Campaign *struct{ Name string } }
-		if err := json.Unmarshal(r.Data, &d); err != nil {
-			t.Fatal(err)
-		}
-		if d.Campaign == nil {
-			return "(none)"
-		}
-		return d.Campaign.Name
-	}
 	// At once through B, with the token in the header, then in extensions.
-	if got := nameOf(call(t, b, key, token, nil, read, nil)); got != "Read your writes" {
+	if got := call(t, b, key, token, nil, read, nil).name(t); got != "Read your writes" {
 		t.Errorf("B with the header's token read %q", got)
 	}
-	if got := nameOf(call(t, b, key, "", map[string]any{"consistencyToken": token}, read, nil)); got != "Read your writes" {
+	if got := call(t, b, key, "", map[string]any{"consistencyToken": token}, read, nil).name(t); got != "Read your writes" {
 		t.Errorf("B with the token in extensions read %q", got)
 	}
 	c.WaitStreaming(t)
 	before := onReplica()
-	if got := nameOf(call(t, b, key, "", nil, read, nil)); got != "Read your writes" {
+	if got := call(t, b, key, "", nil, read, nil).name(t); got != "Read your writes" {
 		t.Errorf("B without a token, once replayed, read %q", got)
 	}
 	if onReplica() <= before {
@@ -106,10 +94,10 @@ func TestReplicaReadYourWrites(t *testing.T) {
 	if t2, err := store.ParseToken(token2); err != nil || t2 <= mustToken(t, token) {
 		t.Fatalf("the rename's token %q (%v) does not follow the creation's %q", token2, err, token)
 	}
-	if got := nameOf(call(t, b, key, "", nil, read, nil)); got != "Read your writes" {
+	if got := call(t, b, key, "", nil, read, nil).name(t); got != "Read your writes" {
 		t.Errorf("B without a token read %q from the paused replica; want the name it had replayed", got)
 	}
-	if got := nameOf(call(t, b, key, token2, nil, read, nil)); got != "Renamed while paused" {
+	if got := call(t, b, key, token2, nil, read, nil).name(t); got != "Renamed while paused" {
 		t.Errorf("B with the rename's token read %q; want the new name, from the primary after the wait", got)
 	}
 	// A campaign created while paused, synced at once through B without a token: sync reads
@@ -122,7 +110,7 @@ func TestReplicaReadYourWrites(t *testing.T) {
 	}
 	c.Resume()
 	before = onReplica()
-	if got := nameOf(call(t, b, key, token2, nil, read, nil)); got != "Renamed while paused" {
+	if got := call(t, b, key, token2, nil, read, nil).name(t); got != "Renamed while paused" {
 		t.Errorf("resumed, B with the rename's token read %q", got)
 	}
 	if onReplica() <= before {
@@ -153,14 +141,14 @@ func TestReplicaReadYourWrites(t *testing.T) {
 	pubID := pub.str(t, "createCampaign", "campaign", "id")
 	anon := `query { campaign(slug: "replica-cache") { name } }`
 	for i := range 2 {
-		if got := nameOf(call(t, b, "", pub.header.Get("Consistency-Token"), nil, anon, nil)); got != "Cached" {
+		if got := call(t, b, "", pub.header.Get("Consistency-Token"), nil, anon, nil).name(t); got != "Cached" {
 			t.Fatalf("anonymous read %d through B: %q", i, got)
 		}
 	}
 	c.Pause()
 	call(t, a, key, "", nil, `mutation($id: ID!) { updateCampaign(input: { id: $id, expectedVersion: 1, name: "Cached, renamed" }) { userErrors { code message } } }`, map[string]any{"id": pubID}).ok(t)
 	for i := range 3 {
-		if got := nameOf(call(t, b, "", "", nil, anon, nil)); got != "Cached, renamed" {
+		if got := call(t, b, "", "", nil, anon, nil).name(t); got != "Cached, renamed" {
 			t.Errorf("anonymous read %d through B after the rename, without a token: %q", i, got)
 		}
 	}
@@ -224,7 +212,7 @@ func TestReplicaReadYourWrites(t *testing.T) {
 	waitReplicaUp(t, metricsA, replica, "1")
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		before = onReplica()
-		if got := nameOf(call(t, b, key, "", nil, read, nil)); got != "Renamed while paused" {
+		if got := call(t, b, key, "", nil, read, nil).name(t); got != "Renamed while paused" {
 			t.Errorf("B with the replica back read %q", got)
 		}
 		if onReplica() > before {
